@@ -1,0 +1,59 @@
+#pragma once
+// One rule of the catalog, as loaded from engine/rules/*.yaml. Rules are data: the compiler turns the
+// whole list into one Hyperscan database, and the rule's index in the list is its Hyperscan match id.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sluice/engine/validators.h"
+
+namespace sluice::engine {
+
+enum class rule_kind : std::uint8_t {
+  pii,        // personal data: redacted or blocked by the pii-detector policy
+  secret,     // credentials: redacted like PII, reported as their own entity types
+  injection,  // prompt-injection signature: scored, scanned on the normalized text
+  content,    // content-filter term or pattern, with a category
+  encoded,    // a run of base64 or hex (entity "base64"/"hex"): decoded and re-scanned for injection
+  context,    // internal: context words that confirm or boost another rule (generated, not written)
+};
+
+[[nodiscard]] std::string_view to_string(rule_kind k) noexcept;
+
+// How a rule's context words act on a candidate.
+enum class context_mode : std::uint8_t {
+  none,      // no context words
+  required,  // the candidate is confirmed only if a context word ends within `window` bytes before it
+  boost,     // the candidate is always confirmed; context only raises its confidence
+};
+
+struct rule_example {
+  std::string text;      // the example text, with [[ and ]] marking the expected span if given
+};
+
+struct rule {
+  std::string id;            // unique, e.g. "pii.email"
+  rule_kind kind = rule_kind::pii;
+  std::string entity;        // entity type (EMAIL, API_KEY…) for pii/secret; category for injection/content
+  std::string pattern;       // Hyperscan regular expression
+  unsigned hs_flags = 0;     // HS_FLAG_* bits from `flags:`
+  validator_kind validator = validator_kind::none;
+  std::vector<std::string> context_words;
+  context_mode context = context_mode::none;
+  std::uint32_t context_window = 48;  // bytes before the candidate searched for a context word
+  double weight = 1.0;       // injection: signature weight in [0,1]; others: confidence
+  std::string language;      // injection: ISO 639-1 code of the signature's language, "" if any
+  // Streaming hold-back description (pii and secret rules): every byte a match can contain is in
+  // `stream_charset` (a 256-bit set), and a match starts with `stream_lead` when that is not empty.
+  // Together with the maximum match width Hyperscan computes, this bounds how far back a match that is
+  // still open can reach, so the stream redactor holds back only that much.
+  std::string stream_charset_spec;  // as written in YAML, e.g. "[A-Za-z0-9._%+@-]"
+  std::string stream_lead;
+  std::vector<rule_example> positives;
+  std::vector<rule_example> negatives;
+  // Where the rule was written, for error messages.
+  std::string source_file;
+  int source_line = 0;
+};
+
+}  // namespace sluice::engine

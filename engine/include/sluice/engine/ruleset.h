@@ -1,0 +1,108 @@
+#pragma once
+// The compiled rule set: every rule of the catalog in one Hyperscan rule list, compiled twice from that
+// same list — a block-mode database for whole texts and a stream-mode database (leftmost start of match,
+// large horizon) for streamed text — so that both report exactly the same matches. Immutable once built
+// and shared read-only by every thread (`std::shared_ptr<const ruleset>`); a reload builds a new one.
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <hs/hs.h>
+
+#include "sluice/engine/rule.h"
+
+namespace sluice::engine {
+
+// Raised while compiling (never while scanning): names the rule and where it was written.
+class compile_error : public std::runtime_error {
+ public:
+  compile_error(std::string rule_id, std::string file, int line, const std::string& message)
+      : std::runtime_error(file + ":" + std::to_string(line) + ": rule '" + rule_id + "': " + message),
+        rule_id_(std::move(rule_id)), file_(std::move(file)), line_(line) {}
+  [[nodiscard]] const std::string& rule_id() const noexcept { return rule_id_; }
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+  [[nodiscard]] int line() const noexcept { return line_; }
+
+ private:
+  std::string rule_id_;
+  std::string file_;
+  int line_;
+};
+
+struct compile_options {
+  // Directory for serialized databases keyed by a hash of the rules; empty disables the cache.
+  std::filesystem::path cache_dir;
+};
+
+struct ruleset_stats {
+  std::size_t rule_count = 0;          // catalog rules (without generated context rules)
+  std::size_t pattern_count = 0;       // expressions in the database (with context rules)
+  double compile_ms = 0;               // time to compile, or to load from the cache
+  bool loaded_from_cache = false;
+  std::size_t block_database_bytes = 0;
+  std::size_t stream_database_bytes = 0;
+  std::size_t scratch_bytes = 0;       // one scratch serving both databases
+  std::size_t stream_state_bytes = 0;  // per open stream
+  std::string cache_key;               // hex hash of the rule list and Hyperscan version
+};
+
+// What the stream redactor needs to know of a pii/secret rule to bound its hold-back.
+struct stream_bound {
+  std::bitset<256> charset;     // every byte a match of the rule can contain
+  std::string lead;             // every match starts with these bytes (may be empty)
+  std::uint32_t max_width = 0;  // longest match, from hs_expression_info
+};
+
+class ruleset {
+ public:
+  // Compiles `rules` (validated: unique ids, known kinds, bounded widths for redaction rules).
+  // Throws compile_error naming the rule id and file position of the first bad rule.
+  [[nodiscard]] static std::shared_ptr<const ruleset> compile(std::vector<rule> rules,
+                                                              const compile_options& options = {});
+  // Loads every *.yaml under `rules_dir` and compiles it. Throws catalog_error or compile_error.
+  [[nodiscard]] static std::shared_ptr<const ruleset> load(const std::filesystem::path& rules_dir,
+                                                           const compile_options& options = {});
+  // The rules directory in effect: $SLUICE_RULES_DIR if set, else the catalog shipped with the build.
+  [[nodiscard]] static std::filesystem::path default_rules_dir();
+
+  ~ruleset();
+  ruleset(const ruleset&) = delete;
+  ruleset& operator=(const ruleset&) = delete;
+
+  [[nodiscard]] const std::vector<rule>& rules() const noexcept { return rules_; }
+  [[nodiscard]] const rule& at(std::uint32_t id) const noexcept { return rules_[id]; }
+  [[nodiscard]] std::size_t size() const noexcept { return rules_.size(); }
+  // Index of the generated context rule for rule `id`, or npos.
+  [[nodiscard]] std::uint32_t context_rule_of(std::uint32_t id) const noexcept { return context_of_[id]; }
+  [[nodiscard]] const stream_bound& bound(std::uint32_t id) const noexcept { return bounds_[id]; }
+  // The longest match any pii/secret rule allows: the upper bound of the stream hold-back.
+  [[nodiscard]] std::uint32_t max_redaction_width() const noexcept { return max_redaction_width_; }
+  [[nodiscard]] const ruleset_stats& stats() const noexcept { return stats_; }
+
+  [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
+  [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
+  // A scratch sized for both databases; scanners clone it (hs_clone_scratch), never share it.
+  [[nodiscard]] const hs_scratch_t* prototype_scratch() const noexcept { return scratch_; }
+
+  static constexpr std::uint32_t npos = 0xffffffffu;
+
+ private:
+  ruleset() = default;
+  void finish_setup();
+
+  std::vector<rule> rules_;  // catalog rules first, then generated context rules
+  std::vector<std::uint32_t> context_of_;
+  std::vector<stream_bound> bounds_;
+  std::uint32_t max_redaction_width_ = 0;
+  hs_database_t* block_db_ = nullptr;
+  hs_database_t* stream_db_ = nullptr;
+  hs_scratch_t* scratch_ = nullptr;
+  ruleset_stats stats_;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,72 @@
+#pragma once
+// A scanner is one thread's handle on a shared ruleset: it owns a Hyperscan scratch (cloned from the
+// ruleset's prototype) and every buffer a scan needs, so scanning allocates nothing once the buffers have
+// grown to the largest input seen. Never share a scanner between threads; make one per thread.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/engine/finding.h"
+#include "sluice/engine/normalizer.h"
+#include "sluice/engine/result.h"
+#include "sluice/engine/ruleset.h"
+#include "sluice/engine/validators.h"
+
+namespace sluice::engine {
+
+struct scan_options {
+  bool entities = true;   // pii and secret rules
+  bool injection = true;  // injection signatures (on the normalized text, and decoded payloads)
+  bool content = true;    // content-filter rules (on the normalized text)
+  std::uint32_t max_candidates = 1u << 20;  // more raw matches than this: errc::too_many_findings
+  validator_options validators;
+};
+
+struct scan_result {
+  // Confirmed pii/secret findings after overlap resolution: sorted by start, never overlapping.
+  std::vector<finding> entities;
+  // Content-filter matches (original offsets), sorted by start; overlaps kept.
+  std::vector<finding> content;
+  // Injection signatures that matched, one per distinct rule, first occurrence (original offsets).
+  // A signature found inside a decoded base64/hex payload reports the payload's span.
+  std::vector<finding> injection;
+  // Injection score in [0,1]: 1 - prod(1 - weight_i) over the distinct signatures that matched.
+  double injection_score = 0;
+
+  void clear() noexcept {
+    entities.clear();
+    content.clear();
+    injection.clear();
+    injection_score = 0;
+  }
+};
+
+struct scanner_buffers;  // private: candidate lists, normalized text, decode buffers
+
+class scanner {
+ public:
+  // Allocates this thread's scratch. Throws std::bad_alloc if Hyperscan cannot allocate it.
+  explicit scanner(std::shared_ptr<const ruleset> rules);
+  ~scanner();
+  scanner(scanner&&) noexcept;
+  scanner& operator=(scanner&&) noexcept;
+
+  // Scans `text` (UTF-8) and fills `out` (cleared first).
+  // Errors: invalid_utf8 (nothing scanned), hyperscan_failure, too_many_findings.
+  [[nodiscard]] errc scan(std::string_view text, scan_result& out,
+                          const scan_options& options = {}) noexcept;
+
+  [[nodiscard]] const ruleset& rules() const noexcept { return *rules_; }
+  [[nodiscard]] const std::shared_ptr<const ruleset>& shared_rules() const noexcept { return rules_; }
+  // This scanner's scratch, for a stream redactor on the same thread.
+  [[nodiscard]] hs_scratch_t* scratch() noexcept { return scratch_; }
+
+ private:
+  std::shared_ptr<const ruleset> rules_;
+  hs_scratch_t* scratch_ = nullptr;
+  std::unique_ptr<scanner_buffers> buffers_;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,46 @@
+#pragma once
+// Validators confirm or reject a candidate span that a rule's pattern matched, so that patterns can stay
+// simple (and fast) while precision stays high. Each is pure, noexcept and allocation-free.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sluice::engine {
+
+enum class validator_kind : std::uint8_t {
+  none,
+  luhn_card,       // digits (spaces/dashes allowed) pass Luhn and fall in a known issuer range/length
+  us_ssn,          // AAA-GG-SSSS: area not 000/666/9xx, group not 00, serial not 0000
+  iban,            // country code, per-country length, mod-97 == 1
+  aba_routing,     // 9 digits, ABA checksum, valid Federal Reserve prefix
+  uk_nino,         // two-letter prefix rules, six digits, suffix A-D
+  ipv4,            // four octets 0-255, no leading zeros beyond a single 0
+  ipv6,            // parses as an IPv6 address (inet_pton)
+  phone,           // libphonenumber: possible and valid for the default region or its own +CC
+  email,           // local part and domain label rules, TLD alphabetic and 2-63 long
+  jwt,             // header decodes (base64url) to a JSON object with an "alg" member
+  entropy,         // Shannon entropy of the secret part above the threshold for its alphabet
+  password_assignment,  // value after '=' or ':' long enough and with enough entropy, not a placeholder
+  us_passport,     // 9 digits (or letter + 8 digits), not all one digit, not a trivial sequence
+  date_of_birth,   // a real calendar date between 1900 and today
+  url_credentials, // user:password@host with a non-placeholder password
+};
+
+[[nodiscard]] std::string_view to_string(validator_kind k) noexcept;
+// Parses a validator name as written in the rule catalog ("luhn_card", "iban"…).
+[[nodiscard]] std::optional<validator_kind> validator_from_string(std::string_view name) noexcept;
+
+struct validator_options {
+  // Two-letter ISO 3166 region used to read national phone numbers without a +CC prefix.
+  char default_region[3] = {'U', 'S', '\0'};
+  double min_entropy_bits_per_char = 3.0;  // for `entropy` and `password_assignment`
+};
+
+// True when `span` (exactly the bytes the pattern matched) is a real instance of the entity.
+[[nodiscard]] bool validate(validator_kind kind, std::string_view span,
+                            const validator_options& options) noexcept;
+
+// Shannon entropy in bits per byte of `s`.
+[[nodiscard]] double shannon_entropy(std::string_view s) noexcept;
+
+}  // namespace sluice::engine
