@@ -24,7 +24,6 @@ enum class rule_kind : std::uint8_t {
 enum class context_mode : std::uint8_t {
   none,      // no context words
   required,  // the candidate is confirmed only if a context word ends within `window` bytes before it
-  boost,     // the candidate is always confirmed; context only raises its confidence
 };
 
 struct rule_example {
@@ -49,6 +48,10 @@ struct rule {
   // still open can reach, so the stream redactor holds back only that much.
   std::string stream_charset_spec;  // as written in YAML, e.g. "[A-Za-z0-9._%+@-]"
   std::string stream_lead;
+  // Longest match that counts as this entity, in bytes; required when the pattern itself is unbounded
+  // (Hyperscan compiles unbounded repeats with start-of-match far smaller than large bounded ones).
+  // A longer match is not a finding, in block and stream mode alike.
+  std::uint32_t stream_max_width = 0;
   std::vector<rule_example> positives;
   std::vector<rule_example> negatives;
   // Where the rule was written, for error messages.

@@ -69,6 +69,9 @@ class ruleset {
                                                            const compile_options& options = {});
   // The rules directory in effect: $SLUICE_RULES_DIR if set, else the catalog shipped with the build.
   [[nodiscard]] static std::filesystem::path default_rules_dir();
+  // Where compiled databases are cached: $SLUICE_CACHE_DIR, else $XDG_CACHE_HOME/sluice, else
+  // ~/.cache/sluice; empty when none of these is set (no cache).
+  [[nodiscard]] static std::filesystem::path default_cache_dir();
 
   ~ruleset();
   ruleset(const ruleset&) = delete;

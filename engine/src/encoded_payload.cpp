@@ -1,0 +1,102 @@
+#include "encoded_payload.h"
+
+#include <simdjson.h>
+
+namespace sluice::engine {
+namespace {
+
+bool is_base64_char(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/' || c == '-' || c == '_';
+}
+
+bool is_hex_char(unsigned char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int base64_value(unsigned char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+int hex_value(unsigned char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool mostly_text(std::string_view s) noexcept {
+  if (s.size() < 8 || !simdjson::validate_utf8(s.data(), s.size())) {
+    return false;
+  }
+  std::size_t printable = 0;
+  for (unsigned char c : s) {
+    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
+      ++printable;
+    }
+  }
+  return printable * 100 >= s.size() * 95;
+}
+
+}  // namespace
+
+payload_run widen_payload_run(std::string_view text, std::size_t end, std::string_view kind) noexcept {
+  const bool hex = kind == "hex";
+  auto in_run = [hex](unsigned char c) { return hex ? is_hex_char(c) : is_base64_char(c); };
+  std::size_t start = end;
+  while (start > 0 && in_run(static_cast<unsigned char>(text[start - 1]))) {
+    --start;
+  }
+  while (end < text.size() && in_run(static_cast<unsigned char>(text[end]))) {
+    ++end;
+  }
+  if (!hex) {
+    while (end < text.size() && text[end] == '=' && end - start < 2 + ((end - start) & ~std::size_t{3})) {
+      ++end;
+    }
+  }
+  return {start, end};
+}
+
+bool decode_payload(std::string_view run, std::string_view kind, std::string& out) noexcept {
+  out.clear();
+  if (kind == "hex") {
+    if (run.size() % 2 != 0) {
+      run.remove_suffix(1);
+    }
+    for (std::size_t i = 0; i + 1 < run.size(); i += 2) {
+      const int hi = hex_value(static_cast<unsigned char>(run[i]));
+      const int lo = hex_value(static_cast<unsigned char>(run[i + 1]));
+      if (hi < 0 || lo < 0) {
+        return false;
+      }
+      out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return mostly_text(out);
+  }
+  std::uint32_t bits = 0;
+  int nbits = 0;
+  for (unsigned char c : run) {
+    if (c == '=') {
+      break;
+    }
+    const int v = base64_value(c);
+    if (v < 0) {
+      return false;
+    }
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    nbits += 6;
+    if (nbits >= 8) {
+      nbits -= 8;
+      out.push_back(static_cast<char>((bits >> nbits) & 0xff));
+    }
+  }
+  return mostly_text(out);
+}
+
+}  // namespace sluice::engine

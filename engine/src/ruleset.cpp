@@ -1,0 +1,346 @@
+// Compiles the rule list into one Hyperscan rule list, built as a block database and a stream database,
+// with a serialized cache keyed by a hash of everything that affects the compiled bytes.
+#include "sluice/engine/ruleset.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <unistd.h>
+
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unordered_set>
+
+#include "sluice/engine/rule_catalog.h"
+
+namespace sluice::engine {
+namespace {
+
+constexpr unsigned stream_mode = HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE;
+
+bool wants_start_of_match(rule_kind k) {
+  // Entities and content terms are reported (and redacted) as spans; injection signatures, encoded runs
+  // and context words only need their end, and leaving SOM off keeps them cheap.
+  return k == rule_kind::pii || k == rule_kind::secret || k == rule_kind::content;
+}
+
+std::string escape_literal(const std::string& word) {
+  std::string out;
+  for (char c : word) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      out.push_back(c);
+    } else if (c == ' ') {
+      out += "\\s+";
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// Context words become one generated rule per owning rule: `\b(?:w1|w2)`, case-insensitive.
+rule make_context_rule(const rule& owner) {
+  rule c;
+  c.id = owner.id + "#context";
+  c.kind = rule_kind::context;
+  c.entity = owner.entity;
+  c.hs_flags = HS_FLAG_CASELESS;
+  c.pattern = "\\b(?:";
+  for (std::size_t i = 0; i < owner.context_words.size(); ++i) {
+    if (i != 0) {
+      c.pattern += '|';
+    }
+    c.pattern += escape_literal(owner.context_words[i]);
+  }
+  c.pattern += ")";
+  c.source_file = owner.source_file;
+  c.source_line = owner.source_line;
+  return c;
+}
+
+unsigned effective_flags(const rule& r) {
+  unsigned flags = r.hs_flags;
+  // Injection and content rules run on normalized text, where case carries no meaning.
+  if (r.kind == rule_kind::injection || r.kind == rule_kind::content) {
+    flags |= HS_FLAG_CASELESS;
+  }
+  if (wants_start_of_match(r.kind)) {
+    flags |= HS_FLAG_SOM_LEFTMOST;
+  }
+  return flags;
+}
+
+struct compiled_list {
+  std::vector<const char*> patterns;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+};
+
+compiled_list make_list(const std::vector<rule>& rules) {
+  compiled_list list;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    list.patterns.push_back(rules[i].pattern.c_str());
+    list.flags.push_back(effective_flags(rules[i]));
+    list.ids.push_back(static_cast<unsigned>(i));
+  }
+  return list;
+}
+
+hs_database_t* compile_database(const std::vector<rule>& rules, const compiled_list& list,
+                                unsigned mode) {
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  const hs_error_t rc = hs_compile_multi(list.patterns.data(), list.flags.data(), list.ids.data(),
+                                         static_cast<unsigned>(list.patterns.size()), mode, nullptr,
+                                         &db, &err);
+  if (rc != HS_SUCCESS) {
+    std::string message = err != nullptr ? err->message : "compile failed";
+    const int index = err != nullptr ? err->expression : -1;
+    hs_free_compile_error(err);
+    if (index >= 0 && static_cast<std::size_t>(index) < rules.size()) {
+      const rule& r = rules[static_cast<std::size_t>(index)];
+      throw compile_error(r.id, r.source_file, r.source_line, message);
+    }
+    throw compile_error("(database)", "(all rules)", 0, message);
+  }
+  return db;
+}
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(digits[bytes[i] >> 4]);
+    out.push_back(digits[bytes[i] & 15]);
+  }
+  return out;
+}
+
+// Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
+// modes, and each pattern with its flags and id.
+std::string cache_key(const compiled_list& list) {
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  std::ostringstream material;
+  material << hs_version() << '\n'
+           << platform.tune << ' ' << platform.cpu_features << '\n'
+           << stream_mode << '\n';
+  for (std::size_t i = 0; i < list.patterns.size(); ++i) {
+    material << list.ids[i] << ' ' << list.flags[i] << ' ' << list.patterns[i] << '\n';
+  }
+  const std::string text = material.str();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  return hex(digest, len);
+}
+
+hs_database_t* read_cached(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return nullptr;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) {
+    return nullptr;  // stale or damaged: recompile and overwrite
+  }
+  return db;
+}
+
+void write_cached(const std::filesystem::path& file, const hs_database_t* db) {
+  char* bytes = nullptr;
+  std::size_t length = 0;
+  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) {
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  // Write then rename, so a concurrent reader never sees half a database.
+  const auto tmp = file.string() + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes, static_cast<std::streamsize>(length));
+  }
+  std::free(bytes);
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+  }
+}
+
+// The stream charset is written as one Hyperscan character class; its exact byte set is found by
+// asking Hyperscan which of the 256 single bytes it matches.
+std::bitset<256> charset_bits(const rule& r) {
+  const std::string pattern = "^" + r.stream_charset_spec + "$";
+  const unsigned flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | (r.hs_flags & HS_FLAG_CASELESS);
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile(pattern.c_str(), flags, HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
+    const std::string message = err != nullptr ? err->message : "invalid";
+    hs_free_compile_error(err);
+    throw compile_error(r.id, r.source_file, r.source_line,
+                        "stream charset '" + r.stream_charset_spec + "' is not a character class: " +
+                            message);
+  }
+  hs_scratch_t* scratch = nullptr;
+  hs_alloc_scratch(db, &scratch);
+  std::bitset<256> bits;
+  for (int b = 0; b < 256; ++b) {
+    const char byte = static_cast<char>(b);
+    bool hit = false;
+    hs_scan(db, &byte, 1, 0, scratch,
+            [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+              *static_cast<bool*>(ctx) = true;
+              return 1;
+            },
+            &hit);
+    bits[static_cast<std::size_t>(b)] = hit;
+  }
+  hs_free_scratch(scratch);
+  hs_free_database(db);
+  return bits;
+}
+
+}  // namespace
+
+std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const compile_options& options) {
+  const auto started = std::chrono::steady_clock::now();
+  std::shared_ptr<ruleset> set(new ruleset());
+  set->stats_.rule_count = rules.size();
+
+  std::unordered_set<std::string> ids;
+  for (const auto& r : rules) {
+    if (r.kind == rule_kind::context) {
+      throw compile_error(r.id, r.source_file, r.source_line, "kind 'context' is generated, not written");
+    }
+    if (!ids.insert(r.id).second) {
+      throw compile_error(r.id, r.source_file, r.source_line, "duplicate rule id");
+    }
+  }
+  const std::size_t catalog_size = rules.size();
+  set->context_of_.assign(catalog_size, npos);
+  for (std::size_t i = 0; i < catalog_size; ++i) {
+    if (rules[i].context == context_mode::required) {
+      set->context_of_[i] = static_cast<std::uint32_t>(rules.size());
+      rules.push_back(make_context_rule(rules[i]));
+    }
+  }
+  set->context_of_.resize(rules.size(), npos);
+  set->rules_ = std::move(rules);
+  set->stats_.pattern_count = set->rules_.size();
+
+  // Per-rule stream bounds: width from Hyperscan's own analysis, charset from the rule.
+  set->bounds_.resize(set->rules_.size());
+  for (std::size_t i = 0; i < set->rules_.size(); ++i) {
+    const rule& r = set->rules_[i];
+    if (r.kind != rule_kind::pii && r.kind != rule_kind::secret) {
+      continue;
+    }
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_expression_info(r.pattern.c_str(), effective_flags(r), &info, &err) != HS_SUCCESS) {
+      const std::string message = err != nullptr ? err->message : "invalid pattern";
+      hs_free_compile_error(err);
+      throw compile_error(r.id, r.source_file, r.source_line, message);
+    }
+    unsigned max_width = info->max_width;
+    std::free(info);
+    if (max_width == UINT_MAX && r.stream_max_width == 0) {
+      throw compile_error(r.id, r.source_file, r.source_line,
+                          "pattern has no maximum width: give 'stream: {max_width: N}' so the stream "
+                          "hold-back stays bounded");
+    }
+    if (r.stream_max_width != 0) {
+      max_width = std::min(max_width, r.stream_max_width);
+    }
+    stream_bound& b = set->bounds_[i];
+    b.max_width = max_width;
+    b.lead = r.stream_lead;
+    b.charset = charset_bits(r);
+    set->max_redaction_width_ = std::max(set->max_redaction_width_, max_width);
+  }
+
+  const compiled_list list = make_list(set->rules_);
+  set->stats_.cache_key = cache_key(list);
+  std::filesystem::path block_file;
+  std::filesystem::path stream_file;
+  if (!options.cache_dir.empty()) {
+    block_file = options.cache_dir / (set->stats_.cache_key + ".block.hsdb");
+    stream_file = options.cache_dir / (set->stats_.cache_key + ".stream.hsdb");
+    set->block_db_ = read_cached(block_file);
+    set->stream_db_ = read_cached(stream_file);
+  }
+  if (set->block_db_ != nullptr && set->stream_db_ != nullptr) {
+    set->stats_.loaded_from_cache = true;
+  } else {
+    if (set->block_db_ != nullptr) {
+      hs_free_database(set->block_db_);
+      set->block_db_ = nullptr;
+    }
+    if (set->stream_db_ != nullptr) {
+      hs_free_database(set->stream_db_);
+      set->stream_db_ = nullptr;
+    }
+    set->block_db_ = compile_database(set->rules_, list, HS_MODE_BLOCK);
+    set->stream_db_ = compile_database(set->rules_, list, stream_mode);
+    if (!options.cache_dir.empty()) {
+      write_cached(block_file, set->block_db_);
+      write_cached(stream_file, set->stream_db_);
+    }
+  }
+  set->finish_setup();
+  set->stats_.compile_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return set;
+}
+
+void ruleset::finish_setup() {
+  if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
+      hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS) {
+    throw std::bad_alloc();
+  }
+  hs_database_size(block_db_, &stats_.block_database_bytes);
+  hs_database_size(stream_db_, &stats_.stream_database_bytes);
+  hs_scratch_size(scratch_, &stats_.scratch_bytes);
+  hs_stream_size(stream_db_, &stats_.stream_state_bytes);
+}
+
+std::shared_ptr<const ruleset> ruleset::load(const std::filesystem::path& rules_dir,
+                                             const compile_options& options) {
+  return compile(load_rule_catalog(rules_dir), options);
+}
+
+std::filesystem::path ruleset::default_rules_dir() {
+  if (const char* dir = std::getenv("SLUICE_RULES_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  return SLUICE_DEFAULT_RULES_DIR;
+}
+
+std::filesystem::path ruleset::default_cache_dir() {
+  if (const char* dir = std::getenv("SLUICE_CACHE_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir != nullptr && *dir != '\0') {
+    return std::filesystem::path(dir) / "sluice";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return std::filesystem::path(home) / ".cache" / "sluice";
+  }
+  return {};
+}
+
+ruleset::~ruleset() {
+  hs_free_scratch(scratch_);
+  hs_free_database(block_db_);
+  hs_free_database(stream_db_);
+}
+
+}  // namespace sluice::engine

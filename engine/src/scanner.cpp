@@ -1,0 +1,243 @@
+// Block scanning: one Hyperscan pass over the original text collects entity candidates and context
+// words (and, when normalization changes nothing, injection and content hits too); when normalization
+// does change the text, a second pass over the normalized text collects injection and content hits,
+// mapped back to original offsets. Encoded runs are decoded and their text re-scanned for injection.
+#include "sluice/engine/scanner.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <new>
+
+#include "encoded_payload.h"
+#include "scanner_buffers.h"
+
+namespace sluice::engine {
+namespace {
+
+enum class pass_kind : std::uint8_t {
+  everything,   // original text, nothing normalized away: collect all kinds
+  entities,     // original text when a normalized pass follows: entities, context, encoded runs
+  text_rules,   // normalized text: injection and content, offsets mapped back
+  decoded,      // decoded payload: injection only, reported at the payload's span
+};
+
+struct pass_context {
+  scanner_buffers* buffers;
+  const ruleset* rules;
+  const scan_options* options;
+  const normalized_text* map;  // for text_rules: offsets back to the original
+  pass_kind kind;
+  std::uint64_t payload_start;  // for decoded
+  std::uint64_t payload_end;
+  std::size_t matches;
+};
+
+std::uint64_t to_original(const pass_context& p, unsigned long long offset) noexcept {
+  return p.map != nullptr ? p.map->original_offset(static_cast<std::uint32_t>(offset)) : offset;
+}
+
+int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
+  auto& p = *static_cast<pass_context*>(ctx);
+  if (++p.matches > p.options->max_candidates) {
+    return 1;  // stop: the caller reports too_many_findings
+  }
+  const rule& r = p.rules->at(id);
+  scanner_buffers& b = *p.buffers;
+  const bool original = p.kind == pass_kind::everything || p.kind == pass_kind::entities;
+  const bool text_rules = p.kind == pass_kind::everything || p.kind == pass_kind::text_rules;
+  switch (r.kind) {
+    case rule_kind::pii:
+    case rule_kind::secret:
+      if (original && p.options->entities) {
+        b.candidates.push_back({id, from, to});
+      }
+      break;
+    case rule_kind::context:
+      if (original && p.options->entities) {
+        b.context_hits.push_back({id, to});
+      }
+      break;
+    case rule_kind::encoded:
+      if (original && p.options->injection) {
+        b.encoded_hits.push_back({id, from, to});
+      }
+      break;
+    case rule_kind::injection:
+      if (p.kind == pass_kind::decoded) {
+        b.injection_hits.push_back({id, p.payload_start, p.payload_end});
+      } else if (text_rules && p.options->injection) {
+        const std::uint64_t end = to_original(p, to);
+        b.injection_hits.push_back({id, end, end});
+      }
+      break;
+    case rule_kind::content:
+      if (text_rules && p.options->content) {
+        b.content_hits.push_back({id, to_original(p, from), to_original(p, to)});
+      }
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+scanner::scanner(std::shared_ptr<const ruleset> rules)
+    : rules_(std::move(rules)), buffers_(std::make_unique<scanner_buffers>()) {
+  if (hs_clone_scratch(rules_->prototype_scratch(), &scratch_) != HS_SUCCESS) {
+    throw std::bad_alloc();
+  }
+  buffers_->signature_seen.assign(rules_->size(), 0);
+}
+
+scanner::~scanner() {
+  if (scratch_ != nullptr) {
+    hs_free_scratch(scratch_);
+  }
+}
+
+scanner::scanner(scanner&& other) noexcept
+    : rules_(std::move(other.rules_)), scratch_(other.scratch_), buffers_(std::move(other.buffers_)) {
+  other.scratch_ = nullptr;
+}
+
+scanner& scanner::operator=(scanner&& other) noexcept {
+  if (this != &other) {
+    if (scratch_ != nullptr) {
+      hs_free_scratch(scratch_);
+    }
+    rules_ = std::move(other.rules_);
+    scratch_ = other.scratch_;
+    buffers_ = std::move(other.buffers_);
+    other.scratch_ = nullptr;
+  }
+  return *this;
+}
+
+namespace {
+
+errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
+  const hs_error_t rc = hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &p);
+  if (rc == HS_SCAN_TERMINATED) {
+    return errc::too_many_findings;
+  }
+  return rc == HS_SUCCESS ? errc::ok : errc::hyperscan_failure;
+}
+
+// Decodes each encoded run once and scans the decoded text (normalized) for injection signatures.
+errc scan_encoded_payloads(std::string_view text, const ruleset& rules, hs_scratch_t* scratch,
+                           const scan_options& options, scanner_buffers& b) noexcept {
+  if (b.encoded_hits.empty()) {
+    return errc::ok;
+  }
+  std::uint64_t covered_until = 0;
+  // Hits arrive in end order; runs are widened to their full extent so each is decoded once.
+  for (std::size_t i = 0; i < b.encoded_hits.size(); ++i) {
+    const text_rule_hit hit = b.encoded_hits[i];
+    if (hit.end <= covered_until) {
+      continue;
+    }
+    const std::string_view kind = rules.at(hit.rule).entity;
+    const payload_run run = widen_payload_run(text, static_cast<std::size_t>(hit.end), kind);
+    covered_until = run.end;
+    if (!decode_payload(text.substr(run.start, run.end - run.start), kind, b.decoded)) {
+      continue;
+    }
+    normalizer norm;
+    std::string_view decoded_text = b.decoded;
+    if (norm.normalize(b.decoded, b.decoded_normalized) == errc::ok && b.decoded_normalized.changed) {
+      decoded_text = b.decoded_normalized.text;
+    }
+    pass_context p{&b, &rules, &options, nullptr, pass_kind::decoded, run.start, run.end, 0};
+    if (const errc e = run_pass(rules.block_database(), decoded_text, scratch, p); e != errc::ok) {
+      return e;
+    }
+  }
+  return errc::ok;
+}
+
+void collect_injection(const ruleset& rules, scanner_buffers& b, scan_result& out) noexcept {
+  // One entry per distinct signature, at its first occurrence in the original text.
+  std::sort(b.injection_hits.begin(), b.injection_hits.end(),
+            [](const text_rule_hit& x, const text_rule_hit& y) {
+              return x.start != y.start ? x.start < y.start : x.rule < y.rule;
+            });
+  double keep = 1.0;
+  for (const auto& h : b.injection_hits) {
+    if (b.signature_seen[h.rule] != 0) {
+      continue;
+    }
+    b.signature_seen[h.rule] = 1;
+    out.injection.push_back(finding{h.rule, static_cast<std::uint32_t>(h.start), static_cast<std::uint32_t>(h.end)});
+    keep *= 1.0 - rules.at(h.rule).weight;
+  }
+  for (const auto& h : b.injection_hits) {
+    b.signature_seen[h.rule] = 0;
+  }
+  out.injection_score = 1.0 - keep;
+}
+
+}  // namespace
+
+errc scanner::scan(std::string_view text, scan_result& out, const scan_options& options) noexcept {
+  out.clear();
+  if (text.size() > 0xffffffffu) {
+    return errc::input_too_large;
+  }
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    return errc::invalid_utf8;
+  }
+  scanner_buffers& b = *buffers_;
+  b.candidates.clear();
+  b.confirmed.clear();
+  b.context_hits.clear();
+  b.injection_hits.clear();
+  b.content_hits.clear();
+  b.encoded_hits.clear();
+
+  const bool wants_text_rules = options.injection || options.content;
+  bool normalized_differs = false;
+  if (wants_text_rules) {
+    normalizer norm;
+    if (const errc e = norm.normalize(text, b.normalized); e != errc::ok) {
+      return e;
+    }
+    normalized_differs = b.normalized.changed;
+  }
+
+  const hs_database_t* db = rules_->block_database();
+  pass_context first{&b, rules_.get(), &options, nullptr,
+                     normalized_differs ? pass_kind::entities : pass_kind::everything, 0, 0, 0};
+  if (const errc e = run_pass(db, text, scratch_, first); e != errc::ok) {
+    return e;
+  }
+  if (normalized_differs) {
+    pass_context second{&b, rules_.get(), &options, &b.normalized, pass_kind::text_rules, 0, 0, first.matches};
+    if (const errc e = run_pass(db, b.normalized.text, scratch_, second); e != errc::ok) {
+      return e;
+    }
+  }
+  if (options.injection) {
+    if (const errc e = scan_encoded_payloads(text, *rules_, scratch_, options, b); e != errc::ok) {
+      return e;
+    }
+    collect_injection(*rules_, b, out);
+  }
+  if (options.entities) {
+    detail::confirm_candidates(b.candidates, b.context_hits, detail::text_window{text, 0}, *rules_,
+                               options.validators, b.confirmed);
+    detail::merge_overlaps(b.confirmed, 0, out.entities);
+  }
+  if (options.content) {
+    std::sort(b.content_hits.begin(), b.content_hits.end(),
+              [](const text_rule_hit& x, const text_rule_hit& y) {
+                return x.start != y.start ? x.start < y.start : x.end > y.end;
+              });
+    for (const auto& h : b.content_hits) {
+      out.content.push_back(finding{h.rule, static_cast<std::uint32_t>(h.start), static_cast<std::uint32_t>(h.end)});
+    }
+  }
+  return errc::ok;
+}
+
+}  // namespace sluice::engine
