@@ -25,7 +25,7 @@ std::string pad(std::string s, std::size_t width, bool right = false) {
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
 }
 
-std::string quoted(std::string_view s) {
+std::string json_quoted(std::string_view s) {
   std::string out;
   sluice::engine::append_json_string(out, s);
   return out;
@@ -320,14 +320,14 @@ void print_json(std::ostream& out, const replay_result& r, std::size_t max_error
                 const std::vector<std::string>& floor_failures) {
   std::string j = "{\"files\":[";
   for (std::size_t i = 0; i < r.files.size(); ++i) {
-    j += (i ? "," : "") + quoted(r.files[i]);
+    j += (i ? "," : "") + json_quoted(r.files[i]);
   }
   j += "],\"pii_lines\":" + std::to_string(r.pii_lines) + ",\"injection_lines\":" +
        std::to_string(r.injection_lines) + ",\"input_errors\":[";
   for (std::size_t i = 0; i < r.input_errors.size(); ++i) {
     const auto& e = r.input_errors[i];
-    j += std::string(i ? "," : "") + "{\"file\":" + quoted(e.file) + ",\"line\":" + std::to_string(e.line) +
-         ",\"message\":" + quoted(e.message) + "}";
+    j += std::string(i ? "," : "") + "{\"file\":" + json_quoted(e.file) + ",\"line\":" + std::to_string(e.line) +
+         ",\"message\":" + json_quoted(e.message) + "}";
   }
   j += "],\"entities\":{";
   bool first = true;
@@ -339,7 +339,7 @@ void print_json(std::ostream& out, const replay_result& r, std::size_t max_error
            ",\"exact_rate\":" + fixed(c.exact_rate(), 4) + "}";
   };
   for (const auto& [type, c] : r.entities) {
-    j += (first ? "" : ",") + quoted(type) + ":" + counts_json(c);
+    j += (first ? "" : ",") + json_quoted(type) + ":" + counts_json(c);
     first = false;
   }
   j += "},\"entities_total\":" + counts_json(total_of(r.entities));
@@ -348,7 +348,7 @@ void print_json(std::ostream& out, const replay_result& r, std::size_t max_error
     j += std::string(",\"") + name + "\":{";
     first = true;
     for (const auto& [type, n] : *m) {
-      j += (first ? "" : ",") + quoted(type) + ":" + std::to_string(n);
+      j += (first ? "" : ",") + json_quoted(type) + ":" + std::to_string(n);
       first = false;
     }
     j += "}";
@@ -358,7 +358,7 @@ void print_json(std::ostream& out, const replay_result& r, std::size_t max_error
     std::string o = "{";
     bool f = true;
     for (const auto& [name, c] : m) {
-      o += (f ? "" : ",") + quoted(name) + ":{\"lines\":" + std::to_string(c.lines) +
+      o += (f ? "" : ",") + json_quoted(name) + ":{\"lines\":" + std::to_string(c.lines) +
            ",\"flagged\":" + std::to_string(c.flagged) + ",\"rate\":" + fixed(c.rate(), 4) + "}";
       f = false;
     }
@@ -383,24 +383,24 @@ void print_json(std::ostream& out, const replay_result& r, std::size_t max_error
   if (max_errors > 0) {
     for (const auto* e : pick_errors(r, max_errors)) {
       j += std::string(first ? "" : ",") + "{\"kind\":\"" + kind_name(e->error.what) + "\",\"type\":" +
-           quoted(e->error.type) + ",\"id\":" + quoted(e->error.record_id) +
+           json_quoted(e->error.type) + ",\"id\":" + json_quoted(e->error.record_id) +
            ",\"start\":" + std::to_string(e->error.start) + ",\"end\":" + std::to_string(e->error.end) +
-           ",\"context\":" + quoted(e->context) + "}";
+           ",\"context\":" + json_quoted(e->context) + "}";
       first = false;
     }
     const auto [missed, alarms] = pick_injection_errors(r, max_errors);
     for (const auto& [kind, list] : {std::pair{"missed_attack", &missed}, std::pair{"flagged_benign", &alarms}}) {
       for (const auto* line : *list) {
-        j += std::string(first ? "" : ",") + "{\"kind\":\"" + kind + "\",\"category\":" + quoted(line->category) +
-             ",\"id\":" + quoted(line->id) + ",\"score\":" + fixed(line->score, 4) +
-             ",\"excerpt\":" + quoted(line->excerpt) + "}";
+        j += std::string(first ? "" : ",") + "{\"kind\":\"" + kind + "\",\"category\":" + json_quoted(line->category) +
+             ",\"id\":" + json_quoted(line->id) + ",\"score\":" + fixed(line->score, 4) +
+             ",\"excerpt\":" + json_quoted(line->excerpt) + "}";
         first = false;
       }
     }
   }
   j += "],\"floor_failures\":[";
   for (std::size_t i = 0; i < floor_failures.size(); ++i) {
-    j += (i ? "," : "") + quoted(floor_failures[i]);
+    j += (i ? "," : "") + json_quoted(floor_failures[i]);
   }
   j += "]}\n";
   out << j;
