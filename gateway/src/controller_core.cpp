@@ -113,7 +113,7 @@ controller_core::controller_core(const governance_options& options)
       clock_(options.clock ? options.clock : system_clock_source()),
       instance_id_(next_instance_id.fetch_add(1)) {
   if (options_.prices.empty()) {
-    options_.prices = default_model_prices();
+    options_.prices = default_token_prices();
   }
   if (options_.rotation_grace_seconds < 0) {
     throw std::invalid_argument("rotation grace must not be negative");

@@ -3,7 +3,7 @@
 
 namespace sluice::gateway {
 
-std::vector<model_price> default_model_prices() {
+std::vector<token_price> default_token_prices() {
   return {
       {"claude-opus-4-5*", 5.0, 25.0},
       {"claude-opus-4*", 15.0, 75.0},
