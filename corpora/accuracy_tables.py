@@ -38,7 +38,7 @@ def injection_tables(result):
     inj = result["injection"]
     if inj["attacks"] + inj["benign"] == 0:
         return ""
-    out = "At threshold %.2f: TPR **%.3f** (%d/%d attacks), FPR **%.3f** (%d/%d benign lines).\n\n" % (
+    out = "\nAt threshold %.2f: TPR **%.3f** (%d/%d attacks), FPR **%.3f** (%d/%d benign lines).\n\n" % (
         inj["threshold"], inj["tpr"], inj["attacks_flagged"], inj["attacks"], inj["fpr"], inj["benign_flagged"],
         inj["benign"])
     if inj["attack_categories"]:
