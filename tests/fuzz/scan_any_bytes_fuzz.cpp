@@ -8,7 +8,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sluice::engine;
-  static const auto rules = ruleset::load(ruleset::default_rules_dir(), {});
+  static const auto rules = [] {
+    compile_options options;
+    options.cache_dir = ruleset::default_cache_dir();
+    return ruleset::load(ruleset::default_rules_dir(), options);
+  }();
   static scanner s(rules);
   static scan_result result;
   const std::string_view text(reinterpret_cast<const char*>(data), size);

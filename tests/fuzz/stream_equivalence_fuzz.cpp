@@ -17,7 +17,13 @@ namespace {
 using namespace sluice::engine;
 
 struct fixture {
-  std::shared_ptr<const ruleset> rules = ruleset::load(ruleset::default_rules_dir(), {});
+  std::shared_ptr<const ruleset> rules = ruleset::load(ruleset::default_rules_dir(), cached());
+
+  static compile_options cached() {
+    compile_options options;
+    options.cache_dir = ruleset::default_cache_dir();
+    return options;
+  }
   scanner block{rules};
   scanner stream_scanner{rules};
 };
