@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -349,10 +350,40 @@ TEST(StreamFilter, PassesOtherEventsThroughUnchangedAndInOrder) {
   EXPECT_EQ(order, expected);
 }
 
+std::vector<std::size_t> event_sizes(std::string_view bytes) {
+  sse_parser parser;
+  parser.feed(bytes);
+  sse_event ev;
+  std::vector<std::size_t> sizes;
+  while (parser.next(ev) == sse_status::event) {
+    sizes.push_back(ev.raw.size());
+  }
+  return sizes;
+}
+
 TEST(StreamFilter, TextWithoutEntitiesComesBackByteForByteWhenNothingIsHeld) {
-  // Every delta ends where no entity of the catalog could continue (after a letter-free, space-free byte).
+  // Every delta ends where no entity of the catalog could continue (after a letter-free, space-free
+  // byte), and each event arrives in its own read.
   const std::string upstream = anthropic_stream({{"text", {"Hello!", " Fine?", " (yes)"}}});
-  EXPECT_EQ(run_filter(upstream, {}).out, upstream);
+  std::string out;
+  engine::scanner scanner(rules());
+  engine::redactor placeholders;
+  stream_filter filter(rules(), scanner.scratch(), placeholders);
+  std::size_t at = 0;
+  for (const std::size_t n : event_sizes(upstream)) {
+    ASSERT_EQ(filter.feed(std::string_view(upstream).substr(at, n), out), stream_error::ok);
+    at += n;
+  }
+  ASSERT_EQ(filter.finish(out), stream_error::ok);
+  EXPECT_EQ(out, upstream);
+}
+
+TEST(StreamFilter, DeltasOfOneReadAreScannedTogetherAndSentAsOneEvent) {
+  const std::string upstream = anthropic_stream({{"text", {"Hello!", " Fine?", " (yes)"}}});
+  const run_result r = run_filter(upstream, {});
+  const client_view v = read_client(r.out, sse_dialect::anthropic);
+  EXPECT_EQ(v.texts["0"], "Hello! Fine? (yes)");
+  EXPECT_EQ(std::count(v.types.begin(), v.types.end(), "content_block_delta"), 1);
 }
 
 TEST(StreamFilter, KeepsEveryOtherFieldOfARewrittenDelta) {
@@ -529,7 +560,8 @@ TEST(StreamFilter, BrokenJsonEndsTheStreamWithAnErrorEventAndDropsHeldText) {
     EXPECT_EQ(r.feed_error, stream_error::malformed_event);
     const client_view v = read_client(r.out, sse_dialect::anthropic);
     EXPECT_TRUE(v.error);
-    EXPECT_EQ(v.texts["0"], "write to ");
+    // Byte by byte, the safe prefix went out before the broken event; in one read, nothing had.
+    EXPECT_EQ(v.texts["0"], read == 1 ? "write to " : "");
     EXPECT_EQ(r.out.find("jane"), std::string::npos);
     EXPECT_EQ(r.out.find("mple.com"), std::string::npos);
   }
