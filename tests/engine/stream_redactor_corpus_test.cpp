@@ -14,6 +14,7 @@
 #include "sluice/engine/redactor.h"
 #include "sluice/engine/scanner.h"
 #include "sluice/engine/stream_redactor.h"
+#include "block_redaction.h"
 #include "test_rules.h"
 
 namespace sluice::engine {
@@ -70,18 +71,6 @@ std::vector<std::string> corpus_texts(std::size_t per_file) {
   return texts;
 }
 
-std::string block_redaction(scanner& s, std::string_view text) {
-  scan_result r;
-  scan_options options;
-  options.injection = false;
-  options.content = false;
-  EXPECT_EQ(s.scan(text, r, options), errc::ok);
-  redactor red;
-  std::string out;
-  red.redact(text, r.entities, s.rules(), out);
-  return out;
-}
-
 bool continuation(std::string_view text, std::size_t at) {
   return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80;
 }
@@ -114,7 +103,6 @@ TEST(StreamRedactorCorpus, EveryCorpusTextStreamsToItsBlockRedaction) {
     GTEST_SKIP() << "no corpora/ in this tree";
   }
   const auto& rules = testing::default_rules();
-  scanner block(rules);
   scanner stream_scanner(rules);
   redactor placeholders;
   stream_redactor sr(rules, stream_scanner.scratch(), placeholders);
@@ -122,7 +110,7 @@ TEST(StreamRedactorCorpus, EveryCorpusTextStreamsToItsBlockRedaction) {
   std::size_t checked = 0;
   std::size_t max_held = 0;
   for (const std::string& text : texts) {
-    const std::string expected = block_redaction(block, text);
+    const std::string expected = testing::block_redaction(rules, text);
     for (int mode = 0; mode < 3; ++mode) {
       ASSERT_EQ(sr.reset(), errc::ok);
       std::string out;

@@ -15,6 +15,7 @@
 #include "sluice/engine/scanner.h"
 #include "sluice/gateway/sse_parser.h"
 #include "sluice/gateway/stream_filter.h"
+#include "../engine/block_redaction.h"
 
 namespace sluice::gateway {
 namespace {
@@ -56,18 +57,7 @@ const std::shared_ptr<const ruleset>& rules() {
   return compiled;
 }
 
-std::string block_redaction(std::string_view text) {
-  engine::scanner s(rules());
-  engine::scan_result r;
-  engine::scan_options options;
-  options.injection = false;
-  options.content = false;
-  EXPECT_EQ(s.scan(text, r, options), engine::errc::ok);
-  engine::redactor red;
-  std::string out;
-  red.redact(text, r.entities, *rules(), out);
-  return out;
-}
+std::string block_redaction(std::string_view text) { return engine::testing::block_redaction(rules(), text); }
 
 std::string json_string(std::string_view text) {
   std::string out;
