@@ -140,6 +140,10 @@ TEST(MessagesRequest, UnescapesStringsAndKeepsRawPositions) {
   EXPECT_EQ(t.escapes_end - t.escapes_begin, 5u);
 }
 
+TEST(MessagesRequest, WhitespaceAroundTheBodyIsFine) {
+  EXPECT_TRUE(read(" \n{\"messages\":[]}\r\n\t ").error.ok());
+}
+
 TEST(MessagesRequest, MissingMessagesIsAnError) {
   const auto r = read(R"({"model":"m","max_tokens":5})");
   EXPECT_EQ(r.error.code, dialect_errc::missing_field);

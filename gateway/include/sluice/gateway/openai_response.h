@@ -91,7 +91,7 @@ class openai_stream_translator {
   void ensure_started(std::string& out);
 
   std::string id_ = "chatcmpl-sluice";
-  std::string model_;
+  std::string model_ = "\"\"";  // a JSON string literal, quotes included
   std::int64_t created_ = 0;
   bool include_usage_ = false;
   bool started_ = false;
