@@ -5,7 +5,7 @@
 //     number of strings (the splicer never breaks the JSON);
 //   - a request the OpenAI translator accepts is a Messages request the reader accepts, or refuses only
 //     as malformed JSON (strings are copied as raw tokens; their escapes are checked by the reader).
-// Build: tests/fuzz/build.sh (clang only); run: build-fuzz/dialects_fuzz -max_total_time=60
+// ctest replays tests/fuzz/corpus/dialects; a libFuzzer build: -DSLUICE_FUZZ=ON with clang.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
