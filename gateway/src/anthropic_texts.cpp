@@ -154,6 +154,10 @@ bool extract_request_texts(ondemand::parser& parser, std::string_view body, exch
         }
       } else if (key == "max_tokens") {
         facts.has_max_tokens = true;
+        if (v.get_uint64().get(facts.max_tokens) != SUCCESS) {
+          error = "max_tokens: expected a positive integer";
+          return false;
+        }
       } else if (key == "system") {
         if (!w.add_content(v, text_origin::system, 0)) {
           return false;

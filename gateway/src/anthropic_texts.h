@@ -15,6 +15,7 @@ namespace sluice::gateway {
 struct request_facts {
   bool stream = false;
   bool has_max_tokens = false;
+  std::uint64_t max_tokens = 0;
   std::uint32_t model_raw_begin = 0;  // the "model" string token, for force_model
   std::uint32_t model_raw_end = 0;
 };

@@ -321,7 +321,10 @@ class config_parser {
       r_.problem(root, "", "expected a mapping at the top level");
       return cfg_;
     }
-    r_.expect_map(root, "", {"pack", "providers", "policies", "policy", "server"});
+    r_.expect_map(root, "", {"pack", "providers", "policies", "policy", "server", "governance"});
+    if (auto n = root["governance"]) {
+      parse_governance(n);
+    }
     if (auto n = root["pack"]) {
       parse_pack(n);
     }
@@ -507,6 +510,36 @@ class config_parser {
     }
   }
 
+  void parse_governance(const YAML::Node& n) {
+    auto& g = cfg_->governance;
+    g.enabled = true;
+    if (n.IsNull()) {
+      return;
+    }
+    if (!r_.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
+                                         "alert_webhook_url", "anomaly_detection"})) {
+      return;
+    }
+    if (auto v = n["require_keys"]) {
+      r_.get_bool(v, "governance.require_keys", g.require_keys);
+    }
+    if (auto v = n["store"]) {
+      r_.get_string(v, "governance.store", g.store_path);
+    }
+    if (auto v = n["rotation_grace_seconds"]) {
+      r_.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);
+    }
+    if (auto v = n["usage_flush_interval_ms"]) {
+      r_.get_int(v, "governance.usage_flush_interval_ms", g.usage_flush_interval_ms, 1, 3600 * 1000);
+    }
+    if (auto v = n["alert_webhook_url"]) {
+      r_.get_string(v, "governance.alert_webhook_url", g.alert_webhook_url);
+    }
+    if (auto v = n["anomaly_detection"]) {
+      r_.get_bool(v, "governance.anomaly_detection", g.anomaly_detection);
+    }
+  }
+
   void parse_server(const YAML::Node& n) {
     if (!r_.expect_map(n, "server", {"max_header_bytes", "max_body_bytes", "max_response_bytes",
                                      "request_timeout_ms", "keep_alive_timeout_ms", "drain_timeout_ms",
@@ -648,13 +681,13 @@ class config_parser {
         }
         break;
       case policy_kind::audit_logger:
-        if (r_.expect_map(n, key, {"path", "immutable", "retention_days", "log_all_access", "include_text",
-                                   "flush_interval_ms", "fail_open"})) {
-          if (auto v = n["path"]) {
-            std::string s;
-            if (r_.get_string(v, key + ".path", s)) {
-              p.audit.path = s;
-            }
+        if (r_.expect_map(n, key, {"directory", "path", "immutable", "retention_days", "log_all_access",
+                                   "include_text", "flush_interval_ms", "fail_open"})) {
+          if (auto v = n["directory"]) {
+            r_.get_string(v, key + ".directory", p.audit.directory);
+          } else if (auto path = n["path"]) {
+            // Older configurations name a file; the chained log needs a directory: use it as one.
+            r_.get_string(path, key + ".path", p.audit.directory);
           }
           if (auto v = n["immutable"]) {
             r_.get_bool(v, key + ".immutable", p.audit.immutable);

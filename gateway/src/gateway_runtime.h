@@ -6,9 +6,11 @@
 #include <string>
 
 #include "sluice/engine/ruleset.h"
-#include "sluice/gateway/audit_writer.h"
+#include "sluice/gateway/access_control.h"
+#include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/config.h"
 #include "sluice/gateway/policy_chain.h"
+#include "stream_guard.h"
 
 namespace sluice::gateway {
 
@@ -16,11 +18,17 @@ struct gateway_runtime {
   std::shared_ptr<const gateway_config> config;
   std::shared_ptr<const engine::ruleset> rules;
   std::unique_ptr<policy_chain> chain;
-  std::shared_ptr<audit_writer> audit;  // null without audit-logger
+  std::shared_ptr<audit_log> audit;  // null without audit-logger
+  std::string audit_directory;       // what `audit` was opened with, to reuse it across reloads
+  bool audit_immutable = false;
+  // Keys, limits, budgets: null in open mode (no `governance:` section). Kept across reloads, so that
+  // counters and reservations survive a SIGHUP; changing the section needs a restart.
+  std::shared_ptr<access_controller> access;
+  response_rules response;  // what streamed responses are checked for
   std::uint64_t generation = 0;
 };
 
-// Builds a runtime. `previous` lends its audit writer when the audit path did not change, so a reload
+// Builds a runtime. `previous` lends its audit log when the audit directory did not change, so a reload
 // does not reopen the log. Throws std::runtime_error (bad option, unopenable audit log).
 [[nodiscard]] std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gateway_config> config,
                                                                    std::shared_ptr<const engine::ruleset> rules,

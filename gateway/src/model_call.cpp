@@ -75,7 +75,7 @@ awaitable<bool> model_call::send_body(unsigned status, std::string_view content_
 }
 
 awaitable<bool> model_call::refuse(bool keep_alive) {
-  const refusal& r = ex_.refused;
+  const policy_refusal& r = ex_.refused;
   render_error(ex_.dialect, r.status, r.type.empty() ? anthropic_error_type(r.status) : std::string_view(r.type),
                r.message, out_);
   finish_exchange(r.status);
@@ -84,6 +84,16 @@ awaitable<bool> model_call::refuse(bool keep_alive) {
 
 void model_call::finish_exchange(unsigned status) noexcept {
   ex_.status = status;
+  if (held_.active() && state_->rt->access) {
+    usage_report usage;
+    usage.input_tokens = static_cast<std::uint32_t>(ex_.input_tokens);
+    usage.output_tokens = static_cast<std::uint32_t>(ex_.output_tokens);
+    usage.http_status = static_cast<std::uint16_t>(status);
+    usage.latency_us = static_cast<std::uint32_t>(ex_.latency_ms() * 1000.0);
+    usage.added_latency_us = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(overhead_).count());
+    usage.model = ex_.model;
+    state_->rt->access->settle(std::move(held_), usage);
+  }
   sh_.metrics_.count_request(kind_, status);
   sh_.metrics_.count_tokens(ex_.input_tokens, ex_.output_tokens);
   for (const auto& v : ex_.verdicts) {
@@ -122,6 +132,10 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
                                 bool keep_alive) {
   const auto t0 = clock::now();
   kind_ = kind;
+  if (filter_ && filter_state_ != sh_.state_.get()) {
+    filter_.reset();  // it uses the old state's scanner scratch: drop it while that state is alive
+    filter_state_ = nullptr;
+  }
   state_ = sh_.state_;
   const gateway_runtime& rt = *state_->rt;
   const gateway_config& cfg = *rt.config;
@@ -157,6 +171,34 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   }
   ex_.stream = facts.stream;
   has_max_tokens_ = facts.has_max_tokens;
+
+  // Keys, scopes, limits and budgets, before anything is scanned or sent.
+  if (rt.access) {
+    admission_request ar;
+    ar.authorization = sv(req[http::field::authorization]);
+    ar.x_api_key = sv(req["x-api-key"]);
+    ar.client_ip = peer_;
+    ar.endpoint = ex_.endpoint;
+    ar.model = ex_.model;
+    ar.estimated_input_tokens = static_cast<std::uint32_t>(body.size());
+    const std::uint64_t max_tokens =
+        facts.has_max_tokens ? facts.max_tokens : (cfg.targets.empty() ? 0 : cfg.targets[0].default_max_tokens);
+    ar.max_tokens = static_cast<std::uint32_t>(std::min<std::uint64_t>(max_tokens, 0xffffffffu));
+    ar.team_header = ex_.header_team;
+    ar.project_header = ex_.header_project;
+    admission a = rt.access->admit(ar);
+    if (!a.caller.key_name.empty()) {
+      ex_.caller.assign(a.caller.key_name);
+    }
+    ex_.team.assign(a.caller.team);
+    ex_.project.assign(a.caller.project);
+    if (!a.allowed) {
+      ex_.refuse(a.http_status, a.error_type, "governance", std::move(a.message));
+      ex_.refused.retry_after_s = a.retry_after_seconds;
+      co_return co_await refuse(keep_alive);
+    }
+    held_ = std::move(a.held);
+  }
   model_raw_begin_ = facts.model_raw_begin;
   model_raw_end_ = facts.model_raw_end;
 
@@ -331,18 +373,41 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
     finish_exchange(499);
     co_return false;
   }
+  // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output
+  // policies) when a response policy is configured; the relay then adds the disclaimer and reads usage.
+  const response_rules& checks = state_->rt->response;
+  const bool filtering = checks.pii || checks.content;
+  if (filtering) {
+    if (!filter_ || filter_state_ != state_.get()) {
+      filter_ = std::make_unique<stream_filter>(state_->rt->rules, state_->scanner.scratch(), redactor_);
+      filter_state_ = state_.get();
+      filter_->set_policy(&guard_);
+    } else {
+      filter_->reset();
+    }
+    ex_.rules = &state_->scanner.rules();
+    guard_.begin(ex_, checks);
+  }
   relay_.begin(ex_);
   bool upstream_ok = true;
   bool client_ok = true;
-  while (!call.done()) {
+  bool ended = false;  // the filter ended the stream (error event already produced)
+  while (!call.done() && !ended) {
     chunk_.clear();
-    if (!co_await call.read_some(chunk_)) {
+    const bool got = co_await call.read_some(chunk_);
+    if (!got) {
       upstream_ok = false;
       break;
     }
     const auto t = clock::now();
     out_.clear();
-    const bool go_on = relay_.feed(chunk_, out_);
+    if (filtering) {
+      filtered_.clear();
+      ended = filter_->feed(chunk_, filtered_) != stream_error::ok;
+      relay_.feed(filtered_, out_);
+    } else {
+      relay_.feed(chunk_, out_);
+    }
     overhead_ += clock::now() - t;
     if (!out_.empty()) {
       client_.expires_after(write_timeout);
@@ -352,22 +417,36 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
         break;
       }
     }
-    if (!go_on) {
-      break;
-    }
   }
   out_.clear();
+  filtered_.clear();
   if (!client_ok) {
     call.abort();
+  } else if (ended) {
+    call.abort();  // blocked or malformed: the filter's error event is already out
+    sh_.metrics_.count_stream_errors();
   } else if (!upstream_ok) {
-    relay_.fail("upstream connection lost mid-stream: " + call.failure_message(), out_);
+    const std::string message = "upstream connection lost mid-stream: " + call.failure_message();
+    if (filtering) {
+      filter_->fail(message, filtered_);
+      relay_.feed(filtered_, out_);
+    } else {
+      relay_.fail(message, out_);
+    }
     sh_.metrics_.count_stream_errors();
     sh_.metrics_.count_upstream(upstream_outcome::broken);
-  } else if (call.done()) {
+  } else {
+    if (filtering) {
+      if (filter_->finish(filtered_) != stream_error::ok) {
+        sh_.metrics_.count_stream_errors();
+      }
+      relay_.feed(filtered_, out_);
+    }
     relay_.finish(out_);
     call.finish();
-  } else {
-    call.abort();  // a policy ended the stream
+  }
+  if (filtering) {
+    guard_.finish();
   }
   if (client_ok) {
     if (!out_.empty()) {
@@ -381,7 +460,7 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   ex_.input_tokens = relay_.input_tokens();
   ex_.output_tokens = relay_.output_tokens();
   finish_exchange(client_ok ? 200 : 499);
-  co_return client_ok && upstream_ok && !ec && keep_alive;
+  co_return client_ok && upstream_ok && !ended && !ec && keep_alive;
 }
 
 }  // namespace sluice::gateway

@@ -7,9 +7,12 @@
 
 #include "asio_types.h"
 #include "sluice/engine/redactor.h"
+#include "sluice/gateway/access_control.h"
 #include "sluice/gateway/exchange.h"
 #include "sluice/gateway/metrics.h"
 #include "sluice/gateway/policy_chain.h"
+#include "sluice/gateway/stream_filter.h"
+#include "stream_guard.h"
 #include "stream_relay.h"
 
 namespace sluice::gateway {
@@ -51,9 +54,14 @@ class model_call {
   chain_run chain_;
   engine::redactor redactor_;
   stream_relay relay_;
+  stream_guard guard_;
+  std::unique_ptr<stream_filter> filter_;  // made for the shard state it was built on
+  const shard_state* filter_state_ = nullptr;
+  std::string filtered_;  // stream filter output, before the relay
   endpoint_kind kind_ = endpoint_kind::messages;
   std::chrono::steady_clock::duration overhead_{};
   bool has_max_tokens_ = false;
+  reservation held_;  // what governance reserved for this request; settled in finish_exchange
   std::uint32_t model_raw_begin_ = 0;
   std::uint32_t model_raw_end_ = 0;
 

@@ -6,6 +6,7 @@
 
 #include "policies.h"
 #include "sluice/engine/json_escape.h"
+#include "sluice/gateway/audit_log.h"
 
 namespace sluice::gateway {
 namespace {
@@ -42,13 +43,15 @@ class audit_logger_filter final : public policy_filter {
     std::string& out = *ex.audit_out;
     const std::size_t rollback = out.size();
     try {
-      out += "{\"time\":";
+      // The members of one JSON object without its braces: the audit log adds seq, ts, type and the
+      // hash of the previous record around them.
+      out += "\"time\":";
       append_time(out, ex.wall_started);
       append_field(out, "request_id", ex.request_id);
       append_field(out, "caller", ex.caller);
       append_field(out, "team", ex.team);
       append_field(out, "project", ex.project);
-      append_field(out, "client", ex.client_address);
+      append_field(out, "client", mask_client_ip(ex.client_address));
       append_field(out, "endpoint", ex.endpoint);
       append_field(out, "dialect", ex.dialect == client_dialect::openai ? "openai" : "anthropic");
       append_field(out, "model", ex.model);
@@ -91,7 +94,7 @@ class audit_logger_filter final : public policy_filter {
         append_field(out, "request_text", ex.redacted_request_text);
         append_field(out, "response_text", ex.redacted_response_text);
       }
-      out += "}\n";
+      out += "\n";
     } catch (...) {
       out.resize(rollback);  // never a half line
     }

@@ -195,6 +195,9 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
                         "# TYPE sluice_config_generation gauge\nsluice_config_generation %llu\n",
                         static_cast<unsigned long long>(sh.state_->rt->generation));
           body += line;
+          if (sh.state_->rt->access) {
+            sh.state_->rt->access->append_metrics(body);
+          }
           type = "text/plain; version=0.0.4";
         } else {
           render_models(*sh.state_->rt->config, body);

@@ -68,14 +68,20 @@ void shard::flush_audit() noexcept {
   if (audit_buffer_.empty() || !state_ || !state_->rt->audit) {
     return;
   }
-  try {
-    std::string batch;
-    batch.reserve(64 * 1024);
-    batch.swap(audit_buffer_);
-    state_->rt->audit->submit(std::move(batch));
-  } catch (...) {
-    audit_buffer_.clear();
+  // One record per line (the fields of a JSON object without braces); the audit log chains them.
+  std::string_view lines = audit_buffer_;
+  while (!lines.empty()) {
+    const auto end = lines.find('\n');
+    const std::string_view record = lines.substr(0, end);
+    if (!record.empty()) {
+      state_->rt->audit->append("request", record);
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    lines.remove_prefix(end + 1);
   }
+  audit_buffer_.clear();
 }
 
 void shard::start_audit_timer() {

@@ -216,6 +216,14 @@ TEST_F(Config, SecretFilesAreReadWithoutTheTrailingNewline) {
   EXPECT_THROW((void)read_secret(ref), std::runtime_error);
 }
 
+TEST_F(Config, ReadsTheGovernanceSection) {
+  auto cfg = parse_config(std::string(issue_example) + "governance:\n  require_keys: true\n  store: keys.db\n", "p.yaml");
+  EXPECT_TRUE(cfg->governance.enabled);
+  EXPECT_TRUE(cfg->governance.require_keys);
+  EXPECT_EQ(cfg->governance.store_path, "keys.db");
+  EXPECT_FALSE(parse_config(issue_example, "p.yaml")->governance.enabled);
+}
+
 TEST_F(Config, InvalidYamlNamesItsPosition) {
   auto problems = problems_of("providers: [\n");
   ASSERT_EQ(problems.size(), 1u);

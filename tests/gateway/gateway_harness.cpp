@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -138,6 +139,24 @@ std::string base64(const std::string& text) {
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::vector<std::string> audit_requests(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(directory)) {
+    files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"type\":\"request\"") != std::string::npos) {
+        out.push_back(line);
+      }
+    }
+  }
   return out;
 }
 

@@ -48,6 +48,9 @@ std::string messages_body(const std::string& text, bool stream = false, const st
 // Base64 of `text`, for SIM_REPLY64.
 std::string base64(const std::string& text);
 
+// The "request" records of an audit log directory, in file order.
+std::vector<std::string> audit_requests(const std::filesystem::path& directory);
+
 // A unique temporary directory, removed at destruction.
 struct temp_dir {
   temp_dir();

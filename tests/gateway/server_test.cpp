@@ -139,6 +139,20 @@ TEST(GatewayServer, GarbageIs400) {
   EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << out;
 }
 
+TEST(GatewayServer, RequiredKeysAreEnforcedInTheClientsDialect) {
+  harness_options o;
+  harness h(o);
+  // Same gateway, now with governance requiring keys (in-memory store, no keys issued).
+  h.server().install(parse_config(h.config_text() + "governance:\n  require_keys: true\n", "t.yaml"),
+                     testing::test_rules());
+  auto missing = h.post_messages(messages_body("hello"));
+  EXPECT_EQ(missing.status, 401u);
+  EXPECT_NE(missing.body.find("authentication_error"), std::string::npos) << missing.body;
+  auto unknown = h.post_messages(messages_body("hello"), {{"x-api-key", "sk-sluice-not-a-real-key"}});
+  EXPECT_EQ(unknown.status, 401u);
+  EXPECT_EQ(h.sim().request_count(), 0u);
+}
+
 TEST(GatewayServer, WorksWithSeveralShards) {
   harness_options o;
   o.threads = 2;

@@ -57,15 +57,41 @@ TEST(Streaming, RetriesBeforeTheFirstByteWorkForStreamsToo) {
   EXPECT_EQ(h.sim().request_count(), 2u);
 }
 
+TEST(Streaming, PiiSplitAcrossDeltasIsRedacted) {
+  harness_options o;
+  o.policies = "  chain: [pii-detector]\n";
+  o.sim.chunk_chars = 3;  // the address arrives in many pieces
+  harness h(o);
+  auto r = h.post_messages(messages_body("SIM_REPLY64=" + testing::base64("write to jane.doe@example.com soon"), true));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body.find("jane"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("example.com"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("[REDACTED:EMAIL]"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("message_stop"), std::string::npos);
+}
+
+TEST(Streaming, ContentFilterEndsTheStreamWithAnErrorEvent) {
+  harness_options o;
+  o.policies = "  chain: [content-filter]\n";
+  o.sim.chunk_chars = 4;
+  harness h(o);
+  auto r = h.post_messages(messages_body("SIM_REPLY64=" + testing::base64("fine text then forbidden-widget and more"), true));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body.find("forbidden-widget"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("event: error"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("content-filter"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("message_stop"), std::string::npos);
+}
+
 TEST(Streaming, UsageIsRecordedFromTheStream) {
   harness_options o;
-  o.policies = "  chain: [audit-logger]\n  policy:\n    audit-logger:\n      path: @DIR@/a.jsonl\n";
+  o.policies = "  chain: [audit-logger]\n  policy:\n    audit-logger:\n      directory: @DIR@/audit\n";
   harness h(o);
   ASSERT_EQ(h.post_messages(messages_body("count my tokens please", true)).status, 200u);
   h.server().shutdown();
-  std::ifstream in(h.dir() / "a.jsonl");
-  std::string line;
-  std::getline(in, line);
+  const auto records = testing::audit_requests(h.dir() / "audit");
+  ASSERT_EQ(records.size(), 1u);
+  const std::string& line = records[0];
   EXPECT_NE(line.find("\"stream\":true"), std::string::npos) << line;
   EXPECT_EQ(line.find("\"tokens\":{\"input\":0"), std::string::npos) << line;
   EXPECT_EQ(line.find("\"output\":0}"), std::string::npos) << line;

@@ -109,9 +109,9 @@ struct content_filter_options {
 };
 
 struct audit_logger_options {
-  std::filesystem::path path = "sluice-audit.jsonl";  // "-" writes to standard output
-  bool immutable = false;        // open append-only, fsync each batch
-  int retention_days = 0;        // 0: keep forever (pruning belongs to the audit tooling)
+  std::string directory = "sluice-audit";  // audit-YYYYMMDD.jsonl files, one hash chain (audit_log.h)
+  bool immutable = true;         // open append-only, fsync each batch
+  int retention_days = 0;        // delete day files older than this; 0: keep forever
   bool log_all_access = false;   // also log refused and non-model requests
   bool include_text = false;     // add the (redacted) prompt and response text
   milliseconds flush_interval{200};
@@ -153,6 +153,18 @@ struct server_options {
   std::string rules_dir;                   // empty: the engine's default catalog
 };
 
+// Virtual keys, limits and budgets (issue: governance). Present: requests go through the access
+// controller; absent: open mode, nothing checked.
+struct governance_config {
+  bool enabled = false;  // the section is present
+  bool require_keys = false;
+  std::string store_path;  // SQLite file; empty: in memory
+  std::int64_t rotation_grace_seconds = 15 * 60;
+  std::int64_t usage_flush_interval_ms = 1000;
+  std::string alert_webhook_url;
+  bool anomaly_detection = true;
+};
+
 struct pack_info {
   std::string name;
   std::string version;
@@ -165,6 +177,7 @@ struct gateway_config {
   std::vector<target_config> targets;  // tried in order
   std::vector<policy_config> chain;    // in the configured order
   server_options server;
+  governance_config governance;
 
   // The configured policy of `kind`, or nullptr.
   [[nodiscard]] const policy_config* find(policy_kind kind) const noexcept;

@@ -53,7 +53,7 @@ struct entity_count {
 };
 
 // A refusal produced by a policy (or by the gateway itself), rendered in the client's dialect.
-struct refusal {
+struct policy_refusal {
   unsigned status = 0;       // 0: none
   std::string type;          // Anthropic error type: invalid_request_error, permission_error…
   std::string message;
@@ -93,7 +93,7 @@ struct exchange {
   // Decisions.
   std::vector<policy_verdict> verdicts;
   std::vector<entity_count> entity_counts;
-  refusal refused;
+  policy_refusal refused;
   std::string append_text;  // disclaimer text to add at the end of the response
 
   // Outcome.

@@ -45,12 +45,11 @@ class policy_factory {
   [[nodiscard]] virtual policy_filter* make(std::pmr::polymorphic_allocator<> arena) const = 0;
 };
 
-class audit_writer;
+class audit_log;
 
 // Everything a factory may need besides its own options.
 struct policy_environment {
   std::shared_ptr<const engine::ruleset> rules;
-  std::shared_ptr<audit_writer> audit;  // set when audit-logger is configured
 };
 
 // Builds the factory for `config` (load time; throws std::runtime_error on bad options).
