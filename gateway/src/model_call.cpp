@@ -286,8 +286,10 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
       // The upstream's own refusal, passed through with its meaning (429 keeps retry-after).
       finish_exchange(last_status);
       if (dialect == client_dialect::anthropic && !last_error_body.empty()) {
-        co_return co_await respond(last_status, last_content_type.empty() ? "application/json" : last_content_type,
-                                   last_error_body, keep_alive, last_retry_after);
+        // No temporaries in a co_await expression: GCC 12 destroys them twice.
+        const std::string_view type =
+            last_content_type.empty() ? std::string_view("application/json") : std::string_view(last_content_type);
+        co_return co_await respond(last_status, type, last_error_body, keep_alive, last_retry_after);
       }
       render_error(dialect, last_status, anthropic_error_type(last_status), "upstream error", out_);
       co_return co_await respond(last_status, "application/json", out_, keep_alive, last_retry_after);
@@ -316,8 +318,9 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   if (status != 200) {
     // 400, 401, 403, 404… from the upstream: passed through.
     finish_exchange(status);
-    co_return co_await respond(status, upstream_type.empty() ? "application/json" : upstream_type, response_body_,
-                               keep_alive);
+    const std::string_view type =
+        upstream_type.empty() ? std::string_view("application/json") : std::string_view(upstream_type);
+    co_return co_await respond(status, type, response_body_, keep_alive);
   }
 
   // Response policies on the whole answer.

@@ -157,7 +157,8 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     if (path == "/v1/messages" || path == "/v1/chat/completions") {
       const endpoint_kind kind = path == "/v1/messages" ? endpoint_kind::messages : endpoint_kind::chat_completions;
       if (!simple(kind, http::verb::post)) {
-        keep = co_await call->send_error(dialect, 405, "method not allowed: use POST " + path, keep_alive);
+        const std::string message = "method not allowed: use POST " + path;
+        keep = co_await call->send_error(dialect, 405, message, keep_alive);
         sh.metrics_.count_request(kind, 405);
       } else if (!iequals_prefix(sv(req[http::field::content_type]), "application/json")) {
         keep = co_await call->send_error(dialect, 415, "content-type must be application/json", keep_alive);
@@ -170,7 +171,8 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
                                  : path == "/v1/models" ? endpoint_kind::models
                                                          : endpoint_kind::health;
       if (!simple(kind, http::verb::get)) {
-        keep = co_await call->send_error(dialect, 405, "method not allowed: use GET " + path, keep_alive);
+        const std::string message = "method not allowed: use GET " + path;
+        keep = co_await call->send_error(dialect, 405, message, keep_alive);
         sh.metrics_.count_request(kind, 405);
       } else {
         std::string& body = call->scratch_body();
@@ -206,7 +208,8 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
         sh.metrics_.count_request(kind, status);
       }
     } else {
-      keep = co_await call->send_error(dialect, 404, "not found: " + path, keep_alive);
+      const std::string message = "not found: " + path;
+      keep = co_await call->send_error(dialect, 404, message, keep_alive);
       sh.metrics_.count_request(endpoint_kind::other, 404);
     }
     sh.metrics_.request_finished();
