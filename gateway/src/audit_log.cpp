@@ -240,6 +240,43 @@ void audit_log::append(std::string_view type, std::string_view fields) noexcept 
   }
 }
 
+void audit_log::append_lines(std::string&& lines, std::string_view type) noexcept {
+  try {
+    const std::string ts = std::to_string(impl_->clock->now_ms());
+    std::vector<std::string> entries;
+    std::string_view rest = lines;
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.remove_suffix(1);
+      }
+      if (line.empty()) {
+        continue;
+      }
+      std::string entry = ts;
+      entry += '\x1f';
+      entry += type;
+      entry += '\x1f';
+      if (line.size() >= 2 && line.front() == '{' && line.back() == '}') {
+        entry += line.substr(1, line.size() - 2);
+      } else {
+        entry += "\"raw\":";
+        append_json_string(entry, line);
+      }
+      entries.push_back(std::move(entry));
+    }
+    std::lock_guard lock(impl_->queue_mutex);
+    for (auto& e : entries) {
+      impl_->queue.push_back(std::move(e));
+    }
+    impl_->appended += entries.size();
+  } catch (...) {
+    // Out of memory: the batch is dropped rather than failing requests.
+  }
+}
+
 void audit_log::flush() {
   std::unique_lock lock(impl_->queue_mutex);
   const std::uint64_t target = impl_->appended;
