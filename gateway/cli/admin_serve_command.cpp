@@ -16,14 +16,34 @@ namespace {
 struct serve_state {
   std::string config;
   std::string listen;
+  std::string token_file;
 };
 
 int run_serve(const serve_state& s) {
   try {
     YAML::Node root = s.config.empty() ? YAML::Node() : YAML::LoadFile(s.config);
     auto config = gateway::parse_governance_config(root ? root["governance"] : YAML::Node());
+    // The audit log as the gateway writes it: the audit-logger policy's directory (or path).
+    if (!config.audit_enabled && root) {
+      for (const YAML::Node& policies : {root["policies"]["policy"], root["policy"]}) {
+        const YAML::Node audit = policies ? policies["audit-logger"] : YAML::Node();
+        if (audit && audit.IsMap()) {
+          const YAML::Node dir = audit["directory"] ? audit["directory"] : audit["path"];
+          if (dir && dir.IsScalar()) {
+            config.audit_enabled = true;
+            config.audit.directory = dir.as<std::string>();
+            config.audit.immutable = audit["immutable"] && audit["immutable"].as<bool>();
+            config.audit.retention_days = audit["retention_days"] ? audit["retention_days"].as<std::int64_t>() : 0;
+            break;
+          }
+        }
+      }
+    }
     if (!s.listen.empty()) {
       config.admin_listen = s.listen;
+    }
+    if (!s.token_file.empty()) {
+      config.admin_token_file = s.token_file;
     }
     sigset_t signals;
     sigemptyset(&signals);
@@ -53,6 +73,7 @@ const register_command registration([](CLI::App& app) {
       "serve", "Run the admin API alone (keys, usage, audit) on the configured store; not while the gateway runs");
   serve->add_option("--config", s->config, "Gateway config file (its governance: section is used)");
   serve->add_option("--listen", s->listen, "host:port (default: governance.admin.listen or 127.0.0.1:41003)");
+  serve->add_option("--admin-token-file", s->token_file, "File holding the admin token (default: $SLUICE_ADMIN_TOKEN)");
   serve->callback([s] { exit_code() = run_serve(*s); });
 });
 

@@ -163,7 +163,9 @@ struct audit_log::impl {
       const std::string_view all(entry);
       const std::string_view ts_text = all.substr(0, a);
       const std::int64_t ts_ms = std::strtoll(std::string(ts_text).c_str(), nullptr, 10);
-      const int day = timeutil::yyyymmdd(ts_ms);
+      // Never go back to an earlier day's file (a clock stepped back at midnight): the chain must run
+      // through the files in name order.
+      const int day = std::max(timeutil::yyyymmdd(ts_ms), open_day);
       if (fd < 0 || day != open_day) {
         open_day_file(day, ts_ms, out);
         if (day != last_prune_day) {

@@ -43,16 +43,20 @@ void check_keys(const YAML::Node& map, const std::string& prefix, std::initializ
 
 }  // namespace
 
-governance_config parse_governance_config(const YAML::Node& section) {
-  governance_config c;
+governance_runtime_config parse_governance_config(const YAML::Node& section) {
+  governance_runtime_config c;
   if (!section || section.IsNull()) {
     return c;
   }
   if (!section.IsMap()) {
     problem(section, "", "must be a mapping");
   }
-  check_keys(section, "", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_ms", "alert_webhook",
-                           "anomaly_detection", "prices", "audit", "admin"});
+  // The gateway's config loader accepts require_keys, store, rotation_grace_seconds,
+  // usage_flush_interval_ms, alert_webhook_url and anomaly_detection; the rest is for `sluice admin
+  // serve` and embedders. The short names usage_flush_ms and alert_webhook are accepted as aliases.
+  check_keys(section, "", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
+                           "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection", "prices",
+                           "audit", "admin"});
   auto& o = c.options;
   if (const auto n = section["require_keys"]) {
     o.require_keys = scalar<bool>(n, "require_keys", "true or false");
@@ -66,16 +70,20 @@ governance_config parse_governance_config(const YAML::Node& section) {
       problem(n, "rotation_grace_seconds", "must not be negative");
     }
   }
-  if (const auto n = section["usage_flush_ms"]) {
-    o.usage_flush_interval_ms = scalar<std::int64_t>(n, "usage_flush_ms", "a number of milliseconds");
-    if (o.usage_flush_interval_ms < 1 || o.usage_flush_interval_ms > 60'000) {
-      problem(n, "usage_flush_ms", "must be between 1 and 60000");
+  for (const char* name : {"usage_flush_interval_ms", "usage_flush_ms"}) {
+    if (const auto n = section[name]) {
+      o.usage_flush_interval_ms = scalar<std::int64_t>(n, name, "a number of milliseconds");
+      if (o.usage_flush_interval_ms < 1 || o.usage_flush_interval_ms > 3'600'000) {
+        problem(n, name, "must be between 1 and 3600000");
+      }
     }
   }
-  if (const auto n = section["alert_webhook"]) {
-    o.alert_webhook_url = scalar<std::string>(n, "alert_webhook", "an http:// URL");
-    if (o.alert_webhook_url.rfind("http://", 0) != 0) {
-      problem(n, "alert_webhook", "must be an http:// URL");
+  for (const char* name : {"alert_webhook_url", "alert_webhook"}) {
+    if (const auto n = section[name]) {
+      o.alert_webhook_url = scalar<std::string>(n, name, "an http:// URL");
+      if (o.alert_webhook_url.rfind("http://", 0) != 0) {
+        problem(n, name, "must be an http:// URL");
+      }
     }
   }
   if (const auto n = section["anomaly_detection"]) {
@@ -144,7 +152,7 @@ governance_config parse_governance_config(const YAML::Node& section) {
   return c;
 }
 
-governance_runtime::governance_runtime(const governance_config& config) {
+governance_runtime::governance_runtime(const governance_runtime_config& config) {
   governance_options options = config.options;
   if (config.audit_enabled) {
     audit_options ao = config.audit;

@@ -15,8 +15,8 @@ governance:
   require_keys: true
   store: /tmp/x.db
   rotation_grace_seconds: 60
-  usage_flush_ms: 250
-  alert_webhook: http://127.0.0.1:9000/hook
+  usage_flush_interval_ms: 250
+  alert_webhook_url: http://127.0.0.1:9000/hook
   prices:
     - {model: "claude-sonnet-4*", input_per_mtok: 3, output_per_mtok: 15}
   audit: {directory: /tmp/audit, immutable: true, retention_days: 30}
@@ -51,7 +51,7 @@ TEST(GovernanceConfig, MistakesNameTheKeyLineAndColumn) {
 }
 
 TEST(GovernanceRuntime, WithoutAnAdminTokenTheAdminApiStaysOff) {
-  governance_config c;
+  governance_runtime_config c;
   c.admin_token_env = "SLUICE_TEST_TOKEN_THAT_IS_NOT_SET";
   governance_runtime runtime(c);
   EXPECT_EQ(runtime.admin(), nullptr);

@@ -4,6 +4,8 @@
 // listener. The gateway makes one at start-up and keeps it for its lifetime:
 //
 //   auto gov = std::make_unique<governance_runtime>(parse_governance_config(root["governance"]));
+// (The gateway's own loader reads the same section into its config; it may equally build the
+// access_controller and admin_server itself, as `sluice gateway run` does.)
 //   shards call gov->access().admit(...) / settle(...); /metrics calls gov->access().append_metrics(out);
 //   the audit-logger policy hands batches to gov->audit()->append_lines(...).
 #include <yaml-cpp/yaml.h>
@@ -18,7 +20,7 @@
 
 namespace sluice::gateway {
 
-struct governance_config {
+struct governance_runtime_config {
   governance_options options;
   bool audit_enabled = false;  // audit.directory set
   audit_options audit;
@@ -32,18 +34,19 @@ struct governance_config {
 // audit, admin API on if a token is available). Throws std::invalid_argument naming the key, line
 // and column of the first problem, e.g. "governance.require_keys (line 12, column 17): must be true
 // or false". Keys:
-//   require_keys, store, rotation_grace_seconds, usage_flush_ms, alert_webhook, anomaly_detection,
+//   require_keys, store, rotation_grace_seconds, usage_flush_interval_ms, alert_webhook_url,
+//   anomaly_detection (the keys the gateway's config loader accepts too),
 //   prices: [{model: "claude-sonnet-4*", input_per_mtok: 3, output_per_mtok: 15}, …],
 //   audit: {directory, immutable, retention_days, flush_ms},
 //   admin: {enabled, listen, token_env, token_file}
-[[nodiscard]] governance_config parse_governance_config(const YAML::Node& section);
+[[nodiscard]] governance_runtime_config parse_governance_config(const YAML::Node& section);
 
 class governance_runtime {
  public:
   // Opens the audit log and store, loads keys, starts the admin listener. The admin API is skipped
   // (admin_enabled false, or no token in admin_token_env / admin_token_file) — check admin() — since
   // a listener without a token would be an open door. Throws std::runtime_error on load errors.
-  explicit governance_runtime(const governance_config& config);
+  explicit governance_runtime(const governance_runtime_config& config);
   ~governance_runtime();
 
   [[nodiscard]] access_controller& access() noexcept { return *access_; }
