@@ -3,6 +3,7 @@
 #include "sluice/gateway/sse_parser.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sluice::gateway {
 namespace {
@@ -31,6 +32,7 @@ void sse_parser::reset() noexcept {
   skip_lf_ = false;
   at_stream_start_ = true;
   error_ = sse_error::ok;
+  lf_known_ = false;
   start_event();
 }
 
@@ -54,6 +56,21 @@ void sse_parser::feed(std::string_view bytes) {
     event_start_ = 0;
   }
   buffer_.append(bytes);
+  lf_known_ = false;
+}
+
+std::size_t sse_parser::find_line_end(std::size_t from) noexcept {
+  // Two memchr calls instead of a byte loop; the LF position is remembered so that a stream of CR-only
+  // lines does not rescan the rest of the buffer for an LF on every line.
+  const char* base = buffer_.data();
+  if (!lf_known_ || (next_lf_ != std::string::npos && next_lf_ < from)) {
+    const void* lf = std::memchr(base + from, '\n', buffer_.size() - from);
+    next_lf_ = lf == nullptr ? std::string::npos : static_cast<const char*>(lf) - base;
+    lf_known_ = true;
+  }
+  const std::size_t limit = next_lf_ == std::string::npos ? buffer_.size() : next_lf_;
+  const void* cr = std::memchr(base + from, '\r', limit - from);
+  return cr == nullptr ? next_lf_ : static_cast<std::size_t>(static_cast<const char*>(cr) - base);
 }
 
 void sse_parser::on_line(std::size_t begin, std::size_t end) noexcept {
@@ -126,7 +143,7 @@ sse_status sse_parser::next(sse_event& out) noexcept {
         continue;
       }
     }
-    const std::size_t eol = buffer_.find_first_of("\r\n", cursor_);
+    const std::size_t eol = find_line_end(cursor_);
     if (eol == std::string::npos) {
       break;
     }

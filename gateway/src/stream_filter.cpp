@@ -148,6 +148,7 @@ void stream_filter_state::drop_all() noexcept {
   for (text_slot& slot : slots) {
     slot.open = false;
   }
+  pending = false;
 }
 
 simdjson::error_code stream_filter_state::parse(std::string_view data,
@@ -252,6 +253,13 @@ stream_error stream_filter::feed(std::string_view bytes, std::string& out) noexc
     const stream_error e = s.options.dialect == sse_dialect::anthropic ? detail::on_anthropic_event(s, ev)
                                                                        : detail::on_openai_event(s, ev);
     if (e != stream_error::ok) {
+      return end_with_error(s, e, out);
+    }
+    out += s.events;
+  }
+  if (!s.ended && s.pending) {
+    s.clear_event();
+    if (const stream_error e = detail::flush_pending_deltas(s); e != stream_error::ok) {
       return end_with_error(s, e, out);
     }
     out += s.events;

@@ -67,6 +67,20 @@ struct stream_filter_state {
   std::string chunk_id = "\"\"";
   std::string chunk_created = "0";
   std::string chunk_model = "\"\"";
+  // Anthropic: consecutive text deltas of one block that arrived in the same read are scanned as one
+  // piece (one Hyperscan call instead of one per event) and sent as one delta event, built on the
+  // first one. Flushed before any other event and at the end of every feed().
+  bool pending = false;
+  std::uint64_t pending_block = 0;
+  std::string pending_delta_type;
+  std::string pending_text;
+  std::string pending_data;  // the first delta's data: the template
+  json_text pending_where;   // its text token in pending_data
+  std::string pending_type;  // its SSE fields
+  std::string pending_id;
+  bool pending_has_id = false;
+  std::uint32_t pending_retry_ms = 0;
+  bool pending_has_retry = false;
   std::uint64_t choices_seen = 0;      // OpenAI: bit i set when choice i (< 64) appeared
   std::uint64_t choices_finished = 0;  // … and when it carried a finish_reason
 
@@ -99,6 +113,8 @@ struct stream_filter_state {
 // Dialect handlers: handle one SSE event, appending client bytes to `s.events`.
 [[nodiscard]] stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noexcept;
 [[nodiscard]] stream_error on_openai_event(stream_filter_state& s, const sse_event& ev) noexcept;
+// Sends the Anthropic deltas held for coalescing (into s.events).
+[[nodiscard]] stream_error flush_pending_deltas(stream_filter_state& s) noexcept;
 // End of the upstream: is the message complete (nothing can be lost by ending here)?
 [[nodiscard]] bool anthropic_complete(const stream_filter_state& s) noexcept;
 [[nodiscard]] bool openai_complete(const stream_filter_state& s) noexcept;

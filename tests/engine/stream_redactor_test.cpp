@@ -7,6 +7,7 @@
 #include "sluice/engine/rule_catalog.h"
 #include "sluice/engine/scanner.h"
 #include "sluice/engine/stream_redactor.h"
+#include "block_redaction.h"
 #include "test_rules.h"
 
 namespace sluice::engine {
@@ -49,18 +50,7 @@ std::shared_ptr<const ruleset> stream_rules() {
   return rules;
 }
 
-std::string block_redaction(const std::shared_ptr<const ruleset>& rules, std::string_view text) {
-  scanner s(rules);
-  scan_result r;
-  scan_options options;
-  options.injection = false;
-  options.content = false;
-  EXPECT_EQ(s.scan(text, r, options), errc::ok);
-  redactor red;
-  std::string out;
-  red.redact(text, r.entities, *rules, out);
-  return out;
-}
+using testing::block_redaction;
 
 std::string stream_redaction(const std::shared_ptr<const ruleset>& rules, std::string_view text,
                              const std::vector<std::size_t>& cuts, std::size_t* max_held = nullptr) {

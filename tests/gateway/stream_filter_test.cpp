@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -14,6 +15,7 @@
 #include "sluice/engine/scanner.h"
 #include "sluice/gateway/sse_parser.h"
 #include "sluice/gateway/stream_filter.h"
+#include "../engine/block_redaction.h"
 
 namespace sluice::gateway {
 namespace {
@@ -55,18 +57,7 @@ const std::shared_ptr<const ruleset>& rules() {
   return compiled;
 }
 
-std::string block_redaction(std::string_view text) {
-  engine::scanner s(rules());
-  engine::scan_result r;
-  engine::scan_options options;
-  options.injection = false;
-  options.content = false;
-  EXPECT_EQ(s.scan(text, r, options), engine::errc::ok);
-  engine::redactor red;
-  std::string out;
-  red.redact(text, r.entities, *rules(), out);
-  return out;
-}
+std::string block_redaction(std::string_view text) { return engine::testing::block_redaction(rules(), text); }
 
 std::string json_string(std::string_view text) {
   std::string out;
@@ -349,10 +340,40 @@ TEST(StreamFilter, PassesOtherEventsThroughUnchangedAndInOrder) {
   EXPECT_EQ(order, expected);
 }
 
+std::vector<std::size_t> event_sizes(std::string_view bytes) {
+  sse_parser parser;
+  parser.feed(bytes);
+  sse_event ev;
+  std::vector<std::size_t> sizes;
+  while (parser.next(ev) == sse_status::event) {
+    sizes.push_back(ev.raw.size());
+  }
+  return sizes;
+}
+
 TEST(StreamFilter, TextWithoutEntitiesComesBackByteForByteWhenNothingIsHeld) {
-  // Every delta ends where no entity of the catalog could continue (after a letter-free, space-free byte).
+  // Every delta ends where no entity of the catalog could continue (after a letter-free, space-free
+  // byte), and each event arrives in its own read.
   const std::string upstream = anthropic_stream({{"text", {"Hello!", " Fine?", " (yes)"}}});
-  EXPECT_EQ(run_filter(upstream, {}).out, upstream);
+  std::string out;
+  engine::scanner scanner(rules());
+  engine::redactor placeholders;
+  stream_filter filter(rules(), scanner.scratch(), placeholders);
+  std::size_t at = 0;
+  for (const std::size_t n : event_sizes(upstream)) {
+    ASSERT_EQ(filter.feed(std::string_view(upstream).substr(at, n), out), stream_error::ok);
+    at += n;
+  }
+  ASSERT_EQ(filter.finish(out), stream_error::ok);
+  EXPECT_EQ(out, upstream);
+}
+
+TEST(StreamFilter, DeltasOfOneReadAreScannedTogetherAndSentAsOneEvent) {
+  const std::string upstream = anthropic_stream({{"text", {"Hello!", " Fine?", " (yes)"}}});
+  const run_result r = run_filter(upstream, {});
+  const client_view v = read_client(r.out, sse_dialect::anthropic);
+  EXPECT_EQ(v.texts["0"], "Hello! Fine? (yes)");
+  EXPECT_EQ(std::count(v.types.begin(), v.types.end(), "content_block_delta"), 1);
 }
 
 TEST(StreamFilter, KeepsEveryOtherFieldOfARewrittenDelta) {
@@ -529,7 +550,8 @@ TEST(StreamFilter, BrokenJsonEndsTheStreamWithAnErrorEventAndDropsHeldText) {
     EXPECT_EQ(r.feed_error, stream_error::malformed_event);
     const client_view v = read_client(r.out, sse_dialect::anthropic);
     EXPECT_TRUE(v.error);
-    EXPECT_EQ(v.texts["0"], "write to ");
+    // Byte by byte, the safe prefix went out before the broken event; in one read, nothing had.
+    EXPECT_EQ(v.texts["0"], read == 1 ? "write to " : "");
     EXPECT_EQ(r.out.find("jane"), std::string::npos);
     EXPECT_EQ(r.out.find("mple.com"), std::string::npos);
   }

@@ -81,6 +81,7 @@ class sse_parser {
   };
   void start_event() noexcept;
   void on_line(std::size_t begin, std::size_t end) noexcept;
+  [[nodiscard]] std::size_t find_line_end(std::size_t from) noexcept;
 
   sse_limits limits_;
   std::string buffer_;         // unconsumed bytes: the current event from event_start_ on
@@ -88,6 +89,8 @@ class sse_parser {
   std::size_t cursor_ = 0;     // next byte to examine
   bool skip_lf_ = false;       // the previous line ended with CR: a leading LF belongs to it
   bool at_stream_start_ = true;
+  std::size_t next_lf_ = 0;  // the first LF at or after the cursor (npos: none), valid if lf_known_
+  bool lf_known_ = false;
   sse_error error_ = sse_error::ok;
 
   // Fields of the event being read (offsets into buffer_).
