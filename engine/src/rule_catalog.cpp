@@ -150,6 +150,7 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
     else if (key == "kind") r.kind = parse_kind(source, value);
     else if (key == "entity") r.entity = scalar(source, value, "entity");
     else if (key == "pattern") { r.pattern = scalar(source, value, "pattern"); has_pattern = true; }
+    else if (key == "prefilter") r.prefilter = scalar(source, value, "prefilter");
     else if (key == "flags") r.hs_flags = parse_flags(source, value);
     else if (key == "validator") {
       const std::string v = scalar(source, value, "validator");

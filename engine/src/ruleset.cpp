@@ -19,13 +19,9 @@
 namespace sluice::engine {
 namespace {
 
-constexpr unsigned stream_mode = HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE;
+constexpr unsigned stream_mode = HS_MODE_STREAM;
 
-bool wants_start_of_match(rule_kind k) {
-  // Entities and content terms are reported (and redacted) as spans; injection signatures, encoded runs
-  // and context words only need their end, and leaving SOM off keeps them cheap.
-  return k == rule_kind::pii || k == rule_kind::secret || k == rule_kind::content;
-}
+bool is_entity(rule_kind k) { return k == rule_kind::pii || k == rule_kind::secret; }
 
 std::string escape_literal(const std::string& word) {
   std::string out;
@@ -64,17 +60,16 @@ rule make_context_rule(const rule& owner) {
   return c;
 }
 
-unsigned effective_flags(const rule& r) {
+unsigned main_flags(const rule& r) {
   unsigned flags = r.hs_flags;
   // Injection and content rules run on normalized text, where case carries no meaning.
   if (r.kind == rule_kind::injection || r.kind == rule_kind::content) {
     flags |= HS_FLAG_CASELESS;
   }
-  if (wants_start_of_match(r.kind)) {
-    flags |= HS_FLAG_SOM_LEFTMOST;
-  }
   return flags;
 }
+
+unsigned confirm_flags(const rule& r) { return r.hs_flags | HS_FLAG_SOM_LEFTMOST; }
 
 struct compiled_list {
   std::vector<const char*> patterns;
@@ -82,18 +77,44 @@ struct compiled_list {
   std::vector<unsigned> ids;
 };
 
-compiled_list make_list(const std::vector<rule>& rules) {
+// The main list: every rule, entities by their prefilter. No start-of-match: it is what makes the
+// main scan fast.
+compiled_list make_main_list(const std::vector<rule>& rules) {
   compiled_list list;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    list.patterns.push_back(rules[i].pattern.c_str());
-    list.flags.push_back(effective_flags(rules[i]));
+    const rule& r = rules[i];
+    const bool prefiltered = is_entity(r.kind) && !r.prefilter.empty();
+    list.patterns.push_back(prefiltered ? r.prefilter.c_str() : r.pattern.c_str());
+    list.flags.push_back(main_flags(r));
     list.ids.push_back(static_cast<unsigned>(i));
+  }
+  return list;
+}
+
+// The confirmation list: the exact entity patterns, with leftmost start of match.
+compiled_list make_confirm_list(const std::vector<rule>& rules) {
+  compiled_list list;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (is_entity(rules[i].kind)) {
+      list.patterns.push_back(rules[i].pattern.c_str());
+      list.flags.push_back(confirm_flags(rules[i]));
+      list.ids.push_back(static_cast<unsigned>(i));
+    }
   }
   return list;
 }
 
 hs_database_t* compile_database(const std::vector<rule>& rules, const compiled_list& list,
                                 unsigned mode) {
+  if (list.patterns.empty()) {
+    // Hyperscan refuses an empty list; a pattern that cannot match keeps the code paths uniform.
+    // \xff never occurs in valid UTF-8, and every scanned text is validated first.
+    static const char* never = "\\xff\\xfe\\xff\\xfe";
+    static const unsigned flags = 0;
+    static const unsigned id = 0xfffffffeu;
+    compiled_list placeholder{{never}, {flags}, {id}};
+    return compile_database(rules, placeholder, mode);
+  }
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
   const hs_error_t rc = hs_compile_multi(list.patterns.data(), list.flags.data(), list.ids.data(),
@@ -124,15 +145,18 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
-std::string cache_key(const compiled_list& list) {
+std::string cache_key(const compiled_list& main, const compiled_list& confirm) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (std::size_t i = 0; i < list.patterns.size(); ++i) {
-    material << list.ids[i] << ' ' << list.flags[i] << ' ' << list.patterns[i] << '\n';
+  for (const auto* list : {&main, &confirm}) {
+    material << "list " << list->patterns.size() << '\n';
+    for (std::size_t i = 0; i < list->patterns.size(); ++i) {
+      material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
+    }
   }
   const std::string text = material.str();
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -245,7 +269,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* err = nullptr;
-    if (hs_expression_info(r.pattern.c_str(), effective_flags(r), &info, &err) != HS_SUCCESS) {
+    if (hs_expression_info(r.pattern.c_str(), confirm_flags(r), &info, &err) != HS_SUCCESS) {
       const std::string message = err != nullptr ? err->message : "invalid pattern";
       hs_free_compile_error(err);
       throw compile_error(r.id, r.source_file, r.source_line, message);
@@ -265,34 +289,47 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     b.lead = r.stream_lead;
     b.charset = charset_bits(r);
     set->max_redaction_width_ = std::max(set->max_redaction_width_, max_width);
+    if (r.context == context_mode::required) {
+      set->max_context_window_ = std::max(set->max_context_window_, r.context_window);
+    }
+    bool grouped = false;
+    for (auto& g : set->hold_groups_) {
+      if (g.charset == b.charset && g.lead == b.lead) {
+        g.max_width = std::max(g.max_width, b.max_width);
+        grouped = true;
+      }
+    }
+    if (!grouped) {
+      set->hold_groups_.push_back(b);
+    }
   }
 
-  const compiled_list list = make_list(set->rules_);
-  set->stats_.cache_key = cache_key(list);
-  std::filesystem::path block_file;
-  std::filesystem::path stream_file;
-  if (!options.cache_dir.empty()) {
-    block_file = options.cache_dir / (set->stats_.cache_key + ".block.hsdb");
-    stream_file = options.cache_dir / (set->stats_.cache_key + ".stream.hsdb");
-    set->block_db_ = read_cached(block_file);
-    set->stream_db_ = read_cached(stream_file);
-  }
-  if (set->block_db_ != nullptr && set->stream_db_ != nullptr) {
-    set->stats_.loaded_from_cache = true;
-  } else {
-    if (set->block_db_ != nullptr) {
-      hs_free_database(set->block_db_);
-      set->block_db_ = nullptr;
-    }
-    if (set->stream_db_ != nullptr) {
-      hs_free_database(set->stream_db_);
-      set->stream_db_ = nullptr;
-    }
-    set->block_db_ = compile_database(set->rules_, list, HS_MODE_BLOCK);
-    set->stream_db_ = compile_database(set->rules_, list, stream_mode);
+  const compiled_list main_list = make_main_list(set->rules_);
+  const compiled_list confirm_list = make_confirm_list(set->rules_);
+  set->stats_.cache_key = cache_key(main_list, confirm_list);
+  struct slot {
+    hs_database_t** db;
+    const compiled_list* list;
+    unsigned mode;
+    const char* suffix;
+  };
+  const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
+                        {&set->stream_db_, &main_list, stream_mode, ".stream.hsdb"},
+                        {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"}};
+  bool all_cached = !options.cache_dir.empty();
+  for (const auto& s : slots) {
     if (!options.cache_dir.empty()) {
-      write_cached(block_file, set->block_db_);
-      write_cached(stream_file, set->stream_db_);
+      *s.db = read_cached(options.cache_dir / (set->stats_.cache_key + s.suffix));
+    }
+    all_cached = all_cached && *s.db != nullptr;
+  }
+  set->stats_.loaded_from_cache = all_cached;
+  for (const auto& s : slots) {
+    if (*s.db == nullptr) {
+      *s.db = compile_database(set->rules_, *s.list, s.mode);
+      if (!options.cache_dir.empty()) {
+        write_cached(options.cache_dir / (set->stats_.cache_key + s.suffix), *s.db);
+      }
     }
   }
   set->finish_setup();
@@ -303,11 +340,13 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
 
 void ruleset::finish_setup() {
   if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
-      hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS) {
+      hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS ||
+      hs_alloc_scratch(confirm_db_, &scratch_) != HS_SUCCESS) {
     throw std::bad_alloc();
   }
   hs_database_size(block_db_, &stats_.block_database_bytes);
   hs_database_size(stream_db_, &stats_.stream_database_bytes);
+  hs_database_size(confirm_db_, &stats_.confirm_database_bytes);
   hs_scratch_size(scratch_, &stats_.scratch_bytes);
   hs_stream_size(stream_db_, &stats_.stream_state_bytes);
 }
@@ -341,6 +380,7 @@ ruleset::~ruleset() {
   hs_free_scratch(scratch_);
   hs_free_database(block_db_);
   hs_free_database(stream_db_);
+  hs_free_database(confirm_db_);
 }
 
 }  // namespace sluice::engine

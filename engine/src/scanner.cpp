@@ -1,5 +1,5 @@
-// Block scanning: one Hyperscan pass over the original text collects entity candidates and context
-// words (and, when normalization changes nothing, injection and content hits too); when normalization
+// Block scanning: one Hyperscan pass over the original text collects entity hits (confirmed with exact
+// spans afterwards, see entity_confirmer.h) and context words (and, when normalization changes nothing, injection and content hits too); when normalization
 // does change the text, a second pass over the normalized text collects injection and content hits,
 // mapped back to original offsets. Encoded runs are decoded and their text re-scanned for injection.
 #include "sluice/engine/scanner.h"
@@ -50,7 +50,7 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
     case rule_kind::pii:
     case rule_kind::secret:
       if (original && p.options->entities) {
-        b.candidates.push_back({id, from, to});
+        b.entity_hits.push_back({id, to});
       }
       break;
     case rule_kind::context:
@@ -73,7 +73,9 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
       break;
     case rule_kind::content:
       if (text_rules && p.options->content) {
-        b.content_hits.push_back({id, to_original(p, from), to_original(p, to)});
+        // Content terms are reported where they end (no start-of-match in the main scan).
+        const std::uint64_t end = to_original(p, to);
+        b.content_hits.push_back({id, end, end});
       }
       break;
   }
@@ -188,6 +190,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     return errc::invalid_utf8;
   }
   scanner_buffers& b = *buffers_;
+  b.entity_hits.clear();
   b.candidates.clear();
   b.confirmed.clear();
   b.context_hits.clear();
@@ -224,8 +227,12 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     collect_injection(*rules_, b, out);
   }
   if (options.entities) {
-    detail::confirm_candidates(b.candidates, b.context_hits, detail::text_window{text, 0}, *rules_,
-                               options.validators, b.confirmed);
+    const detail::text_window whole{text, 0};
+    if (const errc e = detail::confirm_hits(b.entity_hits, whole, true, *rules_, scratch_, b.windows, b.candidates);
+        e != errc::ok) {
+      return e;
+    }
+    detail::confirm_candidates(b.candidates, b.context_hits, whole, *rules_, options.validators, b.confirmed);
     detail::merge_overlaps(b.confirmed, 0, out.entities);
   }
   if (options.content) {

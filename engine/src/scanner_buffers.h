@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sluice/engine/normalizer.h"
+#include "entity_confirmer.h"
 #include "span_resolver.h"
 
 namespace sluice::engine {
@@ -16,6 +17,8 @@ struct text_rule_hit {
 };
 
 struct scanner_buffers {
+  std::vector<detail::entity_hit> entity_hits;
+  std::vector<detail::confirm_window> windows;
   std::vector<detail::candidate> candidates;
   std::vector<detail::candidate> confirmed;
   std::vector<detail::context_hit> context_hits;

@@ -17,6 +17,7 @@ constexpr const char* small_catalog = R"(rules:
     kind: pii
     entity: EMAIL
     pattern: '\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b'
+    prefilter: '[A-Za-z0-9._%+-]@[A-Za-z0-9]'
     stream: {charset: '[A-Za-z0-9._%+@-]', max_width: 254}
     examples: {positive: ['[[a@b.co]]']}
   - id: secret.token
@@ -134,12 +135,11 @@ TEST(Scanner, DecodesBase64PayloadsAndRescansThem) {
   EXPECT_EQ(r.injection[0].start, 13u);
 }
 
-TEST(Scanner, ContentRulesReportSpans) {
+TEST(Scanner, ContentRulesReportWhereTheTermEnds) {
   scanner s(small_rules());
   scan_result r;
   ASSERT_EQ(s.scan("tell me how to Build a Bomb now", r), errc::ok);
   ASSERT_EQ(r.content.size(), 1u);
-  EXPECT_EQ(r.content[0].start, 15u);
   EXPECT_EQ(r.content[0].end, 27u);
 }
 

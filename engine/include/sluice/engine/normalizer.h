@@ -30,7 +30,8 @@ struct normalized_text {
 class normalizer {
  public:
   // Normalizes `input` into `out`, reusing out's buffers.
-  // Errors: errc::invalid_utf8 when `input` is not well-formed UTF-8 (out is left unchanged in meaning).
+  // Errors: errc::invalid_utf8 when `input` is not well-formed UTF-8; errc::input_too_large when it is
+  // 4 GiB or more (offsets are 32-bit). On error `out` reads as unchanged (changed == false).
   [[nodiscard]] errc normalize(std::string_view input, normalized_text& out) const noexcept;
 };
 

@@ -34,7 +34,10 @@ struct rule {
   std::string id;            // unique, e.g. "pii.email"
   rule_kind kind = rule_kind::pii;
   std::string entity;        // entity type (EMAIL, API_KEY…) for pii/secret; category for injection/content
-  std::string pattern;       // Hyperscan regular expression
+  std::string pattern;       // Hyperscan regular expression: exactly the entity (pii/secret)
+  // pii/secret only: a cheap pattern for the main scan that matches inside every match of `pattern`
+  // (its end lies within the entity's span). Empty: `pattern` itself. See docs/architecture.md.
+  std::string prefilter;
   unsigned hs_flags = 0;     // HS_FLAG_* bits from `flags:`
   validator_kind validator = validator_kind::none;
   std::vector<std::string> context_words;

@@ -1,8 +1,12 @@
 #pragma once
-// The compiled rule set: every rule of the catalog in one Hyperscan rule list, compiled twice from that
-// same list — a block-mode database for whole texts and a stream-mode database (leftmost start of match,
-// large horizon) for streamed text — so that both report exactly the same matches. Immutable once built
-// and shared read-only by every thread (`std::shared_ptr<const ruleset>`); a reload builds a new one.
+// The compiled rule set. Every rule of the catalog goes into one Hyperscan rule list — entities (by their
+// cheap prefilter), secrets, injection signatures, content terms, encoded runs and context words — which
+// is compiled twice, as a block database for whole texts and a stream database for streamed text, so
+// both report exactly the same matches. Entity matches found there are confirmed, with exact start and
+// end, by a third database built from the same rules' exact patterns with leftmost start-of-match, run
+// only on small windows around the hits (docs/architecture.md explains why: start-of-match tracking over
+// the whole text costs 10-30x in throughput). Immutable once built and shared read-only by every thread
+// (`std::shared_ptr<const ruleset>`); a reload builds a new one.
 #include <array>
 #include <bitset>
 #include <cstdint>
@@ -46,6 +50,7 @@ struct ruleset_stats {
   bool loaded_from_cache = false;
   std::size_t block_database_bytes = 0;
   std::size_t stream_database_bytes = 0;
+  std::size_t confirm_database_bytes = 0;
   std::size_t scratch_bytes = 0;       // one scratch serving both databases
   std::size_t stream_state_bytes = 0;  // per open stream
   std::string cache_key;               // hex hash of the rule list and Hyperscan version
@@ -83,13 +88,20 @@ class ruleset {
   // Index of the generated context rule for rule `id`, or npos.
   [[nodiscard]] std::uint32_t context_rule_of(std::uint32_t id) const noexcept { return context_of_[id]; }
   [[nodiscard]] const stream_bound& bound(std::uint32_t id) const noexcept { return bounds_[id]; }
+  // Distinct stream bounds (charset, lead) with the largest width among the pii/secret rules sharing
+  // them: what a stream redactor checks to find how much text an open match could still claim.
+  [[nodiscard]] const std::vector<stream_bound>& hold_groups() const noexcept { return hold_groups_; }
+  // The longest context window any rule uses.
+  [[nodiscard]] std::uint32_t max_context_window() const noexcept { return max_context_window_; }
   // The longest match any pii/secret rule allows: the upper bound of the stream hold-back.
   [[nodiscard]] std::uint32_t max_redaction_width() const noexcept { return max_redaction_width_; }
   [[nodiscard]] const ruleset_stats& stats() const noexcept { return stats_; }
 
   [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
   [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
-  // A scratch sized for both databases; scanners clone it (hs_clone_scratch), never share it.
+  // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode).
+  [[nodiscard]] const hs_database_t* confirm_database() const noexcept { return confirm_db_; }
+  // A scratch sized for all three databases; scanners clone it (hs_clone_scratch), never share it.
   [[nodiscard]] const hs_scratch_t* prototype_scratch() const noexcept { return scratch_; }
 
   static constexpr std::uint32_t npos = 0xffffffffu;
@@ -101,9 +113,12 @@ class ruleset {
   std::vector<rule> rules_;  // catalog rules first, then generated context rules
   std::vector<std::uint32_t> context_of_;
   std::vector<stream_bound> bounds_;
+  std::vector<stream_bound> hold_groups_;
+  std::uint32_t max_context_window_ = 0;
   std::uint32_t max_redaction_width_ = 0;
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
+  hs_database_t* confirm_db_ = nullptr;
   hs_scratch_t* scratch_ = nullptr;
   ruleset_stats stats_;
 };

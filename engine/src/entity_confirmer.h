@@ -1,0 +1,40 @@
+#pragma once
+// Confirms entity hits from the main scan with the exact patterns. The main databases carry only each
+// entity's cheap prefilter (no start-of-match), so a hit says "an entity may end near here". This step
+// scans small windows around the hits with the confirmation database (exact patterns, leftmost start)
+// and yields exact candidates.
+//
+// Semantics (identical for block and stream): for each end e where rule r's exact pattern matches, the
+// candidate's start is the leftmost s with e - s <= max_width(r). A window [p - W - 1, p + W + 1) around
+// a prefilter hit at p contains every such match whose span holds p, with one byte of context on each
+// side for \b, so the answer does not depend on where windows fall.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <hs/hs.h>
+
+#include "sluice/engine/result.h"
+#include "span_resolver.h"
+
+namespace sluice::engine::detail {
+
+struct entity_hit {
+  std::uint32_t rule;
+  std::uint64_t end;  // absolute end offset of the prefilter match
+};
+
+struct confirm_window {
+  std::uint64_t start;
+  std::uint64_t end;
+};
+
+// `text` covers absolute offsets [text.text_base, text.text_base + text.text.size()). When `complete` is
+// false more text may follow, so matches ending at the last byte are left for later (they may grow).
+// Appends candidates to `out`; `windows` is scratch space. Errors: hyperscan_failure.
+[[nodiscard]] errc confirm_hits(std::span<const entity_hit> hits, const text_window& text, bool complete,
+                                const ruleset& rules, hs_scratch_t* scratch,
+                                std::vector<confirm_window>& windows,
+                                std::vector<candidate>& out) noexcept;
+
+}  // namespace sluice::engine::detail

@@ -1,0 +1,87 @@
+// `sluice replay FILE.jsonl…`: measures the engine against labelled corpora (see docs/accuracy.md).
+// Exit status: 0 when every line was usable and every floor holds; 1 when the rules cannot load or an
+// input line was unusable; 3 when a recorded floor is not met.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli_registry.h"
+#include "replay_runner.h"
+#include "sluice/engine/ruleset.h"
+#include "sluice/engine/scanner.h"
+
+namespace {
+
+struct replay_args {
+  std::vector<std::string> files;
+  bool json = false;
+  std::size_t errors = 0;
+  double threshold = -1;  // unset: the floors file's threshold, else 0.5
+  std::string floors_file;
+  std::string rules_dir;
+};
+
+int run(const replay_args& args) {
+  sluice::replay::floors floors;
+  if (!args.floors_file.empty()) {
+    std::ifstream in(args.floors_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "sluice replay: cannot open floors file " << args.floors_file << "\n";
+      return 1;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string error;
+    if (!sluice::replay::parse_floors(buffer.str(), floors, error)) {
+      std::cerr << "sluice replay: " << args.floors_file << ": " << error << "\n";
+      return 1;
+    }
+  }
+  std::shared_ptr<const sluice::engine::ruleset> rules;
+  try {
+    rules = sluice::engine::ruleset::load(args.rules_dir.empty() ? sluice::engine::ruleset::default_rules_dir()
+                                                                 : std::filesystem::path(args.rules_dir));
+  } catch (const std::exception& e) {
+    std::cerr << "sluice replay: cannot load the rules: " << e.what() << "\n";
+    return 1;
+  }
+  sluice::engine::scanner scanner(rules);
+  sluice::replay::replay_options options;
+  options.threshold = args.threshold >= 0 ? args.threshold : floors.injection_threshold.value_or(0.5);
+  const auto result = sluice::replay::run_replay(args.files, scanner, options);
+  const auto failures = sluice::replay::check_floors(floors, result);
+  if (args.json) {
+    sluice::replay::print_json(std::cout, result, args.errors, failures);
+  } else {
+    sluice::replay::print_text(std::cout, result, args.errors);
+    if (!args.floors_file.empty()) {
+      std::cout << "\nfloors (" << args.floors_file << "): "
+                << (failures.empty() ? "all hold" : std::to_string(failures.size()) + " not met") << "\n";
+      for (const auto& f : failures) {
+        std::cout << "  FLOOR NOT MET: " << f << "\n";
+      }
+    }
+  }
+  if (!failures.empty()) {
+    return 3;
+  }
+  return result.input_errors.empty() ? 0 : 1;
+}
+
+const sluice::cli::register_command registration{[](CLI::App& app) {
+  auto args = std::make_shared<replay_args>();
+  auto* cmd = app.add_subcommand("replay", "Measure detection accuracy on labelled JSONL corpora");
+  cmd->add_option("files", args->files, "JSONL corpora (PII and/or injection lines)")->required();
+  cmd->add_flag("--json", args->json, "Print one JSON document instead of tables");
+  cmd->add_option("--errors", args->errors, "Show up to N mistakes of each kind (per entity type)");
+  cmd->add_option("--threshold", args->threshold, "Injection score threshold (default: the floors file's, else 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--floors", args->floors_file, "Fail (exit 3) when a result drops below these floors");
+  cmd->add_option("--rules", args->rules_dir, "Rules directory (default: $SLUICE_RULES_DIR or the built-in catalog)");
+  cmd->callback([args] { sluice::cli::exit_code() = run(*args); });
+}};
+
+}  // namespace

@@ -1,0 +1,163 @@
+#pragma once
+// The seam between the HTTP server and governance (virtual keys, scopes, IP allowlists, rate limits,
+// budgets, usage). One access_controller is shared by every shard thread:
+//
+//   auto a = controller.admit(request);          // before anything is sent upstream
+//   if (!a.allowed) { reply a.http_status / a.error_type / a.message (+ retry-after); done }
+//   ... forward, stream, apply policies ...
+//   controller.settle(std::move(a.held), usage); // exactly once, when the response is over
+//
+// admit() and settle() are noexcept, thread-safe and lock-free on the hot path: the key table is an
+// immutable snapshot, per-key counters are atomics, and usage records go to a background writer.
+// They do not allocate on the allow path; a refusal builds its message string.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice::gateway {
+
+namespace detail {
+struct key_entry;         // one key as admitted: scopes + limits + live counters (private)
+class controller_core;    // tables, clock, store and writer behind an access_controller (private)
+}  // namespace detail
+
+// What the server knows about a request when it asks to admit it. Views need only live for the call.
+struct admission_request {
+  std::string_view authorization;   // value of `Authorization` ("Bearer sk-sluice-…"); empty if absent
+  std::string_view x_api_key;       // value of `x-api-key` ("sk-sluice-…"); empty if absent
+  std::string_view client_ip;       // peer address as text: "203.0.113.7" or "2001:db8::1"
+  std::string_view endpoint;        // request path without the query: "/v1/messages"
+  std::string_view model;           // the body's "model"; empty if none
+  // An UPPER bound of the input tokens. Hard budgets are exact only if this is never below the real
+  // input count; the request body size in bytes is a safe choice (a token is at least one byte).
+  std::uint32_t estimated_input_tokens = 0;
+  std::uint32_t max_tokens = 0;     // the max_tokens that will be sent upstream, after defaults
+  std::string_view team_header;     // `x-sluice-team`: used only when the key names no team
+  std::string_view project_header;  // `x-sluice-project`: used only when the key names no project
+};
+
+// Why a request was refused. Each value maps to exactly one status and error type, see admission.
+enum class refusal : std::uint8_t {
+  none = 0,              // admitted
+  missing_key,           // 401 authentication_error: no credential and require_keys is on
+  unknown_key,           // 401 authentication_error: not a key we know (or a rotated secret past grace)
+  revoked_key,           // 401 authentication_error: the key was revoked
+  expired_key,           // 401 authentication_error: past the key's expiry
+  model_not_allowed,     // 403 permission_error: model outside the key's allowed globs
+  endpoint_not_allowed,  // 403 permission_error: endpoint outside the key's allowed endpoints
+  ip_not_allowed,        // 403 permission_error: client address outside the key's allowlist
+  rate_limited,          // 429 rate_limit_error, retry-after set: requests or tokens per minute
+  budget_exceeded,       // 429 budget_exceeded, retry-after set: hard monthly budget (tokens or USD)
+  unavailable,           // 503 api_error: governance could not decide (e.g. store failed to load)
+};
+[[nodiscard]] std::string_view to_string(refusal r) noexcept;
+
+// Who is calling, as the audit log, usage and cost attribution need it. Views stay valid as long as
+// the reservation (or admission) that holds them is alive. Open mode: key fields empty.
+struct caller_identity {
+  std::string_view key_id;       // public id "key_…" (never the secret); empty in open mode
+  std::string_view key_name;
+  std::string_view team;         // key's team, else the x-sluice-team header, else empty
+  std::string_view project;      // key's project, else the x-sluice-project header, else empty
+  std::string_view environment;  // key's environment ("prod", "staging", …)
+};
+
+// What an admitted request holds until it is settled: the budget and tokens-per-minute it reserved.
+// Move-only. Destroying one without settle() releases everything it reserved and records nothing:
+// the right thing for a request refused later in the pipeline (a policy block) before going upstream.
+class reservation {
+ public:
+  reservation() noexcept = default;
+  reservation(reservation&& other) noexcept;
+  reservation& operator=(reservation&& other) noexcept;
+  reservation(const reservation&) = delete;
+  reservation& operator=(const reservation&) = delete;
+  ~reservation();
+
+  // True while it holds something to settle (admitted and not yet settled or released).
+  [[nodiscard]] bool active() const noexcept { return core_ != nullptr; }
+  [[nodiscard]] const caller_identity& caller() const noexcept { return caller_; }
+
+ private:
+  friend class access_controller;
+  void release() noexcept;
+
+  std::shared_ptr<detail::controller_core> core_;  // null when empty
+  std::shared_ptr<const detail::key_entry> key_;   // null in open mode
+  caller_identity caller_;
+  std::uint64_t reserved_tokens_ = 0;        // counted against the monthly token budget
+  std::uint64_t reserved_micro_usd_ = 0;     // counted against the monthly USD budget
+  std::uint64_t reserved_tpm_tokens_ = 0;    // charged to the tokens-per-minute limiter
+  std::uint32_t budget_month_ = 0;           // month the budget reservation was made in
+  std::int64_t admitted_at_ms_ = 0;
+};
+
+// The answer to admit(). When allowed, `held` must eventually be settled (or dropped, see above).
+// When refused, `http_status`, `error_type` and `message` are ready to send in the client's dialect:
+//   401 "authentication_error"  missing/unknown/revoked/expired key
+//   403 "permission_error"      model, endpoint or client address outside the key's scope
+//   429 "rate_limit_error"      per-minute limit; send `retry-after: <retry_after_seconds>`
+//   429 "budget_exceeded"       hard monthly budget; `retry-after` = seconds until the month rolls over
+//   503 "api_error"             governance unavailable (fails closed)
+struct admission {
+  bool allowed = false;
+  refusal reason = refusal::none;
+  std::uint16_t http_status = 200;
+  std::string_view error_type;            // static string; empty when allowed
+  std::string message;                    // says what is wrong; never contains a secret
+  std::uint32_t retry_after_seconds = 0;  // >= 1 for 429, else 0
+  reservation held;                       // active() when allowed
+  caller_identity caller;                 // also filled on refusals once the key is known (for audit)
+};
+
+// What the request actually used, reported once at the end (streams: after the last event).
+struct usage_report {
+  std::uint32_t input_tokens = 0;    // from the upstream `usage` (0 if it never answered)
+  std::uint32_t output_tokens = 0;
+  double cost_usd = -1.0;            // < 0: priced with the controller's price table
+  std::uint16_t http_status = 0;     // status the client saw; 499 if the client went away
+  std::uint32_t latency_us = 0;      // whole request, as the client saw it
+  std::uint32_t added_latency_us = 0;  // the gateway's own share
+  std::string_view model;            // model that answered; empty = the requested one
+  std::string_view verdicts;         // short policy summary, e.g. "pii-detector:redact" (no PII)
+};
+
+struct governance_options;  // sluice/gateway/governance_options.h
+
+class access_controller {
+ public:
+  // Open mode: no keys, everything admitted, usage only counted in metrics.
+  access_controller();
+  // Keys, limits and budgets from options (store opened, keys loaded, usage writer started).
+  // Throws std::runtime_error with a clear message at load time (bad store path, bad options).
+  explicit access_controller(const governance_options& options);
+  ~access_controller();
+  access_controller(const access_controller&) = delete;
+  access_controller& operator=(const access_controller&) = delete;
+
+  // Decide one request. Thread-safe, noexcept. Open mode (no keys and require_keys false) admits
+  // everything, including requests that present no credential; a request that presents an
+  // sk-sluice- credential is always checked, so a bad key never passes silently.
+  [[nodiscard]] admission admit(const admission_request& request) noexcept;
+
+  // Report what an admitted request used and release its reservation: unused budget and
+  // tokens-per-minute are given back, the real usage is counted and queued for the store.
+  // Settling an empty (or already settled) reservation does nothing.
+  void settle(reservation&& held, const usage_report& usage) noexcept;
+
+  // Append Prometheus text (HELP/TYPE + samples) for per key/team/model counters to `out`.
+  // Called from the /metrics handler; takes a short lock, not on the request path.
+  void append_metrics(std::string& out) const;
+
+  // True when no credential is required (open mode).
+  [[nodiscard]] bool open_mode() const noexcept;
+
+  // The shared core, for the admin API and tests in the same process.
+  [[nodiscard]] const std::shared_ptr<detail::controller_core>& core() const noexcept { return core_; }
+
+ private:
+  std::shared_ptr<detail::controller_core> core_;
+};
+
+}  // namespace sluice::gateway

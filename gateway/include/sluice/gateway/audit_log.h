@@ -1,0 +1,86 @@
+#pragma once
+// The tamper-evident audit log: append-only JSON lines, one file per UTC day, where every record
+// carries the SHA-256 of the record before it ("prev"), so the files form one chain that
+// `sluice audit verify` checks. The gateway's audit-logger policy writes one "request" record per
+// request; governance writes key/admin/alert records.
+//
+// Record layout (one line, no spaces added):
+//   {"seq":N,"ts":"2026-11-23T19:50:01.123Z","type":"request","prev":"<64 hex>",<caller fields>}
+// Each file starts with a "checkpoint" record whose prev is the hash of the previous file's last
+// record, so a file whose predecessors were pruned (retention_days) still verifies from there on.
+//
+// Never pass raw prompt text, secrets or other PII in fields: pass ids, counts, verdicts, the
+// redacted text at most. Client addresses are written masked (see mask_client_ip).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice::gateway {
+
+class clock_source;
+
+struct audit_options {
+  std::string directory;            // where audit-YYYYMMDD.jsonl files live (created if missing)
+  bool immutable = true;            // open O_APPEND and fsync in batches; false: write, no fsync
+  std::int64_t retention_days = 0;  // delete day files older than this many days; 0 = keep forever
+  std::int64_t flush_interval_ms = 200;  // background write + fsync batch interval
+  std::shared_ptr<const clock_source> clock;  // null: system clock
+};
+
+// Builds the members of a JSON object (without braces) with correct escaping. Reused buffers: clear()
+// keeps capacity, so a per-thread instance does not allocate in steady state.
+class json_fields {
+ public:
+  json_fields& add(std::string_view name, std::string_view value);
+  json_fields& add(std::string_view name, const char* value) { return add(name, std::string_view(value)); }
+  json_fields& add(std::string_view name, std::int64_t value);
+  json_fields& add(std::string_view name, std::uint64_t value);
+  json_fields& add(std::string_view name, int value) { return add(name, static_cast<std::int64_t>(value)); }
+  json_fields& add(std::string_view name, unsigned value) { return add(name, static_cast<std::uint64_t>(value)); }
+  json_fields& add(std::string_view name, double value);
+  json_fields& add(std::string_view name, bool value);
+  json_fields& add_raw(std::string_view name, std::string_view json);  // value already valid JSON
+  [[nodiscard]] const std::string& str() const noexcept { return out_; }
+  void clear() noexcept { out_.clear(); }
+
+ private:
+  void key(std::string_view name);
+  std::string out_;
+};
+
+// Appends `value` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
+void append_json_string(std::string& out, std::string_view value);
+
+// "203.0.113.7" -> "203.0.113.0/24", "2001:db8:1:2::5" -> "2001:db8:1::/48"; anything else -> "".
+[[nodiscard]] std::string mask_client_ip(std::string_view ip);
+
+class audit_log {
+ public:
+  // Opens (or resumes) the chain in options.directory: reads the newest file's last record to continue
+  // seq and prev. Throws std::runtime_error naming the file when it cannot be opened or its tail is
+  // not a valid record. Starts the background writer.
+  explicit audit_log(audit_options options);
+  ~audit_log();  // writes and fsyncs everything appended so far
+  audit_log(const audit_log&) = delete;
+  audit_log& operator=(const audit_log&) = delete;
+
+  // Queue one record of `type` ("request", "key.created", "admin.auth_failed", …) with `fields`, the
+  // members of a JSON object without braces (see json_fields), or empty. Thread-safe, noexcept; the
+  // file write happens on the background writer within flush_interval_ms. Records are chained in the
+  // order append() is called.
+  void append(std::string_view type, std::string_view fields) noexcept;
+
+  // Blocks until everything appended before the call is written (and fsynced when immutable).
+  void flush();
+
+  // SHA-256 (hex) of the last record written: keep it elsewhere to detect truncation of the tail.
+  [[nodiscard]] std::string head() const;
+  [[nodiscard]] const std::string& directory() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace sluice::gateway

@@ -1,0 +1,51 @@
+#pragma once
+// Options for keys, limits, budgets and usage (the `governance:` section of the gateway config).
+// Built once at load time; see docs/keys-and-audit.md for the YAML form.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sluice::gateway {
+
+class audit_log;  // sluice/gateway/audit_log.h
+
+// Wall-clock time in Unix milliseconds. Injectable so tests can step through rotation grace periods,
+// expiries, minute windows and month boundaries without sleeping.
+class clock_source {
+ public:
+  virtual ~clock_source() = default;
+  [[nodiscard]] virtual std::int64_t now_ms() const noexcept = 0;
+};
+[[nodiscard]] std::shared_ptr<const clock_source> system_clock_source();
+
+// Price of one model family in USD per million tokens. The first entry whose glob matches wins.
+struct model_price {
+  std::string model_glob;            // "claude-sonnet-4*", "*"
+  double input_usd_per_mtok = 0.0;
+  double output_usd_per_mtok = 0.0;
+};
+// Built-in list prices for the Claude families (used when options.prices is empty).
+[[nodiscard]] std::vector<model_price> default_model_prices();
+
+struct governance_options {
+  // false: with no keys in the store every request is admitted (open mode, for local use).
+  // true: a valid sk-sluice- key is required on every request.
+  bool require_keys = false;
+  // SQLite file for keys, usage and alert state (WAL mode). Empty: in-memory, nothing persisted.
+  std::string store_path;
+  // How long the old secret keeps working after a rotation.
+  std::int64_t rotation_grace_seconds = 15 * 60;
+  // Usage records are written to the store in batches at this interval, off the request path. A crash
+  // loses at most the records of one interval.
+  std::int64_t usage_flush_interval_ms = 1000;
+  std::vector<model_price> prices;            // empty: default_model_prices()
+  std::shared_ptr<const clock_source> clock;  // null: system clock
+  // Optional: refusals, budget alerts and anomalies are recorded here (records never hold secrets).
+  std::shared_ptr<audit_log> audit;
+  // Anomaly alerts (see docs/keys-and-audit.md): POSTed as JSON to this loopback/http URL if set.
+  std::string alert_webhook_url;
+  bool anomaly_detection = true;
+};
+
+}  // namespace sluice::gateway

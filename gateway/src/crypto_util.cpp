@@ -1,0 +1,71 @@
+#include "crypto_util.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace sluice::gateway::crypto {
+
+digest sha256(std::string_view data) noexcept {
+  digest out{};
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &size, EVP_sha256(), nullptr) != 1) {
+    out.fill(0);
+  }
+  return out;
+}
+
+std::string to_hex(const std::uint8_t* data, std::size_t size) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(hex[data[i] >> 4]);
+    out.push_back(hex[data[i] & 0xF]);
+  }
+  return out;
+}
+
+namespace {
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+}  // namespace
+
+bool from_hex(std::string_view hex, digest& out) noexcept {
+  if (hex.size() != out.size() * 2) {
+    return false;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_value(hex[2 * i]);
+    const int lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      return false;
+    }
+    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return true;
+}
+
+bool equal_constant_time(const digest& a, const digest& b) noexcept {
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+void random_bytes(std::uint8_t* out, std::size_t size) {
+  if (RAND_bytes(out, static_cast<int>(size)) != 1) {
+    throw std::runtime_error("OpenSSL RAND_bytes failed: no secure randomness available");
+  }
+}
+
+}  // namespace sluice::gateway::crypto

@@ -1,0 +1,233 @@
+// A streamed block, split anywhere, redacts to exactly what block mode gives for the whole text.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "sluice/engine/redactor.h"
+#include "sluice/engine/rule_catalog.h"
+#include "sluice/engine/scanner.h"
+#include "sluice/engine/stream_redactor.h"
+#include "test_rules.h"
+
+namespace sluice::engine {
+namespace {
+
+constexpr const char* catalog_yaml = R"(rules:
+  - id: pii.email
+    kind: pii
+    entity: EMAIL
+    pattern: '\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b'
+    prefilter: '[A-Za-z0-9._%+-]@[A-Za-z0-9]'
+    stream: {charset: '[A-Za-z0-9._%+@-]', max_width: 254}
+  - id: secret.token
+    kind: secret
+    entity: API_KEY
+    pattern: 'tok_[a-z0-9]{8}'
+    stream: {charset: '[a-z0-9_]', lead: 'tok_'}
+  - id: pii.card
+    kind: pii
+    entity: CREDIT_CARD
+    pattern: '\b[0-9]{4}(?:[ -]?[0-9]{4}){3}\b'
+    prefilter: '[0-9]{4}[ -]?[0-9]{4}'
+    stream: {charset: '[0-9 -]'}
+  - id: pii.passport
+    kind: pii
+    entity: US_PASSPORT
+    pattern: '\b[0-9]{9}\b'
+    context: {mode: required, window: 24, words: [passport]}
+    stream: {charset: '[0-9]'}
+  - id: secret.pem
+    kind: secret
+    entity: PRIVATE_KEY
+    pattern: '-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----[A-Za-z0-9+/=\s]+-----END [A-Z ]{0,20}PRIVATE KEY-----'
+    prefilter: '-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----'
+    stream: {charset: '[A-Za-z0-9+/=\s-]', lead: '-----BEGIN', max_width: 4096}
+)";
+
+std::shared_ptr<const ruleset> stream_rules() {
+  static const auto rules = ruleset::compile(parse_rule_file(catalog_yaml, "stream.yaml"));
+  return rules;
+}
+
+std::string block_redaction(const std::shared_ptr<const ruleset>& rules, std::string_view text) {
+  scanner s(rules);
+  scan_result r;
+  scan_options options;
+  options.injection = false;
+  options.content = false;
+  EXPECT_EQ(s.scan(text, r, options), errc::ok);
+  redactor red;
+  std::string out;
+  red.redact(text, r.entities, *rules, out);
+  return out;
+}
+
+std::string stream_redaction(const std::shared_ptr<const ruleset>& rules, std::string_view text,
+                             const std::vector<std::size_t>& cuts, std::size_t* max_held = nullptr) {
+  scanner s(rules);
+  redactor red;
+  stream_redactor sr(rules, s.scratch(), red);
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t cut : cuts) {
+    EXPECT_EQ(sr.write(text.substr(at, cut - at), out), errc::ok);
+    if (max_held != nullptr) {
+      *max_held = std::max(*max_held, sr.held_bytes());
+    }
+    at = cut;
+  }
+  EXPECT_EQ(sr.write(text.substr(at), out), errc::ok);
+  EXPECT_EQ(sr.finish(out), errc::ok);
+  return out;
+}
+
+std::vector<std::size_t> random_cuts(std::size_t size, std::mt19937& rng, std::size_t max_piece) {
+  std::vector<std::size_t> cuts;
+  std::size_t at = 0;
+  while (true) {
+    at += 1 + rng() % max_piece;
+    if (at >= size) {
+      break;
+    }
+    cuts.push_back(at);
+  }
+  return cuts;
+}
+
+std::string random_text(std::mt19937& rng) {
+  static const std::vector<std::string> pieces = {
+      "hello ", "world ", "mail ", "jane.doe@example.com", " ", ", ", ". ", "tok_abcd1234", "tok_",
+      "4111 1111 1111 1111", "4111-1111-1111-1111", "1234 5678", "passport ", "123456789", "987654321",
+      "Grüße ", "日本語 ", "é", "@", "-", "a.b@c.de", "x@y", "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n"
+      "-----END RSA PRIVATE KEY-----", "-----BEGIN ", "\n", "0", "1"};
+  std::string text;
+  const int n = 5 + static_cast<int>(rng() % 40);
+  for (int i = 0; i < n; ++i) {
+    text += pieces[rng() % pieces.size()];
+  }
+  return text;
+}
+
+TEST(StreamRedactor, RandomSplitsMatchBlockRedaction) {
+  const auto rules = stream_rules();
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = random_text(rng);
+    const std::string expected = block_redaction(rules, text);
+    const std::size_t max_piece = 1 + round % 8;
+    const auto cuts = random_cuts(text.size(), rng, max_piece);
+    ASSERT_EQ(stream_redaction(rules, text, cuts), expected) << "text: " << text;
+  }
+}
+
+TEST(StreamRedactor, SingleByteSplitsMatchBlockRedaction) {
+  const auto rules = stream_rules();
+  std::mt19937 rng(11);
+  for (int round = 0; round < 500; ++round) {
+    const std::string text = random_text(rng);
+    std::vector<std::size_t> cuts;
+    for (std::size_t i = 1; i < text.size(); ++i) {
+      cuts.push_back(i);
+    }
+    ASSERT_EQ(stream_redaction(rules, text, cuts), block_redaction(rules, text)) << "text: " << text;
+  }
+}
+
+TEST(StreamRedactor, RedactsEmailSplitAcrossDeltas) {
+  const auto rules = stream_rules();
+  const std::string text = "write to jane.doe@example.com please";
+  const auto at = text.find("doe@");
+  EXPECT_EQ(stream_redaction(rules, text, {at}), "write to [REDACTED:EMAIL] please");
+}
+
+TEST(StreamRedactor, RedactsCardSentOneDigitPerDelta) {
+  const auto rules = stream_rules();
+  const std::string text = "card 4111 1111 1111 1111 ok";
+  std::vector<std::size_t> cuts;
+  for (std::size_t i = 5; i < text.size(); ++i) {
+    cuts.push_back(i);
+  }
+  EXPECT_EQ(stream_redaction(rules, text, cuts), "card [REDACTED:CREDIT_CARD] ok");
+}
+
+TEST(StreamRedactor, RedactsPemKeySpreadOverFiftyDeltas) {
+  const auto rules = stream_rules();
+  std::string body;
+  for (int i = 0; i < 12; ++i) {
+    body += "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n";
+  }
+  const std::string text = "key:\n-----BEGIN RSA PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----\nthanks";
+  std::vector<std::size_t> cuts;
+  for (std::size_t i = 1; i < 50; ++i) {
+    cuts.push_back(i * text.size() / 50);
+  }
+  EXPECT_EQ(stream_redaction(rules, text, cuts), "key:\n[REDACTED:PRIVATE_KEY]\nthanks");
+}
+
+TEST(StreamRedactor, NeverEmitsHalfACharacter) {
+  const auto rules = stream_rules();
+  scanner s(rules);
+  redactor red;
+  stream_redactor sr(rules, s.scratch(), red);
+  const std::string text = "日本語";
+  std::string out;
+  ASSERT_EQ(sr.write(text.substr(0, 1), out), errc::ok);
+  EXPECT_EQ(out, "");
+  ASSERT_EQ(sr.write(text.substr(1, 3), out), errc::ok);
+  EXPECT_EQ(out, "日");
+  ASSERT_EQ(sr.write(text.substr(4), out), errc::ok);
+  ASSERT_EQ(sr.finish(out), errc::ok);
+  EXPECT_EQ(out, text);
+}
+
+TEST(StreamRedactor, HoldsBackOnlyTheUnfinishedWordOfProse) {
+  const auto rules = stream_rules();
+  scanner s(rules);
+  redactor red;
+  stream_redactor sr(rules, s.scratch(), red);
+  std::string out;
+  ASSERT_EQ(sr.write("The quarterly report looks fine, thank", out), errc::ok);
+  EXPECT_EQ(out, "The quarterly report looks fine, ");
+  EXPECT_EQ(sr.held_bytes(), 5u);
+}
+
+TEST(StreamRedactor, WriteAfterFinishIsAnError) {
+  const auto rules = stream_rules();
+  scanner s(rules);
+  redactor red;
+  stream_redactor sr(rules, s.scratch(), red);
+  std::string out;
+  ASSERT_EQ(sr.finish(out), errc::ok);
+  EXPECT_EQ(sr.write("x", out), errc::stream_closed);
+  ASSERT_EQ(sr.reset(), errc::ok);
+  EXPECT_EQ(sr.write("x", out), errc::ok);
+}
+
+TEST(StreamRedactor, LongStreamRunsInBoundedMemory) {
+  const auto rules = stream_rules();
+  scanner s(rules);
+  redactor red;
+  stream_redactor sr(rules, s.scratch(), red);
+  std::string out;
+  std::size_t max_held = 0;
+  for (int i = 0; i < 100000; ++i) {
+    out.clear();
+    ASSERT_EQ(sr.write(i % 97 == 0 ? "mail a@b.co now. " : "some ordinary words here. ", out), errc::ok);
+    max_held = std::max(max_held, sr.held_bytes());
+  }
+  EXPECT_LE(max_held, rules->max_redaction_width());
+}
+
+TEST(StreamRedactor, DefaultCatalogRandomSplitsMatchBlockRedaction) {
+  const auto& rules = testing::default_rules();
+  std::mt19937 rng(3);
+  for (int round = 0; round < 300; ++round) {
+    const std::string text = random_text(rng);
+    ASSERT_EQ(stream_redaction(rules, text, random_cuts(text.size(), rng, 1 + round % 8)),
+              block_redaction(rules, text))
+        << "text: " << text;
+  }
+}
+
+}  // namespace
+}  // namespace sluice::engine
