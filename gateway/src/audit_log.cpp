@@ -46,6 +46,7 @@ struct audit_log::impl {
   std::thread writer;
 
   std::int64_t last_prune_day = 0;
+  std::string last_file;  // name of the newest day file before the open one (for checkpoints)
 
   ~impl() {
     if (fd >= 0) {
@@ -71,6 +72,7 @@ struct audit_log::impl {
       }
       next_seq = seq + 1;
       prev_hash = crypto::to_hex(crypto::sha256(last));
+      last_file = std::filesystem::path(*it).filename().string();
       break;
     }
     head_copy = prev_hash;
@@ -104,6 +106,7 @@ struct audit_log::impl {
       write_all(out);
       ::close(fd);
       fd = -1;
+      last_file = audit_file_name(open_day);
     }
     const std::string path = options.directory + "/" + audit_file_name(day);
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND;
@@ -115,8 +118,9 @@ struct audit_log::impl {
     if (::lseek(fd, 0, SEEK_END) == 0) {
       // A new file starts with a checkpoint linking it to the previous file, so verification can start
       // here once older files are pruned.
+      // prev_file and retention_days let the verifier tell pruning from deletion.
       json_fields f;
-      f.add("file", audit_file_name(day));
+      f.add("file", audit_file_name(day)).add("prev_file", last_file).add("retention_days", options.retention_days);
       out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str());
       out += '\n';
     }

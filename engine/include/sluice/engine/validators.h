@@ -9,20 +9,21 @@ namespace sluice::engine {
 
 enum class validator_kind : std::uint8_t {
   none,
-  luhn_card,       // digits (spaces/dashes allowed) pass Luhn and fall in a known issuer range/length
-  us_ssn,          // AAA-GG-SSSS: area not 000/666/9xx, group not 00, serial not 0000
-  iban,            // country code, per-country length, mod-97 == 1
+  luhn_card,       // 12-19 digits (single spaces/dashes allowed) pass Luhn and match an issuer's range+length
+  us_ssn,          // AAA-GG-SSSS (or spaces, or none): area not 000/666/9xx, group not 00, serial not 0000,
+                   // not an advertising/placeholder number (078-05-1120, 123-45-6789, 111-11-1111…)
+  iban,            // country code, per-country length (SWIFT registry), mod-97 == 1; print form allowed
   aba_routing,     // 9 digits, ABA checksum, valid Federal Reserve prefix
-  uk_nino,         // two-letter prefix rules, six digits, suffix A-D
+  uk_nino,         // two-letter prefix rules, six digits, suffix A-D; single spaces allowed
   ipv4,            // four octets 0-255, no leading zeros beyond a single 0
-  ipv6,            // parses as an IPv6 address (inet_pton)
+  ipv6,            // parses as an IPv6 address (inet_pton); [brackets] and %zone allowed; has a digit
   phone,           // libphonenumber: possible and valid for the default region or its own +CC
-  email,           // local part and domain label rules, TLD alphabetic and 2-63 long
+  email,           // local part and domain label rules, TLD alphabetic and 2-24 long (or xn--)
   jwt,             // header decodes (base64url) to a JSON object with an "alg" member
-  entropy,         // Shannon entropy of the secret part above the threshold for its alphabet
-  password_assignment,  // value after '=' or ':' long enough and with enough entropy, not a placeholder
+  entropy,         // printable, >= 8 bytes, not a placeholder/EXAMPLE key, Shannon entropy >= threshold
+  password_assignment,  // value after '=' or ':' >= 8 bytes, enough entropy, not a placeholder or code
   us_passport,     // 9 digits (or letter + 8 digits), not all one digit, not a trivial sequence
-  date_of_birth,   // a real calendar date between 1900 and today
+  date_of_birth,   // a real calendar date between 1900 and today (ISO, US, European, written forms)
   url_credentials, // user:password@host with a non-placeholder password
 };
 
@@ -33,7 +34,9 @@ enum class validator_kind : std::uint8_t {
 struct validator_options {
   // Two-letter ISO 3166 region used to read national phone numbers without a +CC prefix.
   char default_region[3] = {'U', 'S', '\0'};
-  double min_entropy_bits_per_char = 3.0;  // for `entropy` and `password_assignment`
+  // For `entropy` and `password_assignment`. Strings shorter than 2^(threshold/0.85) bytes cannot
+  // reach it, so for them the bar is 0.85 * log2(length) instead (see docs/validators.md).
+  double min_entropy_bits_per_char = 3.0;
 };
 
 // True when `span` (exactly the bytes the pattern matched) is a real instance of the entity.

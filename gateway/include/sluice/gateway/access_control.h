@@ -10,6 +10,7 @@
 // admit() and settle() are noexcept, thread-safe and lock-free on the hot path: the key table is an
 // immutable snapshot, per-key counters are atomics, and usage records go to a background writer.
 // They do not allocate on the allow path; a refusal builds its message string.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -67,6 +68,14 @@ struct caller_identity {
 // Move-only. Destroying one without settle() releases everything it reserved and records nothing:
 // the right thing for a request refused later in the pipeline (a policy block) before going upstream.
 class reservation {
+  // A short inline string (truncated at 63 bytes): no allocation on the request path.
+  struct text_copy {
+    std::array<char, 63> data{};
+    std::uint8_t size = 0;
+    void assign(std::string_view s) noexcept;
+    [[nodiscard]] std::string_view view() const noexcept { return {data.data(), size}; }
+  };
+
  public:
   reservation() noexcept = default;
   reservation(reservation&& other) noexcept;
@@ -91,6 +100,12 @@ class reservation {
   std::uint64_t reserved_tpm_tokens_ = 0;    // charged to the tokens-per-minute limiter
   std::uint32_t budget_month_ = 0;           // month the budget reservation was made in
   std::int64_t admitted_at_ms_ = 0;
+  // Copies kept so settle() needs nothing from the request (which may be gone by then).
+  std::array<std::uint8_t, 16> client_ip_{};
+  bool has_client_ip_ = false;
+  text_copy model_;
+  text_copy team_header_;     // caller_.team views this when the key names no team
+  text_copy project_header_;  // likewise for caller_.project
 };
 
 // The answer to admit(). When allowed, `held` must eventually be settled (or dropped, see above).
@@ -108,7 +123,11 @@ struct admission {
   std::string message;                    // says what is wrong; never contains a secret
   std::uint32_t retry_after_seconds = 0;  // >= 1 for 429, else 0
   reservation held;                       // active() when allowed
-  caller_identity caller;                 // also filled on refusals once the key is known (for audit)
+  // Who called, also on refusals once the key is known (for the audit record). Key fields stay valid
+  // while this admission lives; team/project taken from headers view the request's headers. After
+  // moving `held` elsewhere, use held.caller(), which owns copies.
+  caller_identity caller;
+  std::shared_ptr<const void> key_pin;    // keeps the key that `caller` views alive
 };
 
 // What the request actually used, reported once at the end (streams: after the last event).

@@ -20,13 +20,13 @@ class clock_source {
 [[nodiscard]] std::shared_ptr<const clock_source> system_clock_source();
 
 // Price of one model family in USD per million tokens. The first entry whose glob matches wins.
-struct model_price {
+struct token_price {
   std::string model_glob;            // "claude-sonnet-4*", "*"
   double input_usd_per_mtok = 0.0;
   double output_usd_per_mtok = 0.0;
 };
 // Built-in list prices for the Claude families (used when options.prices is empty).
-[[nodiscard]] std::vector<model_price> default_model_prices();
+[[nodiscard]] std::vector<token_price> default_token_prices();
 
 struct governance_options {
   // false: with no keys in the store every request is admitted (open mode, for local use).
@@ -39,7 +39,7 @@ struct governance_options {
   // Usage records are written to the store in batches at this interval, off the request path. A crash
   // loses at most the records of one interval.
   std::int64_t usage_flush_interval_ms = 1000;
-  std::vector<model_price> prices;            // empty: default_model_prices()
+  std::vector<token_price> prices;            // empty: default_token_prices()
   std::shared_ptr<const clock_source> clock;  // null: system clock
   // Optional: refusals, budget alerts and anomalies are recorded here (records never hold secrets).
   std::shared_ptr<audit_log> audit;

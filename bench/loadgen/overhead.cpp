@@ -1,0 +1,334 @@
+#include "overhead.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <unistd.h>
+
+#include "child_process.h"
+#include "open_loop.h"
+
+namespace sluice::bench {
+
+namespace {
+
+constexpr double percentiles[] = {0.5, 0.9, 0.99, 0.999};
+constexpr const char* percentile_names[] = {"p50", "p90", "p99", "p99.9"};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string fallback_prose() {
+  std::string s;
+  while (s.size() < 128 * 1024) {
+    s += "The team reviewed the migration plan and agreed on a modest schedule for the spring release. ";
+  }
+  return s;
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+std::string size_name(std::size_t bytes) {
+  return bytes % 1024 == 0 ? std::to_string(bytes / 1024) + " KiB" : std::to_string(bytes) + " B";
+}
+
+std::vector<std::string> chain_of(const std::string& variant) {
+  if (variant == "none") {
+    return {};
+  }
+  if (variant == "full") {
+    return {"prompt-injection", "pii-detector", "content-filter", "audit-logger"};
+  }
+  return {variant};
+}
+
+std::string policy_block(const std::string& name, const std::filesystem::path& dir) {
+  if (name == "prompt-injection") {
+    return "    prompt-injection:\n      threshold: 0.8\n      action: block\n";
+  }
+  if (name == "pii-detector") {
+    return "    pii-detector:\n      action: redact\n";
+  }
+  if (name == "content-filter") {
+    return "    content-filter:\n      action: flag\n";
+  }
+  if (name == "audit-logger") {
+    return "    audit-logger:\n      path: " + (dir / "audit.jsonl").string() + "\n";
+  }
+  return "";
+}
+
+std::string gateway_config(const std::string& variant, std::uint16_t sim_port, const std::filesystem::path& dir) {
+  std::string y =
+      "pack:\n  name: sluice-bench\n  version: 1.0.0\n  enabled: true\n"
+      "providers:\n  targets:\n    - id: simulator\n      provider: anthropic:chat:claude-sonnet-4-20250514\n"
+      "      base_url: http://127.0.0.1:" + std::to_string(sim_port) + "\n"
+      "      secret_key_ref:\n        env: ANTHROPIC_API_KEY\n"
+      "policies:\n  chain:";
+  const auto chain = chain_of(variant);
+  if (chain.empty()) {
+    y += " []\n";
+  } else {
+    y += "\n";
+    for (const auto& p : chain) {
+      y += "    - " + p + "\n";
+    }
+    y += "  policy:\n";
+    for (const auto& p : chain) {
+      y += policy_block(p, dir);
+    }
+  }
+  return y;
+}
+
+struct run_result {
+  load_report report;
+  std::string label;
+};
+
+load_target target_at(std::uint16_t port, const std::string& body) {
+  load_target t;
+  t.port = port;
+  t.body = body;
+  t.headers = {{"x-api-key", "sk-bench"}, {"anthropic-version", "2023-06-01"}};
+  return t;
+}
+
+void print_header(std::ostream& out, bool streaming) {
+  out << pad_left("rate", 8) << "  " << std::string("via      ") << pad_left("achieved", 9);
+  for (const char* name : percentile_names) {
+    out << pad_left(name, 10);
+  }
+  out << pad_left("max", 10) << pad_left("errors", 8) << "\n";
+  if (streaming) {
+    out << "          (streaming rows: latency to the last event; ttfb and per-event gap below)\n";
+  }
+}
+
+void print_row(std::ostream& out, double rate, const char* via, const load_report& r) {
+  char achieved[32];
+  std::snprintf(achieved, sizeof achieved, "%.0f/s", r.achieved_rate());
+  out << pad_left(rate > 0 ? std::to_string(static_cast<long>(rate)) + "/s" : "", 8) << "  " << via
+      << std::string(9 - std::string(via).size(), ' ') << pad_left(achieved, 9);
+  for (double p : percentiles) {
+    out << pad_left(format_ns(double(r.latency.percentile(p))), 10);
+  }
+  out << pad_left(format_ns(double(r.latency.max())), 10)
+      << pad_left(std::to_string(r.errors + r.non_2xx + r.dropped + r.unfinished), 8) << "\n";
+}
+
+void print_added(std::ostream& out, const load_report& direct, const load_report& gateway) {
+  out << pad_left("", 8) << "  " << "added    " << pad_left("", 9);
+  for (double p : percentiles) {
+    const double d = double(gateway.latency.percentile(p)) - double(direct.latency.percentile(p));
+    out << pad_left((d >= 0 ? "+" : "-") + format_ns(d >= 0 ? d : -d), 10);
+  }
+  const double dm = double(gateway.latency.max()) - double(direct.latency.max());
+  out << pad_left((dm >= 0 ? "+" : "-") + format_ns(dm >= 0 ? dm : -dm), 10) << "\n";
+}
+
+std::optional<std::uint16_t> start_and_wait(child_process& child, const std::string& what, std::ostream& out) {
+  auto port = child.wait_for_port(std::chrono::seconds(30));
+  if (!port) {
+    out << "cannot start " << what << "; its output:\n" << child.log_tail() << "\n";
+  }
+  return port;
+}
+
+// One request, to check the path works before timing it.
+bool probe(std::uint16_t port, const std::string& body, std::ostream& out, const std::string& what) {
+  load_options o;
+  o.rate = 10;
+  o.duration_s = 0.1;
+  o.drain_s = 5;
+  const auto r = run_load(target_at(port, body), o);
+  if (r.ok == 0) {
+    out << what << ": the probe request failed (" << r.non_2xx << " non-2xx, " << r.errors << " errors)\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string format_ns(double ns) {
+  char buf[32];
+  if (ns < 1e3) {
+    std::snprintf(buf, sizeof buf, "%.0fns", ns);
+  } else if (ns < 1e6) {
+    std::snprintf(buf, sizeof buf, "%.1fµs", ns / 1e3);
+  } else if (ns < 1e9) {
+    std::snprintf(buf, sizeof buf, "%.2fms", ns / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2fs", ns / 1e9);
+  }
+  return buf;
+}
+
+std::string messages_body(const std::string& prose, std::size_t bytes, bool stream) {
+  std::string text = "Please reply to jane.doe@example.com about the notes below. ";
+  std::size_t i = 0;
+  while (text.size() < bytes && !prose.empty()) {
+    const char c = prose[i++ % prose.size()];
+    if (c == '\n') {
+      text += "\\n";
+    } else if (c == '"' || c == '\\') {
+      text += '\\';
+      text += c;
+    } else if (static_cast<unsigned char>(c) >= 0x20) {
+      text += c;
+    }
+  }
+  // Never end inside a multi-byte character or an escape.
+  while (!text.empty() && ((static_cast<unsigned char>(text.back()) & 0x80) != 0 || text.back() == '\\')) {
+    text.pop_back();
+  }
+  return std::string("{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":64,") +
+         (stream ? "\"stream\":true," : "") + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+}
+
+int run_overhead(const overhead_options& options, std::ostream& out) {
+  std::string prose = read_file(options.prose_file);
+  if (prose.empty()) {
+    prose = fallback_prose();
+  }
+  const auto dir = std::filesystem::temp_directory_path() / ("sluice-bench-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  struct cleanup {
+    std::filesystem::path d;
+    ~cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  } remove_dir{dir};
+
+  child_process sim({options.sluice_path, "upstream-sim", "--port", "0", "--threads",
+                     std::to_string(options.sim_threads)});
+  const auto sim_port = start_and_wait(sim, "the upstream simulator", out);
+  if (!sim_port) {
+    return 2;
+  }
+  out << "upstream simulator on 127.0.0.1:" << *sim_port << "; open loop, " << options.duration_s
+      << " s per point after " << options.warmup_s << " s warm-up; latency from the intended send time\n";
+
+  load_options base;
+  base.duration_s = options.duration_s;
+  base.warmup_s = options.warmup_s;
+  load_options saturation;
+  saturation.closed_loop = true;
+  saturation.concurrency = options.saturation_concurrency;
+  saturation.duration_s = options.saturation_s;
+
+  // Direct measurements, once per (size, rate), shared by every gateway variant.
+  std::map<std::pair<std::size_t, double>, load_report> direct;
+  std::map<std::size_t, load_report> direct_saturation;
+  std::vector<std::size_t> sizes = options.sizes;
+  for (std::size_t size : sizes) {
+    const auto body = messages_body(prose, size, false);
+    if (!probe(*sim_port, body, out, "simulator")) {
+      return 2;
+    }
+    for (double rate : options.rates) {
+      auto o = base;
+      o.rate = rate;
+      direct[{size, rate}] = run_load(target_at(*sim_port, body), o);
+    }
+    direct_saturation[size] = run_load(target_at(*sim_port, body), saturation);
+  }
+  std::optional<load_report> direct_stream;
+  const std::size_t stream_size = 4096;
+  const double stream_rate = options.rates.empty() ? 100 : options.rates.front();
+  if (options.streaming) {
+    auto o = base;
+    o.rate = stream_rate;
+    direct_stream = run_load(target_at(*sim_port, messages_body(prose, stream_size, true)), o);
+  }
+
+  int status = 0;
+  for (const auto& variant : options.variants) {
+    const auto config_path = dir / ("policy-" + variant + ".yaml");
+    std::ofstream(config_path) << gateway_config(variant, *sim_port, dir);
+    child_process gateway({options.sluice_path, "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config",
+                           config_path.string(), "--threads", std::to_string(options.gateway_threads), "--upstream",
+                           "http://127.0.0.1:" + std::to_string(*sim_port)},
+                          {"ANTHROPIC_API_KEY=sk-bench"});
+    const auto gw_port = start_and_wait(gateway, "the gateway (" + variant + ")", out);
+    if (!gw_port) {
+      status = 2;
+      continue;
+    }
+    const bool all_sizes = variant == "none" || variant == "full";
+    for (std::size_t size : sizes) {
+      if (!all_sizes && size != 4096 && sizes.size() > 1) {
+        continue;
+      }
+      const auto body = messages_body(prose, size, false);
+      out << "\n== policies: " << variant << ", " << size_name(size) << " prompt, non-streaming\n";
+      if (!probe(*gw_port, body, out, "gateway (" + variant + ")")) {
+        out << gateway.log_tail() << "\n";
+        status = 2;
+        break;
+      }
+      print_header(out, false);
+      for (double rate : options.rates) {
+        auto o = base;
+        o.rate = rate;
+        const auto via = run_load(target_at(*gw_port, body), o);
+        const auto& d = direct[{size, rate}];
+        print_row(out, rate, "direct", d);
+        print_row(out, rate, "gateway", via);
+        print_added(out, d, via);
+      }
+      const auto sat = run_load(target_at(*gw_port, body), saturation);
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "saturation (%zu connections, closed loop, %.0f s): direct %.0f req/s, gateway %.0f req/s "
+                    "(gateway p50 %s, p99 %s; %llu errors)\n",
+                    options.saturation_concurrency, options.saturation_s, direct_saturation[size].achieved_rate(),
+                    sat.achieved_rate(), format_ns(double(sat.latency.percentile(0.5))).c_str(),
+                    format_ns(double(sat.latency.percentile(0.99))).c_str(),
+                    static_cast<unsigned long long>(sat.errors + sat.non_2xx));
+      out << line;
+      out.flush();
+    }
+    if (direct_stream && all_sizes) {
+      const auto via = run_load(target_at(*gw_port, messages_body(prose, stream_size, true)), [&] {
+        auto o = base;
+        o.rate = stream_rate;
+        return o;
+      }());
+      out << "\n== policies: " << variant << ", " << size_name(stream_size) << " prompt, streaming at "
+          << static_cast<long>(stream_rate) << "/s\n";
+      out << "          " << pad_left("events", 8) << pad_left("ttfb p50", 11) << pad_left("ttfb p99", 11)
+          << pad_left("gap p50", 10) << pad_left("gap p99", 10) << pad_left("last p50", 11) << pad_left("last p99", 11)
+          << pad_left("errors", 8) << "\n";
+      for (const auto& [name, r] : {std::pair<const char*, const load_report*>{"direct", &*direct_stream},
+                                  std::pair<const char*, const load_report*>{"gateway", &via}}) {
+        out << "  " << name << std::string(8 - std::string(name).size(), ' ')
+            << pad_left(std::to_string(r->ok ? r->events / r->ok : 0), 8)
+            << pad_left(format_ns(double(r->ttfb.percentile(0.5))), 11)
+            << pad_left(format_ns(double(r->ttfb.percentile(0.99))), 11)
+            << pad_left(format_ns(double(r->per_event.percentile(0.5))), 10)
+            << pad_left(format_ns(double(r->per_event.percentile(0.99))), 10)
+            << pad_left(format_ns(double(r->latency.percentile(0.5))), 11)
+            << pad_left(format_ns(double(r->latency.percentile(0.99))), 11)
+            << pad_left(std::to_string(r->errors + r->non_2xx + r->unfinished), 8) << "\n";
+      }
+      out.flush();
+    }
+  }
+  return status;
+}
+
+}  // namespace sluice::bench

@@ -1,0 +1,91 @@
+#pragma once
+// Virtual keys as stored, usage records, and the one small interface every stateful piece of
+// governance goes through. The embedded implementation is SQLite (WAL); a shared backend for several
+// replicas implements the same interface without touching the request path.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::gateway {
+
+struct key_limits {
+  std::uint32_t requests_per_minute = 0;  // 0: no limit
+  std::uint32_t tokens_per_minute = 0;    // input + output tokens; 0: no limit
+  std::uint64_t monthly_token_budget = 0; // 0: none
+  double monthly_usd_budget = 0.0;        // 0: none
+  bool hard_budget = true;                // hard: refuse once reached; soft: alert only
+  std::vector<double> alert_thresholds{0.8, 1.0};  // fractions of the budget that raise an alert
+};
+
+struct key_record {
+  std::string id;                  // public id "key_<16 hex>"
+  std::string name;
+  std::string description;
+  std::string team;
+  std::string project;
+  std::string environment;
+  std::vector<std::string> allowed_models;     // globs (* and ?); empty: any model
+  std::vector<std::string> allowed_endpoints;  // globs on the path; empty: any endpoint
+  std::vector<std::string> ip_allowlist;       // CIDRs, IPv4 and IPv6; empty: any address
+  key_limits limits;
+  std::int64_t expires_at_ms = 0;  // 0: never
+  std::int64_t created_at_ms = 0;
+  std::int64_t rotated_at_ms = 0;  // 0: never rotated
+  std::int64_t revoked_at_ms = 0;  // 0: active
+  std::string secret_hint;         // "sk-sluice-AbCd…wxyz": enough to recognise, useless to attack
+  std::string secret_sha256;       // hex SHA-256 of the current secret
+  std::string previous_secret_sha256;     // hex SHA-256 of the secret replaced by the last rotation
+  std::int64_t previous_valid_until_ms = 0;  // the previous secret works until then (grace)
+};
+
+struct usage_record {
+  std::int64_t ts_ms = 0;
+  std::string key_id;   // empty in open mode
+  std::string team;
+  std::string project;
+  std::string model;
+  std::uint32_t input_tokens = 0;
+  std::uint32_t output_tokens = 0;
+  std::int64_t cost_micro_usd = 0;
+  std::uint16_t http_status = 0;
+  std::uint32_t latency_us = 0;
+  std::string verdicts;
+};
+
+enum class usage_grouping : std::uint8_t { key, team, project, model };
+
+struct usage_total {
+  std::string group;  // the key id, team, project or model (may be empty: "none")
+  std::uint64_t requests = 0;
+  std::uint64_t input_tokens = 0;
+  std::uint64_t output_tokens = 0;
+  std::int64_t cost_micro_usd = 0;
+};
+
+class governance_store {
+ public:
+  virtual ~governance_store() = default;
+  // All keys, revoked ones included. Throws std::runtime_error on a storage error.
+  virtual std::vector<key_record> load_keys() = 0;
+  // Insert or replace by id. Throws std::runtime_error on a storage error.
+  virtual void save_key(const key_record& key) = 0;
+  // One transaction for the batch. Throws std::runtime_error on a storage error.
+  virtual void append_usage(std::span<const usage_record> batch) = 0;
+  // Tokens (in + out) and cost a key used with ts in [from_ms, to_ms).
+  virtual usage_total usage_of_key(std::string_view key_id, std::int64_t from_ms, std::int64_t to_ms) = 0;
+  // Totals grouped by `grouping` over [from_ms, to_ms), largest cost first.
+  virtual std::vector<usage_total> usage_by(usage_grouping grouping, std::int64_t from_ms,
+                                            std::int64_t to_ms) = 0;
+  // Small named state (alert levels, anomaly baselines). get: empty when absent.
+  virtual std::string get_state(std::string_view name) = 0;
+  virtual void set_state(std::string_view name, std::string_view value) = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path` in WAL mode; "" opens a private in-memory
+// database. Throws std::runtime_error naming the path when it cannot be opened or migrated.
+[[nodiscard]] std::unique_ptr<governance_store> open_sqlite_store(const std::string& path);
+
+}  // namespace sluice::gateway

@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include "validator_test_support.h"
+
+namespace sluice::engine {
+namespace {
+
+bool phone(std::string_view s, const char* region = "US") {
+  validator_options o;
+  o.default_region[0] = region[0];
+  o.default_region[1] = region[0] == '\0' ? '\0' : region[1];
+  return testing::accepts(validator_kind::phone, s, o);
+}
+
+TEST(PhoneValidator, AcceptsNationalNumbersOfTheDefaultRegion) {
+  EXPECT_TRUE(phone("(650) 253-0000"));
+  EXPECT_TRUE(phone("650-253-0000"));
+  EXPECT_TRUE(phone("650.253.0000"));
+  EXPECT_TRUE(phone("6502530000"));
+  EXPECT_TRUE(phone("1 650 253 0000"));
+}
+
+TEST(PhoneValidator, AcceptsInternationalNumbersWhateverTheDefaultRegion) {
+  EXPECT_TRUE(phone("+1 650 253 0000"));
+  EXPECT_TRUE(phone("+44 20 7031 3000"));
+  EXPECT_TRUE(phone("+442070313000"));
+  EXPECT_TRUE(phone("+49 30 303986300"));
+  EXPECT_TRUE(phone("+33 1 42 68 53 00"));
+  EXPECT_TRUE(phone("+81 3-6384-9000"));
+  EXPECT_TRUE(phone("+44 20 7031 3000", "DE"));
+}
+
+TEST(PhoneValidator, ReadsNationalNumbersInTheConfiguredRegion) {
+  EXPECT_TRUE(phone("020 7031 3000", "GB"));
+  EXPECT_FALSE(phone("020 7031 3000", "US"));
+  EXPECT_TRUE(phone("030 303986300", "DE"));
+}
+
+TEST(PhoneValidator, RejectsNumbersTooShortOrTooLong) {
+  EXPECT_FALSE(phone("253-0000"));
+  EXPECT_FALSE(phone("911"));
+  EXPECT_FALSE(phone("+1 650"));
+  EXPECT_FALSE(phone("+1 650 253 0000 1234 5678"));
+}
+
+TEST(PhoneValidator, RejectsNumbersNoCountryAssigns) {
+  EXPECT_FALSE(phone("(000) 253-0000"));  // US area codes never start with 0 or 1
+  EXPECT_FALSE(phone("123-456-7890"));
+  EXPECT_FALSE(phone("+999 1234 5678"));  // no such country code
+}
+
+TEST(PhoneValidator, RejectsTextThatIsNotWrittenLikeAPhoneNumber) {
+  EXPECT_FALSE(phone("650--253-0000"));
+  EXPECT_FALSE(phone("650 253 0000 "));
+  EXPECT_FALSE(phone("650-253-0000 ext 12"));
+  EXPECT_FALSE(phone("(650 253-0000"));
+  EXPECT_FALSE(phone("650) 253-0000"));
+  EXPECT_FALSE(phone("650+253+0000"));
+  EXPECT_FALSE(phone("tel:6502530000"));
+}
+
+TEST(PhoneValidator, WithoutAUsableRegionOnlyInternationalNumbersCount) {
+  EXPECT_TRUE(phone("+1 650 253 0000", ""));
+  EXPECT_FALSE(phone("650 253 0000", ""));
+}
+
+}  // namespace
+}  // namespace sluice::engine

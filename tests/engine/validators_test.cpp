@@ -1,0 +1,72 @@
+// Validator names and dispatch: every kind round-trips through the name rule files use.
+#include <gtest/gtest.h>
+
+#include "sluice/engine/validators.h"
+#include "validator_test_support.h"
+
+namespace sluice::engine {
+namespace {
+
+using testing::accepts;
+
+TEST(Validators, EveryKindRoundTripsThroughItsCatalogName) {
+  for (int k = 0; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+    const auto kind = static_cast<validator_kind>(k);
+    const std::string_view name = to_string(kind);
+    ASSERT_NE(name, "unknown") << "validator kind " << k << " has no name";
+    const auto parsed = validator_from_string(name);
+    ASSERT_TRUE(parsed.has_value()) << name;
+    EXPECT_EQ(*parsed, kind) << name;
+  }
+}
+
+TEST(Validators, CatalogNamesAreTheDocumentedOnes) {
+  EXPECT_EQ(validator_from_string("luhn_card"), validator_kind::luhn_card);
+  EXPECT_EQ(validator_from_string("us_ssn"), validator_kind::us_ssn);
+  EXPECT_EQ(validator_from_string("iban"), validator_kind::iban);
+  EXPECT_EQ(validator_from_string("aba_routing"), validator_kind::aba_routing);
+  EXPECT_EQ(validator_from_string("uk_nino"), validator_kind::uk_nino);
+  EXPECT_EQ(validator_from_string("ipv4"), validator_kind::ipv4);
+  EXPECT_EQ(validator_from_string("ipv6"), validator_kind::ipv6);
+  EXPECT_EQ(validator_from_string("phone"), validator_kind::phone);
+  EXPECT_EQ(validator_from_string("email"), validator_kind::email);
+  EXPECT_EQ(validator_from_string("jwt"), validator_kind::jwt);
+  EXPECT_EQ(validator_from_string("entropy"), validator_kind::entropy);
+  EXPECT_EQ(validator_from_string("password_assignment"), validator_kind::password_assignment);
+  EXPECT_EQ(validator_from_string("us_passport"), validator_kind::us_passport);
+  EXPECT_EQ(validator_from_string("date_of_birth"), validator_kind::date_of_birth);
+  EXPECT_EQ(validator_from_string("url_credentials"), validator_kind::url_credentials);
+  EXPECT_EQ(validator_from_string("none"), validator_kind::none);
+}
+
+TEST(Validators, UnknownNamesAreRejected) {
+  EXPECT_FALSE(validator_from_string("").has_value());
+  EXPECT_FALSE(validator_from_string("luhn").has_value());
+  EXPECT_FALSE(validator_from_string("IBAN").has_value());
+  EXPECT_FALSE(validator_from_string("email ").has_value());
+}
+
+TEST(Validators, NoneAcceptsEverything) {
+  EXPECT_TRUE(accepts(validator_kind::none, ""));
+  EXPECT_TRUE(accepts(validator_kind::none, "anything at all"));
+}
+
+TEST(Validators, AnOutOfRangeKindNeverConfirms) {
+  EXPECT_FALSE(accepts(static_cast<validator_kind>(200), "4111111111111111"));
+}
+
+TEST(Validators, EveryValidatorRejectsAnEmptySpan) {
+  for (int k = 1; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+    EXPECT_FALSE(accepts(static_cast<validator_kind>(k), "")) << to_string(static_cast<validator_kind>(k));
+  }
+}
+
+TEST(Validators, EveryValidatorSurvivesBinaryGarbage) {
+  const std::string_view garbage("\0\xff\xfe:=@.//\x80\x01-- ", 14);
+  for (int k = 1; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+    EXPECT_FALSE(accepts(static_cast<validator_kind>(k), garbage)) << to_string(static_cast<validator_kind>(k));
+  }
+}
+
+}  // namespace
+}  // namespace sluice::engine
