@@ -261,7 +261,8 @@ CARD_ISSUERS = [
     (lambda r: "6011" + digits(r, 2), 16),                                # Discover
     (lambda r: "65" + digits(r, 4), 16),                                  # Discover
     (lambda r: str(r.randrange(3528, 3590)) + digits(r, 2), 16),          # JCB
-    (lambda r: r.choice(["36", "38"]) + digits(r, 4), 14),                # Diners Club
+    (lambda r: "36" + digits(r, 4), 14),                                  # Diners Club International
+    (lambda r: r.choice(["38", "39"]) + digits(r, 4), 16),                # Diners Club (Discover network)
 ]
 
 

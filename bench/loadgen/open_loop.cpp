@@ -127,6 +127,7 @@ class driver {
       report_.body_bytes += body_bytes;
     } else if (ok) {
       ++report_.non_2xx;
+      report_.last_error_status = status;
     } else {
       ++report_.errors;
     }

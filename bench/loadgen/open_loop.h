@@ -45,6 +45,7 @@ struct load_report {
   std::uint64_t scheduled = 0;  // requests due in the window (sent or not)
   std::uint64_t ok = 0;         // 2xx responses read completely
   std::uint64_t non_2xx = 0;
+  unsigned last_error_status = 0;  // the status of the latest non-2xx response, for diagnostics
   std::uint64_t errors = 0;     // connect, write, read or parse failures, and timeouts
   std::uint64_t dropped = 0;    // due while every connection was busy and the queue was full
   std::uint64_t unfinished = 0; // still in flight or queued when the drain time ran out

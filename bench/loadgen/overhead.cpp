@@ -69,11 +69,11 @@ std::string policy_block(const std::string& name, const std::filesystem::path& d
   return "";
 }
 
-std::string gateway_config(const std::string& variant, std::uint16_t sim_port, const std::filesystem::path& dir) {
+// The target's address comes from `gateway run --upstream`, so the file names no base_url.
+std::string gateway_config(const std::string& variant, const std::filesystem::path& dir) {
   std::string y =
       "pack:\n  name: sluice-bench\n  version: 1.0.0\n  enabled: true\n"
       "providers:\n  targets:\n    - id: simulator\n      provider: anthropic:chat:claude-sonnet-4-20250514\n"
-      "      base_url: http://127.0.0.1:" + std::to_string(sim_port) + "\n"
       "      secret_key_ref:\n        env: ANTHROPIC_API_KEY\n"
       "policies:\n  chain:";
   const auto chain = chain_of(variant);
@@ -154,7 +154,11 @@ bool probe(std::uint16_t port, const std::string& body, std::ostream& out, const
   o.drain_s = 5;
   const auto r = run_load(target_at(port, body), o);
   if (r.ok == 0) {
-    out << what << ": the probe request failed (" << r.non_2xx << " non-2xx, " << r.errors << " errors)\n";
+    out << what << ": the probe request failed (" << r.non_2xx << " non-2xx";
+    if (r.non_2xx > 0) {
+      out << ", status " << r.last_error_status;
+    }
+    out << ", " << r.errors << " errors)\n";
     return false;
   }
   return true;
@@ -248,7 +252,7 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
   }
   std::optional<load_report> direct_stream;
   const std::size_t stream_size = 4096;
-  const double stream_rate = options.rates.empty() ? 100 : options.rates.front();
+  const double stream_rate = options.stream_rate;
   if (options.streaming) {
     auto o = base;
     o.rate = stream_rate;
@@ -258,7 +262,7 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
   int status = 0;
   for (const auto& variant : options.variants) {
     const auto config_path = dir / ("policy-" + variant + ".yaml");
-    std::ofstream(config_path) << gateway_config(variant, *sim_port, dir);
+    std::ofstream(config_path) << gateway_config(variant, dir);
     child_process gateway({options.sluice_path, "gateway", "run", "--listen", "127.0.0.1:0", "--policy-config",
                            config_path.string(), "--threads", std::to_string(options.gateway_threads), "--upstream",
                            "http://127.0.0.1:" + std::to_string(*sim_port)},

@@ -19,6 +19,7 @@ struct overhead_options {
   std::vector<std::string> variants{"none", "prompt-injection", "pii-detector", "content-filter", "audit-logger",
                                     "full"};
   bool streaming = true;                   // also measure streaming responses (4 KiB prompt)
+  double stream_rate = 20;                 // streams per second (each is hundreds of events)
   double duration_s = 3;
   double warmup_s = 0.5;
   unsigned gateway_threads = 1;

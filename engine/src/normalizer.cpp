@@ -252,7 +252,7 @@ class pass {
       emit_token_char(u, fold, leet);
     }
     last_collapse_end_ = r.end;
-    prev_word_latin_ = true;
+    prev_word_ = neighbour::latin;
     return r.end;
   }
 
@@ -346,20 +346,29 @@ class pass {
     return true;
   }
 
-  // Whether the next word (after spaces and punctuation) has Latin letters.
-  bool next_word_latin(std::size_t pos) const noexcept {
+  // The script of a neighbouring word, for deciding whether a look-alike word is disguised Latin.
+  enum class neighbour : std::uint8_t { none, latin, other };
+
+  static neighbour neighbour_of(const word_shape& w, bool folded) noexcept {
+    if (w.latin > 0 || folded) {
+      return neighbour::latin;
+    }
+    return w.letters > 0 ? neighbour::other : neighbour::none;
+  }
+
+  // The next word after spaces and punctuation (none when there is none nearby).
+  neighbour next_word(std::size_t pos) const noexcept {
     for (int skipped = 0; skipped < 16; ++skipped) {
       const unit u = visible(pos);
       if (u.len == 0) {
-        return false;
+        return neighbour::none;
       }
       if (is_word_unit(u)) {
-        const word_shape w = measure_word(u.start);
-        return w.latin > 0;
+        return neighbour_of(measure_word(u.start), false);
       }
       pos = u.start + u.len;
     }
-    return false;
+    return neighbour::none;
   }
 
   std::size_t word(std::size_t pos) noexcept {
@@ -367,9 +376,12 @@ class pass {
     bool fold = w.cyrillic_greek > 0 && w.latin > 0;  // mixed script: "іgnоre"
     if (!fold && w.cyrillic_greek > 0 && w.latin == 0 && w.all_confusable &&
         w.cyrillic_greek == w.letters) {
-      // A word wholly of look-alikes ("ехес") among Latin words; real Russian or Greek text has
-      // neighbours of its own script and is left alone.
-      fold = prev_word_latin_ || next_word_latin(w.end);
+      // A word wholly of look-alikes ("ехес") among Latin words. Real Russian or Greek text has
+      // neighbours of its own script, and a Russian word next to an address or a brand name ("на
+      // example.com") has one on the other side, so both neighbours must be Latin or absent.
+      const neighbour next = next_word(w.end);
+      fold = prev_word_ != neighbour::other && next != neighbour::other &&
+             (prev_word_ == neighbour::latin || next == neighbour::latin);
     }
     const bool leet = is_leet_word(w);
     std::size_t p = pos;
@@ -382,7 +394,7 @@ class pass {
       }
       emit_token_char(u, fold, leet);
     }
-    prev_word_latin_ = w.latin > 0 || fold;
+    prev_word_ = neighbour_of(w, fold);
     return w.end;
   }
 
@@ -434,7 +446,7 @@ class pass {
   std::string_view in_;
   normalized_text& out_;
   bool changed_ = false;
-  bool prev_word_latin_ = false;
+  neighbour prev_word_ = neighbour::none;
   bool last_ascii_letter_ = false;
   std::size_t last_collapse_end_ = no_run;
   std::size_t plain_until_ = 0;  // tokens before this offset belong to a run already found not to collapse

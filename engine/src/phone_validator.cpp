@@ -61,9 +61,36 @@ bool plausible_phone_text(std::string_view s) noexcept {
   return !in_parens && separator_run == 0 && digits >= min_digits && digits <= max_digits;
 }
 
+// Removes a trailing extension written " x123", "x123", " ext. 123", " ext 123" or " extension 123"
+// (1-6 digits): it belongs to the number but is not part of what the numbering plan validates.
+std::string_view without_extension(std::string_view s) noexcept {
+  std::size_t digits = 0;
+  while (digits < s.size() && digits < 7 && is_digit(s[s.size() - 1 - digits])) {
+    ++digits;
+  }
+  if (digits == 0 || digits > 6) {
+    return s;
+  }
+  std::string_view head = s.substr(0, s.size() - digits);
+  if (!head.empty() && head.back() == ' ') {
+    head.remove_suffix(1);
+  }
+  for (std::string_view marker : {"extension", "ext.", "ext", "x"}) {
+    if (head.size() > marker.size() && iequals(head.substr(head.size() - marker.size()), marker)) {
+      head.remove_suffix(marker.size());
+      if (head.back() == ' ') {
+        head.remove_suffix(1);
+      }
+      return head;
+    }
+  }
+  return s;
+}
+
 }  // namespace
 
 bool valid_phone(std::string_view span, const validator_options& options) noexcept {
+  span = without_extension(span);
   if (!plausible_phone_text(span)) {
     return false;
   }

@@ -22,6 +22,7 @@ struct replay_args {
   double threshold = -1;  // unset: the floors file's threshold, else 0.5
   std::string floors_file;
   std::string rules_dir;
+  std::string cache_dir;
 };
 
 int run(const replay_args& args) {
@@ -42,8 +43,13 @@ int run(const replay_args& args) {
   }
   std::shared_ptr<const sluice::engine::ruleset> rules;
   try {
+    // The compiled databases are cached like `sluice scan` does: compiling the catalog takes seconds.
+    sluice::engine::compile_options compile;
+    compile.cache_dir = args.cache_dir.empty() ? sluice::engine::ruleset::default_cache_dir()
+                                               : std::filesystem::path(args.cache_dir);
     rules = sluice::engine::ruleset::load(args.rules_dir.empty() ? sluice::engine::ruleset::default_rules_dir()
-                                                                 : std::filesystem::path(args.rules_dir));
+                                                                 : std::filesystem::path(args.rules_dir),
+                                          compile);
   } catch (const std::exception& e) {
     std::cerr << "sluice replay: cannot load the rules: " << e.what() << "\n";
     return 1;
@@ -81,6 +87,7 @@ const sluice::cli::register_command registration{[](CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--floors", args->floors_file, "Fail (exit 3) when a result drops below these floors");
   cmd->add_option("--rules", args->rules_dir, "Rules directory (default: $SLUICE_RULES_DIR or the built-in catalog)");
+  cmd->add_option("--cache-dir", args->cache_dir, "Compiled database cache (default: $XDG_CACHE_HOME/sluice)");
   cmd->callback([args] { sluice::cli::exit_code() = run(*args); });
 }};
 

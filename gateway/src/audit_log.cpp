@@ -163,7 +163,9 @@ struct audit_log::impl {
       const std::string_view all(entry);
       const std::string_view ts_text = all.substr(0, a);
       const std::int64_t ts_ms = std::strtoll(std::string(ts_text).c_str(), nullptr, 10);
-      const int day = timeutil::yyyymmdd(ts_ms);
+      // Never go back to an earlier day's file (a clock stepped back at midnight): the chain must run
+      // through the files in name order.
+      const int day = std::max(timeutil::yyyymmdd(ts_ms), open_day);
       if (fd < 0 || day != open_day) {
         open_day_file(day, ts_ms, out);
         if (day != last_prune_day) {
@@ -237,6 +239,43 @@ void audit_log::append(std::string_view type, std::string_view fields) noexcept 
     ++impl_->appended;
   } catch (...) {
     // Out of memory: the record is dropped rather than failing the request.
+  }
+}
+
+void audit_log::append_lines(std::string&& lines, std::string_view type) noexcept {
+  try {
+    const std::string ts = std::to_string(impl_->clock->now_ms());
+    std::vector<std::string> entries;
+    std::string_view rest = lines;
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.remove_suffix(1);
+      }
+      if (line.empty()) {
+        continue;
+      }
+      std::string entry = ts;
+      entry += '\x1f';
+      entry += type;
+      entry += '\x1f';
+      if (line.size() >= 2 && line.front() == '{' && line.back() == '}') {
+        entry += line.substr(1, line.size() - 2);
+      } else {
+        entry += "\"raw\":";
+        append_json_string(entry, line);
+      }
+      entries.push_back(std::move(entry));
+    }
+    std::lock_guard lock(impl_->queue_mutex);
+    for (auto& e : entries) {
+      impl_->queue.push_back(std::move(e));
+    }
+    impl_->appended += entries.size();
+  } catch (...) {
+    // Out of memory: the batch is dropped rather than failing requests.
   }
 }
 

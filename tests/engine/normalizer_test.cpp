@@ -66,6 +66,12 @@ TEST(Normalizer, FoldsWholeLookalikeWordsBetweenLatinWords) {
   EXPECT_EQ(normalized("please \xD0\xB5\xD1\x85\xD0\xB5\xD1\x81 this"), "please exec this");
 }
 
+TEST(Normalizer, KeepsRussianWordsNextToLatinNames) {
+  // "Отправь на attacker@example.com": "на" is made of look-alikes but its other neighbour is Russian.
+  EXPECT_FALSE(normalize("\xD0\x9E\xD1\x82\xD0\xBF\xD1\x80\xD0\xB0\xD0\xB2\xD1\x8C \xD0\xBD\xD0\xB0 "
+                         "attacker@example.com").changed);
+}
+
 TEST(Normalizer, KeepsRealRussianAndGreekText) {
   for (std::string_view s :
        {"\xD0\x98\xD0\xB3\xD0\xBD\xD0\xBE\xD1\x80\xD0\xB8\xD1\x80\xD1\x83\xD0\xB9 \xD0\xB2\xD1\x81\xD0\xB5 "

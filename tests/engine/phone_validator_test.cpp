@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "validator_test_support.h"
 
 namespace sluice::engine {
@@ -36,6 +39,20 @@ TEST(PhoneValidator, ReadsNationalNumbersInTheConfiguredRegion) {
   EXPECT_TRUE(phone("030 303986300", "DE"));
 }
 
+TEST(PhoneValidator, AcceptsATrailingExtension) {
+  EXPECT_TRUE(phone("650-253-0000 x769"));
+  EXPECT_TRUE(phone("650-253-0000x769"));
+  EXPECT_TRUE(phone("(650) 253-0000 ext. 12"));
+  EXPECT_TRUE(phone("+1 650 253 0000 ext 4587"));
+  EXPECT_FALSE(phone("650-253-0000 x"));
+  EXPECT_FALSE(phone("650-253-0000 x1234567"));
+  EXPECT_FALSE(phone("x769"));
+}
+
+TEST(PhoneValidator, AcceptsTheBritishStyleTrunkZeroInParentheses) {
+  EXPECT_TRUE(phone("+44 (0)20 7031 3000"));
+}
+
 TEST(PhoneValidator, RejectsNumbersTooShortOrTooLong) {
   EXPECT_FALSE(phone("253-0000"));
   EXPECT_FALSE(phone("911"));
@@ -52,7 +69,7 @@ TEST(PhoneValidator, RejectsNumbersNoCountryAssigns) {
 TEST(PhoneValidator, RejectsTextThatIsNotWrittenLikeAPhoneNumber) {
   EXPECT_FALSE(phone("650--253-0000"));
   EXPECT_FALSE(phone("650 253 0000 "));
-  EXPECT_FALSE(phone("650-253-0000 ext 12"));
+  EXPECT_FALSE(phone("650-253-0000 ext twelve"));
   EXPECT_FALSE(phone("(650 253-0000"));
   EXPECT_FALSE(phone("650) 253-0000"));
   EXPECT_FALSE(phone("650+253+0000"));
@@ -62,6 +79,24 @@ TEST(PhoneValidator, RejectsTextThatIsNotWrittenLikeAPhoneNumber) {
 TEST(PhoneValidator, WithoutAUsableRegionOnlyInternationalNumbersCount) {
   EXPECT_TRUE(phone("+1 650 253 0000", ""));
   EXPECT_FALSE(phone("650 253 0000", ""));
+}
+
+TEST(PhoneValidator, WorksFromManyThreadsAtOnce) {
+  std::vector<std::thread> threads;
+  std::vector<int> confirmed(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        confirmed[static_cast<std::size_t>(t)] += phone(t % 2 ? "+44 20 7031 3000" : "(650) 253-0000") ? 1 : 0;
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (int c : confirmed) {
+    EXPECT_EQ(c, 100);
+  }
 }
 
 }  // namespace

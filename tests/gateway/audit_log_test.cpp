@@ -221,3 +221,29 @@ TEST_F(AuditLog, FieldsAreEscapedAndClientAddressesMasked) {
 
 }  // namespace
 }  // namespace sluice::gateway
+
+namespace sluice::gateway {
+namespace {
+
+TEST(AuditLogLines, PolicyBatchesBecomeChainedRequestRecords) {
+  testing::temp_dir dir;
+  audit_options options;
+  options.directory = dir.path();
+  options.clock = std::make_shared<testing::manual_clock>(testing::test_start_ms);
+  std::string head;
+  {
+    audit_log log(options);
+    log.append_lines("{\"request_id\":\"a\",\"status\":200}\n{\"request_id\":\"b\",\"status\":403}\nnot an object\n");
+    log.flush();
+    head = log.head();
+  }
+  const auto lines = read_lines(dir.file("audit-20260310.jsonl"));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_NE(lines[1].find("\"type\":\"request\""), std::string::npos);
+  EXPECT_NE(lines[1].find("\"request_id\":\"a\",\"status\":200}"), std::string::npos);
+  EXPECT_NE(lines[3].find("\"raw\":\"not an object\""), std::string::npos);
+  EXPECT_TRUE(verify_audit_files({dir.path()}, head).ok());
+}
+
+}  // namespace
+}  // namespace sluice::gateway

@@ -71,6 +71,13 @@ class audit_log {
   // order append() is called.
   void append(std::string_view type, std::string_view fields) noexcept;
 
+  // For the gateway's audit-logger policy, which builds lines in per-shard buffers: `lines` holds
+  // complete JSON objects, one per line, each '\n'-terminated. Each becomes one record of `type`
+  // whose members follow the chain fields, so the objects must not use the names seq, ts, type or
+  // prev themselves. A line that is not a {...} object is kept as {"raw": "<the line>"}.
+  // Thread-safe, noexcept; takes the buffer (hand over a batch at a time, not a line at a time).
+  void append_lines(std::string&& lines, std::string_view type = "request") noexcept;
+
   // Blocks until everything appended before the call is written (and fsynced when immutable).
   void flush();
 

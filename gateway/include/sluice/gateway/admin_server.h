@@ -1,0 +1,73 @@
+#pragma once
+// The admin API: a separate HTTP listener (default 127.0.0.1:41003) for managing keys and reading
+// usage and the audit log, guarded by an admin token. JSON in and out; every error names what is
+// wrong. Routes (all need `Authorization: Bearer <admin token>`):
+//   GET    /admin/keys                    list keys (never secrets)
+//   POST   /admin/keys                    create; answers 201 with the secret, shown this once
+//   GET    /admin/keys/{id}               one key with this month's budget use
+//   PATCH  /admin/keys/{id}               change settings and limits (fields as in create)
+//   POST   /admin/keys/{id}/rotate        new secret; {"grace_seconds": N} optional
+//   POST   /admin/keys/{id}/revoke        immediate
+//   GET    /admin/usage?group_by=key|team|project|model&from=…&to=…
+//   GET    /admin/audit?from=…&to=…&type=…&key_id=…&limit=…
+//   GET    /admin/audit/head              hash of the last audit record (keep it to detect truncation)
+// Failed logins (wrong or missing token) and malformed requests are recorded in the audit log.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace sluice::gateway {
+
+class access_controller;
+class audit_log;
+
+struct admin_options {
+  std::string listen = "127.0.0.1:41003";  // host:port; port 0 picks a free one (tests)
+  std::string token;                       // required, at least 16 characters
+};
+
+// The admin token from the environment variable `env_name` if set and non-empty, else from `file`
+// (trailing whitespace trimmed). Throws std::runtime_error saying where it looked.
+[[nodiscard]] std::string load_admin_token(const std::string& env_name, const std::string& file);
+
+// One admin API exchange, without the network (the server and tests call it).
+struct admin_reply {
+  unsigned status = 200;
+  std::string body;  // JSON
+};
+struct admin_call {
+  std::string method;         // "GET", "POST", …
+  std::string target;         // path and query
+  std::string authorization;  // the Authorization header
+  std::string body;
+  std::string client_ip;      // for the audit record (masked there)
+};
+
+class admin_api {
+ public:
+  // `audit` may be null (then nothing is recorded). Throws std::invalid_argument for a short token.
+  admin_api(access_controller& controller, std::shared_ptr<audit_log> audit, std::string token);
+  [[nodiscard]] admin_reply handle(const admin_call& call);
+
+ private:
+  access_controller& controller_;
+  std::shared_ptr<audit_log> audit_;
+  std::string token_digest_;  // SHA-256 of the token; compared in constant time
+};
+
+class admin_server {
+ public:
+  // Binds and starts serving on its own thread. Throws std::runtime_error when it cannot bind.
+  admin_server(access_controller& controller, std::shared_ptr<audit_log> audit, const admin_options& options);
+  ~admin_server();  // stops accepting, closes connections, joins
+  admin_server(const admin_server&) = delete;
+  admin_server& operator=(const admin_server&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace sluice::gateway
