@@ -290,7 +290,124 @@ struct request_walker : json_walker {
   }
 };
 
+struct response_walker : json_walker {
+  messages_response_facts& facts;
+  const messages_read_limits& limits;
+
+  response_walker(std::string_view b, json_string_table& s, messages_response_facts& f,
+                  const messages_read_limits& l)
+      : json_walker{b, s}, facts(f), limits(l) {}
+
+  dialect_error block(ondemand::object obj) {
+    std::string_view type;
+    if (auto e = find_type(obj, type)) {
+      return e;
+    }
+    for (auto field_result : obj) {
+      ondemand::field field;
+      std::string_view key;
+      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+        return malformed();
+      }
+      ondemand::value v = field.value();
+      if (key == "text" && type != "thinking") {
+        if (auto e = add_string(v, text_source::response, 0)) {
+          return e;
+        }
+      } else if (key == "thinking" && type == "thinking") {
+        if (auto e = add_string(v, text_source::thinking, 0)) {
+          return e;
+        }
+      } else if (key == "input" && type.ends_with("tool_use")) {
+        if (auto e = all_strings(v, text_source::tool_input, 0, 1, limits.max_depth)) {
+          return e;
+        }
+      }
+    }
+    return {};
+  }
+
+  dialect_error usage(ondemand::value v) {
+    ondemand::object obj;
+    if (v.get_object().get(obj)) {
+      return make_error(dialect_errc::wrong_type, "usage must be an object");
+    }
+    for (auto field_result : obj) {
+      ondemand::field field;
+      std::string_view key;
+      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+        return malformed();
+      }
+      std::uint64_t* target = key == "input_tokens"                  ? &facts.input_tokens
+                              : key == "output_tokens"               ? &facts.output_tokens
+                              : key == "cache_creation_input_tokens" ? &facts.cache_creation_input_tokens
+                              : key == "cache_read_input_tokens"     ? &facts.cache_read_input_tokens
+                                                                     : nullptr;
+      ondemand::json_type t;
+      if (target != nullptr && !field.value().type().get(t) && t == ondemand::json_type::number &&
+          field.value().get_uint64().get(*target)) {
+        return make_error(dialect_errc::wrong_type, "token counts must be integers");
+      }
+    }
+    return {};
+  }
+
+  dialect_error top(ondemand::object obj) {
+    for (auto field_result : obj) {
+      ondemand::field field;
+      std::string_view key;
+      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+        return malformed();
+      }
+      ondemand::value v = field.value();
+      if (key == "content") {
+        ondemand::array arr;
+        if (v.get_array().get(arr)) {
+          return make_error(dialect_errc::wrong_type, "content must be an array");
+        }
+        for (auto element : arr) {
+          ondemand::value item;
+          ondemand::object obj_block;
+          if (element.get(item) || item.get_object().get(obj_block)) {
+            return make_error(dialect_errc::wrong_type, "each content block must be an object");
+          }
+          if (auto e = block(obj_block)) {
+            return e;
+          }
+        }
+      } else if (key == "usage") {
+        if (auto e = usage(v)) {
+          return e;
+        }
+      } else if (key == "stop_reason") {
+        ondemand::json_type t;
+        if (!v.type().get(t) && t == ondemand::json_type::string && v.get_string().get(facts.stop_reason)) {
+          return malformed();
+        }
+      }
+    }
+    return {};
+  }
+};
+
 }  // namespace
+
+dialect_error read_messages_response(simdjson::ondemand::parser& parser, std::string_view body,
+                                     json_string_table& strings, messages_response_facts& facts,
+                                     const messages_read_limits& limits) noexcept {
+  strings.clear();
+  facts = messages_response_facts{};
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object obj;
+  if (auto e = begin_document(parser, body, doc, obj)) {
+    return e;
+  }
+  response_walker walker(body, strings, facts, limits);
+  if (auto e = walker.top(obj)) {
+    return e;
+  }
+  return end_document(doc);
+}
 
 std::string_view padded_copy(std::string& buffer, std::string_view body) {
   buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);

@@ -140,6 +140,10 @@ TEST(MessagesRequest, UnescapesStringsAndKeepsRawPositions) {
   EXPECT_EQ(t.escapes_end - t.escapes_begin, 5u);
 }
 
+TEST(MessagesRequest, WhitespaceAroundTheBodyIsFine) {
+  EXPECT_TRUE(read(" \n{\"messages\":[]}\r\n\t ").error.ok());
+}
+
 TEST(MessagesRequest, MissingMessagesIsAnError) {
   const auto r = read(R"({"model":"m","max_tokens":5})");
   EXPECT_EQ(r.error.code, dialect_errc::missing_field);
@@ -216,6 +220,59 @@ TEST(MessagesRequest, ReusedTableAndParserGiveTheSameAnswer) {
     const auto r = read(R"({"system":"s","messages":[{"role":"user","content":"u"}]})");
     ASSERT_TRUE(r.error.ok());
     EXPECT_EQ(r.texts, (texts_t{{text_source::system, "s"}, {text_source::user, "u"}}));
+  }
+}
+
+}  // namespace
+}  // namespace sluice::gateway
+
+namespace sluice::gateway {
+namespace {
+
+TEST(MessagesResponse, ReadsTextThinkingToolInputUsageAndStopReason) {
+  simdjson::ondemand::parser parser;
+  std::string buffer;
+  json_string_table table;
+  messages_response_facts facts;
+  const std::string body =
+      R"({"id":"msg_1","type":"message","role":"assistant","model":"m","content":[)"
+      R"({"type":"thinking","thinking":"let me think","signature":"sig"},)"
+      R"({"type":"text","text":"Mail bob@example.org"},)"
+      R"({"type":"tool_use","id":"t","name":"send","input":{"to":"x@y.example","n":1}}],)"
+      R"("stop_reason":"tool_use","stop_sequence":null,)"
+      R"("usage":{"input_tokens":12,"output_tokens":34,"cache_read_input_tokens":5,"cache_creation_input_tokens":null}})";
+  ASSERT_TRUE(read_messages_response(parser, padded_copy(buffer, body), table, facts).ok());
+  ASSERT_EQ(table.size(), 3u);
+  EXPECT_EQ(table[0].source, text_source::thinking);
+  EXPECT_EQ(table.text(0), "let me think");
+  EXPECT_EQ(table[1].source, text_source::response);
+  EXPECT_EQ(table.text(1), "Mail bob@example.org");
+  EXPECT_EQ(table[2].source, text_source::tool_input);
+  EXPECT_EQ(table.text(2), "x@y.example");
+  EXPECT_EQ(facts.stop_reason, "tool_use");
+  EXPECT_EQ(facts.input_tokens, 12u);
+  EXPECT_EQ(facts.output_tokens, 34u);
+  EXPECT_EQ(facts.cache_read_input_tokens, 5u);
+
+  // The response splices like a request.
+  json_splicer splicer;
+  const std::string_view padded = padded_copy(buffer, body);
+  ASSERT_TRUE(read_messages_response(parser, padded, table, facts).ok());
+  splicer.reset(padded, table);
+  ASSERT_TRUE(splicer.replace(1, 5, 20, "[REDACTED:EMAIL]").ok());
+  std::string out;
+  ASSERT_TRUE(splicer.finish(out).ok());
+  EXPECT_NE(out.find(R"("text":"Mail [REDACTED:EMAIL]")"), std::string::npos) << out;
+}
+
+TEST(MessagesResponse, MalformedResponsesAreErrors) {
+  simdjson::ondemand::parser parser;
+  std::string buffer;
+  json_string_table table;
+  messages_response_facts facts;
+  for (const char* bad : {"", "{", "[]", R"({"content":"x"})", R"({"content":[3]})",
+                          R"({"usage":{"output_tokens":-4}})", R"({"content":[]}} )"}) {
+    EXPECT_FALSE(read_messages_response(parser, padded_copy(buffer, bad), table, facts).ok()) << bad;
   }
 }
 

@@ -48,6 +48,22 @@ dialect_error read_messages_request(simdjson::ondemand::parser& parser, std::str
                                     json_string_table& strings, messages_request_facts& facts,
                                     const messages_read_limits& limits = {}) noexcept;
 
+struct messages_response_facts {
+  std::string_view stop_reason;  // "" when null or absent
+  std::uint64_t input_tokens = 0;
+  std::uint64_t output_tokens = 0;
+  std::uint64_t cache_creation_input_tokens = 0;
+  std::uint64_t cache_read_input_tokens = 0;
+};
+
+// Reads a whole (non-streamed) Anthropic Messages response: the `text` of text blocks (source
+// response), the `thinking` of thinking blocks (source thinking: scan it, but redacting it breaks the
+// block's signature when the client sends it back), every string in tool_use inputs (tool_input), and
+// usage and stop_reason. Same padding and errors as read_messages_request (no missing_field).
+dialect_error read_messages_response(simdjson::ondemand::parser& parser, std::string_view body,
+                                     json_string_table& strings, messages_response_facts& facts,
+                                     const messages_read_limits& limits = {}) noexcept;
+
 // Copies `body` into `buffer` with simdjson's padding after it and returns a view of the copy (the
 // padding is outside the view). The buffer is reused: no allocation once it has grown.
 [[nodiscard]] std::string_view padded_copy(std::string& buffer, std::string_view body);

@@ -1,0 +1,68 @@
+// libFuzzer target for every parser of untrusted JSON in the dialect code: the Messages request reader
+// and splicer, the OpenAI request translator, the response and stream translators, and the upstream
+// error reader. Beyond "no crash", it checks two properties:
+//   - splicing a replacement into every extracted string gives a body that reads back with the same
+//     number of strings (the splicer never breaks the JSON);
+//   - a request the OpenAI translator accepts is a Messages request the reader accepts, or refuses only
+//     as malformed JSON (strings are copied as raw tokens; their escapes are checked by the reader).
+// ctest replays tests/fuzz/corpus/dialects; a libFuzzer build: -DSLUICE_FUZZ=ON with clang.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "sluice/gateway/api_errors.h"
+#include "sluice/gateway/json_strings.h"
+#include "sluice/gateway/messages_request.h"
+#include "sluice/gateway/openai_request.h"
+#include "sluice/gateway/openai_response.h"
+
+using namespace sluice::gateway;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static simdjson::ondemand::parser parser;
+  static std::string buffer, again, out;
+  static json_string_table table, table2;
+  static json_splicer splicer;
+  static openai_request_translator openai_in;
+  static openai_response_translator openai_out;
+  static openai_stream_translator stream;
+
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::string_view body = padded_copy(buffer, input);
+
+  messages_request_facts facts;
+  if (read_messages_request(parser, body, table, facts).ok()) {
+    splicer.reset(body, table);
+    for (std::uint32_t i = 0; i < table.size(); ++i) {
+      const auto n = static_cast<std::uint32_t>(table.text(i).size());
+      if (!splicer.replace(i, n / 3, n / 2, "[R\"\\\n]").ok()) {
+        std::abort();
+      }
+    }
+    if (!splicer.finish(out).ok()) {
+      std::abort();
+    }
+    messages_request_facts facts2;
+    if (!read_messages_request(parser, padded_copy(again, out), table2, facts2).ok() || table2.size() != table.size()) {
+      std::abort();
+    }
+  }
+
+  openai_request_facts ofacts;
+  if (openai_in.translate(parser, body, {256}, out, ofacts).ok()) {
+    const dialect_error e = read_messages_request(parser, padded_copy(again, out), table2, facts);
+    if (!e.ok() && e.code != dialect_errc::malformed_json) {
+      std::abort();
+    }
+  }
+
+  (void)openai_out.translate(parser, body, {"m", 0}, out);
+  stream.start("m", 0, true);
+  out.clear();
+  (void)stream.on_event(parser, input, out);
+  out.clear();
+  (void)append_openai_error_from_anthropic(parser, body, 500, out);
+  return 0;
+}
