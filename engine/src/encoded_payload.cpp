@@ -45,22 +45,40 @@ bool mostly_text(std::string_view s) noexcept {
 
 }  // namespace
 
-payload_run widen_payload_run(std::string_view text, std::size_t end, std::string_view kind) noexcept {
-  const bool hex = kind == "hex";
-  auto in_run = [hex](unsigned char c) { return hex ? is_hex_char(c) : is_base64_char(c); };
-  std::size_t start = end;
-  while (start > 0 && in_run(static_cast<unsigned char>(text[start - 1]))) {
-    --start;
-  }
-  while (end < text.size() && in_run(static_cast<unsigned char>(text[end]))) {
-    ++end;
-  }
-  if (!hex) {
-    while (end < text.size() && text[end] == '=' && end - start < 2 + ((end - start) & ~std::size_t{3})) {
+void find_encoded_runs(std::string_view text, const encoded_rule_ids& rules, std::vector<payload_run>& out) {
+  const std::size_t n = text.size();
+  std::size_t i = min_base64_run - 1;
+  std::size_t previous_end = 0;
+  while (i < n) {
+    if (!is_base64_char(static_cast<unsigned char>(text[i]))) {
+      i += min_base64_run;
+      continue;
+    }
+    std::size_t start = i;
+    while (start > previous_end && is_base64_char(static_cast<unsigned char>(text[start - 1]))) {
+      --start;
+    }
+    std::size_t end = i + 1;
+    while (end < n && is_base64_char(static_cast<unsigned char>(text[end]))) {
       ++end;
     }
+    while (end < n && text[end] == '=' && end - start < 2 + ((end - start) & ~std::size_t{3})) {
+      ++end;
+    }
+    previous_end = end;
+    if (end - start >= min_base64_run) {
+      bool all_hex = true;
+      for (std::size_t k = start; k < end && all_hex; ++k) {
+        all_hex = is_hex_char(static_cast<unsigned char>(text[k]));
+      }
+      const bool hex = all_hex && end - start >= min_hex_run;
+      const std::uint32_t rule = hex ? rules.hex : rules.base64;
+      if (rule != 0xffffffffu && (hex || !all_hex)) {
+        out.push_back({start, end, rule});
+      }
+    }
+    i = end + min_base64_run;
   }
-  return {start, end};
 }
 
 bool decode_payload(std::string_view run, std::string_view kind, std::string& out) noexcept {

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "prefilter_derivation.h"
+#include "signature_databases.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::engine {
@@ -77,16 +79,61 @@ struct compiled_list {
   std::vector<unsigned> ids;
 };
 
-// The main list: every rule, entities by their prefilter. No start-of-match: it is what makes the
-// main scan fast.
-compiled_list make_main_list(const std::vector<rule>& rules) {
-  compiled_list list;
+// What each rule contributes to the main list: entities their prefilter (or pattern); injection and
+// content rules a prefilter (written, or derived from the pattern) when one qualifies, recording the
+// exact pattern for per-signature confirmation.
+std::vector<std::string> main_patterns(const std::vector<rule>& rules,
+                                       std::vector<detail::signature_source>& signatures) {
+  std::vector<std::string> out(rules.size());
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const rule& r = rules[i];
-    const bool prefiltered = is_entity(r.kind) && !r.prefilter.empty();
-    list.patterns.push_back(prefiltered ? r.prefilter.c_str() : r.pattern.c_str());
-    list.flags.push_back(main_flags(r));
+    out[i] = r.pattern;
+    if (is_entity(r.kind)) {
+      if (!r.prefilter.empty()) {
+        out[i] = r.prefilter;
+      }
+    } else if (r.kind == rule_kind::injection || r.kind == rule_kind::content) {
+      const std::optional<std::string> prefilter =
+          r.prefilter.empty() ? detail::derive_prefilter(r.pattern) : std::optional<std::string>(r.prefilter);
+      if (prefilter) {
+        out[i] = *prefilter;
+        signatures.push_back({static_cast<std::uint32_t>(i), r.pattern, main_flags(r)});
+      }
+    }
+  }
+  return out;
+}
+
+// \xff never occurs in valid UTF-8, and every scanned text is validated first.
+constexpr const char* never_matches = "\\xff\\xfe\\xff\\xfe";
+
+// The main list: every rule by its main pattern. No start-of-match: it is what makes the main scan
+// fast. A signature's prefilter reports only its first hit (HS_FLAG_SINGLEMATCH): confirmation then
+// scans from there to the end, so later hits add nothing but callbacks. Encoded runs are found by the
+// scanner's own run finder (encoded_payload.h): a wide class repeated 24 times in the database cost
+// more than the rest of the catalog together.
+compiled_list make_main_list(const std::vector<rule>& rules, const std::vector<std::string>& patterns,
+                             const std::vector<detail::signature_source>& signatures) {
+  compiled_list list;
+  std::vector<bool> prefiltered(rules.size(), false);
+  for (const auto& src : signatures) {
+    prefiltered[src.rule] = true;
+  }
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const bool encoded = rules[i].kind == rule_kind::encoded;
+    list.patterns.push_back(encoded ? never_matches : patterns[i].c_str());
+    list.flags.push_back(encoded ? 0 : main_flags(rules[i]) | (prefiltered[i] ? HS_FLAG_SINGLEMATCH : 0));
     list.ids.push_back(static_cast<unsigned>(i));
+  }
+  return list;
+}
+
+compiled_list make_signature_list(const std::vector<detail::signature_source>& sources) {
+  compiled_list list;
+  for (const auto& src : sources) {
+    list.patterns.push_back(src.pattern.c_str());
+    list.flags.push_back(src.flags);
+    list.ids.push_back(src.rule);
   }
   return list;
 }
@@ -108,11 +155,9 @@ hs_database_t* compile_database(const std::vector<rule>& rules, const compiled_l
                                 unsigned mode) {
   if (list.patterns.empty()) {
     // Hyperscan refuses an empty list; a pattern that cannot match keeps the code paths uniform.
-    // \xff never occurs in valid UTF-8, and every scanned text is validated first.
-    static const char* never = "\\xff\\xfe\\xff\\xfe";
     static const unsigned flags = 0;
     static const unsigned id = 0xfffffffeu;
-    compiled_list placeholder{{never}, {flags}, {id}};
+    compiled_list placeholder{{never_matches}, {flags}, {id}};
     return compile_database(rules, placeholder, mode);
   }
   hs_database_t* db = nullptr;
@@ -145,14 +190,14 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
-std::string cache_key(const compiled_list& main, const compiled_list& confirm) {
+std::string cache_key(const compiled_list& main, const compiled_list& confirm, const compiled_list& signatures) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (const auto* list : {&main, &confirm}) {
+  for (const auto* list : {&main, &confirm, &signatures}) {
     material << "list " << list->patterns.size() << '\n';
     for (std::size_t i = 0; i < list->patterns.size(); ++i) {
       material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
@@ -304,9 +349,12 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
   }
 
-  const compiled_list main_list = make_main_list(set->rules_);
+  std::vector<detail::signature_source> signature_sources;
+  const std::vector<std::string> patterns = main_patterns(set->rules_, signature_sources);
+  const compiled_list main_list = make_main_list(set->rules_, patterns, signature_sources);
   const compiled_list confirm_list = make_confirm_list(set->rules_);
-  set->stats_.cache_key = cache_key(main_list, confirm_list);
+  const compiled_list signature_list = make_signature_list(signature_sources);
+  set->stats_.cache_key = cache_key(main_list, confirm_list, signature_list);
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
@@ -323,7 +371,23 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     all_cached = all_cached && *s.db != nullptr;
   }
-  set->stats_.loaded_from_cache = all_cached;
+  set->signatures_ = std::make_unique<detail::signature_databases>();
+  bool signatures_cached = false;
+  try {
+    set->signatures_->build(signature_sources, set->rules_.size(),
+                            options.cache_dir.empty()
+                                ? std::filesystem::path()
+                                : options.cache_dir / (set->stats_.cache_key + ".signatures.hsdb"),
+                            signatures_cached);
+  } catch (const std::runtime_error& e) {
+    // Name the rule as the other compile errors do.
+    const std::string what = e.what();
+    const auto hash = what.find('#');
+    const auto index = hash == std::string::npos ? 0 : std::stoul(what.substr(hash + 1));
+    const rule& r = set->rules_[index < set->rules_.size() ? index : 0];
+    throw compile_error(r.id, r.source_file, r.source_line, what.substr(what.find(':') + 2));
+  }
+  set->stats_.loaded_from_cache = all_cached && signatures_cached;
   for (const auto& s : slots) {
     if (*s.db == nullptr) {
       *s.db = compile_database(set->rules_, *s.list, s.mode);
@@ -347,6 +411,11 @@ void ruleset::finish_setup() {
   hs_database_size(block_db_, &stats_.block_database_bytes);
   hs_database_size(stream_db_, &stats_.stream_database_bytes);
   hs_database_size(confirm_db_, &stats_.confirm_database_bytes);
+  if (!signatures_->grow_scratch(&scratch_)) {
+    throw std::bad_alloc();
+  }
+  stats_.signature_databases = signatures_->count();
+  stats_.signature_database_bytes = signatures_->total_bytes();
   hs_scratch_size(scratch_, &stats_.scratch_bytes);
   hs_stream_size(stream_db_, &stats_.stream_state_bytes);
 }
@@ -374,6 +443,10 @@ std::filesystem::path ruleset::default_cache_dir() {
     return std::filesystem::path(home) / ".cache" / "sluice";
   }
   return {};
+}
+
+const hs_database_t* ruleset::signature_database(std::uint32_t id) const noexcept {
+  return signatures_ ? signatures_->of(id) : nullptr;
 }
 
 ruleset::~ruleset() {

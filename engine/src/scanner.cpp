@@ -37,15 +37,44 @@ std::uint64_t to_original(const pass_context& p, unsigned long long offset) noex
   return p.map != nullptr ? p.map->original_offset(static_cast<std::uint32_t>(offset)) : offset;
 }
 
+// Records an injection or content match that ends at `to` in the pass's text.
+void record_text_rule(pass_context& p, unsigned id, unsigned long long to) noexcept {
+  scanner_buffers& b = *p.buffers;
+  const rule& r = p.rules->at(id);
+  const bool text_rules = p.kind == pass_kind::everything || p.kind == pass_kind::text_rules;
+  if (r.kind == rule_kind::injection) {
+    if (p.kind == pass_kind::decoded) {
+      b.injection_hits.push_back({id, p.payload_start, p.payload_end});
+    } else if (text_rules && p.options->injection) {
+      const std::uint64_t end = to_original(p, to);
+      b.injection_hits.push_back({id, end, end});
+    }
+  } else if (r.kind == rule_kind::content && text_rules && p.options->content) {
+    // Content terms are reported where they end (no start-of-match in the main scan).
+    const std::uint64_t end = to_original(p, to);
+    b.content_hits.push_back({id, end, end});
+  }
+}
+
+bool wants_text_rule(const pass_context& p, rule_kind kind) noexcept {
+  if (kind == rule_kind::injection) {
+    return p.options->injection && p.kind != pass_kind::entities;
+  }
+  return kind == rule_kind::content && p.options->content &&
+         (p.kind == pass_kind::everything || p.kind == pass_kind::text_rules);
+}
+
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
   auto& p = *static_cast<pass_context*>(ctx);
+  if (id >= p.rules->size()) {
+    return 0;
+  }
   if (++p.matches > p.options->max_candidates) {
     return 1;  // stop: the caller reports too_many_findings
   }
   const rule& r = p.rules->at(id);
   scanner_buffers& b = *p.buffers;
   const bool original = p.kind == pass_kind::everything || p.kind == pass_kind::entities;
-  const bool text_rules = p.kind == pass_kind::everything || p.kind == pass_kind::text_rules;
   switch (r.kind) {
     case rule_kind::pii:
     case rule_kind::secret:
@@ -59,37 +88,94 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
       }
       break;
     case rule_kind::encoded:
-      if (original && p.options->injection) {
-        b.encoded_hits.push_back({id, from, to});
-      }
-      break;
+      break;  // found by find_encoded_runs, not by the database
     case rule_kind::injection:
-      if (p.kind == pass_kind::decoded) {
-        b.injection_hits.push_back({id, p.payload_start, p.payload_end});
-      } else if (text_rules && p.options->injection) {
-        const std::uint64_t end = to_original(p, to);
-        b.injection_hits.push_back({id, end, end});
-      }
-      break;
     case rule_kind::content:
-      if (text_rules && p.options->content) {
-        // Content terms are reported where they end (no start-of-match in the main scan).
-        const std::uint64_t end = to_original(p, to);
-        b.content_hits.push_back({id, end, end});
+      if (!wants_text_rule(p, r.kind)) {
+        break;
+      }
+      if (p.rules->signature_database(id) != nullptr) {
+        b.signature_hits.push_back({id, to});  // a prefilter hit: confirmed after the pass
+      } else {
+        record_text_rule(p, id, to);
       }
       break;
   }
   return 0;
 }
 
+struct signature_window_scan {
+  pass_context* pass;
+  std::uint32_t rule;  // the signature's own database numbers its one expression 0
+  std::uint64_t window_start;
+  bool found;
+};
+
+int on_signature(unsigned, unsigned long long, unsigned long long to, unsigned, void* ctx) noexcept {
+  auto& w = *static_cast<signature_window_scan*>(ctx);
+  record_text_rule(*w.pass, w.rule, w.window_start + to);
+  w.found = true;
+  return 1;  // one occurrence per rule and pass is all the score and the report need
+}
+
+// Looks for the exact pattern of each prefiltered signature around its hits in the pass's text.
+errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
+  scanner_buffers& b = *p.buffers;
+  if (b.signature_hits.empty()) {
+    return errc::ok;
+  }
+  std::sort(b.signature_hits.begin(), b.signature_hits.end(),
+            [](const detail::entity_hit& x, const detail::entity_hit& y) {
+              return x.rule != y.rule ? x.rule < y.rule : x.end < y.end;
+            });
+  const std::uint64_t w = ruleset::signature_window;
+  std::uint32_t done_rule = ruleset::npos;
+  std::uint64_t scanned_until = 0;
+  for (const auto& hit : b.signature_hits) {
+    if (hit.rule == done_rule) {
+      if (b.signature_confirmed[hit.rule] != 0 || hit.end + w <= scanned_until) {
+        continue;
+      }
+    } else {
+      done_rule = hit.rule;
+      scanned_until = 0;
+    }
+    // The prefilter reports its first hit only: any match of the signature lies after hit - window.
+    const std::uint64_t start = std::max<std::uint64_t>(hit.end > w ? hit.end - w : 0, scanned_until);
+    const std::uint64_t end = text.size();
+    scanned_until = end;
+    signature_window_scan ctx{&p, hit.rule, start, false};
+    const hs_error_t rc = hs_scan(p.rules->signature_database(hit.rule), text.data() + start,
+                                  static_cast<unsigned>(end - start), 0, scratch, on_signature, &ctx);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+      return errc::hyperscan_failure;
+    }
+    if (ctx.found) {
+      b.signature_confirmed[hit.rule] = 1;
+    }
+  }
+  for (const auto& hit : b.signature_hits) {
+    b.signature_confirmed[hit.rule] = 0;
+  }
+  b.signature_hits.clear();
+  return errc::ok;
+}
+
 }  // namespace
 
 scanner::scanner(std::shared_ptr<const ruleset> rules)
     : rules_(std::move(rules)), buffers_(std::make_unique<scanner_buffers>()) {
+  for (std::size_t i = 0; i < rules_->stats().rule_count; ++i) {
+    const rule& r = rules_->at(static_cast<std::uint32_t>(i));
+    if (r.kind == rule_kind::encoded) {
+      (r.entity == "hex" ? encoded_rules_.hex : encoded_rules_.base64) = static_cast<std::uint32_t>(i);
+    }
+  }
   if (hs_clone_scratch(rules_->prototype_scratch(), &scratch_) != HS_SUCCESS) {
     throw std::bad_alloc();
   }
   buffers_->signature_seen.assign(rules_->size(), 0);
+  buffers_->signature_confirmed.assign(rules_->size(), 0);
 }
 
 scanner::~scanner() {
@@ -99,7 +185,10 @@ scanner::~scanner() {
 }
 
 scanner::scanner(scanner&& other) noexcept
-    : rules_(std::move(other.rules_)), scratch_(other.scratch_), buffers_(std::move(other.buffers_)) {
+    : rules_(std::move(other.rules_)),
+      scratch_(other.scratch_),
+      buffers_(std::move(other.buffers_)),
+      encoded_rules_(other.encoded_rules_) {
   other.scratch_ = nullptr;
 }
 
@@ -111,6 +200,7 @@ scanner& scanner::operator=(scanner&& other) noexcept {
     rules_ = std::move(other.rules_);
     scratch_ = other.scratch_;
     buffers_ = std::move(other.buffers_);
+    encoded_rules_ = other.encoded_rules_;
     other.scratch_ = nullptr;
   }
   return *this;
@@ -119,29 +209,22 @@ scanner& scanner::operator=(scanner&& other) noexcept {
 namespace {
 
 errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
+  p.buffers->signature_hits.clear();
   const hs_error_t rc = hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &p);
   if (rc == HS_SCAN_TERMINATED) {
     return errc::too_many_findings;
   }
-  return rc == HS_SUCCESS ? errc::ok : errc::hyperscan_failure;
+  if (rc != HS_SUCCESS) {
+    return errc::hyperscan_failure;
+  }
+  return confirm_signatures(text, scratch, p);
 }
 
 // Decodes each encoded run once and scans the decoded text (normalized) for injection signatures.
 errc scan_encoded_payloads(std::string_view text, const ruleset& rules, hs_scratch_t* scratch,
                            const scan_options& options, scanner_buffers& b) noexcept {
-  if (b.encoded_hits.empty()) {
-    return errc::ok;
-  }
-  std::uint64_t covered_until = 0;
-  // Hits arrive in end order; runs are widened to their full extent so each is decoded once.
-  for (std::size_t i = 0; i < b.encoded_hits.size(); ++i) {
-    const text_rule_hit hit = b.encoded_hits[i];
-    if (hit.end <= covered_until) {
-      continue;
-    }
-    const std::string_view kind = rules.at(hit.rule).entity;
-    const payload_run run = widen_payload_run(text, static_cast<std::size_t>(hit.end), kind);
-    covered_until = run.end;
+  for (const payload_run& run : b.encoded_runs) {
+    const std::string_view kind = rules.at(run.rule).entity;
     if (!decode_payload(text.substr(run.start, run.end - run.start), kind, b.decoded)) {
       continue;
     }
@@ -196,7 +279,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
   b.context_hits.clear();
   b.injection_hits.clear();
   b.content_hits.clear();
-  b.encoded_hits.clear();
+  b.encoded_runs.clear();
 
   const bool wants_text_rules = options.injection || options.content;
   bool normalized_differs = false;
@@ -221,6 +304,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     }
   }
   if (options.injection) {
+    find_encoded_runs(text, encoded_rules_, b.encoded_runs);
     if (const errc e = scan_encoded_payloads(text, *rules_, scratch_, options, b); e != errc::ok) {
       return e;
     }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sluice/engine/normalizer.h"
+#include "encoded_payload.h"
 #include "entity_confirmer.h"
 #include "span_resolver.h"
 
@@ -24,7 +25,9 @@ struct scanner_buffers {
   std::vector<detail::context_hit> context_hits;
   std::vector<text_rule_hit> injection_hits;
   std::vector<text_rule_hit> content_hits;
-  std::vector<text_rule_hit> encoded_hits;
+  std::vector<payload_run> encoded_runs;
+  std::vector<detail::entity_hit> signature_hits;  // prefilter hits awaiting their exact pattern (pass-local)
+  std::vector<std::uint8_t> signature_confirmed;   // per rule: exact pattern found in this pass
   std::vector<std::uint8_t> signature_seen;  // per rule: already counted in this scan
   normalized_text normalized;
   std::string decoded;

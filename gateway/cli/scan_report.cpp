@@ -89,6 +89,8 @@ void print_ruleset_stats(std::ostream& os, const engine::ruleset& rules) {
      << (s.loaded_from_cache ? "loaded from cache in " : "compiled in ") << s.compile_ms << " ms\n"
      << "block database: " << s.block_database_bytes << " bytes\n"
      << "stream database: " << s.stream_database_bytes << " bytes\n"
+     << "confirm database: " << s.confirm_database_bytes << " bytes\n"
+     << "signature databases: " << s.signature_databases << " (" << s.signature_database_bytes << " bytes)\n"
      << "scratch: " << s.scratch_bytes << " bytes per thread\n"
      << "stream state: " << s.stream_state_bytes << " bytes per open stream\n"
      << "longest redactable match: " << rules.max_redaction_width() << " bytes\n";

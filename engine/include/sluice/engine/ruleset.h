@@ -22,6 +22,10 @@
 
 namespace sluice::engine {
 
+namespace detail {
+class signature_databases;
+}
+
 // Raised while compiling (never while scanning): names the rule and where it was written.
 class compile_error : public std::runtime_error {
  public:
@@ -51,7 +55,9 @@ struct ruleset_stats {
   std::size_t block_database_bytes = 0;
   std::size_t stream_database_bytes = 0;
   std::size_t confirm_database_bytes = 0;
-  std::size_t scratch_bytes = 0;       // one scratch serving both databases
+  std::size_t signature_databases = 0;        // per-signature confirmation databases
+  std::size_t signature_database_bytes = 0;
+  std::size_t scratch_bytes = 0;       // one scratch serving every database
   std::size_t stream_state_bytes = 0;  // per open stream
   std::string cache_key;               // hex hash of the rule list and Hyperscan version
 };
@@ -101,7 +107,12 @@ class ruleset {
   [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
   // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode).
   [[nodiscard]] const hs_database_t* confirm_database() const noexcept { return confirm_db_; }
-  // A scratch sized for all three databases; scanners clone it (hs_clone_scratch), never share it.
+  // The exact-pattern database of an injection/content rule whose main-scan entry is a prefilter, or
+  // nullptr when the main database matches the rule whole.
+  [[nodiscard]] const hs_database_t* signature_database(std::uint32_t id) const noexcept;
+  // How far around a prefilter hit a signature's exact pattern is looked for.
+  static constexpr std::uint32_t signature_window = 512;
+  // A scratch sized for every database; scanners clone it (hs_clone_scratch), never share it.
   [[nodiscard]] const hs_scratch_t* prototype_scratch() const noexcept { return scratch_; }
 
   static constexpr std::uint32_t npos = 0xffffffffu;
@@ -119,6 +130,7 @@ class ruleset {
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
   hs_database_t* confirm_db_ = nullptr;
+  std::unique_ptr<detail::signature_databases> signatures_;
   hs_scratch_t* scratch_ = nullptr;
   ruleset_stats stats_;
 };

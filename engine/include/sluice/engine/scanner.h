@@ -45,6 +45,12 @@ struct scan_result {
 
 struct scanner_buffers;  // private: candidate lists, normalized text, decode buffers
 
+// The catalog's `encoded` rules by the run kind they describe (npos: not in the catalog).
+struct encoded_rule_ids {
+  std::uint32_t base64 = 0xffffffffu;
+  std::uint32_t hex = 0xffffffffu;
+};
+
 class scanner {
  public:
   // Allocates this thread's scratch. Throws std::bad_alloc if Hyperscan cannot allocate it.
@@ -67,6 +73,7 @@ class scanner {
   std::shared_ptr<const ruleset> rules_;
   hs_scratch_t* scratch_ = nullptr;
   std::unique_ptr<scanner_buffers> buffers_;
+  encoded_rule_ids encoded_rules_;
 };
 
 }  // namespace sluice::engine
