@@ -48,7 +48,7 @@ bool plausible(const ymd& d) noexcept {
 }
 
 // Numeric forms: three groups of digits with one separator used twice.
-//   YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD        year first
+//   YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD        year first (1985-3-12 too)
 //   DD.MM.YYYY                                 dots: day first (European)
 //   MM/DD/YYYY, MM-DD-YYYY                     US order, or day first when that is the only real date
 bool numeric_date(std::string_view s) noexcept {
@@ -67,8 +67,8 @@ bool numeric_date(std::string_view s) noexcept {
     return false;
   }
   const auto short_group = [](std::string_view g) { return g.size() == 1 || g.size() == 2; };
-  if (g1.size() == 4 && g2.size() == 2 && g3.size() == 2) {
-    return plausible({number_of(g1), number_of(g2), number_of(g3)});
+  if (g1.size() == 4) {
+    return short_group(g2) && short_group(g3) && plausible({number_of(g1), number_of(g2), number_of(g3)});
   }
   if (!short_group(g1) || !short_group(g2) || g3.size() != 4) {
     return false;

@@ -48,24 +48,9 @@ std::size_t iban_country_count() noexcept { return std::size(registry); }
 bool valid_iban(std::string_view span) noexcept {
   // Electronic form (no spaces) or print form (single spaces, usually every four characters).
   char iban[longest_iban];
-  int n = 0;
-  bool previous_was_space = true;
-  for (char c : span) {
-    if (c == ' ') {
-      if (previous_was_space) {
-        return false;
-      }
-      previous_was_space = true;
-      continue;
-    }
-    if (!is_alnum(c) || n == longest_iban) {
-      return false;
-    }
-    iban[n++] = to_upper(c);
-    previous_was_space = false;
-  }
-  if (previous_was_space || n < 15) {
-    return false;
+  const int n = collect_spaced_alnum(span, iban, longest_iban);
+  if (n < 15) {
+    return false;  // also -1: malformed text or longer than any IBAN
   }
   if (!is_upper(iban[0]) || !is_upper(iban[1]) || !is_digit(iban[2]) || !is_digit(iban[3])) {
     return false;

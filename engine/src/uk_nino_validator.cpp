@@ -18,23 +18,7 @@ constexpr std::array<std::string_view, 7> bad_prefixes{"BG", "GB", "KN", "NK", "
 bool valid_uk_nino(std::string_view span) noexcept {
   // Written as AB123456C or AB 12 34 56 C: single spaces may separate characters, never lead or trail.
   char n[9];
-  int len = 0;
-  bool previous_was_space = true;
-  for (char c : span) {
-    if (c == ' ') {
-      if (previous_was_space) {
-        return false;
-      }
-      previous_was_space = true;
-      continue;
-    }
-    if (len == 9) {
-      return false;
-    }
-    n[len++] = to_upper(c);
-    previous_was_space = false;
-  }
-  if (len != 9 || previous_was_space) {
+  if (collect_spaced_alnum(span, n, 9) != 9) {
     return false;
   }
   if (!is_upper(n[0]) || !is_upper(n[1]) || !all_digits(std::string_view(n + 2, 6))) {

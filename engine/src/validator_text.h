@@ -65,30 +65,40 @@ constexpr int number_of(std::string_view digits) noexcept {
   return v;
 }
 
-// Copies the digits of `s` into `out` (capacity `cap`) where digits may be separated by single
-// characters from `separators`: no separator first, last or twice in a row, nothing else allowed.
-// Returns the number of digits, or -1 when the text breaks those rules or has more than `cap` digits.
-inline int collect_separated_digits(std::string_view s, std::string_view separators, char* out,
-                                    int cap) noexcept {
+// Copies the characters of `s` into `out` (capacity `cap`), each passed through `keep` (which returns
+// the character to store, or '\0' to reject the text), where characters may be separated by single
+// characters from `separators`: no separator first, last or twice in a row. Returns how many were
+// stored, or -1 when the text breaks those rules or holds more than `cap` characters.
+template <class Keep>
+int collect_separated(std::string_view s, std::string_view separators, Keep keep, char* out, int cap) noexcept {
   int n = 0;
   bool previous_was_separator = true;  // so a leading separator is rejected
   for (char c : s) {
-    if (is_digit(c)) {
-      if (n == cap) {
-        return -1;
-      }
-      out[n++] = c;
-      previous_was_separator = false;
-    } else if (separators.find(c) != std::string_view::npos) {
+    if (separators.find(c) != std::string_view::npos) {
       if (previous_was_separator) {
         return -1;
       }
       previous_was_separator = true;
-    } else {
+      continue;
+    }
+    const char kept = keep(c);
+    if (kept == '\0' || n == cap) {
       return -1;
     }
+    out[n++] = kept;
+    previous_was_separator = false;
   }
   return previous_was_separator ? -1 : n;
+}
+
+// Digits separated by single `separators` (card numbers).
+inline int collect_separated_digits(std::string_view s, std::string_view separators, char* out, int cap) noexcept {
+  return collect_separated(s, separators, [](char c) { return is_digit(c) ? c : '\0'; }, out, cap);
+}
+
+// Letters and digits, upper-cased, separated by single spaces (IBAN print form, spaced NINOs).
+inline int collect_spaced_alnum(std::string_view s, char* out, int cap) noexcept {
+  return collect_separated(s, " ", [](char c) { return is_alnum(c) ? to_upper(c) : '\0'; }, out, cap);
 }
 
 }  // namespace sluice::engine::detail

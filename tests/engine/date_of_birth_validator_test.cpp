@@ -20,6 +20,7 @@ int this_year() {
 TEST(DateOfBirthValidator, AcceptsNumericFormats) {
   EXPECT_TRUE(dob("1985-03-12"));
   EXPECT_TRUE(dob("1985/03/12"));
+  EXPECT_TRUE(dob("1985-3-2"));
   EXPECT_TRUE(dob("03/12/1985"));  // US order
   EXPECT_TRUE(dob("3/12/1985"));
   EXPECT_TRUE(dob("12.03.1985"));  // European order
@@ -33,6 +34,7 @@ TEST(DateOfBirthValidator, AcceptsWrittenFormats) {
   EXPECT_TRUE(dob("1st Jan 1990"));
   EXPECT_TRUE(dob("12 Mar 1985"));
   EXPECT_TRUE(dob("12-Mar-1985"));
+  EXPECT_TRUE(dob("12. March 1985"));
   EXPECT_TRUE(dob("March 12, 1985"));
   EXPECT_TRUE(dob("Mar. 12 1985"));
   EXPECT_TRUE(dob("Sept 3, 1971"));
@@ -69,7 +71,7 @@ TEST(DateOfBirthValidator, RejectsThingsThatOnlyLookLikeDates) {
   EXPECT_FALSE(dob("1.2.3"));          // version
   EXPECT_FALSE(dob("10.0.0.1"));       // address
   EXPECT_FALSE(dob("1985-03-12T10:00"));
-  EXPECT_FALSE(dob("1985-3-12"));      // ISO needs two-digit month
+  EXPECT_FALSE(dob("1985-003-12"));
   EXPECT_FALSE(dob("03/12-1985"));     // mixed separators
   EXPECT_FALSE(dob("12 Marching 1985"));
   EXPECT_FALSE(dob("12 March 85"));

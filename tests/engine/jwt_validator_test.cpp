@@ -1,8 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "validator_test_support.h"
 
@@ -53,19 +51,7 @@ TEST(JwtValidator, RejectsAnOversizedHeaderWithoutAllocating) {
 }
 
 TEST(JwtValidator, WorksFromManyThreadsAtOnce) {
-  std::vector<std::thread> threads;
-  std::vector<int> confirmed(4, 0);
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 200; ++i) {
-        confirmed[static_cast<std::size_t>(t)] += jwt(example) ? 1 : 0;
-      }
-    });
-  }
-  for (auto& th : threads) {
-    th.join();
-  }
-  for (int c : confirmed) {
+  for (int c : testing::confirmations_from_threads(4, 200, [](int) { return jwt(example); })) {
     EXPECT_EQ(c, 200);
   }
 }

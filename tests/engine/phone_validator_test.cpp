@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <thread>
-#include <vector>
 
 #include "validator_test_support.h"
 
@@ -82,19 +80,8 @@ TEST(PhoneValidator, WithoutAUsableRegionOnlyInternationalNumbersCount) {
 }
 
 TEST(PhoneValidator, WorksFromManyThreadsAtOnce) {
-  std::vector<std::thread> threads;
-  std::vector<int> confirmed(4, 0);
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 100; ++i) {
-        confirmed[static_cast<std::size_t>(t)] += phone(t % 2 ? "+44 20 7031 3000" : "(650) 253-0000") ? 1 : 0;
-      }
-    });
-  }
-  for (auto& th : threads) {
-    th.join();
-  }
-  for (int c : confirmed) {
+  const auto check = [](int t) { return phone(t % 2 ? "+44 20 7031 3000" : "(650) 253-0000"); };
+  for (int c : testing::confirmations_from_threads(4, 100, check)) {
     EXPECT_EQ(c, 100);
   }
 }

@@ -1,0 +1,208 @@
+#pragma once
+// The gateway's configuration, as read from the policy-config YAML file. Loading happens at start-up and
+// on SIGHUP, never on the request path: errors are exceptions carrying every problem found, each naming
+// the file, line, column and key. A loaded configuration is immutable and shared read-only
+// (`std::shared_ptr<const gateway_config>`); a reload builds a new one.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::gateway {
+
+using milliseconds = std::chrono::milliseconds;
+
+// One problem in a configuration file. `line` and `column` are 1-based; 0 when unknown.
+struct config_problem {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string key;  // dotted path, e.g. "policies.policy.prompt-injection.threshold"
+  std::string message;
+
+  // "file:line:column: key: message"
+  [[nodiscard]] std::string to_string() const;
+};
+
+class config_error : public std::runtime_error {
+ public:
+  explicit config_error(std::vector<config_problem> problems);
+  [[nodiscard]] const std::vector<config_problem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<config_problem> problems_;
+};
+
+// Where the upstream API key comes from: an environment variable, or a file re-read when it changes.
+struct secret_ref {
+  std::string env;
+  std::filesystem::path file;
+};
+
+struct upstream_timeouts {
+  milliseconds connect{5'000};   // TCP connect + TLS handshake
+  milliseconds header{120'000};  // request written to response headers received
+  milliseconds idle{60'000};     // longest silence between two reads of a response body
+  milliseconds total{600'000};   // whole exchange
+};
+
+struct retry_options {
+  int max_attempts = 3;              // per target, first try included
+  milliseconds backoff{200};         // first delay; doubles each retry
+  milliseconds max_backoff{5'000};   // cap on one delay, `retry-after` included
+};
+
+struct target_config {
+  std::string id;
+  std::string provider;  // "anthropic"
+  std::string model;     // from `provider: anthropic:chat:<model>`; may be empty
+  bool force_model = false;  // send `model` upstream whatever the client asked for
+  std::string base_url;  // as written
+  bool tls = true;       // https
+  std::string host;
+  std::uint16_t port = 443;
+  std::string base_path;  // path prefix before /v1/messages, without trailing '/'
+  secret_ref secret;
+  std::uint32_t default_max_tokens = 0;  // 0: none (OpenAI requests without max_tokens get a 400)
+  std::string anthropic_version = "2023-06-01";
+  upstream_timeouts timeouts;
+  retry_options retry;
+};
+
+enum class policy_kind : std::uint8_t {
+  prompt_injection,
+  pii_detector,
+  content_filter,
+  audit_logger,
+  cost_attribution,
+  disclaimer,
+};
+[[nodiscard]] std::string_view to_string(policy_kind k) noexcept;
+
+enum class policy_action : std::uint8_t { block, flag, redact };
+[[nodiscard]] std::string_view to_string(policy_action a) noexcept;
+
+struct prompt_injection_options {
+  double threshold = 0.8;
+  policy_action action = policy_action::block;  // block | flag
+};
+
+struct pii_detector_options {
+  policy_action action = policy_action::redact;  // redact | block | flag
+  std::set<std::string> entities;                 // empty: every pii/secret entity of the catalog
+  bool numbered = false;                          // <EMAIL_1> instead of [REDACTED:EMAIL]
+  bool requests = true;                           // apply to requests
+  bool responses = true;                          // apply to responses
+};
+
+struct content_filter_options {
+  std::set<std::string> categories;  // empty: every content category of the catalog
+  policy_action action = policy_action::block;  // block | flag
+  bool requests = true;
+  bool responses = true;
+};
+
+struct audit_logger_options {
+  std::string directory = "sluice-audit";  // audit-YYYYMMDD.jsonl files, one hash chain (audit_log.h)
+  bool immutable = true;         // open append-only, fsync each batch
+  int retention_days = 0;        // delete day files older than this; 0: keep forever
+  bool log_all_access = false;   // also log refused and non-model requests
+  bool include_text = false;     // add the (redacted) prompt and response text
+  milliseconds flush_interval{200};
+};
+
+struct model_price {
+  double input_per_mtok = 0;   // USD per million input tokens
+  double output_per_mtok = 0;  // USD per million output tokens
+};
+
+struct cost_attribution_options {
+  std::map<std::string, model_price, std::less<>> prices;  // by model name
+  std::string default_team = "unassigned";
+  std::string default_project = "unassigned";
+};
+
+struct disclaimer_options {
+  std::string text;
+};
+
+struct policy_config {
+  policy_kind kind = policy_kind::prompt_injection;
+  bool fail_open = false;  // an internal error lets the request through instead of refusing it
+  prompt_injection_options injection;
+  pii_detector_options pii;
+  content_filter_options content;
+  audit_logger_options audit;
+  cost_attribution_options cost;
+  disclaimer_options disclaimer;
+};
+
+struct server_options {
+  std::uint32_t max_header_bytes = 16 * 1024;
+  std::uint64_t max_body_bytes = 8 * 1024 * 1024;
+  std::uint64_t max_response_bytes = 32 * 1024 * 1024;  // non-streaming upstream bodies
+  milliseconds request_timeout{30'000};    // a client must send a whole request within this
+  milliseconds keep_alive_timeout{75'000};  // idle connection between requests
+  milliseconds drain_timeout{15'000};      // SIGTERM: longest wait for requests in flight
+  std::string rules_dir;                   // empty: the engine's default catalog
+};
+
+// Virtual keys, limits and budgets (issue: governance). Present: requests go through the access
+// controller; absent: open mode, nothing checked.
+struct governance_config {
+  bool enabled = false;  // the section is present
+  bool require_keys = false;
+  std::string store_path;  // SQLite file; empty: in memory
+  std::int64_t rotation_grace_seconds = 15 * 60;
+  std::int64_t usage_flush_interval_ms = 1000;
+  std::string alert_webhook_url;
+  bool anomaly_detection = true;
+};
+
+struct pack_info {
+  std::string name;
+  std::string version;
+  bool enabled = true;
+};
+
+struct gateway_config {
+  std::string source;  // file the configuration came from
+  pack_info pack;
+  std::vector<target_config> targets;  // tried in order
+  std::vector<policy_config> chain;    // in the configured order
+  server_options server;
+  governance_config governance;
+
+  // The configured policy of `kind`, or nullptr.
+  [[nodiscard]] const policy_config* find(policy_kind kind) const noexcept;
+};
+
+// What the configuration is checked against: entity and category names of the rule catalog. Empty sets
+// disable the check.
+struct config_vocabulary {
+  std::set<std::string, std::less<>> entities;
+  std::set<std::string, std::less<>> categories;
+};
+
+// Parses YAML text. Throws config_error listing every problem (file named `source_name`).
+[[nodiscard]] std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text,
+                                                                 const std::string& source_name,
+                                                                 const config_vocabulary& vocabulary = {});
+// Reads and parses a file. Throws config_error.
+[[nodiscard]] std::shared_ptr<const gateway_config> load_config(const std::filesystem::path& file,
+                                                                const config_vocabulary& vocabulary = {});
+
+// Sets a target's base_url (scheme, host, port, path prefix). Returns false with `why` set when the URL
+// is not an http:// or https:// URL.
+[[nodiscard]] bool set_base_url(target_config& target, const std::string& url, std::string& why);
+
+// Reads the upstream key a secret_ref names. Throws std::runtime_error when it is missing or empty.
+[[nodiscard]] std::string read_secret(const secret_ref& ref);
+
+}  // namespace sluice::gateway

@@ -1,0 +1,51 @@
+#pragma once
+// Finds the texts policies must see in Anthropic Messages JSON (requests and whole responses) with the
+// position of each raw string token, and writes a body back with some of those strings replaced. The
+// rest of the document is copied byte for byte.
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+#include "sluice/engine/redactor.h"
+#include "sluice/gateway/exchange.h"
+
+namespace sluice::gateway {
+
+struct request_facts {
+  bool stream = false;
+  bool has_max_tokens = false;
+  std::uint64_t max_tokens = 0;
+  std::uint32_t model_raw_begin = 0;  // the "model" string token, for force_model
+  std::uint32_t model_raw_end = 0;
+};
+
+struct response_facts {
+  std::uint64_t input_tokens = 0;
+  std::uint64_t output_tokens = 0;
+};
+
+// `body` must have SIMDJSON_PADDING readable bytes after its end (see padded_body()). Appends request
+// texts to ex.texts (system, message contents, tool results) and sets ex.model. Returns false with a
+// message for the client when the body is not a Messages request.
+[[nodiscard]] bool extract_request_texts(simdjson::ondemand::parser& parser, std::string_view body,
+                                         exchange& ex, request_facts& facts, std::string& error) noexcept;
+
+// Appends the response's text and thinking blocks (origin response) to ex.texts and reads usage.
+[[nodiscard]] bool extract_response_texts(simdjson::ondemand::parser& parser, std::string_view body,
+                                          exchange& ex, response_facts& facts, std::string& error) noexcept;
+
+// Copies `body` into `out`, replacing every text of the current phase marked for redaction and, when
+// `append` is not empty, adding it to the last text of the phase. When `joined_text` is given, the
+// (redacted) texts are also written there, one per line, for the audit log.
+void rewrite_texts(std::string_view body, exchange& ex, engine::redactor& redactor, std::string_view append,
+                   std::string& out, std::string* joined_text);
+
+// Gives `buffer` room for simdjson's padding and returns a view of its first `size` bytes.
+[[nodiscard]] inline std::string_view padded_body(std::string& buffer, std::string_view body) {
+  buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(body);
+  return std::string_view(buffer.data(), body.size());
+}
+
+}  // namespace sluice::gateway

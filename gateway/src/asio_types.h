@@ -1,0 +1,34 @@
+#pragma once
+// Short names for the Asio and Beast types the server and the upstream client share.
+#include <string_view>
+#include <utility>  // Asio 1.74's awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+namespace sluice::gateway {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+
+template <class T = void>
+using awaitable = net::awaitable<T>;
+
+// Beast 1.74 speaks boost::string_view; the rest of Sluice speaks std::string_view.
+[[nodiscard]] inline std::string_view sv(beast::string_view s) noexcept { return {s.data(), s.size()}; }
+[[nodiscard]] inline beast::string_view bsv(std::string_view s) noexcept { return {s.data(), s.size()}; }
+
+}  // namespace sluice::gateway

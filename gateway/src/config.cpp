@@ -1,0 +1,872 @@
+// Reads the policy-config YAML strictly: unknown keys, wrong types, unknown policy names and missing
+// secrets are all errors, collected (not just the first) and each tied to its file position.
+#include "sluice/gateway/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace sluice::gateway {
+
+std::string config_problem::to_string() const {
+  std::string s = file;
+  if (line > 0) {
+    s += ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
+  s += ": ";
+  if (!key.empty()) {
+    s += key + ": ";
+  }
+  s += message;
+  return s;
+}
+
+namespace {
+
+std::string join_problems(const std::vector<config_problem>& problems) {
+  std::string s;
+  for (const auto& p : problems) {
+    if (!s.empty()) {
+      s += '\n';
+    }
+    s += p.to_string();
+  }
+  return s;
+}
+
+}  // namespace
+
+config_error::config_error(std::vector<config_problem> problems)
+    : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
+
+std::string_view to_string(policy_kind k) noexcept {
+  switch (k) {
+    case policy_kind::prompt_injection: return "prompt-injection";
+    case policy_kind::pii_detector: return "pii-detector";
+    case policy_kind::content_filter: return "content-filter";
+    case policy_kind::audit_logger: return "audit-logger";
+    case policy_kind::cost_attribution: return "cost-attribution";
+    case policy_kind::disclaimer: return "disclaimer";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(policy_action a) noexcept {
+  switch (a) {
+    case policy_action::block: return "block";
+    case policy_action::flag: return "flag";
+    case policy_action::redact: return "redact";
+  }
+  return "unknown";
+}
+
+const policy_config* gateway_config::find(policy_kind kind) const noexcept {
+  for (const auto& p : chain) {
+    if (p.kind == kind) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+constexpr policy_kind all_policy_kinds[] = {
+    policy_kind::prompt_injection, policy_kind::pii_detector,     policy_kind::content_filter,
+    policy_kind::audit_logger,     policy_kind::cost_attribution, policy_kind::disclaimer,
+};
+
+bool policy_from_string(std::string_view name, policy_kind& out) {
+  for (policy_kind k : all_policy_kinds) {
+    if (to_string(k) == name) {
+      out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string known_policy_names() {
+  std::string s;
+  for (policy_kind k : all_policy_kinds) {
+    if (!s.empty()) {
+      s += ", ";
+    }
+    s += to_string(k);
+  }
+  return s;
+}
+
+// Walks the document, remembering the key path and collecting problems.
+class reader {
+ public:
+  explicit reader(std::string file) : file_(std::move(file)) {}
+
+  std::vector<config_problem>& problems() { return problems_; }
+
+  void problem(const YAML::Node& at, const std::string& key, std::string message) {
+    config_problem p;
+    p.file = file_;
+    const YAML::Mark m = at.Mark();
+    if (m.line >= 0) {
+      p.line = m.line + 1;
+      p.column = m.column + 1;
+    }
+    p.key = key;
+    p.message = std::move(message);
+    problems_.push_back(std::move(p));
+  }
+
+  // Reports every key of `map` not in `allowed`. Returns false when `map` is not a map.
+  bool expect_map(const YAML::Node& map, const std::string& key, std::initializer_list<std::string_view> allowed) {
+    if (!map.IsMap()) {
+      problem(map, key, "expected a mapping");
+      return false;
+    }
+    for (const auto& kv : map) {
+      const std::string name = kv.first.Scalar();
+      bool ok = false;
+      for (auto a : allowed) {
+        ok = ok || a == name;
+      }
+      if (!ok) {
+        std::string list;
+        for (auto a : allowed) {
+          list += list.empty() ? "" : ", ";
+          list += a;
+        }
+        problem(kv.first, join(key, name), "unknown key (expected one of: " + list + ")");
+      }
+    }
+    return true;
+  }
+
+  static std::string join(const std::string& parent, const std::string& child) {
+    return parent.empty() ? child : parent + "." + child;
+  }
+
+  bool get_string(const YAML::Node& n, const std::string& key, std::string& out) {
+    if (!n.IsScalar()) {
+      problem(n, key, "expected a string");
+      return false;
+    }
+    out = n.Scalar();
+    return true;
+  }
+
+  bool get_bool(const YAML::Node& n, const std::string& key, bool& out) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      if (s == "true" || s == "yes" || s == "on") {
+        out = true;
+        return true;
+      }
+      if (s == "false" || s == "no" || s == "off") {
+        out = false;
+        return true;
+      }
+    }
+    problem(n, key, "expected true or false");
+    return false;
+  }
+
+  bool get_double(const YAML::Node& n, const std::string& key, double& out, double lo, double hi) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      char* end = nullptr;
+      errno = 0;
+      const double v = std::strtod(s.c_str(), &end);
+      if (!s.empty() && end == s.c_str() + s.size() && errno == 0) {
+        if (v < lo || v > hi) {
+          problem(n, key, "expected a number from " + fmt(lo) + " to " + fmt(hi) + ", got " + s);
+          return false;
+        }
+        out = v;
+        return true;
+      }
+    }
+    problem(n, key, "expected a number");
+    return false;
+  }
+
+  template <class Int>
+  bool get_int(const YAML::Node& n, const std::string& key, Int& out, long long lo, long long hi) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      long long v = 0;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc() && ptr == s.data() + s.size()) {
+        if (v < lo || v > hi) {
+          problem(n, key, "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                              ", got " + s);
+          return false;
+        }
+        out = static_cast<Int>(v);
+        return true;
+      }
+    }
+    problem(n, key, "expected an integer");
+    return false;
+  }
+
+  bool get_ms(const YAML::Node& n, const std::string& key, milliseconds& out) {
+    long long v = 0;
+    if (get_int(n, key, v, 1, 24LL * 3600 * 1000)) {
+      out = milliseconds(v);
+      return true;
+    }
+    return false;
+  }
+
+  bool get_string_list(const YAML::Node& n, const std::string& key, std::vector<std::pair<std::string, YAML::Node>>& out) {
+    if (!n.IsSequence()) {
+      problem(n, key, "expected a list of strings");
+      return false;
+    }
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node item = n[i];
+      if (!item.IsScalar()) {
+        problem(item, key + "[" + std::to_string(i) + "]", "expected a string");
+        continue;
+      }
+      out.emplace_back(item.Scalar(), item);
+    }
+    return true;
+  }
+
+ private:
+  static std::string fmt(double v) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  }
+
+  std::string file_;
+  std::vector<config_problem> problems_;
+};
+
+}  // namespace
+
+bool set_base_url(target_config& t, const std::string& url, std::string& why) {
+  std::string_view rest = url;
+  if (rest.starts_with("https://")) {
+    t.tls = true;
+    t.port = 443;
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    t.tls = false;
+    t.port = 80;
+    rest.remove_prefix(7);
+  } else {
+    why = "expected a URL starting with https:// or http://";
+    return false;
+  }
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+  while (!path.empty() && path.back() == '/') {
+    path.remove_suffix(1);
+  }
+  std::string_view host = authority;
+  if (authority.starts_with('[')) {  // IPv6 literal
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      why = "unterminated IPv6 address";
+      return false;
+    }
+    host = authority.substr(1, close - 1);
+    authority.remove_prefix(close + 1);
+    if (!authority.empty() && authority.front() != ':') {
+      why = "unexpected text after the IPv6 address";
+      return false;
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    host = authority.substr(0, colon);
+    authority = colon == std::string_view::npos ? std::string_view{} : authority.substr(colon);
+  }
+  if (!authority.empty()) {
+    authority.remove_prefix(1);
+    unsigned port = 0;
+    auto [ptr, ec] = std::from_chars(authority.data(), authority.data() + authority.size(), port);
+    if (ec != std::errc() || ptr != authority.data() + authority.size() || port == 0 || port > 65535) {
+      why = "invalid port";
+      return false;
+    }
+    t.port = static_cast<std::uint16_t>(port);
+  }
+  if (host.empty()) {
+    why = "missing host";
+    return false;
+  }
+  t.host = std::string(host);
+  t.base_path = std::string(path);
+  t.base_url = url;
+  return true;
+}
+
+namespace {
+
+class config_parser {
+ public:
+  config_parser(const std::string& source, const config_vocabulary& vocab) : r_(source), vocab_(vocab) {
+    cfg_->source = source;
+  }
+
+  std::shared_ptr<gateway_config> parse(const YAML::Node& root) {
+    if (!root.IsMap()) {
+      r_.problem(root, "", "expected a mapping at the top level");
+      return cfg_;
+    }
+    r_.expect_map(root, "", {"pack", "providers", "policies", "policy", "server", "governance"});
+    if (auto n = root["governance"]) {
+      parse_governance(n);
+    }
+    if (auto n = root["pack"]) {
+      parse_pack(n);
+    }
+    if (auto n = root["providers"]) {
+      parse_providers(n);
+    } else {
+      r_.problem(root, "providers", "missing: at least one upstream target is required");
+    }
+    if (auto n = root["server"]) {
+      parse_server(n);
+    }
+    YAML::Node chain;
+    YAML::Node options_inside;
+    if (auto p = root["policies"]) {
+      if (r_.expect_map(p, "policies", {"chain", "policy"})) {
+        chain = p["chain"];
+        options_inside = p["policy"];
+      }
+    }
+    parse_chain(chain);
+    if (options_inside && !options_inside.IsNull()) {
+      parse_policy_options(options_inside, "policies.policy");
+    }
+    if (auto top = root["policy"]) {
+      parse_policy_options(top, "policy");
+    }
+    return cfg_;
+  }
+
+  std::vector<config_problem>& problems() { return r_.problems(); }
+
+ private:
+  void parse_pack(const YAML::Node& n) {
+    if (!r_.expect_map(n, "pack", {"name", "version", "enabled"})) {
+      return;
+    }
+    if (auto v = n["name"]) {
+      r_.get_string(v, "pack.name", cfg_->pack.name);
+    }
+    if (auto v = n["version"]) {
+      r_.get_string(v, "pack.version", cfg_->pack.version);
+    }
+    if (auto v = n["enabled"]) {
+      r_.get_bool(v, "pack.enabled", cfg_->pack.enabled);
+    }
+  }
+
+  void parse_providers(const YAML::Node& n) {
+    if (!r_.expect_map(n, "providers", {"targets"})) {
+      return;
+    }
+    const YAML::Node targets = n["targets"];
+    if (!targets || !targets.IsSequence() || targets.size() == 0) {
+      r_.problem(targets ? targets : n, "providers.targets", "expected a non-empty list of targets");
+      return;
+    }
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      parse_target(targets[i], "providers.targets[" + std::to_string(i) + "]");
+    }
+  }
+
+  void parse_target(const YAML::Node& n, const std::string& key) {
+    if (!r_.expect_map(n, key, {"id", "provider", "model", "force_model", "base_url", "secret_key_ref",
+                                "default_max_tokens", "anthropic_version", "timeouts", "retry"})) {
+      return;
+    }
+    target_config t;
+    if (auto v = n["id"]) {
+      r_.get_string(v, key + ".id", t.id);
+    }
+    if (t.id.empty()) {
+      t.id = "target-" + std::to_string(cfg_->targets.size() + 1);
+    }
+    if (auto v = n["provider"]) {
+      std::string provider;
+      if (r_.get_string(v, key + ".provider", provider)) {
+        // "anthropic:chat:<model>" or "anthropic"
+        const auto c1 = provider.find(':');
+        t.provider = provider.substr(0, c1);
+        if (c1 != std::string::npos) {
+          const auto c2 = provider.find(':', c1 + 1);
+          if (c2 != std::string::npos) {
+            t.model = provider.substr(c2 + 1);
+          }
+        }
+        if (t.provider != "anthropic") {
+          r_.problem(v, key + ".provider", "unsupported provider '" + t.provider + "' (supported: anthropic)");
+        }
+      }
+    } else {
+      t.provider = "anthropic";
+    }
+    if (auto v = n["model"]) {
+      r_.get_string(v, key + ".model", t.model);
+    }
+    if (auto v = n["force_model"]) {
+      r_.get_bool(v, key + ".force_model", t.force_model);
+    }
+    std::string url = "https://api.anthropic.com";
+    YAML::Node url_node = n;
+    if (auto v = n["base_url"]) {
+      url_node.reset(v);
+      r_.get_string(v, key + ".base_url", url);
+    }
+    std::string why;
+    if (!set_base_url(t, url, why)) {
+      r_.problem(url_node, key + ".base_url", why);
+    }
+    if (auto v = n["secret_key_ref"]) {
+      parse_secret(v, key + ".secret_key_ref", t.secret);
+    } else {
+      r_.problem(n, key + ".secret_key_ref", "missing: name an env variable or a file holding the upstream key");
+    }
+    if (auto v = n["default_max_tokens"]) {
+      r_.get_int(v, key + ".default_max_tokens", t.default_max_tokens, 1, 10'000'000);
+    }
+    if (auto v = n["anthropic_version"]) {
+      r_.get_string(v, key + ".anthropic_version", t.anthropic_version);
+    }
+    if (auto v = n["timeouts"]) {
+      const std::string k = key + ".timeouts";
+      if (r_.expect_map(v, k, {"connect_ms", "header_ms", "idle_ms", "total_ms"})) {
+        if (auto x = v["connect_ms"]) {
+          r_.get_ms(x, k + ".connect_ms", t.timeouts.connect);
+        }
+        if (auto x = v["header_ms"]) {
+          r_.get_ms(x, k + ".header_ms", t.timeouts.header);
+        }
+        if (auto x = v["idle_ms"]) {
+          r_.get_ms(x, k + ".idle_ms", t.timeouts.idle);
+        }
+        if (auto x = v["total_ms"]) {
+          r_.get_ms(x, k + ".total_ms", t.timeouts.total);
+        }
+      }
+    }
+    if (auto v = n["retry"]) {
+      const std::string k = key + ".retry";
+      if (r_.expect_map(v, k, {"max_attempts", "backoff_ms", "max_backoff_ms"})) {
+        if (auto x = v["max_attempts"]) {
+          r_.get_int(x, k + ".max_attempts", t.retry.max_attempts, 1, 20);
+        }
+        if (auto x = v["backoff_ms"]) {
+          r_.get_ms(x, k + ".backoff_ms", t.retry.backoff);
+        }
+        if (auto x = v["max_backoff_ms"]) {
+          r_.get_ms(x, k + ".max_backoff_ms", t.retry.max_backoff);
+        }
+      }
+    }
+    cfg_->targets.push_back(std::move(t));
+  }
+
+  void parse_secret(const YAML::Node& n, const std::string& key, secret_ref& out) {
+    if (!r_.expect_map(n, key, {"env", "file"})) {
+      return;
+    }
+    const YAML::Node env = n["env"];
+    const YAML::Node file = n["file"];
+    if (env && file) {
+      r_.problem(n, key, "give either env or file, not both");
+      return;
+    }
+    if (env) {
+      if (r_.get_string(env, key + ".env", out.env)) {
+        const char* value = std::getenv(out.env.c_str());
+        if (value == nullptr || *value == '\0') {
+          r_.problem(env, key + ".env", "environment variable " + out.env + " is not set");
+        }
+      }
+    } else if (file) {
+      std::string path;
+      if (r_.get_string(file, key + ".file", path)) {
+        out.file = path;
+        try {
+          (void)read_secret(out);
+        } catch (const std::exception& e) {
+          r_.problem(file, key + ".file", e.what());
+        }
+      }
+    } else {
+      r_.problem(n, key, "expected env or file");
+    }
+  }
+
+  void parse_governance(const YAML::Node& n) {
+    auto& g = cfg_->governance;
+    g.enabled = true;
+    if (n.IsNull()) {
+      return;
+    }
+    if (!r_.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
+                                         "alert_webhook_url", "anomaly_detection"})) {
+      return;
+    }
+    if (auto v = n["require_keys"]) {
+      r_.get_bool(v, "governance.require_keys", g.require_keys);
+    }
+    if (auto v = n["store"]) {
+      r_.get_string(v, "governance.store", g.store_path);
+    }
+    if (auto v = n["rotation_grace_seconds"]) {
+      r_.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);
+    }
+    if (auto v = n["usage_flush_interval_ms"]) {
+      r_.get_int(v, "governance.usage_flush_interval_ms", g.usage_flush_interval_ms, 1, 3600 * 1000);
+    }
+    if (auto v = n["alert_webhook_url"]) {
+      r_.get_string(v, "governance.alert_webhook_url", g.alert_webhook_url);
+    }
+    if (auto v = n["anomaly_detection"]) {
+      r_.get_bool(v, "governance.anomaly_detection", g.anomaly_detection);
+    }
+  }
+
+  void parse_server(const YAML::Node& n) {
+    if (!r_.expect_map(n, "server", {"max_header_bytes", "max_body_bytes", "max_response_bytes",
+                                     "request_timeout_ms", "keep_alive_timeout_ms", "drain_timeout_ms",
+                                     "rules_dir"})) {
+      return;
+    }
+    auto& s = cfg_->server;
+    if (auto v = n["max_header_bytes"]) {
+      r_.get_int(v, "server.max_header_bytes", s.max_header_bytes, 1024, 1 << 20);
+    }
+    if (auto v = n["max_body_bytes"]) {
+      r_.get_int(v, "server.max_body_bytes", s.max_body_bytes, 1024, 1LL << 32);
+    }
+    if (auto v = n["max_response_bytes"]) {
+      r_.get_int(v, "server.max_response_bytes", s.max_response_bytes, 1024, 1LL << 34);
+    }
+    if (auto v = n["request_timeout_ms"]) {
+      r_.get_ms(v, "server.request_timeout_ms", s.request_timeout);
+    }
+    if (auto v = n["keep_alive_timeout_ms"]) {
+      r_.get_ms(v, "server.keep_alive_timeout_ms", s.keep_alive_timeout);
+    }
+    if (auto v = n["drain_timeout_ms"]) {
+      r_.get_ms(v, "server.drain_timeout_ms", s.drain_timeout);
+    }
+    if (auto v = n["rules_dir"]) {
+      r_.get_string(v, "server.rules_dir", s.rules_dir);
+    }
+  }
+
+  void parse_chain(const YAML::Node& chain) {
+    if (!chain || chain.IsNull()) {
+      return;  // no policies: a plain pass-through gateway
+    }
+    std::vector<std::pair<std::string, YAML::Node>> names;
+    if (!r_.get_string_list(chain, "policies.chain", names)) {
+      return;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      policy_config p;
+      const std::string key = "policies.chain[" + std::to_string(i) + "]";
+      if (!policy_from_string(names[i].first, p.kind)) {
+        r_.problem(names[i].second, key, "unknown policy '" + names[i].first + "' (known: " + known_policy_names() + ")");
+        continue;
+      }
+      if (cfg_->find(p.kind) != nullptr) {
+        r_.problem(names[i].second, key, "policy '" + names[i].first + "' appears twice in the chain");
+        continue;
+      }
+      cfg_->chain.push_back(p);
+      chain_nodes_.push_back(names[i].second);
+    }
+  }
+
+  void parse_policy_options(const YAML::Node& n, const std::string& key) {
+    if (!n.IsMap()) {
+      r_.problem(n, key, "expected a mapping from policy name to options");
+      return;
+    }
+    for (const auto& kv : n) {
+      const std::string name = kv.first.Scalar();
+      const std::string k = key + "." + name;
+      policy_kind kind{};
+      if (!policy_from_string(name, kind)) {
+        r_.problem(kv.first, k, "unknown policy '" + name + "' (known: " + known_policy_names() + ")");
+        continue;
+      }
+      policy_config* p = nullptr;
+      for (auto& c : cfg_->chain) {
+        if (c.kind == kind) {
+          p = &c;
+        }
+      }
+      if (p == nullptr) {
+        r_.problem(kv.first, k, "options given for policy '" + name + "', which is not in policies.chain");
+        continue;
+      }
+      parse_one_policy(kv.second, k, *p);
+      configured_.insert(kind);
+    }
+  }
+
+  void parse_one_policy(const YAML::Node& n, const std::string& key, policy_config& p) {
+    if (n.IsNull()) {
+      return;
+    }
+    switch (p.kind) {
+      case policy_kind::prompt_injection:
+        if (r_.expect_map(n, key, {"threshold", "action", "fail_open"})) {
+          if (auto v = n["threshold"]) {
+            r_.get_double(v, key + ".threshold", p.injection.threshold, 0.0, 1.0);
+          }
+          if (auto v = n["action"]) {
+            get_action(v, key + ".action", p.injection.action, {policy_action::block, policy_action::flag});
+          }
+        }
+        break;
+      case policy_kind::pii_detector:
+        if (r_.expect_map(n, key, {"action", "entities", "redaction", "requests", "responses", "fail_open"})) {
+          if (auto v = n["action"]) {
+            get_action(v, key + ".action", p.pii.action,
+                       {policy_action::redact, policy_action::block, policy_action::flag});
+          }
+          if (auto v = n["entities"]) {
+            get_names(v, key + ".entities", p.pii.entities, vocab_.entities, "entity");
+          }
+          if (auto v = n["redaction"]) {
+            std::string style;
+            if (r_.get_string(v, key + ".redaction", style)) {
+              if (style == "numbered") {
+                p.pii.numbered = true;
+              } else if (style != "tag") {
+                r_.problem(v, key + ".redaction", "expected tag or numbered");
+              }
+            }
+          }
+          if (auto v = n["requests"]) {
+            r_.get_bool(v, key + ".requests", p.pii.requests);
+          }
+          if (auto v = n["responses"]) {
+            r_.get_bool(v, key + ".responses", p.pii.responses);
+          }
+        }
+        break;
+      case policy_kind::content_filter:
+        if (r_.expect_map(n, key, {"action", "categories", "requests", "responses", "fail_open"})) {
+          if (auto v = n["action"]) {
+            get_action(v, key + ".action", p.content.action, {policy_action::block, policy_action::flag});
+          }
+          if (auto v = n["categories"]) {
+            get_names(v, key + ".categories", p.content.categories, vocab_.categories, "category");
+          }
+          if (auto v = n["requests"]) {
+            r_.get_bool(v, key + ".requests", p.content.requests);
+          }
+          if (auto v = n["responses"]) {
+            r_.get_bool(v, key + ".responses", p.content.responses);
+          }
+        }
+        break;
+      case policy_kind::audit_logger:
+        if (r_.expect_map(n, key, {"directory", "path", "immutable", "retention_days", "log_all_access",
+                                   "include_text", "flush_interval_ms", "fail_open"})) {
+          if (auto v = n["directory"]) {
+            r_.get_string(v, key + ".directory", p.audit.directory);
+          } else if (auto path = n["path"]) {
+            // Older configurations name a file; the chained log needs a directory: use it as one.
+            r_.get_string(path, key + ".path", p.audit.directory);
+          }
+          if (auto v = n["immutable"]) {
+            r_.get_bool(v, key + ".immutable", p.audit.immutable);
+          }
+          if (auto v = n["retention_days"]) {
+            r_.get_int(v, key + ".retention_days", p.audit.retention_days, 0, 100 * 365);
+          }
+          if (auto v = n["log_all_access"]) {
+            r_.get_bool(v, key + ".log_all_access", p.audit.log_all_access);
+          }
+          if (auto v = n["include_text"]) {
+            r_.get_bool(v, key + ".include_text", p.audit.include_text);
+          }
+          if (auto v = n["flush_interval_ms"]) {
+            r_.get_ms(v, key + ".flush_interval_ms", p.audit.flush_interval);
+          }
+        }
+        break;
+      case policy_kind::cost_attribution:
+        if (r_.expect_map(n, key, {"prices", "default_team", "default_project", "fail_open"})) {
+          if (auto v = n["default_team"]) {
+            r_.get_string(v, key + ".default_team", p.cost.default_team);
+          }
+          if (auto v = n["default_project"]) {
+            r_.get_string(v, key + ".default_project", p.cost.default_project);
+          }
+          if (auto v = n["prices"]) {
+            parse_prices(v, key + ".prices", p.cost);
+          }
+        }
+        break;
+      case policy_kind::disclaimer:
+        if (r_.expect_map(n, key, {"text", "fail_open"})) {
+          if (auto v = n["text"]) {
+            r_.get_string(v, key + ".text", p.disclaimer.text);
+          }
+          if (p.disclaimer.text.empty()) {
+            r_.problem(n, key + ".text", "missing: the disclaimer text to append");
+          }
+        }
+        break;
+    }
+    if (n.IsMap()) {
+      if (auto v = n["fail_open"]) {
+        r_.get_bool(v, key + ".fail_open", p.fail_open);
+      }
+    }
+  }
+
+  void parse_prices(const YAML::Node& n, const std::string& key, cost_attribution_options& out) {
+    if (!n.IsMap()) {
+      r_.problem(n, key, "expected a mapping from model name to prices");
+      return;
+    }
+    for (const auto& kv : n) {
+      const std::string model = kv.first.Scalar();
+      const std::string k = key + "." + model;
+      model_price price;
+      if (r_.expect_map(kv.second, k, {"input_per_mtok", "output_per_mtok"})) {
+        if (auto v = kv.second["input_per_mtok"]) {
+          r_.get_double(v, k + ".input_per_mtok", price.input_per_mtok, 0, 1e6);
+        }
+        if (auto v = kv.second["output_per_mtok"]) {
+          r_.get_double(v, k + ".output_per_mtok", price.output_per_mtok, 0, 1e6);
+        }
+      }
+      out.prices[model] = price;
+    }
+  }
+
+  void get_action(const YAML::Node& n, const std::string& key, policy_action& out,
+                  std::initializer_list<policy_action> allowed) {
+    std::string s;
+    if (!r_.get_string(n, key, s)) {
+      return;
+    }
+    std::string list;
+    for (policy_action a : allowed) {
+      if (to_string(a) == s) {
+        out = a;
+        return;
+      }
+      list += list.empty() ? "" : ", ";
+      list += to_string(a);
+    }
+    r_.problem(n, key, "unknown action '" + s + "' (expected " + list + ")");
+  }
+
+  void get_names(const YAML::Node& n, const std::string& key, std::set<std::string>& out,
+                 const std::set<std::string, std::less<>>& known, const char* what) {
+    std::vector<std::pair<std::string, YAML::Node>> names;
+    if (!r_.get_string_list(n, key, names)) {
+      return;
+    }
+    for (auto& [name, node] : names) {
+      if (!known.empty() && !known.contains(name)) {
+        std::string list;
+        for (const auto& k : known) {
+          list += list.empty() ? "" : ", ";
+          list += k;
+        }
+        r_.problem(node, key, std::string("unknown ") + what + " '" + name + "' (known: " + list + ")");
+        continue;
+      }
+      out.insert(name);
+    }
+  }
+
+  reader r_;
+  const config_vocabulary& vocab_;
+  std::shared_ptr<gateway_config> cfg_ = std::make_shared<gateway_config>();
+  std::vector<YAML::Node> chain_nodes_;
+  std::set<policy_kind> configured_;
+};
+
+}  // namespace
+
+std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text, const std::string& source_name,
+                                                   const config_vocabulary& vocabulary) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    config_problem p;
+    p.file = source_name;
+    p.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    p.column = e.mark.column >= 0 ? e.mark.column + 1 : 0;
+    p.message = "invalid YAML: " + e.msg;
+    throw config_error({p});
+  }
+  config_parser parser(source_name, vocabulary);
+  auto cfg = parser.parse(root);
+  if (!parser.problems().empty()) {
+    throw config_error(std::move(parser.problems()));
+  }
+  return cfg;
+}
+
+std::shared_ptr<const gateway_config> load_config(const std::filesystem::path& file,
+                                                  const config_vocabulary& vocabulary) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    config_problem p;
+    p.file = file.string();
+    p.message = "cannot open the file";
+    throw config_error({p});
+  }
+  std::ostringstream os;
+  os << in.rdbuf();
+  return parse_config(os.str(), file.string(), vocabulary);
+}
+
+std::string read_secret(const secret_ref& ref) {
+  std::string value;
+  if (!ref.env.empty()) {
+    const char* v = std::getenv(ref.env.c_str());
+    if (v == nullptr) {
+      throw std::runtime_error("environment variable " + ref.env + " is not set");
+    }
+    value = v;
+  } else if (!ref.file.empty()) {
+    std::ifstream in(ref.file, std::ios::binary);
+    if (!in) {
+      throw std::runtime_error("cannot read secret file " + ref.file.string());
+    }
+    std::ostringstream os;
+    os << in.rdbuf();
+    value = os.str();
+  } else {
+    throw std::runtime_error("no secret configured");
+  }
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) {
+    value.pop_back();
+  }
+  if (value.empty()) {
+    throw std::runtime_error(!ref.env.empty() ? "environment variable " + ref.env + " is empty"
+                                              : "secret file " + ref.file.string() + " is empty");
+  }
+  return value;
+}
+
+}  // namespace sluice::gateway

@@ -1,0 +1,469 @@
+// The model request pipeline (see model_call.h). Retries and fallbacks happen only before the first
+// byte of the answer reaches the client; after that an upstream failure ends the stream with an error
+// event in the client's dialect.
+#include "model_call.h"
+
+#include <cstdio>
+
+#include "anthropic_texts.h"
+#include "client_errors.h"
+#include "shard.h"
+#include "sluice/engine/json_escape.h"
+#include "sluice/gateway/version.h"
+#include "upstream_client.h"
+
+namespace sluice::gateway {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+bool retryable(unsigned status) noexcept {
+  return status == 429 || status == 529 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  net::steady_timer t(co_await net::this_coro::executor);
+  t.expires_after(d);
+  error_code ec;
+  co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+}
+
+}  // namespace
+
+model_call::model_call(shard& sh, beast::tcp_stream& client, std::string peer)
+    : sh_(sh), client_(client), peer_(std::move(peer)) {
+  ex_.audit_out = &sh_.audit_buffer_;
+}
+
+model_call::~model_call() = default;
+
+awaitable<bool> model_call::respond(unsigned status, std::string_view content_type, std::string_view body,
+                                    bool keep_alive, std::uint64_t retry_after_ms) {
+  res_ = {};
+  res_.result(status);
+  res_.version(11);
+  res_.set(http::field::server, "sluice");
+  res_.set(http::field::content_type, bsv(content_type));
+  if (!ex_.request_id.empty()) {
+    res_.set("request-id", ex_.request_id);
+    res_.set("x-request-id", ex_.request_id);
+  }
+  if (status == 405 && !allow_.empty()) {
+    res_.set(http::field::allow, allow_);
+  }
+  if (retry_after_ms > 0 || status == 429 || status == 529) {
+    res_.set(http::field::retry_after, std::to_string((retry_after_ms + 999) / 1000));
+  }
+  res_.keep_alive(keep_alive);
+  res_.body() = beast::span<const char>(body.data(), body.size());
+  res_.prepare_payload();
+  client_.expires_after(sh_.state_->rt->config->server.request_timeout);
+  error_code ec;
+  co_await http::async_write(client_, res_, net::redirect_error(net::use_awaitable, ec));
+  client_.expires_never();
+  co_return !ec && keep_alive;
+}
+
+awaitable<bool> model_call::send_error(client_dialect dialect, unsigned status, std::string_view message,
+                                       bool keep_alive) {
+  render_error(dialect, status, anthropic_error_type(status), message, out_);
+  co_return co_await respond(status, "application/json", out_, keep_alive);
+}
+
+awaitable<bool> model_call::send_body(unsigned status, std::string_view content_type, bool keep_alive) {
+  co_return co_await respond(status, content_type, out_, keep_alive);
+}
+
+awaitable<bool> model_call::refuse(bool keep_alive) {
+  const policy_refusal& r = ex_.refused;
+  render_error(ex_.dialect, r.status, r.type.empty() ? anthropic_error_type(r.status) : std::string_view(r.type),
+               r.message, out_);
+  finish_exchange(r.status);
+  co_return co_await respond(r.status, "application/json", out_, keep_alive, r.retry_after_s * 1000ull);
+}
+
+void model_call::finish_exchange(unsigned status) noexcept {
+  ex_.status = status;
+  if (held_.active() && state_->rt->access) {
+    usage_report usage;
+    usage.input_tokens = static_cast<std::uint32_t>(ex_.input_tokens);
+    usage.output_tokens = static_cast<std::uint32_t>(ex_.output_tokens);
+    usage.http_status = static_cast<std::uint16_t>(status);
+    usage.latency_us = static_cast<std::uint32_t>(ex_.latency_ms() * 1000.0);
+    usage.added_latency_us = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(overhead_).count());
+    usage.model = ex_.model;
+    state_->rt->access->settle(std::move(held_), usage);
+  }
+  sh_.metrics_.count_request(kind_, status);
+  sh_.metrics_.count_tokens(ex_.input_tokens, ex_.output_tokens);
+  for (const auto& v : ex_.verdicts) {
+    sh_.metrics_.count_verdict(v.policy, v.action);
+  }
+  sh_.metrics_.observe_overhead(std::chrono::duration<double, std::milli>(overhead_).count());
+  chain_.complete(ex_);
+  chain_.end();
+}
+
+std::string_view model_call::body_for_target(std::size_t i, std::string_view base) {
+  const target_config& t = state_->rt->config->targets[i];
+  const bool add_max = !has_max_tokens_ && t.default_max_tokens > 0;
+  const bool force = t.force_model && !t.model.empty() && model_raw_end_ > model_raw_begin_;
+  if (!add_max && !force) {
+    return base;
+  }
+  target_body_.clear();
+  std::size_t copied = 0;
+  if (add_max) {
+    const std::size_t brace = base.find('{');
+    target_body_.append(base.substr(0, brace + 1));
+    target_body_ += "\"max_tokens\":" + std::to_string(t.default_max_tokens) + ",";
+    copied = brace + 1;
+  }
+  if (force && model_raw_begin_ >= copied) {
+    target_body_.append(base.substr(copied, model_raw_begin_ - copied));
+    engine::append_json_string(target_body_, t.model);
+    copied = model_raw_end_;
+  }
+  target_body_.append(base.substr(copied));
+  return target_body_;
+}
+
+awaitable<bool> model_call::run(http::request<http::string_body>& req, client_dialect dialect, endpoint_kind kind,
+                                bool keep_alive) {
+  const auto t0 = clock::now();
+  kind_ = kind;
+  if (filter_ && filter_state_ != sh_.state_.get()) {
+    filter_.reset();  // it uses the old state's scanner scratch: drop it while that state is alive
+    filter_state_ = nullptr;
+  }
+  state_ = sh_.state_;
+  const gateway_runtime& rt = *state_->rt;
+  const gateway_config& cfg = *rt.config;
+
+  ex_.clear();
+  ex_.started = t0;
+  ex_.wall_started = std::chrono::system_clock::now();
+  ex_.dialect = dialect;
+  ex_.endpoint = kind == endpoint_kind::messages ? "/v1/messages" : "/v1/chat/completions";
+  ex_.client_address = peer_;
+  char id[48];
+  std::snprintf(id, sizeof id, "req_sluice_%u_%llu", sh_.index_, static_cast<unsigned long long>(++sh_.next_request_));
+  ex_.request_id = id;
+  ex_.header_team.assign(sv(req["x-sluice-team"]));
+  ex_.header_project.assign(sv(req["x-sluice-project"]));
+  anthropic_beta_.assign(sv(req["anthropic-beta"]));
+  overhead_ = {};
+  chain_.begin(*rt.chain);
+
+  if (dialect == client_dialect::openai) {
+    // Placeholder until the OpenAI translation lands: say so in OpenAI's error shape.
+    ex_.refuse(501, "api_error", "", "POST /v1/chat/completions is not available in this build yet");
+    co_return co_await refuse(keep_alive);
+  }
+
+  // Parse and find the texts.
+  const std::string_view body = padded_body(padded_, req.body());
+  request_facts facts;
+  std::string error;
+  if (!extract_request_texts(sh_.request_parser_, body, ex_, facts, error)) {
+    ex_.refuse(400, "invalid_request_error", "", std::move(error));
+    co_return co_await refuse(keep_alive);
+  }
+  ex_.stream = facts.stream;
+  has_max_tokens_ = facts.has_max_tokens;
+
+  // Keys, scopes, limits and budgets, before anything is scanned or sent.
+  if (rt.access) {
+    admission_request ar;
+    ar.authorization = sv(req[http::field::authorization]);
+    ar.x_api_key = sv(req["x-api-key"]);
+    ar.client_ip = peer_;
+    ar.endpoint = ex_.endpoint;
+    ar.model = ex_.model;
+    ar.estimated_input_tokens = static_cast<std::uint32_t>(body.size());
+    const std::uint64_t max_tokens =
+        facts.has_max_tokens ? facts.max_tokens : (cfg.targets.empty() ? 0 : cfg.targets[0].default_max_tokens);
+    ar.max_tokens = static_cast<std::uint32_t>(std::min<std::uint64_t>(max_tokens, 0xffffffffu));
+    ar.team_header = ex_.header_team;
+    ar.project_header = ex_.header_project;
+    admission a = rt.access->admit(ar);
+    if (!a.caller.key_name.empty()) {
+      ex_.caller.assign(a.caller.key_name);
+    }
+    ex_.team.assign(a.caller.team);
+    ex_.project.assign(a.caller.project);
+    if (!a.allowed) {
+      ex_.refuse(a.http_status, a.error_type, "governance", std::move(a.message));
+      ex_.refused.retry_after_s = a.retry_after_seconds;
+      co_return co_await refuse(keep_alive);
+    }
+    held_ = std::move(a.held);
+  }
+  model_raw_begin_ = facts.model_raw_begin;
+  model_raw_end_ = facts.model_raw_end;
+
+  // Scan once, then the policies in order.
+  if (rt.chain->scans_anything()) {
+    scan_texts(state_->scanner, sh_.scan_result_, rt.chain->scan_options(), ex_);
+  }
+  if (!chain_.request(ex_)) {
+    overhead_ += clock::now() - t0;
+    co_return co_await refuse(keep_alive);
+  }
+  const policy_config* pii = cfg.find(policy_kind::pii_detector);
+  const auto style = pii != nullptr && pii->pii.numbered ? engine::redaction_style::numbered : engine::redaction_style::tag;
+  if (redactor_.style() != style) {
+    redactor_ = engine::redactor(style);
+  }
+  redactor_.reset();
+  std::string_view upstream_body = body;
+  bool any_redaction = false;
+  for (const auto& t : ex_.texts) {
+    any_redaction = any_redaction || t.redact;
+  }
+  if (any_redaction || rt.chain->wants_text()) {
+    rewrite_texts(body, ex_, redactor_, {}, upstream_body_,
+                  rt.chain->wants_text() ? &ex_.redacted_request_text : nullptr);
+    upstream_body = upstream_body_;
+  }
+  overhead_ += clock::now() - t0;
+
+  // Upstream: targets in order, each with its retry budget, while nothing has reached the client.
+  std::optional<upstream_call> call;
+  unsigned last_status = 0;
+  std::string last_error_body;
+  std::string last_content_type;
+  std::uint64_t last_retry_after = 0;
+  std::string failure = "no upstream target is configured";
+  upstream_failure failure_kind = upstream_failure::connect;
+  bool got = false;
+  for (std::size_t ti = 0; ti < cfg.targets.size() && !got; ++ti) {
+    const target_config& target = cfg.targets[ti];
+    std::string secret_error;
+    const std::string* key = sh_.secret_for(ti, secret_error);
+    if (key == nullptr) {
+      failure = "upstream key for target " + target.id + " unavailable: " + secret_error;
+      continue;
+    }
+    const std::string_view tbody = body_for_target(ti, upstream_body);
+    std::chrono::milliseconds backoff = target.retry.backoff;
+    for (int attempt = 1; attempt <= target.retry.max_attempts; ++attempt) {
+      call.emplace(sh_.pool_);
+      const bool started = co_await call->start(target, "/v1/messages", *key, tbody, anthropic_beta_);
+      std::chrono::milliseconds wait = backoff;
+      if (!started) {
+        failure_kind = call->failure();
+        failure = "upstream " + target.id + ": " + call->failure_message();
+        last_status = 0;
+        sh_.metrics_.count_upstream(failure_kind == upstream_failure::timeout ? upstream_outcome::timeout
+                                                                            : upstream_outcome::connect_error);
+        call.reset();
+      } else if (retryable(call->status())) {
+        last_status = call->status();
+        last_retry_after = call->retry_after_ms();
+        last_content_type.assign(sv(call->head()[http::field::content_type]));
+        if (!co_await call->read_body(last_error_body, 1 << 20)) {
+          last_error_body.clear();
+        }
+        call->finish();
+        call.reset();
+        sh_.metrics_.count_upstream(upstream_outcome::retried);
+        wait = std::max(wait, std::chrono::milliseconds(last_retry_after));
+      } else {
+        ex_.target = target.id;
+        got = true;
+        break;
+      }
+      if (attempt < target.retry.max_attempts) {
+        co_await sleep_for(std::min(wait, target.retry.max_backoff));
+        backoff *= 2;
+      }
+    }
+  }
+
+  if (!got) {
+    if (last_status != 0) {
+      // The upstream's own refusal, passed through with its meaning (429 keeps retry-after).
+      finish_exchange(last_status);
+      if (dialect == client_dialect::anthropic && !last_error_body.empty()) {
+        // No temporaries in a co_await expression: GCC 12 destroys them twice.
+        const std::string_view type =
+            last_content_type.empty() ? std::string_view("application/json") : std::string_view(last_content_type);
+        co_return co_await respond(last_status, type, last_error_body, keep_alive, last_retry_after);
+      }
+      render_error(dialect, last_status, anthropic_error_type(last_status), "upstream error", out_);
+      co_return co_await respond(last_status, "application/json", out_, keep_alive, last_retry_after);
+    }
+    const unsigned status = failure_kind == upstream_failure::timeout ? 504 : 502;
+    ex_.refuse(status, "api_error", "", failure);
+    co_return co_await refuse(keep_alive);
+  }
+
+  sh_.metrics_.count_upstream(call->status() == 200 ? upstream_outcome::ok : upstream_outcome::http_error);
+  const unsigned status = call->status();
+  const std::string_view content_type = sv(call->head()[http::field::content_type]);
+  if (status == 200 && content_type.starts_with("text/event-stream")) {
+    co_return co_await relay_stream(*call, keep_alive);
+  }
+
+  if (!co_await call->read_body(response_body_, cfg.server.max_response_bytes)) {
+    const unsigned code = call->failure() == upstream_failure::timeout ? 504 : 502;
+    ex_.refuse(code, "api_error", "", "upstream response failed: " + call->failure_message());
+    co_return co_await refuse(keep_alive);
+  }
+  std::string upstream_type(content_type);
+  call->finish();
+  const auto t1 = clock::now();
+
+  if (status != 200) {
+    // 400, 401, 403, 404… from the upstream: passed through.
+    finish_exchange(status);
+    const std::string_view type =
+        upstream_type.empty() ? std::string_view("application/json") : std::string_view(upstream_type);
+    co_return co_await respond(status, type, response_body_, keep_alive);
+  }
+
+  // Response policies on the whole answer.
+  ex_.phase = exchange_phase::response;
+  ex_.response_texts_begin = static_cast<std::uint32_t>(ex_.texts.size());
+  const std::string_view rbody = padded_body(padded_response_, response_body_);
+  response_facts rfacts;
+  if (!extract_response_texts(sh_.response_parser_, rbody, ex_, rfacts, error)) {
+    overhead_ += clock::now() - t1;
+    ex_.refuse(502, "api_error", "", "the upstream answered with a malformed body: " + error);
+    co_return co_await refuse(keep_alive);
+  }
+  ex_.input_tokens = rfacts.input_tokens;
+  ex_.output_tokens = rfacts.output_tokens;
+  if (rt.chain->scans_responses()) {
+    scan_texts(state_->scanner, sh_.scan_result_, rt.chain->scan_options(), ex_);
+  }
+  if (!chain_.response(ex_)) {
+    overhead_ += clock::now() - t1;
+    co_return co_await refuse(keep_alive);
+  }
+  std::string_view answer = rbody;
+  bool rewrite = !ex_.append_text.empty() || rt.chain->wants_text();
+  for (std::uint32_t i = ex_.response_texts_begin; i < ex_.texts.size(); ++i) {
+    rewrite = rewrite || ex_.texts[i].redact;
+  }
+  if (rewrite) {
+    rewrite_texts(rbody, ex_, redactor_, ex_.append_text, out_,
+                  rt.chain->wants_text() ? &ex_.redacted_response_text : nullptr);
+    answer = out_;
+  }
+  overhead_ += clock::now() - t1;
+  finish_exchange(200);
+  co_return co_await respond(200, "application/json", answer, keep_alive);
+}
+
+awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
+  http::response<http::empty_body> head{http::status::ok, 11};
+  head.set(http::field::server, "sluice");
+  head.set(http::field::content_type, "text/event-stream");
+  head.set(http::field::cache_control, "no-cache");
+  head.set("request-id", ex_.request_id);
+  head.set("x-request-id", ex_.request_id);
+  head.keep_alive(keep_alive);
+  head.chunked(true);
+  http::response_serializer<http::empty_body> sr{head};
+  const auto write_timeout = state_->rt->config->server.request_timeout;
+  error_code ec;
+  client_.expires_after(write_timeout);
+  co_await http::async_write_header(client_, sr, net::redirect_error(net::use_awaitable, ec));
+  if (ec) {
+    call.abort();
+    finish_exchange(499);
+    co_return false;
+  }
+  // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output
+  // policies) when a response policy is configured; the relay then adds the disclaimer and reads usage.
+  const response_rules& checks = state_->rt->response;
+  const bool filtering = checks.pii || checks.content;
+  if (filtering) {
+    if (!filter_ || filter_state_ != state_.get()) {
+      filter_ = std::make_unique<stream_filter>(state_->rt->rules, state_->scanner.scratch(), redactor_);
+      filter_state_ = state_.get();
+      filter_->set_policy(&guard_);
+    } else {
+      filter_->reset();
+    }
+    ex_.rules = &state_->scanner.rules();
+    guard_.begin(ex_, checks);
+  }
+  relay_.begin(ex_);
+  bool upstream_ok = true;
+  bool client_ok = true;
+  bool ended = false;  // the filter ended the stream (error event already produced)
+  while (!call.done() && !ended) {
+    chunk_.clear();
+    const bool got = co_await call.read_some(chunk_);
+    if (!got) {
+      upstream_ok = false;
+      break;
+    }
+    const auto t = clock::now();
+    out_.clear();
+    if (filtering) {
+      filtered_.clear();
+      ended = filter_->feed(chunk_, filtered_) != stream_error::ok;
+      relay_.feed(filtered_, out_);
+    } else {
+      relay_.feed(chunk_, out_);
+    }
+    overhead_ += clock::now() - t;
+    if (!out_.empty()) {
+      client_.expires_after(write_timeout);
+      co_await net::async_write(client_, http::make_chunk(net::buffer(out_)), net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        client_ok = false;  // the client left: cancel the upstream request
+        break;
+      }
+    }
+  }
+  out_.clear();
+  filtered_.clear();
+  if (!client_ok) {
+    call.abort();
+  } else if (ended) {
+    call.abort();  // blocked or malformed: the filter's error event is already out
+    sh_.metrics_.count_stream_errors();
+  } else if (!upstream_ok) {
+    const std::string message = "upstream connection lost mid-stream: " + call.failure_message();
+    if (filtering) {
+      filter_->fail(message, filtered_);
+      relay_.feed(filtered_, out_);
+    } else {
+      relay_.fail(message, out_);
+    }
+    sh_.metrics_.count_stream_errors();
+    sh_.metrics_.count_upstream(upstream_outcome::broken);
+  } else {
+    if (filtering) {
+      if (filter_->finish(filtered_) != stream_error::ok) {
+        sh_.metrics_.count_stream_errors();
+      }
+      relay_.feed(filtered_, out_);
+    }
+    relay_.finish(out_);
+    call.finish();
+  }
+  if (filtering) {
+    guard_.finish();
+  }
+  if (client_ok) {
+    if (!out_.empty()) {
+      co_await net::async_write(client_, http::make_chunk(net::buffer(out_)), net::redirect_error(net::use_awaitable, ec));
+    }
+    if (!ec) {
+      co_await net::async_write(client_, http::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+  client_.expires_never();
+  ex_.input_tokens = relay_.input_tokens();
+  ex_.output_tokens = relay_.output_tokens();
+  finish_exchange(client_ok ? 200 : 499);
+  co_return client_ok && upstream_ok && !ended && !ec && keep_alive;
+}
+
+}  // namespace sluice::gateway

@@ -1,0 +1,79 @@
+#pragma once
+// A model request (POST /v1/messages, /v1/chat/completions) from arrival to the last byte of the answer:
+// parse, scan, policy chain, redaction splice, upstream with retries and fallbacks, response policies,
+// streaming relay, audit. One model_call per connection, reused for each request on it, so its buffers
+// are allocated once.
+#include <string>
+
+#include "asio_types.h"
+#include "sluice/engine/redactor.h"
+#include "sluice/gateway/access_control.h"
+#include "sluice/gateway/exchange.h"
+#include "sluice/gateway/metrics.h"
+#include "sluice/gateway/policy_chain.h"
+#include "sluice/gateway/stream_filter.h"
+#include "stream_guard.h"
+#include "stream_relay.h"
+
+namespace sluice::gateway {
+
+class shard;
+struct shard_state;
+class upstream_call;
+
+class model_call {
+ public:
+  model_call(shard& sh, beast::tcp_stream& client, std::string peer);
+  ~model_call();
+
+  // Handles one model request. Returns whether the connection may serve another request.
+  awaitable<bool> run(http::request<http::string_body>& req, client_dialect dialect, endpoint_kind kind,
+                      bool keep_alive);
+  // Answers with an error body in `dialect` (the type follows the status).
+  awaitable<bool> send_error(client_dialect dialect, unsigned status, std::string_view message, bool keep_alive);
+  // Answers with scratch_body().
+  awaitable<bool> send_body(unsigned status, std::string_view content_type, bool keep_alive);
+  [[nodiscard]] std::string& scratch_body() noexcept { return out_; }
+
+  std::string allow_;  // the Allow header of the next 405
+
+ private:
+  awaitable<bool> refuse(bool keep_alive);
+  awaitable<bool> respond(unsigned status, std::string_view content_type, std::string_view body, bool keep_alive,
+                          std::uint64_t retry_after_ms = 0);
+  awaitable<bool> relay_stream(upstream_call& call, bool keep_alive);
+  void finish_exchange(unsigned status) noexcept;
+  // The body for target `i`: max_tokens added and the model forced when the target asks for it.
+  std::string_view body_for_target(std::size_t i, std::string_view base);
+
+  shard& sh_;
+  beast::tcp_stream& client_;
+  std::string peer_;
+  std::shared_ptr<shard_state> state_;  // the generation this request runs on
+  exchange ex_;
+  chain_run chain_;
+  engine::redactor redactor_;
+  stream_relay relay_;
+  stream_guard guard_;
+  std::unique_ptr<stream_filter> filter_;  // made for the shard state it was built on
+  const shard_state* filter_state_ = nullptr;
+  std::string filtered_;  // stream filter output, before the relay
+  endpoint_kind kind_ = endpoint_kind::messages;
+  std::chrono::steady_clock::duration overhead_{};
+  bool has_max_tokens_ = false;
+  reservation held_;  // what governance reserved for this request; settled in finish_exchange
+  std::uint32_t model_raw_begin_ = 0;
+  std::uint32_t model_raw_end_ = 0;
+
+  std::string padded_;           // request body with simdjson padding
+  std::string upstream_body_;    // the request after redaction
+  std::string target_body_;      // per-target adjustments
+  std::string response_body_;    // upstream response
+  std::string padded_response_;
+  std::string out_;              // what the client gets
+  std::string chunk_;            // streaming: upstream bytes
+  std::string anthropic_beta_;
+  http::response<http::span_body<const char>> res_;
+};
+
+}  // namespace sluice::gateway

@@ -1,0 +1,37 @@
+#pragma once
+// The output policy the stream filter consults before text goes to the client: pii-detector and
+// content-filter decisions applied delta by delta (what a whole-response check would decide, but before
+// the offending bytes are sent). Counts what it saw so the audit log gets the same verdicts as for a
+// whole response.
+#include "rule_selection.h"
+#include "sluice/gateway/exchange.h"
+#include "sluice/gateway/stream_filter.h"
+
+namespace sluice::gateway {
+
+struct response_rules {
+  bool pii = false;  // pii-detector applies to responses
+  policy_action pii_action = policy_action::redact;
+  rule_selection pii_rules;
+  bool content = false;  // content-filter applies to responses
+  policy_action content_action = policy_action::block;
+  rule_selection content_rules;
+};
+
+class stream_guard final : public stream_output_policy {
+ public:
+  void begin(exchange& ex, const response_rules& rules) noexcept;
+  [[nodiscard]] stream_verdict check(const stream_release& release) noexcept override;
+  // Adds the response verdicts to the exchange (after the stream).
+  void finish() noexcept;
+
+ private:
+  exchange* ex_ = nullptr;
+  const response_rules* rules_ = nullptr;
+  std::uint32_t pii_found_ = 0;
+  std::uint32_t content_found_ = 0;
+  bool blocked_ = false;
+  std::string message_;
+};
+
+}  // namespace sluice::gateway

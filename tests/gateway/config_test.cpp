@@ -1,0 +1,235 @@
+// The policy-config file: accepted as users copy it, and every mistake reported with its position.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "gateway_harness.h"
+#include "sluice/gateway/config.h"
+
+namespace sluice::gateway {
+namespace {
+
+const char* issue_example = R"(pack:
+  name: claude-for-work-gateway
+  version: 1.0.0
+  enabled: true
+providers:
+  targets:
+    - id: claude-enterprise
+      provider: anthropic:chat:claude-sonnet-4-20250514
+      secret_key_ref:
+        env: SLUICE_CONFIG_TEST_KEY
+policies:
+  chain:
+    - prompt-injection
+    - pii-detector
+    - audit-logger
+  policy:
+    prompt-injection:
+      threshold: 0.8
+      action: block
+    pii-detector:
+      action: redact
+      entities: [EMAIL, PHONE, SSN, CREDIT_CARD]
+    audit-logger:
+      immutable: true
+      retention_days: 365
+      log_all_access: true
+)";
+
+class Config : public ::testing::Test {
+ protected:
+  void SetUp() override { ::setenv("SLUICE_CONFIG_TEST_KEY", "k", 1); }
+
+  static std::vector<config_problem> problems_of(const std::string& yaml, const config_vocabulary& v = {}) {
+    try {
+      (void)parse_config(yaml, "policy.yaml", v);
+    } catch (const config_error& e) {
+      return e.problems();
+    }
+    return {};
+  }
+};
+
+TEST_F(Config, AcceptsTheDocumentedExampleUnchanged) {
+  auto cfg = parse_config(issue_example, "policy.yaml");
+  ASSERT_EQ(cfg->targets.size(), 1u);
+  const auto& t = cfg->targets[0];
+  EXPECT_EQ(t.id, "claude-enterprise");
+  EXPECT_EQ(t.provider, "anthropic");
+  EXPECT_EQ(t.model, "claude-sonnet-4-20250514");
+  EXPECT_TRUE(t.tls);
+  EXPECT_EQ(t.host, "api.anthropic.com");
+  EXPECT_EQ(t.port, 443);
+  ASSERT_EQ(cfg->chain.size(), 3u);
+  EXPECT_EQ(cfg->chain[0].kind, policy_kind::prompt_injection);
+  EXPECT_DOUBLE_EQ(cfg->chain[0].injection.threshold, 0.8);
+  EXPECT_EQ(cfg->chain[1].pii.action, policy_action::redact);
+  EXPECT_EQ(cfg->chain[1].pii.entities.size(), 4u);
+  EXPECT_TRUE(cfg->chain[2].audit.immutable);
+  EXPECT_EQ(cfg->chain[2].audit.retention_days, 365);
+  EXPECT_EQ(cfg->pack.name, "claude-for-work-gateway");
+}
+
+TEST_F(Config, AcceptsThePolicyMapAtTheTopLevel) {
+  std::string yaml = issue_example;
+  const auto pos = yaml.find("  policy:\n");
+  std::string tail = yaml.substr(pos);
+  yaml = yaml.substr(0, pos);
+  // Un-indent the policy map by two spaces and put it at the top level.
+  std::string top;
+  std::size_t start = 0;
+  while (start < tail.size()) {
+    auto end = tail.find('\n', start);
+    std::string line = tail.substr(start, end - start);
+    top += line.substr(2) + "\n";
+    start = end + 1;
+  }
+  auto cfg = parse_config(yaml + top, "policy.yaml");
+  ASSERT_EQ(cfg->chain.size(), 3u);
+  EXPECT_DOUBLE_EQ(cfg->chain[0].injection.threshold, 0.8);
+  EXPECT_TRUE(cfg->chain[2].audit.log_all_access);
+}
+
+TEST_F(Config, UnknownPolicyNameIsAnErrorNamingLineColumnAndKey) {
+  std::string yaml = issue_example;
+  yaml.replace(yaml.find("    - audit-logger\n"), 19, "    - audit-loger\n");
+  auto problems = problems_of(yaml);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(problems[0].file, "policy.yaml");
+  EXPECT_EQ(problems[0].line, 15);
+  EXPECT_EQ(problems[0].column, 7);
+  EXPECT_EQ(problems[0].key, "policies.chain[2]");
+  EXPECT_NE(problems[0].message.find("unknown policy 'audit-loger'"), std::string::npos);
+  EXPECT_NE(problems[0].to_string().find("policy.yaml:15:7: policies.chain[2]:"), std::string::npos);
+}
+
+TEST_F(Config, WrongTypesAreErrors) {
+  std::string yaml = issue_example;
+  yaml.replace(yaml.find("threshold: 0.8"), 14, "threshold: high");
+  yaml.replace(yaml.find("retention_days: 365"), 19, "retention_days: [1]");
+  auto problems = problems_of(yaml);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].key, "policies.policy.prompt-injection.threshold");
+  EXPECT_EQ(problems[0].line, 18);
+  EXPECT_EQ(problems[1].key, "policies.policy.audit-logger.retention_days");
+}
+
+TEST_F(Config, ThresholdOutsideZeroToOneIsAnError) {
+  std::string yaml = issue_example;
+  yaml.replace(yaml.find("threshold: 0.8"), 14, "threshold: 8");
+  auto problems = problems_of(yaml);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("from 0 to 1"), std::string::npos);
+}
+
+TEST_F(Config, MissingSecretIsAnError) {
+  ::unsetenv("SLUICE_CONFIG_TEST_KEY");
+  auto problems = problems_of(issue_example);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "providers.targets[0].secret_key_ref.env");
+  EXPECT_NE(problems[0].message.find("SLUICE_CONFIG_TEST_KEY is not set"), std::string::npos);
+}
+
+TEST_F(Config, UnknownKeysAndUnknownEntitiesAreErrors) {
+  std::string yaml = issue_example;
+  yaml.replace(yaml.find("      action: redact"), 20, "      action: redact\n      colour: blue");
+  config_vocabulary v;
+  v.entities = {"EMAIL", "PHONE", "SSN"};
+  auto problems = problems_of(yaml, v);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].key, "policies.policy.pii-detector.colour");
+  EXPECT_NE(problems[1].message.find("unknown entity 'CREDIT_CARD'"), std::string::npos);
+}
+
+TEST_F(Config, OptionsForAPolicyOutsideTheChainAreAnError) {
+  std::string yaml = issue_example;
+  yaml += "    disclaimer:\n      text: hi\n";
+  auto problems = problems_of(yaml);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("not in policies.chain"), std::string::npos);
+}
+
+TEST_F(Config, ReadsBaseUrlsTimeoutsFallbacksAndPrices) {
+  const std::string yaml = R"(providers:
+  targets:
+    - id: mirror
+      provider: anthropic:chat:claude-a
+      base_url: http://127.0.0.1:8080/proxy/
+      secret_key_ref: {env: SLUICE_CONFIG_TEST_KEY}
+      default_max_tokens: 2048
+      timeouts: {connect_ms: 100, header_ms: 200, idle_ms: 300, total_ms: 400}
+      retry: {max_attempts: 5, backoff_ms: 10, max_backoff_ms: 20}
+    - id: anthropic
+      base_url: https://[::1]:8443
+      secret_key_ref: {env: SLUICE_CONFIG_TEST_KEY}
+policies:
+  chain: [cost-attribution, disclaimer]
+  policy:
+    cost-attribution:
+      prices:
+        claude-a: {input_per_mtok: 3, output_per_mtok: 15}
+    disclaimer:
+      text: "AI-generated."
+)";
+  auto cfg = parse_config(yaml, "p.yaml");
+  ASSERT_EQ(cfg->targets.size(), 2u);
+  const auto& a = cfg->targets[0];
+  EXPECT_FALSE(a.tls);
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_EQ(a.port, 8080);
+  EXPECT_EQ(a.base_path, "/proxy");
+  EXPECT_EQ(a.default_max_tokens, 2048u);
+  EXPECT_EQ(a.timeouts.idle.count(), 300);
+  EXPECT_EQ(a.retry.max_attempts, 5);
+  const auto& b = cfg->targets[1];
+  EXPECT_TRUE(b.tls);
+  EXPECT_EQ(b.host, "::1");
+  EXPECT_EQ(b.port, 8443);
+  EXPECT_DOUBLE_EQ(cfg->chain[0].cost.prices.at("claude-a").output_per_mtok, 15);
+  EXPECT_EQ(cfg->chain[1].disclaimer.text, "AI-generated.");
+}
+
+TEST_F(Config, BadBaseUrlAndMissingDisclaimerTextAreErrors) {
+  const std::string yaml = R"(providers:
+  targets:
+    - base_url: ftp://example.com
+      secret_key_ref: {env: SLUICE_CONFIG_TEST_KEY}
+policies:
+  chain: [disclaimer]
+)";
+  auto problems = problems_of(yaml + "  policy:\n    disclaimer: {}\n");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].key, "providers.targets[0].base_url");
+  EXPECT_EQ(problems[1].key, "policies.policy.disclaimer.text");
+}
+
+TEST_F(Config, SecretFilesAreReadWithoutTheTrailingNewline) {
+  testing::temp_dir dir;
+  const auto file = dir.path / "key";
+  std::ofstream(file) << "sk-from-file\n";
+  secret_ref ref;
+  ref.file = file;
+  EXPECT_EQ(read_secret(ref), "sk-from-file");
+  std::ofstream(file) << "";
+  EXPECT_THROW((void)read_secret(ref), std::runtime_error);
+}
+
+TEST_F(Config, ReadsTheGovernanceSection) {
+  auto cfg = parse_config(std::string(issue_example) + "governance:\n  require_keys: true\n  store: keys.db\n", "p.yaml");
+  EXPECT_TRUE(cfg->governance.enabled);
+  EXPECT_TRUE(cfg->governance.require_keys);
+  EXPECT_EQ(cfg->governance.store_path, "keys.db");
+  EXPECT_FALSE(parse_config(issue_example, "p.yaml")->governance.enabled);
+}
+
+TEST_F(Config, InvalidYamlNamesItsPosition) {
+  auto problems = problems_of("providers: [\n");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_GT(problems[0].line, 0);
+  EXPECT_NE(problems[0].message.find("invalid YAML"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::gateway

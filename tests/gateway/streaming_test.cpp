@@ -1,0 +1,101 @@
+// Streaming responses (stream: true) through the gateway.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "gateway_harness.h"
+
+namespace sluice::gateway {
+namespace {
+
+using testing::harness;
+using testing::harness_options;
+using testing::messages_body;
+
+TEST(Streaming, RelaysTheEventStreamInOrder) {
+  harness h;
+  auto r = h.post_messages(messages_body("stream this", true));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.header("content-type").find("text/event-stream"), std::string::npos);
+  const auto start = r.body.find("event: message_start");
+  const auto delta = r.body.find("event: content_block_delta");
+  const auto stop = r.body.find("event: message_stop");
+  ASSERT_NE(start, std::string::npos) << r.body;
+  ASSERT_NE(delta, std::string::npos);
+  ASSERT_NE(stop, std::string::npos);
+  EXPECT_LT(start, delta);
+  EXPECT_LT(delta, stop);
+}
+
+TEST(Streaming, DisclaimerArrivesAsAFinalTextBlock) {
+  harness_options o;
+  o.policies = "  chain: [disclaimer]\n  policy:\n    disclaimer:\n      text: \"-- AI generated\"\n";
+  harness h(o);
+  auto r = h.post_messages(messages_body("hi", true));
+  ASSERT_EQ(r.status, 200u);
+  const auto disclaimer = r.body.find(R"("text":"-- AI generated")");
+  const auto message_delta = r.body.find("event: message_delta");
+  ASSERT_NE(disclaimer, std::string::npos) << r.body;
+  EXPECT_LT(disclaimer, message_delta);
+}
+
+TEST(Streaming, AnUpstreamDyingMidStreamEndsWithAnErrorEvent) {
+  harness h;
+  auto r = h.post_messages(messages_body("SIM_CUT=2 and then some more text to stream along", true));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_NE(r.body.find("event: content_block_delta"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("event: error"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("type":"api_error")"), std::string::npos);
+  EXPECT_EQ(r.body.find("message_stop"), std::string::npos);
+}
+
+TEST(Streaming, RetriesBeforeTheFirstByteWorkForStreamsToo) {
+  harness h;
+  auto r = h.post_messages(messages_body("SIM_FAIL=529x1#stream-retry go", true));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_NE(r.body.find("message_stop"), std::string::npos);
+  EXPECT_EQ(h.sim().request_count(), 2u);
+}
+
+TEST(Streaming, PiiSplitAcrossDeltasIsRedacted) {
+  harness_options o;
+  o.policies = "  chain: [pii-detector]\n";
+  o.sim.chunk_chars = 3;  // the address arrives in many pieces
+  harness h(o);
+  auto r = h.post_messages(messages_body("SIM_REPLY64=" + testing::base64("write to jane.doe@example.com soon"), true));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body.find("jane"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("example.com"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("[REDACTED:EMAIL]"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("message_stop"), std::string::npos);
+}
+
+TEST(Streaming, ContentFilterEndsTheStreamWithAnErrorEvent) {
+  harness_options o;
+  o.policies = "  chain: [content-filter]\n";
+  o.sim.chunk_chars = 4;
+  harness h(o);
+  auto r = h.post_messages(messages_body("SIM_REPLY64=" + testing::base64("fine text then forbidden-widget and more"), true));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body.find("forbidden-widget"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("event: error"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("content-filter"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("message_stop"), std::string::npos);
+}
+
+TEST(Streaming, UsageIsRecordedFromTheStream) {
+  harness_options o;
+  o.policies = "  chain: [audit-logger]\n  policy:\n    audit-logger:\n      directory: @DIR@/audit\n";
+  harness h(o);
+  ASSERT_EQ(h.post_messages(messages_body("count my tokens please", true)).status, 200u);
+  h.server().shutdown();
+  const auto records = testing::audit_requests(h.dir() / "audit");
+  ASSERT_EQ(records.size(), 1u);
+  const std::string& line = records[0];
+  EXPECT_NE(line.find("\"stream\":true"), std::string::npos) << line;
+  EXPECT_EQ(line.find("\"tokens\":{\"input\":0"), std::string::npos) << line;
+  EXPECT_EQ(line.find("\"output\":0}"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace sluice::gateway
