@@ -236,36 +236,6 @@ text_kind block_kind(std::string_view block_type, bool& scanned) noexcept {
 
 }  // namespace
 
-stream_error flush_pending_deltas(stream_filter_state& s) noexcept {
-  if (!s.pending) {
-    return stream_error::ok;
-  }
-  s.pending = false;
-  text_slot* slot = s.find(s.pending_block);
-  if (slot == nullptr) {
-    return stream_error::ok;
-  }
-  if (const stream_error e = s.write(*slot, s.pending_text, false); e != stream_error::ok) {
-    return e;
-  }
-  if (s.released.empty()) {
-    return stream_error::ok;  // all of it is held back: nothing to send yet
-  }
-  sse_event like;
-  like.type = s.pending_type;
-  like.id = s.pending_id;
-  like.has_id = s.pending_has_id;
-  s.splices.clear();
-  s.replacements.clear();
-  like.retry_ms = s.pending_retry_ms;
-  like.has_retry = s.pending_has_retry;
-  s.splice(s.pending_where, s.released);
-  append_sse_event(like, s.apply_splices(s.pending_data), s.events);
-  s.splices.clear();  // the event being handled starts its own splices
-  s.replacements.clear();
-  return stream_error::ok;
-}
-
 stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noexcept {
   anthropic_event event;
   if (read_event(s, ev.data, event) != simdjson::SUCCESS) {
@@ -311,18 +281,8 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
       return e;
     }
     // Held until the read's events are all seen: the following deltas of this block join it.
-    s.pending = true;
-    s.pending_block = event.index;
+    s.hold_delta(event.index, ev, event.text);
     s.pending_delta_type.assign(event.delta_type);
-    s.pending_text.assign(event.text.text);
-    s.pending_data.assign(ev.data);
-    s.pending_where = event.text;
-    s.pending_where.text = {};
-    s.pending_type.assign(ev.type);
-    s.pending_id.assign(ev.id);
-    s.pending_has_id = ev.has_id;
-    s.pending_retry_ms = ev.retry_ms;
-    s.pending_has_retry = ev.has_retry;
     return stream_error::ok;
   }
 

@@ -422,6 +422,9 @@ bool is_done(std::string_view data) noexcept {
 
 stream_error on_openai_event(stream_filter_state& s, const sse_event& ev) noexcept {
   if (is_done(ev.data)) {
+    if (const stream_error e = flush_pending_deltas(s); e != stream_error::ok) {
+      return e;
+    }
     if (const stream_error e = close_slots(s, 0, true); e != stream_error::ok) {
       return e;
     }
@@ -432,6 +435,34 @@ stream_error on_openai_event(stream_filter_state& s, const sse_event& ev) noexce
   chunk c;
   if (read_chunk(s, ev.data, c) != simdjson::SUCCESS) {
     return stream_error::malformed_event;
+  }
+  // A chunk with one text field and nothing else joins the held chunks of the same field.
+  const bool pure = !c.other && !c.upstream_error && c.choice_count == 1 && c.field_count == 1 &&
+                    !c.choices[0].finished && s.splices.empty();
+  if (pure) {
+    const chunk_choice& choice = c.choices[0];
+    const chunk_field& f = c.fields[0];
+    const std::uint64_t key = (choice.index << 32) | f.slot;
+    if (choice.index < 64) {
+      s.choices_seen |= std::uint64_t{1} << choice.index;
+    }
+    if (s.pending && s.pending_block == key) {
+      s.pending_text.append(f.where.text);
+      return stream_error::ok;
+    }
+    if (const stream_error e = flush_pending_deltas(s); e != stream_error::ok) {
+      return e;
+    }
+    text_slot* slot = nullptr;
+    if (const stream_error e = s.open(key, kind_of(f.slot), slot); e != stream_error::ok) {
+      return e;
+    }
+    s.hold_delta(key, ev, f.where);
+    s.pending_delta_type.clear();
+    return stream_error::ok;
+  }
+  if (const stream_error e = flush_pending_deltas(s); e != stream_error::ok) {
+    return e;
   }
   if (c.upstream_error) {
     s.drop_all();  // held text may be half an entity: dropped, the upstream's error goes through

@@ -198,6 +198,51 @@ std::string_view stream_filter_state::apply_splices(std::string_view data) {
   return rewritten;
 }
 
+void stream_filter_state::hold_delta(std::uint64_t key, const sse_event& ev, const json_text& where) {
+  pending = true;
+  pending_block = key;
+  pending_text.assign(where.text);
+  pending_data.assign(ev.data);
+  pending_where = where;
+  pending_where.text = {};
+  pending_type.assign(ev.type);
+  pending_id.assign(ev.id);
+  pending_has_id = ev.has_id;
+  pending_retry_ms = ev.retry_ms;
+  pending_has_retry = ev.has_retry;
+}
+
+stream_error flush_pending_deltas(stream_filter_state& s) noexcept {
+  if (!s.pending) {
+    return stream_error::ok;
+  }
+  s.pending = false;
+  text_slot* slot = s.find(s.pending_block);
+  if (slot == nullptr) {
+    return stream_error::ok;
+  }
+  if (const stream_error e = s.write(*slot, s.pending_text, false); e != stream_error::ok) {
+    return e;
+  }
+  if (s.released.empty()) {
+    return stream_error::ok;  // all of it is held back: nothing to send yet
+  }
+  sse_event like;
+  like.type = s.pending_type;
+  like.id = s.pending_id;
+  like.has_id = s.pending_has_id;
+  like.retry_ms = s.pending_retry_ms;
+  like.has_retry = s.pending_has_retry;
+  // Spliced by hand: the event being handled may have queued splices of its own.
+  const std::string_view data = s.pending_data;
+  s.rewritten.clear();
+  s.rewritten.append(data.substr(0, s.pending_where.begin));
+  engine::append_json_string(s.rewritten, s.released);
+  s.rewritten.append(data.substr(s.pending_where.end));
+  append_sse_event(like, s.rewritten, s.events);
+  return stream_error::ok;
+}
+
 void stream_filter_state::clear_event() noexcept {
   events.clear();
   splices.clear();

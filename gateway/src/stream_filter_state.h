@@ -67,7 +67,8 @@ struct stream_filter_state {
   std::string chunk_id = "\"\"";
   std::string chunk_created = "0";
   std::string chunk_model = "\"\"";
-  // Anthropic: consecutive text deltas of one block that arrived in the same read are scanned as one
+  // Consecutive text deltas of one block (OpenAI: chunks with one text field and nothing else) that
+  // arrived in the same read are scanned as one
   // piece (one Hyperscan call instead of one per event) and sent as one delta event, built on the
   // first one. Flushed before any other event and at the end of every feed().
   bool pending = false;
@@ -108,12 +109,14 @@ struct stream_filter_state {
   // `data` with the queued splices applied (in `rewritten`).
   [[nodiscard]] std::string_view apply_splices(std::string_view data);
   void clear_event() noexcept;
+  // Starts holding a delta event (slot `key`, its text token `where`) for coalescing.
+  void hold_delta(std::uint64_t key, const sse_event& ev, const json_text& where);
 };
 
 // Dialect handlers: handle one SSE event, appending client bytes to `s.events`.
 [[nodiscard]] stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noexcept;
 [[nodiscard]] stream_error on_openai_event(stream_filter_state& s, const sse_event& ev) noexcept;
-// Sends the Anthropic deltas held for coalescing (into s.events).
+// Sends the deltas held for coalescing as one event built on the first (into s.events).
 [[nodiscard]] stream_error flush_pending_deltas(stream_filter_state& s) noexcept;
 // End of the upstream: is the message complete (nothing can be lost by ending here)?
 [[nodiscard]] bool anthropic_complete(const stream_filter_state& s) noexcept;

@@ -710,7 +710,8 @@ TEST(StreamFilter, OpenAiRandomSplitsMatchBlockRedaction) {
     const std::string text = random_text(rng);
     auto cuts = round % 2 == 0 ? random_cuts(text.size(), rng, 6) : token_cuts(text, rng);
     std::erase_if(cuts, [&](std::size_t c) { return (static_cast<unsigned char>(text[c]) & 0xC0) == 0x80; });
-    const run_result r = run_filter(openai_stream(split_into(text, cuts)), {1 + rng() % 40}, sse_dialect::openai);
+    const std::size_t read = round % 3 == 0 ? 4096 : 1 + rng() % 40;  // 4 KiB: chunks coalesce
+    const run_result r = run_filter(openai_stream(split_into(text, cuts)), {read}, sse_dialect::openai);
     ASSERT_EQ(r.finish_error, stream_error::ok);
     const client_view v = read_client(r.out, sse_dialect::openai);
     ASSERT_TRUE(v.well_formed);
