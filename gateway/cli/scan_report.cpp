@@ -11,6 +11,26 @@ void append_number(std::string& out, double v) {
   out += buf;
 }
 
+// [{"<label>": entity, "start", "end", "rule"}, …]: entity findings ("type") and content hits
+// ("category") share one shape.
+void append_spans(std::string& out, const std::vector<engine::finding>& spans, const char* label,
+                  const engine::ruleset& rules, const char* separator) {
+  out += '[';
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const auto& f = spans[i];
+    out += i == 0 ? "" : ",";
+    out += separator;
+    out += "{\"";
+    out += label;
+    out += "\":";
+    engine::append_json_string(out, rules.at(f.rule).entity);
+    out += ",\"start\":" + std::to_string(f.start) + ",\"end\":" + std::to_string(f.end) + ",\"rule\":";
+    engine::append_json_string(out, rules.at(f.rule).id);
+    out += "}";
+  }
+  out += ']';
+}
+
 }  // namespace
 
 void append_scan_record(std::string& out, std::string_view id_json, std::string_view text,
@@ -24,18 +44,9 @@ void append_scan_record(std::string& out, std::string_view id_json, std::string_
   out += id_json;
   out += ",";
   out += nl;
-  out += "\"findings\":[";
-  for (std::size_t i = 0; i < result.entities.size(); ++i) {
-    const auto& f = result.entities[i];
-    out += i == 0 ? "" : ",";
-    out += nl2;
-    out += "{\"type\":";
-    engine::append_json_string(out, rules.at(f.rule).entity);
-    out += ",\"start\":" + std::to_string(f.start) + ",\"end\":" + std::to_string(f.end) + ",\"rule\":";
-    engine::append_json_string(out, rules.at(f.rule).id);
-    out += "}";
-  }
-  out += "],";
+  out += "\"findings\":";
+  append_spans(out, result.entities, "type", rules, nl2);
+  out += ",";
   out += nl;
   out += "\"injection\":{\"score\":";
   append_number(out, result.injection_score);
@@ -54,18 +65,9 @@ void append_scan_record(std::string& out, std::string_view id_json, std::string_
   }
   out += "]},";
   out += nl;
-  out += "\"content\":[";
-  for (std::size_t i = 0; i < result.content.size(); ++i) {
-    const auto& f = result.content[i];
-    out += i == 0 ? "" : ",";
-    out += nl2;
-    out += "{\"category\":";
-    engine::append_json_string(out, rules.at(f.rule).entity);
-    out += ",\"start\":" + std::to_string(f.start) + ",\"end\":" + std::to_string(f.end) + ",\"rule\":";
-    engine::append_json_string(out, rules.at(f.rule).id);
-    out += "}";
-  }
-  out += "],";
+  out += "\"content\":";
+  append_spans(out, result.content, "category", rules, nl2);
+  out += ",";
   out += nl;
   out += "\"redacted\":";
   std::string redacted;
