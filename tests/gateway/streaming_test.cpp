@@ -73,7 +73,7 @@ TEST(Streaming, PiiSplitAcrossDeltasIsRedacted) {
 TEST(Streaming, AFlaggingPiiPolicyCountsButDoesNotRedactStreams) {
   // Streams replace exactly what a whole response would: with action flag, nothing.
   harness_options o;
-  o.policies = "  chain: [pii-detector, audit-logger]\n  policy:\n    pii-detector:\n      action: flag\n";
+  o.policies = "  chain: [pii-detector]\n  policy:\n    pii-detector:\n      action: flag\n";
   o.sim.chunk_chars = 3;
   harness h(o);
   const std::string reply = "SIM_REPLY64=" + testing::base64("write to jane.doe@example.com soon");
