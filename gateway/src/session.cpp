@@ -2,7 +2,6 @@
 // requests go through model_call (model_call.cpp); everything else is answered here.
 #include <cstdio>
 
-#include "client_errors.h"
 #include "model_call.h"
 #include "shard.h"
 #include "sluice/engine/json_escape.h"
