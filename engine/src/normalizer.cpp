@@ -126,30 +126,45 @@ class pass {
     return b < 0x80 && !is_ascii_alnum(b) && b != '@' && b != '$';
   }
 
-  // The common case, copied without decoding or measuring: an ASCII byte outside words, or a word of
-  // two or more ASCII letters that ends at such a byte (or at the end). Nothing in either can change
-  // (no leetspeak digit, no single letter of a spaced run, no mark or look-alike), and the word leaves
-  // the state as the general path would: a Latin neighbour. Returns the position after what was copied,
-  // or `pos` when the general path must look.
+  // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of two
+  // or more ASCII letters that end at such a byte (or at the end). Nothing in them can change (no
+  // leetspeak digit, no single letter of a spaced run, no mark or look-alike), and a word leaves the
+  // state as the general path would: a Latin neighbour. Copies the longest such stretch at `pos` in one
+  // append and returns the position after it, or `pos` when the general path must look.
   std::size_t plain_ascii(std::size_t pos) noexcept {
     const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
-    const unsigned char b = at(pos);
-    if (is_plain_ascii_gap(b)) {
-      push(static_cast<char>(b), static_cast<std::uint32_t>(pos));
-      return pos + 1;
+    std::size_t end = pos;
+    bool word = false;
+    while (end < in_.size()) {
+      const unsigned char b = at(end);
+      if (is_plain_ascii_gap(b)) {
+        ++end;
+        continue;
+      }
+      if (!is_ascii_letter(b)) {
+        break;
+      }
+      std::size_t w = end + 1;
+      while (w < in_.size() && is_ascii_letter(at(w))) ++w;
+      if (w - end < 2 || (w < in_.size() && !is_plain_ascii_gap(at(w)))) {
+        break;
+      }
+      end = w;
+      word = true;
     }
-    if (!is_ascii_letter(b)) {
+    if (end == pos) {
       return pos;
     }
-    std::size_t end = pos + 1;
-    while (end < in_.size() && is_ascii_letter(at(end))) ++end;
-    if (end - pos < 2 || (end < in_.size() && !is_plain_ascii_gap(at(end)))) {
-      return pos;
+    out_.text.append(in_.data() + pos, end - pos);
+    const std::size_t from = out_.origin.size();
+    out_.origin.resize(from + (end - pos));
+    for (std::size_t k = 0; k < end - pos; ++k) {
+      out_.origin[from + k] = static_cast<std::uint32_t>(pos + k);
     }
-    for (std::size_t k = pos; k < end; ++k) {
-      push(in_[k], static_cast<std::uint32_t>(k));
+    last_ascii_letter_ = is_ascii_letter(at(end - 1));
+    if (word) {
+      prev_word_ = neighbour::latin;
     }
-    prev_word_ = neighbour::latin;
     return end;
   }
 
