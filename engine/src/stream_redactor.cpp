@@ -14,6 +14,7 @@ struct stream_state {
   std::shared_ptr<const ruleset> rules;
   hs_scratch_t* scratch = nullptr;
   redactor* placeholders = nullptr;
+  const std::vector<bool>* redaction_mask = nullptr;  // null: redact every finding
   validator_options validators;
   hs_stream_t* stream = nullptr;
   bool closed = false;
@@ -98,7 +99,12 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
       break;
     }
     out.append(window.slice(at, f.start));
-    s.placeholders->append_placeholder(rules.at(f.rule).entity, window.slice(f.start, f.end), out);
+    const bool redact = s.redaction_mask == nullptr || (f.rule < s.redaction_mask->size() && (*s.redaction_mask)[f.rule]);
+    if (redact) {
+      s.placeholders->append_placeholder(rules.at(f.rule).entity, window.slice(f.start, f.end), out);
+    } else {
+      out.append(window.slice(f.start, f.end));
+    }
     s.emitted_findings.push_back(f);
     at = f.end;
   }
@@ -196,6 +202,8 @@ errc stream_redactor::reset() noexcept {
   s.content.clear();
   return errc::ok;
 }
+
+void stream_redactor::set_redaction_mask(const std::vector<bool>* mask) noexcept { state_->redaction_mask = mask; }
 
 std::size_t stream_redactor::held_bytes() const noexcept {
   return static_cast<std::size_t>(state_->end() - state_->emitted);

@@ -4,6 +4,7 @@
 
 #include "cli_registry.h"
 #include "sluice/gateway/audit_verify.h"
+#include "sluice/gateway/config.h"
 
 namespace sluice::cli {
 namespace {
@@ -11,6 +12,8 @@ namespace {
 struct audit_state {
   std::vector<std::string> files;
   std::string head;
+  std::string key_file;
+  std::string key_env;
 };
 
 const register_command audit_registration([](CLI::App& app) {
@@ -22,12 +25,34 @@ const register_command audit_registration([](CLI::App& app) {
   verify->add_option("files", s->files, "Audit day files or directories")->required();
   verify->add_option("--head", s->head,
                      "Expected hash of the last record (from GET /admin/audit/head): detects a truncated tail");
+  verify->add_option("--key-file", s->key_file,
+                     "File holding the checkpoint signing key (governance.audit.signing_key_file): checks signatures");
+  verify->add_option("--key-env", s->key_env, "Environment variable holding the checkpoint signing key")
+      ->excludes("--key-file");
   verify->callback([s] {
-    const auto result = gateway::verify_audit_files(s->files, s->head);
+    std::string key;
+    if (!s->key_file.empty() || !s->key_env.empty()) {
+      gateway::secret_ref ref;
+      ref.env = s->key_env;
+      ref.file = s->key_file;
+      try {
+        key = gateway::read_secret(ref);  // trimmed the way the gateway reads it
+      } catch (const std::exception& e) {
+        std::cerr << "sluice audit verify: " << e.what() << '\n';
+        exit_code() = 2;
+        return;
+      }
+    }
+    const auto result = gateway::verify_audit_files(s->files, s->head, key);
     if (result.ok()) {
       std::cout << "ok: " << result.records << " records verified from seq " << result.first_seq
-                << (result.first_seq > 1 ? " (checkpoint: earlier files pruned)" : "") << "; head " << result.head
-                << '\n';
+                << (result.first_seq > 1 ? " (checkpoint: earlier files pruned)" : "") << "; head " << result.head;
+      if (!key.empty()) {
+        std::cout << "; " << result.signed_checkpoints << " checkpoint signature(s) valid";
+      } else if (result.signed_checkpoints > 0) {
+        std::cout << "; " << result.signed_checkpoints << " signed checkpoint(s) not checked (no --key-file)";
+      }
+      std::cout << '\n';
       exit_code() = 0;
       return;
     }

@@ -1,4 +1,5 @@
-// `sluice gateway run --listen ADDR:PORT --policy-config FILE [--threads N] [--upstream URL]`.
+// `sluice gateway run --listen ADDR:PORT --policy-config FILE [--threads N] [--upstream URL]
+// [--admin-listen ADDR:PORT]`.
 #include <charconv>
 #include <iostream>
 
@@ -13,6 +14,7 @@ struct gateway_options {
   std::string config;
   unsigned threads = 0;
   std::string upstream;
+  std::string admin_listen;
 };
 
 // "host:port", "[v6]:port" or ":port".
@@ -48,6 +50,8 @@ const register_command registration([](CLI::App& app) {
   run->add_option("--threads", opts->threads, "Shards (threads); 0: one per core")->capture_default_str();
   run->add_option("--upstream", opts->upstream,
                   "Send every target to this base URL instead (e.g. http://127.0.0.1:41010 for the simulator)");
+  run->add_option("--admin-listen", opts->admin_listen,
+                  "Admin API address and port (default: governance.admin.listen, 127.0.0.1:41003)");
   run->callback([opts] {
     gateway::server_settings settings;
     if (!split_listen(opts->listen, settings.host, settings.port)) {
@@ -58,6 +62,7 @@ const register_command registration([](CLI::App& app) {
     settings.threads = opts->threads;
     settings.config_path = opts->config;
     settings.upstream_override = opts->upstream;
+    settings.admin_listen = opts->admin_listen;
     exit_code() = gateway::run_gateway(settings);
   });
 });

@@ -5,7 +5,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <atomic>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -22,11 +24,29 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// State the sessions share with the server, touched only on the admin thread except `open`.
+struct admin_shared {
+  bool draining = false;
+  std::atomic<int> open{0};  // live sessions; drain() polls it from another thread
+};
+
 class admin_session : public std::enable_shared_from_this<admin_session> {
  public:
-  admin_session(tcp::socket socket, admin_api& api) : stream_(std::move(socket)), api_(api) {}
+  admin_session(tcp::socket socket, admin_api& api, admin_shared& shared)
+      : stream_(std::move(socket)), api_(api), shared_(shared) {
+    ++shared_.open;
+  }
+  ~admin_session() { --shared_.open; }
 
   void start() { read(); }
+
+  // Called on the admin thread when draining starts: a connection waiting for its next request is
+  // closed now; one in the middle of a request finishes it and then closes (see on_read/after write).
+  void drain() {
+    if (!parser_ || !parser_->got_some()) {
+      close();
+    }
+  }
 
  private:
   void read() {
@@ -66,11 +86,12 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
       const admin_reply reply = api_.handle(call);
       response.result(reply.status);
       response.body() = reply.body;
-      response.keep_alive(request.keep_alive());
+      response.keep_alive(request.keep_alive() && !shared_.draining);
     }
     response.prepare_payload();
+    parser_.reset();  // between requests: drain() may close the connection
     http::async_write(stream_, response, [self = shared_from_this()](beast::error_code wec, std::size_t) {
-      if (wec || !self->response_.keep_alive()) {
+      if (wec || !self->response_.keep_alive() || self->shared_.draining) {
         self->close();
         return;
       }
@@ -85,6 +106,7 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
 
   beast::tcp_stream stream_;
   admin_api& api_;
+  admin_shared& shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -98,19 +120,24 @@ struct admin_server::impl {
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
         return;
       }
       if (!ec) {
-        std::make_shared<admin_session>(std::move(socket), api)->start();
+        auto session = std::make_shared<admin_session>(std::move(socket), api, shared);
+        std::erase_if(sessions, [](const std::weak_ptr<admin_session>& w) { return w.expired(); });
+        sessions.push_back(session);
+        session->start();
       }
       accept();
     });
   }
 
   admin_api api;
+  admin_shared shared;  // outlives the io_context, whose destruction may destroy sessions
   asio::io_context io;
   tcp::acceptor acceptor;
+  std::vector<std::weak_ptr<admin_session>> sessions;  // admin thread only
   std::thread thread;
 };
 
@@ -154,12 +181,34 @@ admin_server::admin_server(access_controller& controller, std::shared_ptr<audit_
 }
 
 admin_server::~admin_server() {
+  stop_accepting();
+  asio::post(impl_->io, [p = impl_.get()] { p->io.stop(); });
+  impl_->thread.join();
+}
+
+void admin_server::stop_accepting() {
   asio::post(impl_->io, [p = impl_.get()] {
+    if (p->shared.draining) {
+      return;
+    }
+    p->shared.draining = true;
     beast::error_code ignored;
     p->acceptor.close(ignored);
-    p->io.stop();
+    for (const auto& weak : p->sessions) {
+      if (auto session = weak.lock()) {
+        session->drain();
+      }
+    }
   });
-  impl_->thread.join();
+}
+
+void admin_server::drain(std::chrono::steady_clock::time_point deadline) {
+  stop_accepting();
+  // A session is gone once its last handler ran; the admin API answers in milliseconds, so polling is
+  // cheap and keeps the sessions free of any cross-thread signalling.
+  while (impl_->shared.open.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 std::uint16_t admin_server::port() const noexcept {

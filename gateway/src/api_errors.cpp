@@ -118,10 +118,20 @@ void append_string_or_null(std::string& out, std::string_view value) {
 
 }  // namespace
 
+api_error gateway_error(unsigned status, std::string_view anthropic_type, std::string_view message) noexcept {
+  api_error e;
+  e.kind = error_kind_for_anthropic_type(anthropic_type, status);
+  if (!anthropic_type.empty() && anthropic_type_name(e.kind) != anthropic_type) {
+    e.type = anthropic_type;
+  }
+  e.message = message;
+  return e;
+}
+
 void append_error_body(api_dialect dialect, const api_error& error, std::string& out) {
   if (dialect == api_dialect::anthropic) {
     out += R"({"type":"error","error":{"type":)";
-    engine::append_json_string(out, anthropic_type_name(error.kind));
+    engine::append_json_string(out, error.type.empty() ? anthropic_type_name(error.kind) : error.type);
     out += R"(,"message":)";
     engine::append_json_string(out, error.message);
     out += '}';
@@ -139,7 +149,11 @@ void append_error_body(api_dialect dialect, const api_error& error, std::string&
   out += R"(,"param":)";
   append_string_or_null(out, error.param);
   out += R"(,"code":)";
-  append_string_or_null(out, error.code.empty() ? openai_code_name(error.kind) : error.code);
+  std::string_view code = error.code;
+  if (code.empty()) {
+    code = error.type.empty() ? openai_code_name(error.kind) : error.type;
+  }
+  append_string_or_null(out, code);
   out += "}}";
 }
 

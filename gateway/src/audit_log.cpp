@@ -43,6 +43,7 @@ struct audit_log::impl {
   int open_day = 0;
   int fd = -1;
   std::string head_copy;  // guarded by queue_mutex (read by head())
+  std::string key_id;     // checkpoint_key_id(options.checkpoint_key) when signing
   std::thread writer;
 
   std::int64_t last_prune_day = 0;
@@ -78,7 +79,7 @@ struct audit_log::impl {
     head_copy = prev_hash;
   }
 
-  std::string build_line(std::string_view ts, std::string_view type, std::string_view fields) {
+  std::string build_line(std::string_view ts, std::string_view type, std::string_view fields, bool sign = false) {
     std::string line;
     line.reserve(96 + type.size() + fields.size());
     line += "{\"seq\":";
@@ -93,6 +94,19 @@ struct audit_log::impl {
     if (!fields.empty()) {
       line += ',';
       line += fields;
+    }
+    if (sign && !options.checkpoint_key.empty()) {
+      line += ",\"sig_alg\":\"hmac-sha256\",\"sig_key\":\"";
+      line += key_id;
+      line += '"';
+      // The signed text is the record as it reads without the sig member (see audit_log.h).
+      line += '}';
+      crypto::digest sig{};
+      (void)crypto::hmac_sha256(options.checkpoint_key, line, sig);  // a failure writes zeros: verify flags it
+      line.pop_back();
+      line += ",\"sig\":\"";
+      line += crypto::to_hex(sig);
+      line += '"';
     }
     line += '}';
     prev_hash = crypto::to_hex(crypto::sha256(line));
@@ -121,7 +135,7 @@ struct audit_log::impl {
       // prev_file and retention_days let the verifier tell pruning from deletion.
       json_fields f;
       f.add("file", audit_file_name(day)).add("prev_file", last_file).add("retention_days", options.retention_days);
-      out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str());
+      out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str(), true);
       out += '\n';
     }
   }
@@ -208,12 +222,19 @@ struct audit_log::impl {
   }
 };
 
+std::string checkpoint_key_id(std::string_view key) {
+  return crypto::to_hex(crypto::sha256(key)).substr(0, 16);
+}
+
 audit_log::audit_log(audit_options options) : impl_(std::make_unique<impl>()) {
   if (options.directory.empty()) {
     throw std::runtime_error("audit log: no directory configured");
   }
   impl_->clock = options.clock ? options.clock : system_clock_source();
   impl_->options = std::move(options);
+  if (!impl_->options.checkpoint_key.empty()) {
+    impl_->key_id = checkpoint_key_id(impl_->options.checkpoint_key);
+  }
   impl_->resume();
   impl_->writer = std::thread([p = impl_.get()] { p->run(); });
 }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "audit_files.h"
+#include "sluice/gateway/audit_log.h"
 #include "crypto_util.h"
 #include "time_util.h"
 
@@ -24,6 +25,7 @@ const char* to_string(audit_problem p) noexcept {
     case audit_problem::inserted: return "inserted";
     case audit_problem::reordered: return "reordered";
     case audit_problem::head_mismatch: return "head_mismatch";
+    case audit_problem::signature: return "signature";
   }
   return "unknown";
 }
@@ -39,7 +41,39 @@ struct record {
   std::string hash;
   std::string prev_file;        // checkpoints: the day file before this one
   std::int64_t retention_days = 0;  // checkpoints: the retention in force when it was written
+  std::string sig_problem;      // checkpoints, with a key: why the signature does not hold (empty: it does)
+  bool is_signed = false;       // checkpoints: carries a sig member
 };
+
+// Checks a checkpoint's signature (see audit_log.h for the layout). Returns why it fails, or "".
+std::string check_signature(std::string_view line, simdjson::dom::element doc, const std::string& key,
+                            const std::string& key_id) {
+  std::string_view sig, sig_key, alg;
+  if (doc["sig"].get_string().get(sig) != simdjson::SUCCESS) {
+    return "is not signed";
+  }
+  if (doc["sig_alg"].get_string().get(alg) != simdjson::SUCCESS || alg != "hmac-sha256") {
+    return "names an unknown signature algorithm";
+  }
+  if (doc["sig_key"].get_string().get(sig_key) == simdjson::SUCCESS && sig_key != key_id) {
+    return "was signed with another key (sig_key " + std::string(sig_key) + ", the given key is " + key_id + ")";
+  }
+  // The signed text is the line without its final `,"sig":"<64 hex>"` member.
+  constexpr std::string_view head = ",\"sig\":\"";
+  constexpr std::size_t suffix = head.size() + 64 + 2;
+  crypto::digest given{};
+  if (line.size() < suffix || line.substr(line.size() - suffix, head.size()) != head ||
+      line.substr(line.size() - 2) != "\"}" || !crypto::from_hex(line.substr(line.size() - 66, 64), given)) {
+    return "has a malformed signature";
+  }
+  std::string message(line.substr(0, line.size() - suffix));
+  message += '}';
+  crypto::digest expected{};
+  if (!crypto::hmac_sha256(key, message, expected) || !crypto::equal_constant_time(given, expected)) {
+    return "has a signature that does not match its content (forged or modified)";
+  }
+  return {};
+}
 
 std::string where(const std::vector<std::string>& files, const record& r) {
   return files[r.file] + ":" + std::to_string(r.line);
@@ -47,8 +81,10 @@ std::string where(const std::vector<std::string>& files, const record& r) {
 
 }  // namespace
 
-audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, const std::string& expected_head) {
+audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, const std::string& expected_head,
+                                       const std::string& checkpoint_key) {
   audit_verify_result result;
+  const std::string key_id = checkpoint_key.empty() ? std::string() : checkpoint_key_id(checkpoint_key);
   std::vector<std::string> files;
   for (const auto& input : inputs) {
     std::error_code ec;
@@ -111,6 +147,10 @@ audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, c
         }
         if (doc["retention_days"].get_int64().get(retention) == simdjson::SUCCESS) {
           r.retention_days = retention;
+        }
+        r.is_signed = doc["sig"].error() == simdjson::SUCCESS;
+        if (!checkpoint_key.empty()) {
+          r.sig_problem = check_signature(line, doc, checkpoint_key, key_id);
         }
       }
       r.hash = crypto::to_hex(crypto::sha256(line));
@@ -219,6 +259,23 @@ audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, c
     return fail(audit_problem::reordered, r.file, r.line, r.seq,
                 "records are out of order: seq " + std::to_string(r.seq) + " at " + where(files, r) +
                     " comes after seq " + std::to_string(before.seq));
+  }
+
+  // Signatures last: a chain that does not link is reported as such first. A checkpoint that links
+  // but whose signature fails was rewritten by someone without the key.
+  for (const auto& r : records) {
+    if (r.type != "checkpoint") {
+      continue;
+    }
+    result.signed_checkpoints += r.is_signed ? 1 : 0;
+    if (!r.sig_problem.empty()) {
+      return fail(audit_problem::signature, r.file, r.line, r.seq,
+                  "the checkpoint at " + where(files, r) + " (seq " + std::to_string(r.seq) + ") " + r.sig_problem);
+    }
+  }
+  if (!checkpoint_key.empty() && first.type != "checkpoint") {
+    return fail(audit_problem::signature, first.file, first.line, first.seq,
+                "the chain does not start at a signed checkpoint");
   }
 
   const record& last = records.back();

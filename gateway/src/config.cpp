@@ -2,6 +2,7 @@
 // secrets are all errors, collected (not just the first) and each tied to its file position.
 #include "sluice/gateway/config.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -351,6 +352,7 @@ class config_parser {
     if (auto top = root["policy"]) {
       parse_policy_options(top, "policy");
     }
+    check_audit_agreement();
     return cfg_;
   }
 
@@ -516,8 +518,10 @@ class config_parser {
     if (n.IsNull()) {
       return;
     }
+    // usage_flush_ms and alert_webhook are the short names `sluice admin serve` has always accepted.
     if (!r_.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
-                                         "alert_webhook_url", "anomaly_detection"})) {
+                                         "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection",
+                                         "prices", "audit", "admin"})) {
       return;
     }
     if (auto v = n["require_keys"]) {
@@ -529,14 +533,201 @@ class config_parser {
     if (auto v = n["rotation_grace_seconds"]) {
       r_.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);
     }
-    if (auto v = n["usage_flush_interval_ms"]) {
-      r_.get_int(v, "governance.usage_flush_interval_ms", g.usage_flush_interval_ms, 1, 3600 * 1000);
+    for (const char* name : {"usage_flush_interval_ms", "usage_flush_ms"}) {
+      if (auto v = n[name]) {
+        r_.get_int(v, std::string("governance.") + name, g.usage_flush_interval_ms, 1, 3600 * 1000);
+      }
     }
-    if (auto v = n["alert_webhook_url"]) {
-      r_.get_string(v, "governance.alert_webhook_url", g.alert_webhook_url);
+    for (const char* name : {"alert_webhook_url", "alert_webhook"}) {
+      if (auto v = n[name]) {
+        const std::string key = std::string("governance.") + name;
+        if (r_.get_string(v, key, g.alert_webhook_url) && !g.alert_webhook_url.starts_with("http://")) {
+          r_.problem(v, key, "expected an http:// URL (the webhook is plain HTTP, best effort)");
+        }
+      }
     }
     if (auto v = n["anomaly_detection"]) {
       r_.get_bool(v, "governance.anomaly_detection", g.anomaly_detection);
+    }
+    if (auto v = n["prices"]) {
+      parse_governance_prices(v, "governance.prices", g.prices);
+    }
+    if (auto v = n["audit"]) {
+      parse_governance_audit(v, "governance.audit", g.audit);
+    }
+    if (auto v = n["admin"]) {
+      parse_governance_admin(v, "governance.admin", g.admin);
+    }
+  }
+
+  void parse_governance_prices(const YAML::Node& n, const std::string& key, std::vector<token_price>& out) {
+    if (!n.IsSequence()) {
+      r_.problem(n, key, "expected a list of {model, input_per_mtok, output_per_mtok}");
+      return;
+    }
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node item = n[i];
+      const std::string k = key + "[" + std::to_string(i) + "]";
+      if (!r_.expect_map(item, k, {"model", "input_per_mtok", "output_per_mtok"})) {
+        continue;
+      }
+      token_price price;
+      bool complete = true;
+      for (const char* field : {"model", "input_per_mtok", "output_per_mtok"}) {
+        if (!item[field]) {
+          r_.problem(item, k + "." + field, "missing");
+          complete = false;
+        }
+      }
+      if (!complete) {
+        continue;
+      }
+      complete = r_.get_string(item["model"], k + ".model", price.model_glob);
+      complete = r_.get_double(item["input_per_mtok"], k + ".input_per_mtok", price.input_usd_per_mtok, 0, 1e6) &&
+                 complete;
+      complete = r_.get_double(item["output_per_mtok"], k + ".output_per_mtok", price.output_usd_per_mtok, 0, 1e6) &&
+                 complete;
+      if (complete) {
+        out.push_back(price);
+      }
+    }
+    if (!out.empty()) {
+      // Models missing from the list are priced like the most expensive Claude model, so USD budgets
+      // hold for them too. A `model: "*"` entry of the list's own comes first and wins.
+      out.push_back({"*", 15.0, 75.0});
+    }
+  }
+
+  void parse_governance_audit(const YAML::Node& n, const std::string& key, governance_audit_config& a) {
+    if (!r_.expect_map(n, key, {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
+                                "signing_key_file"})) {
+      return;
+    }
+    a.present = true;
+    gov_audit_node_.reset(n);
+    if (auto v = n["directory"]) {
+      r_.get_string(v, key + ".directory", a.directory);
+    }
+    if (auto v = n["immutable"]) {
+      r_.get_bool(v, key + ".immutable", a.immutable);
+    }
+    if (auto v = n["retention_days"]) {
+      r_.get_int(v, key + ".retention_days", a.retention_days, 0, 100 * 365);
+    }
+    if (auto v = n["flush_ms"]) {
+      r_.get_ms(v, key + ".flush_ms", a.flush_interval);
+    }
+    const YAML::Node env = n["signing_key_env"];
+    const YAML::Node file = n["signing_key_file"];
+    if (env && file) {
+      r_.problem(file, key + ".signing_key_file", "give either signing_key_env or signing_key_file, not both");
+      return;
+    }
+    std::string name;
+    if (env && r_.get_string(env, key + ".signing_key_env", name)) {
+      a.signing_key.env = name;
+      check_signing_key(env, key + ".signing_key_env", a.signing_key);
+    } else if (file && r_.get_string(file, key + ".signing_key_file", name)) {
+      a.signing_key.file = name;
+      check_signing_key(file, key + ".signing_key_file", a.signing_key);
+    }
+  }
+
+  // The key must be readable now and long enough to be a key, not a password.
+  void check_signing_key(const YAML::Node& at, const std::string& key, const secret_ref& ref) {
+    try {
+      if (read_secret(ref).size() < 16) {
+        r_.problem(at, key, "the signing key must be at least 16 characters (e.g. `openssl rand -hex 32`)");
+      }
+    } catch (const std::exception& e) {
+      r_.problem(at, key, e.what());
+    }
+  }
+
+  void parse_governance_admin(const YAML::Node& n, const std::string& key, governance_admin_config& a) {
+    if (!r_.expect_map(n, key, {"enabled", "listen", "token_env", "token_file"})) {
+      return;
+    }
+    if (auto v = n["enabled"]) {
+      if (r_.get_bool(v, key + ".enabled", a.enabled)) {
+        a.required = a.enabled;
+      }
+    }
+    if (auto v = n["listen"]) {
+      if (r_.get_string(v, key + ".listen", a.listen)) {
+        std::string why;
+        if (!valid_listen_address(a.listen, why)) {
+          r_.problem(v, key + ".listen", why);
+        }
+      }
+    }
+    if (auto v = n["token_env"]) {
+      r_.get_string(v, key + ".token_env", a.token_env);
+    }
+    if (auto v = n["token_file"]) {
+      r_.get_string(v, key + ".token_file", a.token_file);
+    }
+  }
+
+  // "host:port" with an IP address (IPv6 in brackets), as the admin listener binds it.
+  static bool valid_listen_address(const std::string& text, std::string& why) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      why = "expected host:port, e.g. 127.0.0.1:41003";
+      return false;
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    in6_addr v6{};
+    in_addr v4{};
+    if (::inet_pton(AF_INET, host.c_str(), &v4) != 1 && ::inet_pton(AF_INET6, host.c_str(), &v6) != 1) {
+      why = "'" + host + "' is not an IP address (the admin API binds an address, not a name)";
+      return false;
+    }
+    unsigned port = 0;
+    const std::string digits = text.substr(colon + 1);
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || port > 65535) {
+      why = "invalid port '" + digits + "'";
+      return false;
+    }
+    return true;
+  }
+
+  // One audit chain per gateway: governance.audit and the audit-logger policy must describe the same
+  // log. Without the policy, governance.audit must name the directory itself.
+  void check_audit_agreement() {
+    const governance_audit_config& g = cfg_->governance.audit;
+    if (!g.present) {
+      return;
+    }
+    const YAML::Node& n = gov_audit_node_;
+    const policy_config* policy = cfg_->find(policy_kind::audit_logger);
+    if (policy == nullptr) {
+      if (g.directory.empty()) {
+        r_.problem(n, "governance.audit.directory", "missing: the directory for the audit-YYYYMMDD.jsonl files");
+      }
+      return;
+    }
+    const audit_logger_options& p = policy->audit;
+    auto differs = [&](const char* field, const std::string& mine, const std::string& theirs) {
+      r_.problem(n[field], std::string("governance.audit.") + field,
+                 "is " + mine + " but the audit-logger policy's is " + theirs +
+                     ": the gateway writes one audit chain, give the setting in one place");
+    };
+    if (n["directory"] && g.directory != p.directory) {
+      differs("directory", "'" + g.directory + "'", "'" + p.directory + "'");
+    }
+    if (n["immutable"] && g.immutable != p.immutable) {
+      differs("immutable", g.immutable ? "true" : "false", p.immutable ? "true" : "false");
+    }
+    if (n["retention_days"] && g.retention_days != p.retention_days) {
+      differs("retention_days", std::to_string(g.retention_days), std::to_string(p.retention_days));
+    }
+    if (n["flush_ms"] && g.flush_interval != p.flush_interval) {
+      differs("flush_ms", std::to_string(g.flush_interval.count()), std::to_string(p.flush_interval.count()));
     }
   }
 
@@ -800,6 +991,7 @@ class config_parser {
   const config_vocabulary& vocab_;
   std::shared_ptr<gateway_config> cfg_ = std::make_shared<gateway_config>();
   std::vector<YAML::Node> chain_nodes_;
+  YAML::Node gov_audit_node_;  // governance.audit, for the agreement check after the policies
   std::set<policy_kind> configured_;
 };
 

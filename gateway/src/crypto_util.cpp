@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -37,6 +38,18 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
     out.push_back(hex[data[i] & 0xF]);
   }
   return out;
+}
+
+bool hmac_sha256(std::string_view key, std::string_view data, digest& out) noexcept {
+  unsigned int size = 0;
+  // The one-shot HMAC() is enough: it runs once per audit checkpoint written or verified.
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+           data.size(), out.data(), &size) == nullptr ||
+      size != out.size()) {
+    out.fill(0);
+    return false;
+  }
+  return true;
 }
 
 namespace {

@@ -14,6 +14,9 @@ using digest = std::array<std::uint8_t, 32>;
 [[nodiscard]] digest sha256(std::string_view data) noexcept;
 [[nodiscard]] std::string to_hex(const std::uint8_t* data, std::size_t size);
 [[nodiscard]] inline std::string to_hex(const digest& d) { return to_hex(d.data(), d.size()); }
+// HMAC-SHA256 of `data` under `key` (audit checkpoint signatures), off the request path. False (and
+// `out` all zeros) if OpenSSL fails.
+[[nodiscard]] bool hmac_sha256(std::string_view key, std::string_view data, digest& out) noexcept;
 // Parses 64 hex characters; false when `hex` is not exactly that.
 [[nodiscard]] bool from_hex(std::string_view hex, digest& out) noexcept;
 // Constant-time comparison (CRYPTO_memcmp): the time taken does not depend on where they differ.

@@ -14,19 +14,32 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
   rt->generation = generation;
   policy_environment env;
   env.rules = rt->rules;
+  // One audit chain: the audit-logger policy's log, else governance.audit's (the loader checked that
+  // the two agree when both are given).
+  const governance_audit_config& gov_audit = rt->config->governance.audit;
+  audit_options wanted;
   if (const policy_config* audit = rt->config->find(policy_kind::audit_logger)) {
-    rt->audit_directory = audit->audit.directory;
-    rt->audit_immutable = audit->audit.immutable;
+    wanted.directory = audit->audit.directory;
+    wanted.immutable = audit->audit.immutable;
+    wanted.retention_days = audit->audit.retention_days;
+    wanted.flush_interval_ms = audit->audit.flush_interval.count();
+  } else if (rt->config->governance.enabled && gov_audit.present) {
+    wanted.directory = gov_audit.directory;
+    wanted.immutable = gov_audit.immutable;
+    wanted.retention_days = gov_audit.retention_days;
+    wanted.flush_interval_ms = gov_audit.flush_interval.count();
+  }
+  if (!wanted.directory.empty()) {
+    rt->audit_directory = wanted.directory;
+    rt->audit_immutable = wanted.immutable;
     if (previous != nullptr && previous->audit && previous->audit_directory == rt->audit_directory &&
         previous->audit_immutable == rt->audit_immutable) {
-      rt->audit = previous->audit;
+      rt->audit = previous->audit;  // the signing key is read when the log is opened, not on reload
     } else {
-      audit_options options;
-      options.directory = audit->audit.directory;
-      options.immutable = audit->audit.immutable;
-      options.retention_days = audit->audit.retention_days;
-      options.flush_interval_ms = audit->audit.flush_interval.count();
-      rt->audit = std::make_shared<audit_log>(options);
+      if (!gov_audit.signing_key.env.empty() || !gov_audit.signing_key.file.empty()) {
+        wanted.checkpoint_key = read_secret(gov_audit.signing_key);
+      }
+      rt->audit = std::make_shared<audit_log>(wanted);
     }
   }
   rt->chain = std::make_unique<policy_chain>(*rt->config, env);
@@ -42,6 +55,7 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
       options.usage_flush_interval_ms = g.usage_flush_interval_ms;
       options.alert_webhook_url = g.alert_webhook_url;
       options.anomaly_detection = g.anomaly_detection;
+      options.prices = g.prices;
       options.audit = rt->audit;
       rt->access = std::make_shared<access_controller>(options);
     }
@@ -51,6 +65,12 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
     rt->response.pii_action = pii->pii.action;
     rt->response.pii_rules =
         select_rules(*rt->rules, {engine::rule_kind::pii, engine::rule_kind::secret}, pii->pii.entities);
+  }
+  // Streams replace exactly what the non-streaming path would: the selected entities when pii-detector
+  // redacts, nothing otherwise (flag counts them, block ends the stream).
+  rt->response.redact_rules.selected.assign(rt->rules->size(), false);
+  if (rt->response.pii && rt->response.pii_action == policy_action::redact) {
+    rt->response.redact_rules = rt->response.pii_rules;
   }
   if (const policy_config* c = rt->config->find(policy_kind::content_filter); c != nullptr && c->content.responses) {
     rt->response.content = true;

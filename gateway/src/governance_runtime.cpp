@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sluice/gateway/config.h"
+
 namespace sluice::gateway {
 
 namespace {
@@ -115,7 +117,8 @@ governance_runtime_config parse_governance_config(const YAML::Node& section) {
     if (!a.IsMap()) {
       problem(a, "audit", "must be a mapping");
     }
-    check_keys(a, "audit.", {"directory", "immutable", "retention_days", "flush_ms"});
+    check_keys(a, "audit.", {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
+                             "signing_key_file"});
     c.audit.directory = scalar<std::string>(a["directory"], "audit.directory", "a directory path");
     c.audit_enabled = true;
     if (const auto n = a["immutable"]) {
@@ -129,6 +132,30 @@ governance_runtime_config parse_governance_config(const YAML::Node& section) {
     }
     if (const auto n = a["flush_ms"]) {
       c.audit.flush_interval_ms = scalar<std::int64_t>(n, "audit.flush_ms", "a number of milliseconds");
+    }
+    // The checkpoint signing key, read the way the gateway reads it (config.h read_secret).
+    secret_ref key;
+    const auto key_env = a["signing_key_env"];
+    const auto key_file = a["signing_key_file"];
+    if (key_env && key_file) {
+      problem(key_file, "audit.signing_key_file", "give either signing_key_env or signing_key_file, not both");
+    }
+    if (key_env) {
+      key.env = scalar<std::string>(key_env, "audit.signing_key_env", "an environment variable name");
+    } else if (key_file) {
+      key.file = scalar<std::string>(key_file, "audit.signing_key_file", "a file path");
+    }
+    if (key_env || key_file) {
+      const auto& at = key_env ? key_env : key_file;
+      const std::string name = key_env ? "audit.signing_key_env" : "audit.signing_key_file";
+      try {
+        c.audit.checkpoint_key = read_secret(key);
+      } catch (const std::exception& e) {
+        problem(at, name, e.what());
+      }
+      if (c.audit.checkpoint_key.size() < 16) {
+        problem(at, name, "the signing key must be at least 16 characters");
+      }
     }
   }
   if (const auto a = section["admin"]) {

@@ -3,10 +3,13 @@
 // event in the client's dialect.
 #include "model_call.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdio>
 
 #include "anthropic_texts.h"
-#include "client_errors.h"
+#include "sluice/gateway/api_errors.h"
 #include "shard.h"
 #include "sluice/engine/json_escape.h"
 #include "sluice/gateway/version.h"
@@ -20,6 +23,56 @@ using clock = std::chrono::steady_clock;
 bool retryable(unsigned status) noexcept {
   return status == 429 || status == 529 || status == 500 || status == 502 || status == 503 || status == 504;
 }
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+// While the upstream works, a client that closes its connection interrupts the upstream call, so no
+// tokens are spent on an answer nobody will read. It waits for the client socket to become readable:
+// end of stream (or an error) means gone; data means a pipelined request, which is left for later.
+// The state is shared with the wait's handler, which may run after the watch has ended.
+class model_call::client_watch {
+ public:
+  client_watch(beast::tcp_stream& client, std::optional<upstream_call>& call)
+      : client_(client), state_(std::make_shared<state>()) {
+    state_->call = &call;
+    auto& socket = client_.socket();
+    socket.async_wait(tcp::socket::wait_read, [st = state_, fd = socket.native_handle()](const error_code& ec) {
+      if (ec || st->call == nullptr) {
+        return;
+      }
+      char byte = 0;
+      const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        st->gone = true;
+        if (st->call->has_value()) {
+          (*st->call)->interrupt();
+        }
+      }
+    });
+  }
+  ~client_watch() {
+    state_->call = nullptr;
+    error_code ignored;
+    client_.socket().cancel(ignored);  // nothing else waits on the socket between requests
+  }
+  client_watch(const client_watch&) = delete;
+  client_watch& operator=(const client_watch&) = delete;
+  [[nodiscard]] bool client_gone() const noexcept { return state_->gone; }
+
+ private:
+  struct state {
+    std::optional<upstream_call>* call = nullptr;
+    bool gone = false;
+  };
+  beast::tcp_stream& client_;
+  std::shared_ptr<state> state_;
+};
+
+namespace {
 
 awaitable<void> sleep_for(std::chrono::milliseconds d) {
   net::steady_timer t(co_await net::this_coro::executor);
@@ -66,7 +119,8 @@ awaitable<bool> model_call::respond(unsigned status, std::string_view content_ty
 
 awaitable<bool> model_call::send_error(client_dialect dialect, unsigned status, std::string_view message,
                                        bool keep_alive) {
-  render_error(dialect, status, anthropic_error_type(status), message, out_);
+  out_.clear();
+  append_error_body(dialect, gateway_error(status, {}, message), out_);
   co_return co_await respond(status, "application/json", out_, keep_alive);
 }
 
@@ -76,8 +130,10 @@ awaitable<bool> model_call::send_body(unsigned status, std::string_view content_
 
 awaitable<bool> model_call::refuse(bool keep_alive) {
   const policy_refusal& r = ex_.refused;
-  render_error(ex_.dialect, r.status, r.type.empty() ? anthropic_error_type(r.status) : std::string_view(r.type),
-               r.message, out_);
+  out_.clear();
+  api_error error = gateway_error(r.status, r.type, r.message);
+  error.param = refused_param_;
+  append_error_body(ex_.dialect, error, out_);
   finish_exchange(r.status);
   co_return co_await respond(r.status, "application/json", out_, keep_alive, r.retry_after_s * 1000ull);
 }
@@ -155,14 +211,24 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   overhead_ = {};
   chain_.begin(*rt.chain);
 
+  // Parse (an OpenAI request is first translated into a Messages request: everything after this works
+  // on Anthropic's format) and find the texts.
+  refused_param_ = {};
+  std::string_view body = padded_body(padded_, req.body());
   if (dialect == client_dialect::openai) {
-    // Placeholder until the OpenAI translation lands: say so in OpenAI's error shape.
-    ex_.refuse(501, "api_error", "", "POST /v1/chat/completions is not available in this build yet");
-    co_return co_await refuse(keep_alive);
+    openai_request_options options;
+    options.default_max_tokens = cfg.targets.empty() ? 0 : cfg.targets[0].default_max_tokens;
+    openai_request_facts ofacts;
+    const dialect_error e = sh_.openai_request_.translate(sh_.request_parser_, body, options, translated_, ofacts);
+    if (e) {
+      refused_param_ = ofacts.error_param;
+      ex_.refuse(e.code == dialect_errc::too_large ? 413 : 400, "invalid_request_error", "", std::string(e.message));
+      co_return co_await refuse(keep_alive);
+    }
+    openai_model_ = std::move(ofacts.model);
+    openai_include_usage_ = ofacts.include_usage;
+    body = padded_body(padded_, translated_);
   }
-
-  // Parse and find the texts.
-  const std::string_view body = padded_body(padded_, req.body());
   request_facts facts;
   std::string error;
   if (!extract_request_texts(sh_.request_parser_, body, ex_, facts, error)) {
@@ -230,6 +296,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
 
   // Upstream: targets in order, each with its retry budget, while nothing has reached the client.
   std::optional<upstream_call> call;
+  const client_watch watch(client_, call);
   unsigned last_status = 0;
   std::string last_error_body;
   std::string last_content_type;
@@ -237,7 +304,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   std::string failure = "no upstream target is configured";
   upstream_failure failure_kind = upstream_failure::connect;
   bool got = false;
-  for (std::size_t ti = 0; ti < cfg.targets.size() && !got; ++ti) {
+  for (std::size_t ti = 0; ti < cfg.targets.size() && !got && !watch.client_gone(); ++ti) {
     const target_config& target = cfg.targets[ti];
     std::string secret_error;
     const std::string* key = sh_.secret_for(ti, secret_error);
@@ -247,10 +314,13 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     }
     const std::string_view tbody = body_for_target(ti, upstream_body);
     std::chrono::milliseconds backoff = target.retry.backoff;
-    for (int attempt = 1; attempt <= target.retry.max_attempts; ++attempt) {
+    for (int attempt = 1; attempt <= target.retry.max_attempts && !watch.client_gone(); ++attempt) {
       call.emplace(sh_.pool_);
       const bool started = co_await call->start(target, "/v1/messages", *key, tbody, anthropic_beta_);
       std::chrono::milliseconds wait = backoff;
+      if (!started && call->interrupted()) {
+        break;  // the client left: not an upstream failure
+      }
       if (!started) {
         failure_kind = call->failure();
         failure = "upstream " + target.id + ": " + call->failure_message();
@@ -281,18 +351,17 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     }
   }
 
+  if (watch.client_gone()) {
+    // Nobody is waiting for the answer any more: stop here (499 in metrics and the audit log).
+    finish_exchange(499);
+    co_return false;
+  }
   if (!got) {
     if (last_status != 0) {
       // The upstream's own refusal, passed through with its meaning (429 keeps retry-after).
       finish_exchange(last_status);
-      if (dialect == client_dialect::anthropic && !last_error_body.empty()) {
-        // No temporaries in a co_await expression: GCC 12 destroys them twice.
-        const std::string_view type =
-            last_content_type.empty() ? std::string_view("application/json") : std::string_view(last_content_type);
-        co_return co_await respond(last_status, type, last_error_body, keep_alive, last_retry_after);
-      }
-      render_error(dialect, last_status, anthropic_error_type(last_status), "upstream error", out_);
-      co_return co_await respond(last_status, "application/json", out_, keep_alive, last_retry_after);
+      co_return co_await pass_upstream_error(last_status, last_content_type, last_error_body, keep_alive,
+                                             last_retry_after);
     }
     const unsigned status = failure_kind == upstream_failure::timeout ? 504 : 502;
     ex_.refuse(status, "api_error", "", failure);
@@ -307,6 +376,10 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   }
 
   if (!co_await call->read_body(response_body_, cfg.server.max_response_bytes)) {
+    if (watch.client_gone()) {
+      finish_exchange(499);
+      co_return false;
+    }
     const unsigned code = call->failure() == upstream_failure::timeout ? 504 : 502;
     ex_.refuse(code, "api_error", "", "upstream response failed: " + call->failure_message());
     co_return co_await refuse(keep_alive);
@@ -318,9 +391,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   if (status != 200) {
     // 400, 401, 403, 404… from the upstream: passed through.
     finish_exchange(status);
-    const std::string_view type =
-        upstream_type.empty() ? std::string_view("application/json") : std::string_view(upstream_type);
-    co_return co_await respond(status, type, response_body_, keep_alive);
+    co_return co_await pass_upstream_error(status, upstream_type, response_body_, keep_alive, 0);
   }
 
   // Response policies on the whole answer.
@@ -352,9 +423,36 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
                   rt.chain->wants_text() ? &ex_.redacted_response_text : nullptr);
     answer = out_;
   }
+  if (dialect == client_dialect::openai) {
+    const std::string_view message = padded_body(openai_scratch_, answer);
+    openai_response_context context;
+    context.model = openai_model_;
+    context.created = unix_seconds(ex_.wall_started);
+    if (sh_.openai_response_.translate(sh_.response_parser_, message, context, out_)) {
+      overhead_ += clock::now() - t1;
+      ex_.refuse(502, "api_error", "", "the upstream answered with a message that could not be translated");
+      co_return co_await refuse(keep_alive);
+    }
+    answer = out_;
+  }
   overhead_ += clock::now() - t1;
   finish_exchange(200);
   co_return co_await respond(200, "application/json", answer, keep_alive);
+}
+
+awaitable<bool> model_call::pass_upstream_error(unsigned status, std::string_view content_type,
+                                                std::string_view body, bool keep_alive, std::uint64_t retry_after_ms) {
+  if (ex_.dialect == client_dialect::anthropic && !body.empty()) {
+    // The upstream's own words, byte for byte (429 keeps retry-after).
+    const std::string_view type = content_type.empty() ? std::string_view("application/json") : content_type;
+    co_return co_await respond(status, type, body, keep_alive, retry_after_ms);
+  }
+  // An OpenAI client gets the same message in OpenAI's shape; 529 (overloaded) becomes 503.
+  out_.clear();
+  const api_error_kind kind =
+      append_openai_error_from_anthropic(sh_.response_parser_, padded_body(openai_scratch_, body), status, out_);
+  const unsigned client_status = status == 529 ? http_status(kind, api_dialect::openai) : status;
+  co_return co_await respond(client_status, "application/json", out_, keep_alive, retry_after_ms);
 }
 
 awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
@@ -382,7 +480,9 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   const bool filtering = checks.pii || checks.content;
   if (filtering) {
     if (!filter_ || filter_state_ != state_.get()) {
-      filter_ = std::make_unique<stream_filter>(state_->rt->rules, state_->scanner.scratch(), redactor_);
+      stream_filter_options options;
+      options.redaction_mask = &checks.redact_rules.selected;
+      filter_ = std::make_unique<stream_filter>(state_->rt->rules, state_->scanner.scratch(), redactor_, options);
       filter_state_ = state_.get();
       filter_->set_policy(&guard_);
     } else {
@@ -392,6 +492,12 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
     guard_.begin(ex_, checks);
   }
   relay_.begin(ex_);
+  const bool translating = ex_.dialect == client_dialect::openai;
+  if (translating) {
+    openai_stream_.start(openai_model_, unix_seconds(ex_.wall_started), openai_include_usage_);
+    openai_events_.reset();
+    openai_failed_ = false;
+  }
   bool upstream_ok = true;
   bool client_ok = true;
   bool ended = false;  // the filter ended the stream (error event already produced)
@@ -410,6 +516,10 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
       relay_.feed(filtered_, out_);
     } else {
       relay_.feed(chunk_, out_);
+    }
+    if (translating) {
+      translate_events(out_);
+      ended = ended || openai_failed_;
     }
     overhead_ += clock::now() - t;
     if (!out_.empty()) {
@@ -451,6 +561,15 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   if (filtering) {
     guard_.finish();
   }
+  if (translating && client_ok) {
+    translate_events(out_);
+    if (!openai_stream_.finished()) {
+      // The Anthropic stream stopped before message_stop without an error event of its own.
+      append_stream_error_event(api_dialect::openai,
+                                api_error(api_error_kind::api_error, "the upstream stream ended before the message was complete"),
+                                out_);
+    }
+  }
   if (client_ok) {
     if (!out_.empty()) {
       co_await net::async_write(client_, http::make_chunk(net::buffer(out_)), net::redirect_error(net::use_awaitable, ec));
@@ -464,6 +583,31 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   ex_.output_tokens = relay_.output_tokens();
   finish_exchange(client_ok ? 200 : 499);
   co_return client_ok && upstream_ok && !ended && !ec && keep_alive;
+}
+
+void model_call::translate_events(std::string& events) {
+  if (events.empty() || openai_failed_) {
+    events.clear();
+    return;
+  }
+  openai_out_.clear();
+  openai_events_.feed(events);
+  sse_event ev;
+  for (;;) {
+    const sse_status st = openai_events_.next(ev);
+    if (st == sse_status::need_more) {
+      break;
+    }
+    if (st == sse_status::error ||
+        (ev.data_lines > 0 && openai_stream_.on_event(sh_.response_parser_, ev.data, openai_out_))) {
+      openai_failed_ = true;
+      append_stream_error_event(api_dialect::openai,
+                                api_error(api_error_kind::api_error, "the upstream stream could not be translated"),
+                                openai_out_);
+      break;
+    }
+  }
+  events.swap(openai_out_);
 }
 
 }  // namespace sluice::gateway

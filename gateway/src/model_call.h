@@ -10,6 +10,8 @@
 #include "sluice/gateway/access_control.h"
 #include "sluice/gateway/exchange.h"
 #include "sluice/gateway/metrics.h"
+#include "sluice/gateway/openai_response.h"
+#include "sluice/gateway/sse_parser.h"
 #include "sluice/gateway/policy_chain.h"
 #include "sluice/gateway/stream_filter.h"
 #include "stream_guard.h"
@@ -38,10 +40,16 @@ class model_call {
   std::string allow_;  // the Allow header of the next 405
 
  private:
+  class client_watch;
   awaitable<bool> refuse(bool keep_alive);
   awaitable<bool> respond(unsigned status, std::string_view content_type, std::string_view body, bool keep_alive,
                           std::uint64_t retry_after_ms = 0);
   awaitable<bool> relay_stream(upstream_call& call, bool keep_alive);
+  // Answers an upstream error: byte for byte to an Anthropic client, in OpenAI's shape to an OpenAI one.
+  awaitable<bool> pass_upstream_error(unsigned status, std::string_view content_type, std::string_view body,
+                                      bool keep_alive, std::uint64_t retry_after_ms);
+  // OpenAI clients: turns the complete Anthropic SSE events in `events` into OpenAI chunks, in place.
+  void translate_events(std::string& events);
   void finish_exchange(unsigned status) noexcept;
   // The body for target `i`: max_tokens added and the model forced when the target asks for it.
   std::string_view body_for_target(std::size_t i, std::string_view base);
@@ -64,6 +72,17 @@ class model_call {
   reservation held_;  // what governance reserved for this request; settled in finish_exchange
   std::uint32_t model_raw_begin_ = 0;
   std::uint32_t model_raw_end_ = 0;
+
+  // OpenAI clients: the request as translated, what the responses echo, and the stream translator.
+  std::string translated_;
+  std::string openai_model_;
+  bool openai_include_usage_ = false;
+  bool openai_failed_ = false;
+  std::string_view refused_param_;  // OpenAI `param` of a 400 (a static string from the translator)
+  openai_stream_translator openai_stream_;
+  sse_parser openai_events_;
+  std::string openai_out_;
+  std::string openai_scratch_;  // padded copies for translation
 
   std::string padded_;           // request body with simdjson padding
   std::string upstream_body_;    // the request after redaction

@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <iostream>
+#include <system_error>
 
 #include "asio_types.h"
 #include "sluice/gateway/server.h"
@@ -22,13 +23,21 @@ int run_gateway(server_settings settings) {
   net::signal_set signals(signals_ctx, SIGHUP, SIGTERM, SIGINT);
   try {
     server->start();
-  } catch (const std::exception& e) {
+  } catch (const std::system_error& e) {
     std::cerr << "sluice gateway: cannot listen on " << settings.host << ":" << settings.port << ": " << e.what()
               << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sluice gateway: cannot start: " << e.what() << "\n";  // the admin API (governance.admin)
     return 2;
   }
   std::cerr << "sluice gateway listening on " << settings.host << ":" << server->port() << " with "
             << server->shard_count() << " shard(s)" << std::endl;
+  if (server->admin_port() != 0) {
+    std::cerr << "sluice gateway: admin API listening on port " << server->admin_port() << std::endl;
+  } else {
+    std::cerr << "sluice gateway: admin API not started: " << server->admin_status() << std::endl;
+  }
   bool stopping = false;
   std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int signo) {
     if (ec) {

@@ -8,6 +8,7 @@
 
 #include "gateway_runtime.h"
 #include "shard.h"
+#include "sluice/gateway/admin_server.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::gateway {
@@ -18,6 +19,11 @@ struct gateway_server::impl {
   std::vector<std::unique_ptr<shard>> shards;
   std::vector<std::thread> threads;
   std::shared_ptr<const gateway_runtime> runtime;
+  // The admin API, over the access controller of the first runtime (kept across reloads, see
+  // build_runtime). Declared after `runtime` so it is destroyed before the controller it serves.
+  std::shared_ptr<access_controller> admin_access;
+  std::unique_ptr<admin_server> admin;
+  std::string admin_status;
   std::mutex reload_mutex;  // reloads and shutdown, never the request path
   std::atomic<std::uint64_t> generation{0};
   std::uint16_t port = 0;
@@ -25,7 +31,34 @@ struct gateway_server::impl {
   bool stopped = false;
 
   void accept_loop_start(shard& sh);
+  void start_admin();
 };
+
+void gateway_server::impl::start_admin() {
+  const governance_config& g = runtime->config->governance;
+  if (!runtime->access) {
+    admin_status = "no governance section in the configuration";
+    return;
+  }
+  if (!g.admin.enabled) {
+    admin_status = "disabled in the configuration (governance.admin.enabled: false)";
+    return;
+  }
+  admin_options options;
+  options.listen = settings.admin_listen.empty() ? g.admin.listen : settings.admin_listen;
+  try {
+    options.token = load_admin_token(g.admin.token_env, g.admin.token_file);
+  } catch (const std::exception& e) {
+    if (g.admin.required) {
+      throw std::runtime_error(std::string("governance.admin.enabled is true but ") + e.what());
+    }
+    // Without a token the listener would be an open door: run without it, and say so at start-up.
+    admin_status = e.what();
+    return;
+  }
+  admin_access = runtime->access;
+  admin = std::make_unique<admin_server>(*admin_access, runtime->audit, options);
+}
 
 namespace {
 
@@ -106,6 +139,7 @@ std::uint16_t gateway_server::start() {
     port = sh->acceptor_->local_endpoint().port();  // the first shard's choice binds the rest
   }
   s.port = port;
+  s.start_admin();  // before the shard threads: a failure leaves nothing running
   for (auto& sh : s.shards) {
     shard* raw = sh.get();
     net::co_spawn(raw->ioc_, accept_loop(*raw), net::detached);
@@ -122,6 +156,10 @@ std::uint16_t gateway_server::start() {
 std::uint16_t gateway_server::port() const noexcept { return impl_->port; }
 
 unsigned gateway_server::shard_count() const noexcept { return static_cast<unsigned>(impl_->shards.size()); }
+
+std::uint16_t gateway_server::admin_port() const noexcept { return impl_->admin ? impl_->admin->port() : 0; }
+
+const std::string& gateway_server::admin_status() const noexcept { return impl_->admin_status; }
 
 std::uint64_t gateway_server::generation() const noexcept { return impl_->generation.load(); }
 
@@ -179,7 +217,10 @@ void gateway_server::shutdown() {
       raw->acceptor_->close(ec);
     });
   }
-  // 2. Wait for requests in flight, up to the drain timeout.
+  if (s.admin) {
+    s.admin->stop_accepting();
+  }
+  // 2. Wait for requests in flight, up to the drain timeout, admin calls included.
   const auto deadline = std::chrono::steady_clock::now() + s.runtime->config->server.drain_timeout;
   for (;;) {
     std::uint64_t active = 0;
@@ -190,6 +231,10 @@ void gateway_server::shutdown() {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (s.admin) {
+    s.admin->drain(deadline);
+    s.admin.reset();  // joins the admin thread; no key changes after this point
   }
   // 3. Flush the audit buffers on their own threads, then stop.
   for (auto& sh : s.shards) {

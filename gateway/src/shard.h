@@ -13,6 +13,8 @@
 #include "gateway_runtime.h"
 #include "sluice/engine/scanner.h"
 #include "sluice/gateway/metrics.h"
+#include "sluice/gateway/openai_request.h"
+#include "sluice/gateway/openai_response.h"
 #include "upstream_client.h"
 
 namespace sluice::gateway {
@@ -57,6 +59,8 @@ class shard {
   shard_metrics metrics_;
   simdjson::ondemand::parser request_parser_;
   simdjson::ondemand::parser response_parser_;
+  openai_request_translator openai_request_;
+  openai_response_translator openai_response_;
   engine::scan_result scan_result_;
   std::string audit_buffer_;
   std::optional<net::steady_timer> audit_timer_;

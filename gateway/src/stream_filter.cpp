@@ -90,6 +90,7 @@ stream_error stream_filter_state::open(std::uint64_t key, text_kind kind, text_s
       slots.emplace_back();
       slots.back().redactor =
           std::make_unique<engine::stream_redactor>(rules, scratch, *placeholders, options.validators);
+      slots.back().redactor->set_redaction_mask(options.redaction_mask);
     } catch (...) {
       if (!slots.empty() && !slots.back().redactor) {
         slots.pop_back();

@@ -13,6 +13,7 @@ struct response_rules {
   bool pii = false;  // pii-detector applies to responses
   policy_action pii_action = policy_action::redact;
   rule_selection pii_rules;
+  rule_selection redact_rules;  // what a stream replaces (pii_rules when the action is redact, else none)
   bool content = false;  // content-filter applies to responses
   policy_action content_action = policy_action::block;
   rule_selection content_rules;

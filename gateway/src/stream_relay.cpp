@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "client_errors.h"
+#include "sluice/gateway/api_errors.h"
 #include "sluice/engine/json_escape.h"
 
 namespace sluice::gateway {
@@ -90,9 +90,9 @@ void stream_relay::finish(std::string& out) {
 
 void stream_relay::fail(std::string_view message, std::string& out) {
   pending_.clear();
-  std::string event;
-  render_stream_error(ex_->dialect, "api_error", message, event);
-  out += event;
+  // The relay speaks the upstream's (Anthropic's) events whatever the client's dialect: an OpenAI
+  // client gets them through the stream translator, which turns this event into OpenAI's error chunk.
+  append_stream_error_event(api_dialect::anthropic, api_error(api_error_kind::api_error, message), out);
 }
 
 }  // namespace sluice::gateway

@@ -18,7 +18,7 @@ class stream_relay {
   bool feed(std::string_view bytes, std::string& out);
   // The upstream ended cleanly: flushes what is held.
   void finish(std::string& out);
-  // The upstream died: appends an error event in the client's dialect.
+  // The upstream died: appends an Anthropic error event (translated later for OpenAI clients).
   void fail(std::string_view message, std::string& out);
 
   [[nodiscard]] std::uint64_t input_tokens() const noexcept { return input_tokens_; }

@@ -37,6 +37,7 @@ class AuditLog : public ::testing::Test {
     audit_options options;
     options.directory = dir_.path();
     options.clock = clock_;
+    options.checkpoint_key = key_;
     audit_log log(options);
     for (int i = 0; i < count; ++i) {
       json_fields f;
@@ -51,7 +52,25 @@ class AuditLog : public ::testing::Test {
   testing::temp_dir dir_;
   std::shared_ptr<testing::manual_clock> clock_;
   std::string head_;
+  std::string key_;  // checkpoint signing key for write_records; empty: unsigned
 };
+
+// What someone with write access but without the signing key can do: after editing, recompute every
+// prev from the first line of `files` on, so the hash chain is whole again.
+void rechain(const std::vector<std::string>& files) {
+  std::string prev_line;
+  for (const auto& file : files) {
+    auto lines = read_lines(file);
+    for (auto& line : lines) {
+      if (!prev_line.empty()) {
+        const auto at = line.find("\"prev\":\"") + 8;
+        line.replace(at, 64, crypto::to_hex(crypto::sha256(prev_line)));
+      }
+      prev_line = line;
+    }
+    write_lines(file, lines);
+  }
+}
 
 TEST_F(AuditLog, CleanLogVerifies) {
   const std::string file = write_records(5);
@@ -209,6 +228,83 @@ TEST_F(AuditLog, RetentionPrunesOldFilesAndTheRestStillVerifiesFromItsCheckpoint
   const auto result = verify_audit_files({dir_.path()}, head_);
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_GT(result.first_seq, 1u);
+}
+
+TEST_F(AuditLog, SignedCheckpointsVerifyWithTheKey) {
+  key_ = "checkpoint-key-0123456789abcdef";
+  write_records(2);
+  clock_->advance_ms(86'400'000);
+  write_records(2);
+  const auto lines = read_lines(dir_.file("audit-20260311.jsonl"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines[0].find("\"sig_alg\":\"hmac-sha256\",\"sig_key\":\"" + checkpoint_key_id(key_) + "\",\"sig\":\""),
+            std::string::npos)
+      << lines[0];
+  const auto with_key = verify_audit_files({dir_.path()}, head_, key_);
+  EXPECT_TRUE(with_key.ok()) << with_key.message;
+  EXPECT_EQ(with_key.signed_checkpoints, 2u);
+  const auto without_key = verify_audit_files({dir_.path()}, head_);
+  EXPECT_TRUE(without_key.ok()) << without_key.message;
+  EXPECT_EQ(without_key.signed_checkpoints, 2u);  // present, not checked
+}
+
+TEST_F(AuditLog, RewrittenChainIsCaughtByTheCheckpointSignature) {
+  key_ = "checkpoint-key-0123456789abcdef";
+  write_records(3);
+  clock_->advance_ms(86'400'000);
+  write_records(2);
+  const std::string day1 = dir_.file("audit-20260310.jsonl");
+  const std::string day2 = dir_.file("audit-20260311.jsonl");
+  auto lines = read_lines(day1);
+  const auto at = lines[2].find("\"status\":200");
+  ASSERT_NE(at, std::string::npos);
+  lines[2].replace(at, 12, "\"status\":403");
+  write_lines(day1, lines);
+  rechain({day1, day2});
+  // The hash chain alone no longer sees the edit; the next day's signed checkpoint does.
+  EXPECT_TRUE(verify_audit_files({dir_.path()}).ok());
+  const auto result = verify_audit_files({dir_.path()}, {}, key_);
+  EXPECT_EQ(result.problem, audit_problem::signature) << result.message;
+  EXPECT_EQ(result.file, day2);
+  EXPECT_EQ(result.line, 1u);
+  EXPECT_NE(result.message.find("does not match its content"), std::string::npos) << result.message;
+}
+
+TEST_F(AuditLog, WrongKeyUnsignedAndStrippedCheckpointsAreReported) {
+  key_ = "checkpoint-key-0123456789abcdef";
+  write_records(2);
+  const auto wrong = verify_audit_files({dir_.path()}, {}, "another-key-0123456789abcdef");
+  EXPECT_EQ(wrong.problem, audit_problem::signature);
+  EXPECT_NE(wrong.message.find("another key"), std::string::npos) << wrong.message;
+
+  // A forger removes the signature and re-chains: unsigned checkpoints fail when a key is given.
+  const std::string file = dir_.file("audit-20260310.jsonl");
+  auto lines = read_lines(file);
+  const auto sig = lines[0].find(",\"sig_alg\"");
+  ASSERT_NE(sig, std::string::npos);
+  lines[0] = lines[0].substr(0, sig) + "}";
+  write_lines(file, lines);
+  rechain({file});
+  EXPECT_TRUE(verify_audit_files({file}).ok());
+  const auto stripped = verify_audit_files({file}, {}, key_);
+  EXPECT_EQ(stripped.problem, audit_problem::signature);
+  EXPECT_NE(stripped.message.find("is not signed"), std::string::npos) << stripped.message;
+
+  // A signature copied from elsewhere onto edited content does not match it.
+  testing::temp_dir other;
+  audit_options options;
+  options.directory = other.path();
+  options.clock = clock_;
+  options.checkpoint_key = key_;
+  { audit_log log(options); log.append("request", "\"n\":1"); log.flush(); }
+  auto genuine = read_lines(other.file("audit-20260310.jsonl"));
+  std::string forged = genuine[0];
+  forged.replace(forged.find("\"retention_days\":0"), 18, "\"retention_days\":9");
+  genuine[0] = forged;
+  write_lines(other.file("audit-20260310.jsonl"), genuine);
+  rechain({other.file("audit-20260310.jsonl")});
+  const auto edited = verify_audit_files({other.path()}, {}, key_);
+  EXPECT_EQ(edited.problem, audit_problem::signature) << edited.message;
 }
 
 TEST_F(AuditLog, FieldsAreEscapedAndClientAddressesMasked) {

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include "gateway_harness.h"
 #include "sluice/gateway/config.h"
@@ -222,6 +223,102 @@ TEST_F(Config, ReadsTheGovernanceSection) {
   EXPECT_TRUE(cfg->governance.require_keys);
   EXPECT_EQ(cfg->governance.store_path, "keys.db");
   EXPECT_FALSE(parse_config(issue_example, "p.yaml")->governance.enabled);
+}
+
+TEST_F(Config, ReadsEveryGovernanceSetting) {
+  ::setenv("SLUICE_CONFIG_TEST_AUDIT_KEY", "0123456789abcdef0123456789abcdef", 1);
+  const std::string yaml = std::string(issue_example) + R"(governance:
+  require_keys: true
+  usage_flush_ms: 250
+  alert_webhook: http://127.0.0.1:9000/alerts
+  prices:
+    - {model: "claude-sonnet-4*", input_per_mtok: 3, output_per_mtok: 15}
+  audit:
+    retention_days: 365
+    signing_key_env: SLUICE_CONFIG_TEST_AUDIT_KEY
+  admin:
+    enabled: true
+    listen: "[::1]:0"
+    token_env: MY_ADMIN_TOKEN
+    token_file: /etc/sluice/admin-token
+)";
+  const auto cfg = parse_config(yaml, "p.yaml");
+  const auto& g = cfg->governance;
+  EXPECT_EQ(g.usage_flush_interval_ms, 250);
+  EXPECT_EQ(g.alert_webhook_url, "http://127.0.0.1:9000/alerts");
+  ASSERT_EQ(g.prices.size(), 2u);  // the list, then the catch-all at Opus prices
+  EXPECT_EQ(g.prices[0].model_glob, "claude-sonnet-4*");
+  EXPECT_DOUBLE_EQ(g.prices[0].output_usd_per_mtok, 15.0);
+  EXPECT_EQ(g.prices[1].model_glob, "*");
+  EXPECT_TRUE(g.audit.present);
+  EXPECT_EQ(g.audit.signing_key.env, "SLUICE_CONFIG_TEST_AUDIT_KEY");
+  EXPECT_TRUE(g.admin.enabled);
+  EXPECT_TRUE(g.admin.required);
+  EXPECT_EQ(g.admin.listen, "[::1]:0");
+  EXPECT_EQ(g.admin.token_env, "MY_ADMIN_TOKEN");
+  EXPECT_EQ(g.admin.token_file, "/etc/sluice/admin-token");
+}
+
+TEST_F(Config, GovernanceMistakesNameFileLineColumnAndKey) {
+  const std::string yaml = std::string(issue_example) + R"(governance:
+  prices:
+    - {model: "claude-*", input_per_mtok: cheap, output_per_mtok: 15}
+    - {model: "claude-haiku*", input_per_mtok: 1}
+  audit:
+    retention_days: forever
+    signing_key_env: SLUICE_CONFIG_TEST_UNSET_KEY
+  admin:
+    listen: localhost:41003
+    tokenfile: x
+  alert_webhook_url: https://hooks.example.com/x
+)";
+  ::unsetenv("SLUICE_CONFIG_TEST_UNSET_KEY");
+  const auto problems = problems_of(yaml);
+  std::map<std::string, config_problem> by_key;
+  for (const auto& p : problems) {
+    by_key[p.key] = p;
+  }
+  // issue_example has 26 lines; the governance section starts on line 27.
+  ASSERT_TRUE(by_key.contains("governance.prices[0].input_per_mtok")) << config_error(problems).what();
+  EXPECT_EQ(by_key["governance.prices[0].input_per_mtok"].line, 29);
+  EXPECT_EQ(by_key["governance.prices[0].input_per_mtok"].column, 43);
+  ASSERT_TRUE(by_key.contains("governance.prices[1].output_per_mtok"));
+  EXPECT_EQ(by_key["governance.prices[1].output_per_mtok"].message, "missing");
+  ASSERT_TRUE(by_key.contains("governance.audit.retention_days"));
+  EXPECT_EQ(by_key["governance.audit.retention_days"].line, 32);
+  EXPECT_EQ(by_key["governance.audit.retention_days"].column, 21);
+  ASSERT_TRUE(by_key.contains("governance.audit.signing_key_env"));
+  EXPECT_NE(by_key["governance.audit.signing_key_env"].message.find("SLUICE_CONFIG_TEST_UNSET_KEY"), std::string::npos);
+  ASSERT_TRUE(by_key.contains("governance.admin.listen"));
+  EXPECT_EQ(by_key["governance.admin.listen"].line, 35);
+  EXPECT_NE(by_key["governance.admin.listen"].message.find("not an IP address"), std::string::npos);
+  ASSERT_TRUE(by_key.contains("governance.admin.tokenfile"));
+  EXPECT_NE(by_key["governance.admin.tokenfile"].message.find("token_file"), std::string::npos);
+  ASSERT_TRUE(by_key.contains("governance.alert_webhook_url"));
+  EXPECT_EQ(by_key["governance.alert_webhook_url"].line, 37);
+  EXPECT_NE(by_key["governance.admin.listen"].to_string().find("policy.yaml:35:13: governance.admin.listen: "),
+            std::string::npos)
+      << by_key["governance.admin.listen"].to_string();
+}
+
+TEST_F(Config, GovernanceAuditMustAgreeWithTheAuditLoggerPolicy) {
+  // The issue example's audit-logger keeps 365 days in ./sluice-audit.
+  const auto clash = problems_of(std::string(issue_example) +
+                                 "governance:\n  audit:\n    directory: /var/log/other\n    retention_days: 30\n");
+  ASSERT_EQ(clash.size(), 2u) << config_error(clash).what();
+  EXPECT_EQ(clash[0].key, "governance.audit.directory");
+  EXPECT_EQ(clash[0].line, 29);
+  EXPECT_NE(clash[0].message.find("one audit chain"), std::string::npos);
+  EXPECT_EQ(clash[1].key, "governance.audit.retention_days");
+  EXPECT_TRUE(problems_of(std::string(issue_example) + "governance:\n  audit:\n    retention_days: 365\n").empty());
+  // Without the policy, governance.audit must say where the log goes.
+  std::string no_logger = issue_example;
+  no_logger.replace(no_logger.find("    - audit-logger\n"), 19, "");
+  no_logger = no_logger.substr(0, no_logger.find("    audit-logger:"));
+  const auto missing = problems_of(no_logger + "governance:\n  audit:\n    immutable: true\n");
+  ASSERT_EQ(missing.size(), 1u) << config_error(missing).what();
+  EXPECT_EQ(missing[0].key, "governance.audit.directory");
+  EXPECT_NE(missing[0].message.find("missing"), std::string::npos);
 }
 
 TEST_F(Config, InvalidYamlNamesItsPosition) {

@@ -187,6 +187,9 @@ std::string harness::make_config(const harness_options& o) const {
   if (!o.server.empty()) {
     cfg += "server:\n" + o.server;
   }
+  if (!o.governance.empty()) {
+    cfg += "governance:\n" + o.governance;
+  }
   return cfg;
 }
 

@@ -63,6 +63,7 @@ struct harness_options {
   std::string target_extra;  // extra YAML lines for the first target, indented 6 spaces
   std::string server;        // YAML placed under `server:`
   std::string extra_targets; // whole extra target entries (after the simulator one)
+  std::string governance;    // YAML placed under `governance:`, may be empty (no section)
   simulator_options sim;
   unsigned threads = 1;
 };

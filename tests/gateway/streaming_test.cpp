@@ -70,6 +70,22 @@ TEST(Streaming, PiiSplitAcrossDeltasIsRedacted) {
   EXPECT_NE(r.body.find("message_stop"), std::string::npos);
 }
 
+TEST(Streaming, AFlaggingPiiPolicyCountsButDoesNotRedactStreams) {
+  // Streams replace exactly what a whole response would: with action flag, nothing.
+  harness_options o;
+  o.policies = "  chain: [pii-detector]\n  policy:\n    pii-detector:\n      action: flag\n";
+  o.sim.chunk_chars = 3;
+  harness h(o);
+  const std::string reply = "SIM_REPLY64=" + testing::base64("write to jane.doe@example.com soon");
+  auto streamed = h.post_messages(messages_body(reply, true));
+  ASSERT_EQ(streamed.status, 200u);
+  EXPECT_EQ(streamed.body.find("[REDACTED:EMAIL]"), std::string::npos) << streamed.body;
+  EXPECT_NE(streamed.body.find("message_stop"), std::string::npos);
+  auto whole = h.post_messages(messages_body(reply));
+  ASSERT_EQ(whole.status, 200u);
+  EXPECT_EQ(whole.body.find("[REDACTED:EMAIL]"), std::string::npos) << whole.body;
+}
+
 TEST(Streaming, ContentFilterEndsTheStreamWithAnErrorEvent) {
   harness_options o;
   o.policies = "  chain: [content-filter]\n";

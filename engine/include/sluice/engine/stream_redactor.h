@@ -51,6 +51,12 @@ class stream_redactor {
   // Errors: hyperscan_failure.
   [[nodiscard]] errc reset() noexcept;
 
+  // Which pii/secret rules are replaced by placeholders, indexed by rule id; null (the default) means
+  // all of them. A finding of a rule outside the set is still reported by findings() but its text is
+  // emitted unchanged: a policy that only flags, or redacts some entities, sees every finding. The
+  // vector is not owned and must outlive the redactor; it survives reset().
+  void set_redaction_mask(const std::vector<bool>* mask) noexcept;
+
   // Bytes received but not yet emitted.
   [[nodiscard]] std::size_t held_bytes() const noexcept;
   // Every finding emitted so far in this block (offsets into the block's original text).

@@ -12,6 +12,7 @@
 //   GET    /admin/audit?from=…&to=…&type=…&key_id=…&limit=…
 //   GET    /admin/audit/head              hash of the last audit record (keep it to detect truncation)
 // Failed logins (wrong or missing token) and malformed requests are recorded in the audit log.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -64,6 +65,12 @@ class admin_server {
   admin_server& operator=(const admin_server&) = delete;
 
   [[nodiscard]] std::uint16_t port() const noexcept;
+
+  // Graceful stop (SIGTERM): stop_accepting() closes the listener and idle keep-alive connections at
+  // once, and makes every connection close after the response it is working on; drain() then waits
+  // until those have finished or `deadline` passes. The destructor does both without waiting.
+  void stop_accepting();
+  void drain(std::chrono::steady_clock::time_point deadline);
 
  private:
   struct impl;

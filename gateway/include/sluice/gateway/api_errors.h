@@ -14,7 +14,6 @@
 
 namespace sluice::gateway {
 
-enum class api_dialect : std::uint8_t { anthropic, openai };
 
 // Anthropic's error types (https://docs.anthropic.com/en/api/errors), which the gateway uses as its own.
 enum class api_error_kind : std::uint8_t {
@@ -52,6 +51,9 @@ struct api_error {
   std::string_view param;       // OpenAI `param` (e.g. "max_tokens"); empty: null
   std::string_view code;        // OpenAI `code`; empty: the kind's default (or null)
   std::string_view request_id;  // Anthropic top-level `request_id`; empty: left out
+  // A more specific type than the kind's (budget_exceeded for a 429 that waiting a minute won't fix):
+  // Anthropic's `type`, OpenAI's `code`. Empty: the kind's own names.
+  std::string_view type;
 };
 
 // An invalid_request error carrying a dialect function's message.
@@ -63,6 +65,11 @@ struct api_error {
   out.param = param;
   return out;
 }
+
+// The error for a refusal the gateway itself decided: `anthropic_type` names the kind (an unknown name,
+// such as budget_exceeded, is kept as the specific type and the kind follows the HTTP status).
+[[nodiscard]] api_error gateway_error(unsigned status, std::string_view anthropic_type,
+                                      std::string_view message) noexcept;
 
 // Appends the JSON error body for `dialect`.
 void append_error_body(api_dialect dialect, const api_error& error, std::string& out);

@@ -8,6 +8,10 @@
 //   {"seq":N,"ts":"2026-11-23T19:50:01.123Z","type":"request","prev":"<64 hex>",<caller fields>}
 // Each file starts with a "checkpoint" record whose prev is the hash of the previous file's last
 // record, so a file whose predecessors were pruned (retention_days) still verifies from there on.
+// With a checkpoint key, checkpoints are signed: they end with
+//   ,"sig_alg":"hmac-sha256","sig_key":"<16 hex>","sig":"<64 hex>"}
+// where sig is HMAC-SHA256(key, the line without its `,"sig":"…"` member) and sig_key names the key
+// (the first 16 hex digits of its SHA-256), so whoever rewrites the chain cannot forge them.
 //
 // Never pass raw prompt text, secrets or other PII in fields: pass ids, counts, verdicts, the
 // redacted text at most. Client addresses are written masked (see mask_client_ip).
@@ -26,7 +30,11 @@ struct audit_options {
   std::int64_t retention_days = 0;  // delete day files older than this many days; 0 = keep forever
   std::int64_t flush_interval_ms = 200;  // background write + fsync batch interval
   std::shared_ptr<const clock_source> clock;  // null: system clock
+  std::string checkpoint_key;       // HMAC key for checkpoint signatures; empty: unsigned checkpoints
 };
+
+// The "sig_key" value naming `key` in signed checkpoints: the first 16 hex digits of its SHA-256.
+[[nodiscard]] std::string checkpoint_key_id(std::string_view key);
 
 // Builds the members of a JSON object (without braces) with correct escaping. Reused buffers: clear()
 // keeps capacity, so a per-thread instance does not allocate in steady state.

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/gateway/governance_options.h"
+
 namespace sluice::gateway {
 
 using milliseconds = std::chrono::milliseconds;
@@ -153,6 +155,29 @@ struct server_options {
   std::string rules_dir;                   // empty: the engine's default catalog
 };
 
+// governance.audit: the chained audit log that admin actions, refusals and alerts go to. A gateway
+// writes one chain: when the audit-logger policy is configured too, both describe the same log, so
+// any setting given in both places must agree (the loader checks).
+struct governance_audit_config {
+  bool present = false;               // the section is given
+  std::string directory;              // empty: the audit-logger policy's directory
+  bool immutable = true;
+  int retention_days = 0;
+  milliseconds flush_interval{200};
+  // HMAC-SHA256 key for signed checkpoints (env variable or file, at least 16 characters). Neither
+  // set: checkpoints are unsigned. Read at start-up, when the audit log is opened.
+  secret_ref signing_key;
+};
+
+// governance.admin: the admin API listener started by `sluice gateway run`.
+struct governance_admin_config {
+  bool enabled = true;
+  bool required = false;  // `enabled: true` written out: no token is a start-up error, not a warning
+  std::string listen = "127.0.0.1:41003";  // host:port ([v6]:port); port 0 lets the OS pick
+  std::string token_env = "SLUICE_ADMIN_TOKEN";
+  std::string token_file;  // used when token_env is unset or empty
+};
+
 // Virtual keys, limits and budgets (issue: governance). Present: requests go through the access
 // controller; absent: open mode, nothing checked.
 struct governance_config {
@@ -163,6 +188,11 @@ struct governance_config {
   std::int64_t usage_flush_interval_ms = 1000;
   std::string alert_webhook_url;
   bool anomaly_detection = true;
+  // USD prices for budgets, first matching glob wins; a catch-all at Opus prices is appended. Empty:
+  // the built-in Claude list prices.
+  std::vector<token_price> prices;
+  governance_audit_config audit;
+  governance_admin_config admin;
 };
 
 struct pack_info {

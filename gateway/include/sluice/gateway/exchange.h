@@ -11,10 +11,9 @@
 #include "sluice/engine/finding.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/gateway/config.h"
+#include "sluice/gateway/dialect_error.h"
 
 namespace sluice::gateway {
-
-enum class client_dialect : std::uint8_t { anthropic, openai };
 
 // Where a text the policies see came from.
 enum class text_origin : std::uint8_t { system, user, assistant, tool_result, response };

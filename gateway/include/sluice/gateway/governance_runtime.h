@@ -4,8 +4,8 @@
 // listener. The gateway makes one at start-up and keeps it for its lifetime:
 //
 //   auto gov = std::make_unique<governance_runtime>(parse_governance_config(root["governance"]));
-// (The gateway's own loader reads the same section into its config; it may equally build the
-// access_controller and admin_server itself, as `sluice gateway run` does.)
+// (The gateway's own loader, config.cpp, reads the same section with the same keys into its config
+// and builds the access_controller and admin_server itself, as `sluice gateway run` does.)
 //   shards call gov->access().admit(...) / settle(...); /metrics calls gov->access().append_metrics(out);
 //   the audit-logger policy hands batches to gov->audit()->append_lines(...).
 #include <yaml-cpp/yaml.h>
@@ -37,7 +37,7 @@ struct governance_runtime_config {
 //   require_keys, store, rotation_grace_seconds, usage_flush_interval_ms, alert_webhook_url,
 //   anomaly_detection (the keys the gateway's config loader accepts too),
 //   prices: [{model: "claude-sonnet-4*", input_per_mtok: 3, output_per_mtok: 15}, …],
-//   audit: {directory, immutable, retention_days, flush_ms},
+//   audit: {directory, immutable, retention_days, flush_ms, signing_key_env | signing_key_file},
 //   admin: {enabled, listen, token_env, token_file}
 [[nodiscard]] governance_runtime_config parse_governance_config(const YAML::Node& section);
 

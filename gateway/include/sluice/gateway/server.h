@@ -19,6 +19,7 @@ struct server_settings {
   unsigned threads = 0;    // 0: one per core
   std::filesystem::path config_path;  // re-read by reload()
   std::string upstream_override;      // when set, every target's base_url is replaced by this URL
+  std::string admin_listen;           // when set, replaces governance.admin.listen (host:port)
 };
 
 class gateway_server {
@@ -33,10 +34,18 @@ class gateway_server {
   gateway_server(const gateway_server&) = delete;
   gateway_server& operator=(const gateway_server&) = delete;
 
-  // Binds every shard's acceptor and starts the threads. Throws std::system_error when it cannot bind.
+  // Binds every shard's acceptor and starts the threads. With a `governance:` section it also starts
+  // the admin API listener (governance.admin) on its own thread, over the same access controller and
+  // audit log as the shards, so key changes made there apply to the next request on every shard.
+  // Throws std::system_error when it cannot bind a shard, std::runtime_error when the admin API cannot
+  // listen or is required (governance.admin.enabled: true) but has no token.
   std::uint16_t start();
   [[nodiscard]] std::uint16_t port() const noexcept;
   [[nodiscard]] unsigned shard_count() const noexcept;
+  // The admin API's port, 0 when it is not running; admin_status() then says why (empty otherwise).
+  // The admin settings are read at start(): a reload does not start, stop or move the listener.
+  [[nodiscard]] std::uint16_t admin_port() const noexcept;
+  [[nodiscard]] const std::string& admin_status() const noexcept;
 
   // Reads the configuration file and the rules again and installs them on every shard. Returns false
   // (and the old state stays) with `error` set when they do not load.
@@ -45,8 +54,9 @@ class gateway_server {
   void install(std::shared_ptr<const gateway_config> config, std::shared_ptr<const engine::ruleset> rules);
   [[nodiscard]] std::uint64_t generation() const noexcept;
 
-  // Stops accepting, lets requests in flight finish (up to server.drain_timeout_ms), then stops the
-  // shards. Safe to call more than once and from a signal-handling thread.
+  // Stops accepting (the admin API too), lets requests in flight finish (up to
+  // server.drain_timeout_ms), then stops the shards and the admin API. Safe to call more than once
+  // and from a signal-handling thread.
   void shutdown();
   // Blocks until every shard thread has stopped.
   void wait();

@@ -106,6 +106,9 @@ struct stream_filter_options {
   // Unknown content_block_delta types end the stream (they might carry text). true passes them on.
   bool pass_unknown_deltas = false;
   engine::validator_options validators;
+  // pii/secret rules whose findings are replaced, by rule id (see engine::stream_redactor::
+  // set_redaction_mask); null: all. Not owned: must outlive the filter.
+  const std::vector<bool>* redaction_mask = nullptr;
 };
 
 namespace detail {
