@@ -3,6 +3,9 @@
 // event in the client's dialect.
 #include "model_call.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdio>
 
 #include "anthropic_texts.h"
@@ -24,6 +27,52 @@ bool retryable(unsigned status) noexcept {
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) noexcept {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
+
+}  // namespace
+
+// While the upstream works, a client that closes its connection interrupts the upstream call, so no
+// tokens are spent on an answer nobody will read. It waits for the client socket to become readable:
+// end of stream (or an error) means gone; data means a pipelined request, which is left for later.
+// The state is shared with the wait's handler, which may run after the watch has ended.
+class model_call::client_watch {
+ public:
+  client_watch(beast::tcp_stream& client, std::optional<upstream_call>& call)
+      : client_(client), state_(std::make_shared<state>()) {
+    state_->call = &call;
+    auto& socket = client_.socket();
+    socket.async_wait(tcp::socket::wait_read, [st = state_, fd = socket.native_handle()](const error_code& ec) {
+      if (ec || st->call == nullptr) {
+        return;
+      }
+      char byte = 0;
+      const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        st->gone = true;
+        if (st->call->has_value()) {
+          (*st->call)->interrupt();
+        }
+      }
+    });
+  }
+  ~client_watch() {
+    state_->call = nullptr;
+    error_code ignored;
+    client_.socket().cancel(ignored);  // nothing else waits on the socket between requests
+  }
+  client_watch(const client_watch&) = delete;
+  client_watch& operator=(const client_watch&) = delete;
+  [[nodiscard]] bool client_gone() const noexcept { return state_->gone; }
+
+ private:
+  struct state {
+    std::optional<upstream_call>* call = nullptr;
+    bool gone = false;
+  };
+  beast::tcp_stream& client_;
+  std::shared_ptr<state> state_;
+};
+
+namespace {
 
 awaitable<void> sleep_for(std::chrono::milliseconds d) {
   net::steady_timer t(co_await net::this_coro::executor);
@@ -247,6 +296,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
 
   // Upstream: targets in order, each with its retry budget, while nothing has reached the client.
   std::optional<upstream_call> call;
+  const client_watch watch(client_, call);
   unsigned last_status = 0;
   std::string last_error_body;
   std::string last_content_type;
@@ -254,7 +304,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   std::string failure = "no upstream target is configured";
   upstream_failure failure_kind = upstream_failure::connect;
   bool got = false;
-  for (std::size_t ti = 0; ti < cfg.targets.size() && !got; ++ti) {
+  for (std::size_t ti = 0; ti < cfg.targets.size() && !got && !watch.client_gone(); ++ti) {
     const target_config& target = cfg.targets[ti];
     std::string secret_error;
     const std::string* key = sh_.secret_for(ti, secret_error);
@@ -264,10 +314,13 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     }
     const std::string_view tbody = body_for_target(ti, upstream_body);
     std::chrono::milliseconds backoff = target.retry.backoff;
-    for (int attempt = 1; attempt <= target.retry.max_attempts; ++attempt) {
+    for (int attempt = 1; attempt <= target.retry.max_attempts && !watch.client_gone(); ++attempt) {
       call.emplace(sh_.pool_);
       const bool started = co_await call->start(target, "/v1/messages", *key, tbody, anthropic_beta_);
       std::chrono::milliseconds wait = backoff;
+      if (!started && call->interrupted()) {
+        break;  // the client left: not an upstream failure
+      }
       if (!started) {
         failure_kind = call->failure();
         failure = "upstream " + target.id + ": " + call->failure_message();
@@ -298,6 +351,11 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     }
   }
 
+  if (watch.client_gone()) {
+    // Nobody is waiting for the answer any more: stop here (499 in metrics and the audit log).
+    finish_exchange(499);
+    co_return false;
+  }
   if (!got) {
     if (last_status != 0) {
       // The upstream's own refusal, passed through with its meaning (429 keeps retry-after).
@@ -318,6 +376,10 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   }
 
   if (!co_await call->read_body(response_body_, cfg.server.max_response_bytes)) {
+    if (watch.client_gone()) {
+      finish_exchange(499);
+      co_return false;
+    }
     const unsigned code = call->failure() == upstream_failure::timeout ? 504 : 502;
     ex_.refuse(code, "api_error", "", "upstream response failed: " + call->failure_message());
     co_return co_await refuse(keep_alive);

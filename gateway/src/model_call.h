@@ -40,6 +40,7 @@ class model_call {
   std::string allow_;  // the Allow header of the next 405
 
  private:
+  class client_watch;
   awaitable<bool> refuse(bool keep_alive);
   awaitable<bool> respond(unsigned status, std::string_view content_type, std::string_view body, bool keep_alive,
                           std::uint64_t retry_after_ms = 0);

@@ -95,12 +95,30 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(limits.max_header_bytes);
     parser.body_limit(limits.max_body_bytes);
-    stream.expires_after(first ? limits.request_timeout : limits.keep_alive_timeout);
+    // The read deadline cancels the read instead of closing the socket (as the stream's own timeout
+    // would), so a client that is too slow still gets its 408.
+    net::steady_timer deadline(stream.get_executor());
+    bool timed_out = false;
+    deadline.expires_after(first ? limits.request_timeout : limits.keep_alive_timeout);
+    deadline.async_wait([&timed_out, &stream](const error_code& wait_ec) {
+      if (!wait_ec) {
+        timed_out = true;
+        error_code ignored;
+        stream.socket().cancel(ignored);
+      }
+    });
     co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
     std::string_view path_for_errors = "/";
     if (!ec) {
       path_for_errors = sv(parser.get().target());
-      stream.expires_after(limits.request_timeout);
+      deadline.expires_after(limits.request_timeout);
+      deadline.async_wait([&timed_out, &stream](const error_code& wait_ec) {
+        if (!wait_ec) {
+          timed_out = true;
+          error_code ignored;
+          stream.socket().cancel(ignored);
+        }
+      });
       if (parser.get()[http::field::expect] == "100-continue") {
         http::response<http::empty_body> cont{http::status::continue_, 11};
         co_await http::async_write(stream, cont, net::redirect_error(net::use_awaitable, ec));
@@ -109,6 +127,16 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
         co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       }
     }
+    deadline.cancel();
+    if (timed_out && ec) {
+      if (buffer.size() == 0 && !parser.got_some()) {
+        break;  // an idle keep-alive connection: close quietly
+      }
+      const std::string path(path_for_errors);
+      co_await call->send_error(dialect_of_path(path), 408, "the request was not received in time", false);
+      sh.metrics_.count_request(endpoint_kind::other, 408);
+      break;
+    }
     if (ec) {
       if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
           ec == net::error::connection_reset) {
@@ -116,13 +144,7 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
       }
       unsigned status = 400;
       std::string message = "malformed HTTP request: " + ec.message();
-      if (ec == beast::error::timeout) {
-        if (buffer.size() == 0 && !parser.got_some()) {
-          break;  // an idle keep-alive connection: close quietly
-        }
-        status = 408;
-        message = "the request was not received in time";
-      } else if (ec == http::error::body_limit) {
+      if (ec == http::error::body_limit) {
         status = 413;
         message = "request body larger than " + std::to_string(limits.max_body_bytes) + " bytes";
       } else if (ec == http::error::header_limit) {

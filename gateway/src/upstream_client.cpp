@@ -152,6 +152,10 @@ awaitable<bool> upstream_call::start(const target_config& target, std::string_vi
     if (!conn_) {
       co_return fail(upstream_failure::connect, ec);
     }
+    if (interrupted_) {
+      abort();
+      co_return fail(upstream_failure::broken, net::error::operation_aborted);
+    }
     const bool reused = conn_->reused_;
     arm(target.timeouts.header);
     if (conn_->secure_) {
@@ -171,7 +175,7 @@ awaitable<bool> upstream_call::start(const target_config& target, std::string_vi
       }
     }
     if (ec) {
-      const bool stale = reused && ec != beast::error::timeout;
+      const bool stale = reused && ec != beast::error::timeout && !interrupted_;
       abort();
       if (stale) {
         continue;
@@ -256,6 +260,14 @@ void upstream_call::finish() noexcept {
     }
   }
   abort();
+}
+
+void upstream_call::interrupt() noexcept {
+  interrupted_ = true;
+  if (conn_) {
+    error_code ignored;
+    conn_->tcp().socket().close(ignored);  // conn_ stays: the pending operation still refers to it
+  }
 }
 
 void upstream_call::abort() noexcept {

@@ -73,9 +73,15 @@ class upstream_call {
   // Returns the connection to the pool when the exchange ended cleanly, else closes it.
   void finish() noexcept;
   void abort() noexcept;
+  // For another handler on the same thread (the client went away): closes the connection's socket so
+  // the operation in progress fails, and makes the call fail without retrying. The coroutine awaiting
+  // the call still owns it and cleans up as after any failure.
+  void interrupt() noexcept;
+  [[nodiscard]] bool interrupted() const noexcept { return interrupted_; }
 
  private:
   void arm(std::chrono::milliseconds limit) noexcept;
+  bool interrupted_ = false;
   bool fail(upstream_failure f, const error_code& ec);
 
   upstream_pool& pool_;

@@ -2,7 +2,7 @@
 // and stops them when the tests end. The `sluice` binary comes from SLUICE_BIN (set by ctest) or the
 // default build folder.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,12 @@ export async function startStack() {
       rmSync(dir, { recursive: true, force: true });
     },
     gatewayOutput: gateway.output,
+    gateway: gateway.child,
+    configPath: config,
+    // Rewrites the gateway's configuration file with `edit` applied to the current text.
+    rewriteConfig(edit) {
+      writeFileSync(config, edit(readFileSync(config, 'utf8')));
+    },
   };
 }
 

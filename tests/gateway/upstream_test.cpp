@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include <fstream>
 #include <thread>
@@ -116,6 +117,40 @@ TEST(Upstream, SecretFileIsReReadWhenItChanges) {
     status = h.post_messages(messages_body("hello")).status;
   }
   EXPECT_EQ(status, 200u);
+}
+
+}  // namespace
+}  // namespace sluice::gateway
+
+namespace sluice::gateway {
+namespace {
+
+// The body of GET /metrics on the harness's gateway.
+std::string metrics_of(testing::harness& h) { return testing::http_call(h.port(), "GET", "/metrics").body; }
+
+TEST(Upstream, AClientThatLeavesCancelsItsWholeAnswerRequest) {
+  testing::harness h;
+  const std::string body = testing::messages_body("SIM_DELAY=3000 a slow answer nobody waits for");
+  const std::string request = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  // Sends the request and closes the connection after 300 ms, long before the simulated 3 s answer.
+  {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket client(ioc);
+    client.connect({boost::asio::ip::make_address("127.0.0.1"), h.port()});
+    boost::asio::write(client, boost::asio::buffer(request));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(client.available(), 0u) << "the answer cannot be there yet";
+  }
+  // The gateway gives up on the upstream at once and records 499 (client closed request); without
+  // the cancellation it would still be waiting for the simulator here.
+  std::string m;
+  for (int i = 0; i < 40 && m.find(R"(code="499")") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    m = metrics_of(h);
+  }
+  EXPECT_NE(m.find(R"(sluice_requests_total{endpoint="/v1/messages",code="499"} 1)"), std::string::npos) << m;
+  EXPECT_EQ(h.sim().request_count(), 1u);
 }
 
 }  // namespace
