@@ -1,6 +1,5 @@
 // Payment card numbers: the Luhn checksum catches typos and random digit runs (9 in 10 fail), and the
 // issuer table rejects numbers no network issues (a 16-digit order id starting with 9, say).
-#include <array>
 #include <cstdint>
 
 #include "validator_checks.h"
@@ -9,40 +8,57 @@
 namespace sluice::engine::detail {
 namespace {
 
+// Bit n set: the network issues n-digit numbers in that range.
+constexpr std::uint32_t length_bit(int n) { return std::uint32_t{1} << n; }
+constexpr std::uint32_t lengths(int low, int high) {
+  std::uint32_t bits = 0;
+  for (int n = low; n <= high; ++n) {
+    bits |= length_bit(n);
+  }
+  return bits;
+}
+
 struct issuer_range {
   std::string_view network;  // for the reader; not used at run time
   int digits;                // how many leading digits `low`..`high` compare against
   int low;
   int high;
-  int min_length;
-  int max_length;
+  std::uint32_t issued_lengths;
 };
 
-// From the networks' published IIN ranges (ISO/IEC 7812). Lengths are the ones each network issues.
-constexpr std::array<issuer_range, 22> issuers{{
-    {"visa", 1, 4, 4, 13, 19},  // 13 (old), 16, 19; 14, 15, 17 and 18 rejected below
-    {"mastercard", 2, 51, 55, 16, 16},
-    {"mastercard", 4, 2221, 2720, 16, 16},
-    {"amex", 2, 34, 34, 15, 15},
-    {"amex", 2, 37, 37, 15, 15},
-    {"discover", 4, 6011, 6011, 16, 19},
-    {"discover", 3, 644, 649, 16, 19},
-    {"discover", 2, 65, 65, 16, 19},
-    {"jcb", 4, 3528, 3589, 16, 19},
-    {"diners", 3, 300, 305, 14, 19},
-    {"diners", 4, 3095, 3095, 14, 19},
-    {"diners", 2, 36, 36, 14, 19},
-    {"diners", 2, 38, 39, 16, 19},
-    {"unionpay", 2, 62, 62, 16, 19},
-    {"maestro", 4, 5018, 5018, 12, 19},
-    {"maestro", 4, 5020, 5020, 12, 19},
-    {"maestro", 4, 5038, 5038, 12, 19},
-    {"maestro", 4, 5893, 5893, 12, 19},
-    {"maestro", 4, 6304, 6304, 12, 19},
-    {"maestro", 4, 6759, 6759, 12, 19},
-    {"maestro", 4, 6761, 6763, 12, 19},
-    {"mir", 4, 2200, 2204, 16, 19},
-}};
+// IIN ranges and lengths as the networks publish them (ISO/IEC 7812 numbering; the ranges are the
+// ones the usual public IIN tables list). Where a network's published range was narrowed over time and
+// numbers from the older, wider range are still in circulation (JCB), the wider range is kept: a
+// missed card leaks data, while a Luhn-valid number in such a range that is not a card is rare.
+constexpr issuer_range issuers[] = {
+    {"visa", 1, 4, 4, length_bit(13) | length_bit(16) | length_bit(19)},
+    {"mastercard", 2, 51, 55, length_bit(16)},
+    {"mastercard", 4, 2221, 2720, length_bit(16)},
+    {"amex", 2, 34, 34, length_bit(15)},
+    {"amex", 2, 37, 37, length_bit(15)},
+    {"discover", 4, 6011, 6011, lengths(16, 19)},
+    {"discover", 3, 644, 649, lengths(16, 19)},
+    {"discover", 2, 65, 65, lengths(16, 19)},
+    // JCB publishes 3528-3589 today; older tables give all of 35, and 15-digit numbers under 1800 and
+    // 2131 (JCB's first ranges).
+    {"jcb", 2, 35, 35, lengths(16, 19)},
+    {"jcb", 4, 1800, 1800, length_bit(15)},
+    {"jcb", 4, 2131, 2131, length_bit(15)},
+    // Diners Club International: 300-305, 309, 36, 38-39; 14 digits, 16-19 since the Discover merger.
+    {"diners", 3, 300, 305, lengths(14, 19)},
+    {"diners", 3, 309, 309, lengths(14, 19)},
+    {"diners", 2, 36, 36, lengths(14, 19)},
+    {"diners", 2, 38, 39, lengths(14, 19)},
+    {"unionpay", 2, 62, 62, lengths(16, 19)},
+    // Maestro (Mastercard's debit brand): BINs under 50 and 56-69, 12 to 19 digits. The well-known
+    // prefixes 5018, 5020, 5038, 5893, 6304, 6759, 6761-6763 and 6390 are inside these ranges; 0604
+    // is a Maestro prefix listed apart in the public tables.
+    {"maestro", 2, 50, 50, lengths(12, 19)},
+    {"maestro", 2, 56, 58, lengths(12, 19)},
+    {"maestro", 1, 6, 6, lengths(12, 19)},
+    {"maestro", 4, 604, 604, lengths(12, 19)},  // "0604": four digits compared, leading zero
+    {"mir", 4, 2200, 2204, lengths(16, 19)},
+};
 
 bool luhn_ok(const char* digits, int n) noexcept {
   int sum = 0;
@@ -61,20 +77,13 @@ bool luhn_ok(const char* digits, int n) noexcept {
   return sum % 10 == 0;
 }
 
-bool issued_length(std::string_view network, int length) noexcept {
-  if (network == "visa") {
-    return length == 13 || length == 16 || length == 19;
-  }
-  return true;
-}
-
 bool known_issuer(const char* digits, int n) noexcept {
   for (const issuer_range& r : issuers) {
-    if (n < r.min_length || n > r.max_length) {
+    if ((r.issued_lengths & length_bit(n)) == 0) {
       continue;
     }
     const int prefix = number_of(std::string_view(digits, static_cast<std::size_t>(r.digits)));
-    if (prefix >= r.low && prefix <= r.high && issued_length(r.network, n)) {
+    if (prefix >= r.low && prefix <= r.high) {
       return true;
     }
   }

@@ -80,16 +80,38 @@ bool numeric_date(std::string_view s) noexcept {
   return plausible({year, first, second}) || plausible({year, second, first});
 }
 
-constexpr std::array<std::string_view, 12> month_names{"january", "february", "march",     "april",
-                                                       "may",     "june",     "july",      "august",
-                                                       "september", "october", "november", "december"};
+// Month names in the languages the catalog's context words cover, lower case (UTF-8; iequals folds
+// ASCII letters only, which is enough: no month name starts with an accented capital).
+constexpr std::array<std::array<std::string_view, 12>, 7> month_names{{
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"},
+    {"januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+     "november", "dezember"},
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"},
+    {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+     "noviembre", "diciembre"},
+    {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
+     "novembre", "dicembre"},
+    {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+     "novembro", "dezembro"},
+    {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+     "november", "december"},
+}};
 
-// 1-12 for a full English month name or its first three letters ("Sept" too), else 0.
+// 1-12 for a month name of any of those languages, an English three-letter abbreviation ("Sept"
+// too), else 0.
 int month_from_name(std::string_view w) noexcept {
-  for (std::size_t i = 0; i < month_names.size(); ++i) {
-    const std::string_view full = month_names[i];
-    if (iequals(w, full) || (w.size() == 3 && iequals(w, full.substr(0, 3))) ||
-        (i == 8 && iequals(w, "sept"))) {
+  for (const auto& language : month_names) {
+    for (std::size_t i = 0; i < language.size(); ++i) {
+      if (iequals(w, language[i])) {
+        return static_cast<int>(i) + 1;
+      }
+    }
+  }
+  const auto& english = month_names[0];
+  for (std::size_t i = 0; i < english.size(); ++i) {
+    if ((w.size() == 3 && iequals(w, english[i].substr(0, 3))) || (i == 8 && iequals(w, "sept"))) {
       return static_cast<int>(i) + 1;
     }
   }
@@ -106,14 +128,21 @@ int day_from_token(std::string_view t) noexcept {
     return 0;
   }
   const std::string_view suffix = t.substr(digits);
+  const int day = number_of(t.substr(0, digits));
+  if (iequals(suffix, "er")) {
+    return day == 1 ? 1 : 0;  // French "1er janvier"
+  }
   if (!suffix.empty() && !iequals(suffix, "st") && !iequals(suffix, "nd") && !iequals(suffix, "rd") &&
       !iequals(suffix, "th")) {
     return 0;
   }
-  return number_of(t.substr(0, digits));
+  return day;
 }
 
-// Written forms: "12 March 1985", "12th Mar 1985", "12-Mar-1985", "March 12, 1985", "Mar. 12 1985".
+bool word_byte(char c) noexcept { return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80; }
+
+// Written forms: "12 March 1985", "12th Mar 1985", "12-Mar-1985", "March 12, 1985", "Mar. 12 1985",
+// "18. Oktober 2003", "23 décembre 1965", "31 de agosto de 1949" (Spanish and Portuguese "de").
 bool written_date(std::string_view s) noexcept {
   if (s.empty() || !is_alnum(s.back())) {
     return false;
@@ -123,13 +152,17 @@ bool written_date(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
     const std::size_t start = i;
-    while (i < s.size() && is_alnum(s[i])) {
+    while (i < s.size() && word_byte(s[i])) {
       ++i;
     }
-    if (i == start || count == tokens.size()) {
+    const std::string_view token = s.substr(start, i - start);
+    const bool connector = (count == 1 || count == 2) && iequals(token, "de");
+    if (token.empty() || (count == tokens.size() && !connector)) {
       return false;
     }
-    tokens[count++] = s.substr(start, i - start);
+    if (!connector) {
+      tokens[count++] = token;
+    }
     // Separators: an optional '.' (abbreviation) or ',' then at most one space or dash.
     if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
       ++i;
@@ -151,6 +184,26 @@ bool written_date(std::string_view s) noexcept {
   return false;
 }
 
+// Chinese and Japanese: "1986年6月20日" (year, month and day each followed by its character).
+bool cjk_date(std::string_view s) noexcept {
+  constexpr std::string_view year_mark = "年", month_mark = "月", day_mark = "日";
+  const std::size_t y = s.find(year_mark);
+  if (y != 4 || !all_digits(s.substr(0, 4))) {
+    return false;
+  }
+  const std::size_t m = s.find(month_mark, y + year_mark.size());
+  if (m == std::string_view::npos || !s.ends_with(day_mark)) {
+    return false;
+  }
+  const std::string_view month = s.substr(y + year_mark.size(), m - y - year_mark.size());
+  const std::string_view day = s.substr(m + month_mark.size(), s.size() - day_mark.size() - m - month_mark.size());
+  if (month.empty() || month.size() > 2 || day.empty() || day.size() > 2 || !all_digits(month) ||
+      !all_digits(day)) {
+    return false;
+  }
+  return plausible({number_of(s.substr(0, 4)), number_of(month), number_of(day)});
+}
+
 }  // namespace
 
 bool valid_date_of_birth(std::string_view span) noexcept {
@@ -160,6 +213,9 @@ bool valid_date_of_birth(std::string_view span) noexcept {
   if (is_digit(span[0]) && is_digit(span.back()) && span.find(' ') == std::string_view::npos &&
       numeric_date(span)) {
     return true;
+  }
+  if (static_cast<unsigned char>(span.back()) >= 0x80) {
+    return cjk_date(span);
   }
   return written_date(span);
 }

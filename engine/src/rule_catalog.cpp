@@ -76,7 +76,7 @@ void parse_examples(const std::string& source, const YAML::Node& node, rule& r) 
 
 void parse_context(const std::string& source, const YAML::Node& node, rule& r) {
   if (!node.IsMap()) {
-    fail(source, node, "'context' must be a map with mode, window and words");
+    fail(source, node, "'context' must be a map with mode, window, words and same_clause");
   }
   r.context = context_mode::required;
   for (const auto& entry : node) {
@@ -95,6 +95,11 @@ void parse_context(const std::string& source, const YAML::Node& node, rule& r) {
       } catch (const YAML::BadConversion&) {
         fail(source, entry.second, "context window must be a number");
       }
+    } else if (key == "same_clause") {
+      const std::string v = scalar(source, entry.second, "same_clause");
+      if (v == "true") r.context_same_clause = true;
+      else if (v == "false") r.context_same_clause = false;
+      else fail(source, entry.second, "same_clause must be true or false");
     } else if (key == "words") {
       if (!entry.second.IsSequence() || entry.second.size() == 0) {
         fail(source, entry.second, "context words must be a non-empty list");

@@ -42,21 +42,29 @@ std::string escape_literal(const std::string& word) {
   return out;
 }
 
-// Context words become one generated rule per owning rule: `\b(?:w1|w2)`, case-insensitive.
+// Context words become one generated rule per owning rule: `\b(?:w1|w2)`, case-insensitive. A word
+// that does not start with an ASCII letter or digit (出生, 生年月日) goes without `\b`: between two CJK
+// characters there is no word boundary in Hyperscan's (ASCII) sense.
 rule make_context_rule(const rule& owner) {
   rule c;
   c.id = owner.id + "#context";
   c.kind = rule_kind::context;
   c.entity = owner.entity;
   c.hs_flags = HS_FLAG_CASELESS;
-  c.pattern = "\\b(?:";
-  for (std::size_t i = 0; i < owner.context_words.size(); ++i) {
-    if (i != 0) {
-      c.pattern += '|';
+  std::string bounded, unbounded;
+  for (const std::string& word : owner.context_words) {
+    std::string& group = std::isalnum(static_cast<unsigned char>(word[0])) ? bounded : unbounded;
+    if (!group.empty()) {
+      group += '|';
     }
-    c.pattern += escape_literal(owner.context_words[i]);
+    group += escape_literal(word);
   }
-  c.pattern += ")";
+  if (!bounded.empty()) {
+    c.pattern = "\\b(?:" + bounded + ")";
+  }
+  if (!unbounded.empty()) {
+    c.pattern += (c.pattern.empty() ? "(?:" : "|(?:") + unbounded + ")";
+  }
   c.source_file = owner.source_file;
   c.source_line = owner.source_line;
   return c;

@@ -5,15 +5,22 @@
 namespace sluice::engine::detail {
 namespace {
 
+// A digit (another number came first) or a clause break between a context word and its candidate.
+bool breaks_clause(std::string_view s) noexcept {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == ',' || c == ';'; });
+}
+
 bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
-                 std::span<const context_hit> hits) noexcept {
+                 std::span<const context_hit> hits, const text_window& text) noexcept {
   // hits are sorted by end: look at those ending in [start - window, start].
   const std::uint64_t window = r.context_window;
   const std::uint64_t lowest = start > window ? start - window : 0;
   auto it = std::lower_bound(hits.begin(), hits.end(), lowest,
                              [](const context_hit& h, std::uint64_t v) { return h.end < v; });
   for (; it != hits.end() && it->end <= start; ++it) {
-    if (it->rule == context_rule) {
+    if (it->rule == context_rule &&
+        (!r.context_same_clause || !breaks_clause(text.slice(it->end, start)))) {
       return true;
     }
   }
@@ -43,7 +50,7 @@ void confirm_candidates(std::vector<candidate>& candidates, std::span<const cont
       continue;
     }
     const std::uint32_t ctx = rules.context_rule_of(c.rule);
-    if (ctx != ruleset::npos && !has_context(r, ctx, c.start, hits)) {
+    if (ctx != ruleset::npos && !has_context(r, ctx, c.start, hits, text)) {
       continue;
     }
     confirmed.push_back(c);

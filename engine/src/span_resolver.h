@@ -6,7 +6,8 @@
 // Semantics, in order:
 //  1. per (rule, start) only the longest match counts (Hyperscan reports every end; SOM is leftmost);
 //  2. that span must pass the rule's validator, and, for rules with required context, a context word
-//     must end within the rule's window before the span's start;
+//     must end within the rule's window before the span's start (with `same_clause`, no digit,
+//     ',' or ';' between the word and the span);
 //  3. overlapping confirmed spans merge into one finding whose type is the longest span's (ties: the
 //     rule written first).
 #include <cstdint>
@@ -32,7 +33,7 @@ struct context_hit {
 };
 
 // Offsets are absolute positions in the scanned text; `text` holds the bytes from `text_base` on, and
-// must cover every candidate span passed in.
+// must cover every candidate span passed in and the context window before it.
 struct text_window {
   std::string_view text;
   std::uint64_t text_base = 0;

@@ -112,10 +112,12 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   s.emitted = hold;
 
   // Keep one maximal match width of history before the emitted point (confirmation windows reach that
-  // far back) and drop older context hits; trim in large steps so the copying stays amortized.
-  const std::uint64_t keep_from = s.emitted > rules.max_redaction_width() + 2
-                                      ? s.emitted - rules.max_redaction_width() - 2
-                                      : 0;
+  // far back), and at least the widest context window (a `same_clause` rule reads the text between
+  // a context word and its candidate); drop older context hits; trim in large steps so the copying
+  // stays amortized.
+  const std::uint64_t history =
+      std::max<std::uint64_t>(rules.max_redaction_width(), rules.max_context_window()) + 2;
+  const std::uint64_t keep_from = s.emitted > history ? s.emitted - history : 0;
   if (keep_from > s.buffer_base && keep_from - s.buffer_base >= std::max<std::size_t>(4096, s.buffer.size() / 2)) {
     s.buffer.erase(0, static_cast<std::size_t>(keep_from - s.buffer_base));
     s.buffer_base = keep_from;

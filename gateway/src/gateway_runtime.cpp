@@ -39,6 +39,7 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
       if (!gov_audit.signing_key.env.empty() || !gov_audit.signing_key.file.empty()) {
         wanted.checkpoint_key = read_secret(gov_audit.signing_key);
       }
+      wanted.checkpoint_interval_ms = gov_audit.checkpoint_interval_s * 1000;
       rt->audit = std::make_shared<audit_log>(wanted);
     }
   }

@@ -318,7 +318,7 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
     std::uint64_t input_chars = 0;
     for (const auto& t : ex.texts) {
       input_chars += t.text.size();
-      if (t.origin == text_origin::user) {
+      if (t.origin == text_source::user) {
         last_user.assign(t.text);
       }
     }

@@ -29,6 +29,18 @@ TEST(CardValidator, AcceptsTestNumbersOfEveryMajorNetwork) {
   EXPECT_TRUE(card("6304000000000000000"));  // Maestro, 19 digits
 }
 
+TEST(CardValidator, AcceptsTheWiderPublishedIssuerRanges) {
+  EXPECT_TRUE(card("213161594239298"));   // JCB, 15 digits under 2131
+  EXPECT_TRUE(card("180000826105910"));   // JCB, 15 digits under 1800
+  EXPECT_TRUE(card("3502162941615515"));  // JCB 35, below today's 3528
+  EXPECT_TRUE(card("3598899323053410"));  // JCB 35, above today's 3589
+  EXPECT_TRUE(card("38134375577528"));    // Diners 38, 14 digits
+  EXPECT_TRUE(card("584528792610"));      // Maestro 58, 12 digits
+  EXPECT_TRUE(card("587428561654"));      // Maestro 58, 12 digits
+  EXPECT_TRUE(card("060426070011"));      // Maestro 0604, 12 digits
+  EXPECT_TRUE(card("630427373398"));      // Maestro 6304, 12 digits
+}
+
 TEST(CardValidator, AcceptsDigitsGroupedWithSingleSpacesOrDashes) {
   EXPECT_TRUE(card("4111 1111 1111 1111"));
   EXPECT_TRUE(card("4111-1111-1111-1111"));
@@ -46,6 +58,10 @@ TEST(CardValidator, RejectsLuhnValidNumbersNoNetworkIssues) {
   EXPECT_FALSE(card("1234000000000006"));  // nor with 1
   EXPECT_FALSE(card("2721000000000004"));  // just past Mastercard's 2-series
   EXPECT_FALSE(card("0000000000000000"));
+  EXPECT_FALSE(card("2131000000000008"));  // JCB 2131 is 15 digits only
+  EXPECT_FALSE(card("352800000000007"));   // a 15-digit IMEI under 35: JCB 35 is 16-19 digits
+  EXPECT_FALSE(card("861234567890127"));   // an IMEI under 86: no network
+  EXPECT_FALSE(card("590000000000006"));   // 59 belongs to no network (Luhn-valid)
 }
 
 TEST(CardValidator, RejectsLengthsTheNetworkDoesNotIssue) {

@@ -41,6 +41,33 @@ TEST(DateOfBirthValidator, AcceptsWrittenFormats) {
   EXPECT_TRUE(dob("29 february 2000"));
 }
 
+TEST(DateOfBirthValidator, AcceptsMonthNamesOfOtherLanguages) {
+  EXPECT_TRUE(dob("18. Oktober 2003"));
+  EXPECT_TRUE(dob("3. März 1971"));
+  EXPECT_TRUE(dob("23 décembre 1965"));
+  EXPECT_TRUE(dob("1er janvier 1990"));
+  EXPECT_TRUE(dob("31 de agosto de 1949"));
+  EXPECT_TRUE(dob("1 de abril de 1938"));
+  EXPECT_TRUE(dob("12 de março de 1980"));
+  EXPECT_TRUE(dob("5 settembre 1977"));
+  EXPECT_TRUE(dob("7 maart 1960"));
+  EXPECT_FALSE(dob("2er janvier 1990"));    // "er" only after 1
+  EXPECT_FALSE(dob("31 de agostos de 1949"));
+  EXPECT_FALSE(dob("de 31 agosto 1949"));   // "de" only between the parts
+  EXPECT_FALSE(dob("31 février 1990"));
+}
+
+TEST(DateOfBirthValidator, AcceptsChineseAndJapaneseDates) {
+  EXPECT_TRUE(dob("1986年6月20日"));
+  EXPECT_TRUE(dob("1942年12月3日"));
+  EXPECT_TRUE(dob("2000年02月29日"));
+  EXPECT_FALSE(dob("1986年13月20日"));
+  EXPECT_FALSE(dob("1985年2月29日"));
+  EXPECT_FALSE(dob("86年6月20日"));
+  EXPECT_FALSE(dob("1986年6月"));
+  EXPECT_FALSE(dob("1986年6月20"));
+}
+
 TEST(DateOfBirthValidator, RejectsDaysThatDoNotExist) {
   EXPECT_FALSE(dob("1985-02-30"));
   EXPECT_FALSE(dob("1985-04-31"));

@@ -43,6 +43,10 @@ struct rule {
   std::vector<std::string> context_words;
   context_mode context = context_mode::none;
   std::uint32_t context_window = 48;  // bytes before the candidate searched for a context word
+  // The candidate must follow its context word in the same clause, as the first number: no digit, ','
+  // or ';' between the word's end and the candidate's start ("DOB: 1980-01-02, admitted 2020-03-04"
+  // gives one date of birth, "DOB unknown, see ticket 2019-04-23" none).
+  bool context_same_clause = false;
   double weight = 1.0;       // injection: signature weight in [0,1]; others: confidence
   std::string language;      // injection: ISO 639-1 code of the signature's language, "" if any
   // Streaming hold-back description (pii and secret rules): every byte a match can contain is in
