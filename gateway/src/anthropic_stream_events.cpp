@@ -32,7 +32,7 @@ struct anthropic_event {
 
 // Reads input_tokens / output_tokens of a usage object; other members (cache counts, nulls) are skipped.
 simdjson::error_code read_usage(od::value v, stream_usage& usage) noexcept {
-  return for_each_field(v, [&](std::string_view key, od::value& value) {
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     std::uint64_t n = 0;
     if (key == "input_tokens" && value.get_uint64().get(n) == simdjson::SUCCESS) {
       usage.input_tokens = n;
@@ -48,7 +48,7 @@ simdjson::error_code read_usage(od::value v, stream_usage& usage) noexcept {
 // The fields of `delta` or `content_block`: its type and the text it carries.
 simdjson::error_code read_text_holder(stream_filter_state& s, od::value v, std::string_view& type,
                                       anthropic_event& out) noexcept {
-  return for_each_field(v, [&](std::string_view key, od::value& value) {
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     if (key == "type") {
       return value.get_string().get(type);
     }
@@ -64,7 +64,7 @@ simdjson::error_code read_text_holder(stream_filter_state& s, od::value v, std::
 }
 
 simdjson::error_code read_message(od::value v, anthropic_event& ev, stream_usage& usage) noexcept {
-  return for_each_field(v, [&](std::string_view key, od::value& value) {
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     if (key == "usage") {
       return read_usage(value, usage);
     }

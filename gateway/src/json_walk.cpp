@@ -109,7 +109,7 @@ dialect_error json_walker::all_strings(ondemand::value v, text_source source, st
       return {};
     }
     case ondemand::json_type::array:
-      return for_each_item(v, [&](ondemand::value& item) {
+      return for_each_item(v, [] { return malformed(); }, [&](ondemand::value& item) {
         return all_strings(item, source, message, depth + 1, max_depth);
       });
     default:

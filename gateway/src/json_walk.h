@@ -55,26 +55,35 @@ template <class OnField>
   return result{};
 }
 
-// The same for the value `v`, which must be an object: when it is not, the walk returns not_object()
-// (called only then: a failure helper may record an error parameter).
+// Gets `v` as a Container (object or array) and returns walk(container); when `v` is not one, returns
+// not_container(code), or not_container() when it takes no code (called only then: a failure helper may
+// record an error parameter).
+template <class Container, class NotContainer, class Walk>
+[[nodiscard]] auto walk_as(simdjson::ondemand::value v, NotContainer&& not_container, Walk&& walk) noexcept
+    -> decltype(walk(std::declval<Container&>())) {
+  Container container;
+  simdjson::error_code code;
+  if constexpr (std::is_same_v<Container, simdjson::ondemand::object>) {
+    code = v.get_object().get(container);
+  } else {
+    code = v.get_array().get(container);
+  }
+  if (code) {
+    if constexpr (std::is_invocable_v<NotContainer&, simdjson::error_code>) {
+      return not_container(code);
+    } else {
+      return not_container();
+    }
+  }
+  return walk(container);
+}
+
+// for_each_field on the value `v`, which must be an object (else walk_as's not_container).
 template <class NotObject, class OnField>
 [[nodiscard]] field_walk_result<OnField> for_each_field(simdjson::ondemand::value v, NotObject&& not_object,
                                                         OnField&& on_field) noexcept {
-  simdjson::ondemand::object obj;
-  if (v.get_object().get(obj)) {
-    return not_object();
-  }
-  return for_each_field(obj, on_field);
-}
-
-// The same when a non-object is simply broken JSON for the caller (stream readers: the simdjson error).
-template <class OnField>
-[[nodiscard]] field_walk_result<OnField> for_each_field(simdjson::ondemand::value v, OnField&& on_field) noexcept {
-  simdjson::ondemand::object obj;
-  if (auto code = v.get_object().get(obj)) {
-    return broken_json<field_walk_result<OnField>>(code);
-  }
-  return for_each_field(obj, on_field);
+  return walk_as<simdjson::ondemand::object>(
+      v, not_object, [&](simdjson::ondemand::object& obj) { return for_each_field(obj, on_field); });
 }
 
 // What an item walk returns: on_item's result type, dialect_error or simdjson::error_code.
@@ -98,26 +107,12 @@ template <class OnItem>
   return result{};
 }
 
-// The same for the value `v`, which must be an array: when it is not, the walk returns not_array()
-// (called only then).
+// for_each_item on the value `v`, which must be an array (else walk_as's not_container).
 template <class NotArray, class OnItem>
 [[nodiscard]] item_walk_result<OnItem> for_each_item(simdjson::ondemand::value v, NotArray&& not_array,
                                                      OnItem&& on_item) noexcept {
-  simdjson::ondemand::array arr;
-  if (v.get_array().get(arr)) {
-    return not_array();
-  }
-  return for_each_item(arr, on_item);
-}
-
-// The same when a non-array is simply broken JSON for the caller.
-template <class OnItem>
-[[nodiscard]] item_walk_result<OnItem> for_each_item(simdjson::ondemand::value v, OnItem&& on_item) noexcept {
-  simdjson::ondemand::array arr;
-  if (auto code = v.get_array().get(arr)) {
-    return broken_json<item_walk_result<OnItem>>(code);
-  }
-  return for_each_item(arr, on_item);
+  return walk_as<simdjson::ondemand::array>(
+      v, not_array, [&](simdjson::ondemand::array& arr) { return for_each_item(arr, on_item); });
 }
 
 // Calls on_object(object) for each item of the array `v`, stopping at the first error it returns. When

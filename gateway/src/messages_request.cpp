@@ -34,7 +34,7 @@ struct request_walker : json_walker {
     if (type != ondemand::json_type::array) {
       return make_error(dialect_errc::wrong_type, "content must be a string or an array of content blocks");
     }
-    return for_each_item(v, [&](ondemand::value& item) -> dialect_error {
+    return for_each_item(v, [] { return malformed(); }, [&](ondemand::value& item) -> dialect_error {
       ondemand::object obj;
       if (item.get_object().get(obj)) {
         return make_error(dialect_errc::wrong_type, "each content block must be an object");

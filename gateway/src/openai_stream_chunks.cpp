@@ -90,7 +90,7 @@ simdjson::error_code add_field(stream_filter_state& s, chunk& c, std::uint32_t s
 
 // {"name", "arguments"} of a function or function_call; sets `slot_of_args` for tool calls later.
 simdjson::error_code read_function(stream_filter_state& s, chunk& c, od::value v, std::uint32_t slot) noexcept {
-  return for_each_field(v, [&](std::string_view key, od::value& value) {
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     if (key == "arguments") {
       return add_field(s, c, slot, value);
     }
@@ -100,7 +100,7 @@ simdjson::error_code read_function(stream_filter_state& s, chunk& c, od::value v
 }
 
 simdjson::error_code read_tool_calls(stream_filter_state& s, chunk& c, od::value v) noexcept {
-  return for_each_item(v, [&](od::value& item) {
+  return for_each_item(v, as_error_code, [&](od::value& item) {
     od::object call;
     if (auto e = item.get_object().get(call)) {
       return e;
@@ -131,7 +131,7 @@ simdjson::error_code read_tool_calls(stream_filter_state& s, chunk& c, od::value
 }
 
 simdjson::error_code read_delta(stream_filter_state& s, chunk& c, od::value v) noexcept {
-  return for_each_field(v, [&](std::string_view key, od::value& value) {
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     simdjson::error_code e = simdjson::SUCCESS;
     if (key == "content") {
       e = add_field(s, c, slot_content, value);
@@ -167,7 +167,7 @@ simdjson::error_code read_choice(stream_filter_state& s, chunk& c, od::value v) 
   chunk_choice& choice = c.choices[c.choice_count];
   choice = {};
   choice.fields_begin = c.field_count;
-  const simdjson::error_code walked = for_each_field(v, [&](std::string_view key, od::value& value) {
+  const simdjson::error_code walked = for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     simdjson::error_code e = simdjson::SUCCESS;
     if (key == "index") {
       e = value.get_uint64().get(choice.index);
@@ -233,7 +233,7 @@ simdjson::error_code read_chunk(stream_filter_state& s, std::string_view data, c
       bool is_null = false;
       e = value.is_null().get(is_null);
       if (e == simdjson::SUCCESS && !is_null) {
-        e = for_each_item(value, [&](od::value& choice) { return read_choice(s, c, choice); });
+        e = for_each_item(value, as_error_code, [&](od::value& choice) { return read_choice(s, c, choice); });
       }
     } else if (key == "usage") {
       od::json_type type;

@@ -114,6 +114,10 @@ struct stream_filter_state {
   void hold_delta(std::uint64_t key, const sse_event& ev, const json_text& where);
 };
 
+// The stream readers' not_container for the shared walks (json_walk.h): a value of the wrong type is
+// reported as its simdjson error (INCORRECT_TYPE), like broken JSON.
+inline constexpr auto as_error_code = [](simdjson::error_code code) noexcept { return code; };
+
 // Parses `data` (one event's JSON) with s.parse() and calls on_field(key, value) -> simdjson::error_code
 // for each field of its top-level object. Errors: parse errors, INCORRECT_TYPE (not an object), what
 // on_field returns, TRAILING_CONTENT (anything after the object is broken JSON too).
