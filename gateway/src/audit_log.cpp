@@ -16,6 +16,7 @@
 
 #include "audit_files.h"
 #include "crypto_util.h"
+#include "file_lock.h"
 #include "sluice/gateway/governance_options.h"
 #include "time_util.h"
 
@@ -45,6 +46,7 @@ struct audit_log::impl {
   std::string head_copy;  // guarded by queue_mutex (read by head())
   std::string key_id;     // checkpoint_key_id(options.checkpoint_key) when signing
   std::thread writer;
+  std::unique_ptr<file_lock> writer_lock;  // held while this object writes the directory
 
   std::int64_t last_prune_day = 0;
   // Signed checkpoints between day starts (options.checkpoint_interval_ms), writer thread only.
@@ -60,6 +62,9 @@ struct audit_log::impl {
 
   void resume() {
     fs::create_directories(options.directory);
+    // One writer per chain: a second one (another gateway, `sluice admin serve`) would fork it.
+    writer_lock = std::make_unique<file_lock>(options.directory + "/.sluice-audit.lock",
+                                              "the audit log " + options.directory);
     const auto files = audit_files_in(options.directory);
     for (auto it = files.rbegin(); it != files.rend(); ++it) {
       std::string last;

@@ -119,8 +119,11 @@ governance_runtime_config parse_governance_config(const YAML::Node& section) {
     }
     check_keys(a, "audit.", {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
                              "signing_key_file", "checkpoint_interval_s"});
-    c.audit.directory = scalar<std::string>(a["directory"], "audit.directory", "a directory path");
-    c.audit_enabled = true;
+    // Without a directory here, the audit-logger policy's is used (`sluice admin serve` looks it up).
+    if (const auto n = a["directory"]) {
+      c.audit.directory = scalar<std::string>(n, "audit.directory", "a directory path");
+      c.audit_enabled = true;
+    }
     if (const auto n = a["immutable"]) {
       c.audit.immutable = scalar<bool>(n, "audit.immutable", "true or false");
     }

@@ -22,7 +22,7 @@ namespace sluice::gateway {
 
 struct governance_runtime_config {
   governance_options options;
-  bool audit_enabled = false;  // audit.directory set
+  bool audit_enabled = false;  // audit.directory set (the other audit settings apply either way)
   audit_options audit;
   bool admin_enabled = true;
   std::string admin_listen = "127.0.0.1:41003";
