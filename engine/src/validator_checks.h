@@ -22,6 +22,7 @@ namespace sluice::engine::detail {
 [[nodiscard]] bool high_entropy_secret(std::string_view span, const validator_options& options) noexcept;
 [[nodiscard]] bool valid_password_assignment(std::string_view span,
                                              const validator_options& options) noexcept;
+[[nodiscard]] bool valid_password_in_prose(std::string_view span, const validator_options& options) noexcept;
 [[nodiscard]] bool valid_us_passport(std::string_view span) noexcept;
 [[nodiscard]] bool valid_date_of_birth(std::string_view span) noexcept;
 [[nodiscard]] bool valid_url_credentials(std::string_view span) noexcept;
