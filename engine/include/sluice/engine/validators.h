@@ -26,6 +26,7 @@ enum class validator_kind : std::uint8_t {
   date_of_birth,   // a real calendar date between 1900 and today (ISO, US, European, written forms)
   url_credentials, // user:password@host with a non-placeholder password
   password_in_prose,  // "my password is …": the last word, mixed case with a digit or symbol, entropy
+  phone_layout,    // written like a phone number, 7-15 digits (E.164), no numbering-plan check
 };
 
 [[nodiscard]] std::string_view to_string(validator_kind k) noexcept;
