@@ -24,4 +24,5 @@ cleanup() {
 trap cleanup EXIT
 echo "Gateway on http://$listen  (try: curl -s http://$listen/v1/messages -H 'content-type: application/json' \\"
 echo "  -d '{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"mail me at jane@example.com\"}]}')"
+echo "OpenAI clients: base URL http://$listen/v1 (POST /v1/chat/completions)"
 "$build/sluice" gateway run --listen "$listen" --policy-config "$config" "${upstream[@]}"

@@ -9,6 +9,7 @@
 #include "sluice/engine/normalizer.h"
 
 #include "ascii_check.h"
+#include "normalizer_detail.h"
 #include "unicode_folding.h"
 
 namespace sluice::engine {
@@ -85,11 +86,16 @@ char leet_letter(std::uint32_t cp) noexcept {
 
 class pass {
  public:
-  pass(std::string_view in, normalized_text& out) noexcept : in_(in), out_(out) {}
+  pass(std::string_view in, normalized_text& out, bool shortcuts) noexcept
+      : in_(in), out_(out), shortcuts_(shortcuts) {}
 
   bool run() noexcept {
     std::size_t pos = 0;
     while (pos < in_.size()) {
+      if (const std::size_t next = shortcuts_ ? plain_ascii(pos) : pos; next != pos) {
+        pos = next;
+        continue;
+      }
       const unit u = decode(in_, pos);
       if (u.invisible) {
         changed_ = true;
@@ -113,6 +119,55 @@ class pass {
   }
 
  private:
+  static bool is_ascii_letter(unsigned char b) noexcept { return static_cast<unsigned char>((b | 0x20) - 'a') < 26; }
+  static bool is_ascii_alnum(unsigned char b) noexcept { return is_ascii_letter(b) || b - '0' < 10u; }
+  // An ASCII byte that never starts or continues a word (not a letter, digit or sigil).
+  static bool is_plain_ascii_gap(unsigned char b) noexcept {
+    return b < 0x80 && !is_ascii_alnum(b) && b != '@' && b != '$';
+  }
+
+  // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of two
+  // or more ASCII letters that end at such a byte (or at the end). Nothing in them can change (no
+  // leetspeak digit, no single letter of a spaced run, no mark or look-alike), and a word leaves the
+  // state as the general path would: a Latin neighbour. Copies the longest such stretch at `pos` in one
+  // append and returns the position after it, or `pos` when the general path must look.
+  std::size_t plain_ascii(std::size_t pos) noexcept {
+    const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
+    std::size_t end = pos;
+    bool word = false;
+    while (end < in_.size()) {
+      const unsigned char b = at(end);
+      if (is_plain_ascii_gap(b)) {
+        ++end;
+        continue;
+      }
+      if (!is_ascii_letter(b)) {
+        break;
+      }
+      std::size_t w = end + 1;
+      while (w < in_.size() && is_ascii_letter(at(w))) ++w;
+      if (w - end < 2 || (w < in_.size() && !is_plain_ascii_gap(at(w)))) {
+        break;
+      }
+      end = w;
+      word = true;
+    }
+    if (end == pos) {
+      return pos;
+    }
+    out_.text.append(in_.data() + pos, end - pos);
+    const std::size_t from = out_.origin.size();
+    out_.origin.resize(from + (end - pos));
+    for (std::size_t k = 0; k < end - pos; ++k) {
+      out_.origin[from + k] = static_cast<std::uint32_t>(pos + k);
+    }
+    last_ascii_letter_ = is_ascii_letter(at(end - 1));
+    if (word) {
+      prev_word_ = neighbour::latin;
+    }
+    return end;
+  }
+
   // The next visible character at or after `pos` (a unit with len 0 at the end of the input).
   unit visible(std::size_t pos) const noexcept {
     while (pos < in_.size()) {
@@ -445,6 +500,7 @@ class pass {
 
   std::string_view in_;
   normalized_text& out_;
+  bool shortcuts_ = true;
   bool changed_ = false;
   neighbour prev_word_ = neighbour::none;
   bool last_ascii_letter_ = false;
@@ -458,9 +514,7 @@ void mark_unchanged(normalized_text& out) noexcept {
   out.changed = false;
 }
 
-}  // namespace
-
-errc normalizer::normalize(std::string_view input, normalized_text& out) const noexcept {
+errc normalize_with(std::string_view input, normalized_text& out, bool shortcuts) noexcept {
   const detail::ascii_profile profile = detail::active_ascii_kernels().profile(input.data(), input.size());
   if (profile.ascii && !profile.suspicious) {
     mark_unchanged(out);
@@ -480,7 +534,7 @@ errc normalizer::normalize(std::string_view input, normalized_text& out) const n
   // so one reservation covers the pass; buffers keep their capacity across calls.
   out.text.reserve(input.size());
   out.origin.reserve(input.size() + 1);
-  pass p(input, out);
+  pass p(input, out, shortcuts);
   if (!p.run()) {
     mark_unchanged(out);
     return errc::ok;
@@ -489,5 +543,19 @@ errc normalizer::normalize(std::string_view input, normalized_text& out) const n
   out.changed = true;
   return errc::ok;
 }
+
+}  // namespace
+
+errc normalizer::normalize(std::string_view input, normalized_text& out) const noexcept {
+  return normalize_with(input, out, true);
+}
+
+namespace detail {
+
+errc normalize_without_shortcuts(std::string_view input, normalized_text& out) noexcept {
+  return normalize_with(input, out, false);
+}
+
+}  // namespace detail
 
 }  // namespace sluice::engine

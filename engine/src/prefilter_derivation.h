@@ -1,21 +1,47 @@
 #pragma once
-// Derives a cheap prefilter from a signature pattern: the most selective top-level piece that every
-// match must contain. Injection signatures and content terms are phrase patterns whose first word is
-// often common ("do not", "with", "the following"); in one database with the rest they keep Hyperscan's
-// automata busy on every word of ordinary prose (measured: 177 signatures together scanned prose at
-// 0.04 GB/s). Scanning for one required, literal-rich piece of each instead, and confirming the whole
-// pattern only in a window around a hit, keeps the main scan at literal-matching speed.
+// Derives a cheap prefilter from a signature pattern: a few plain word alternations ("parts") that all
+// occur inside every match. Injection signatures and content terms are phrase patterns with word gaps;
+// in one database they keep Hyperscan's automata busy on every word of ordinary prose (measured: 177
+// signatures together scanned prose at 0.04 GB/s), and even their literal pieces joined by separators
+// (`do\W+not`) made a combined database ten times slower than plain literal alternations. So the main
+// database holds only parts, and a signature is confirmed with its exact pattern in a window where all
+// parts of one of its branches occur close together (scanner.cpp).
 //
-// A piece qualifies when it is required (at the top level of the pattern, not optional, not inside a
-// top-level alternation) and is a literal run or a group of alternatives; its score is the length of
-// the shortest literal prefix among its alternatives. The best piece must score at least 3 bytes.
+// Every required top-level piece of a sequence guarantees a word: a literal its rarest word, a group one
+// of its alternatives' words (each alternative a sequence of its own). A word's evidence is its length
+// (at most 8), 2 for a common word, 1 for a function word or a word of one or two letters; a group is as
+// rare as its most common alternative. Parts are taken rarest first until their evidence adds up
+// ("ignore" … "previous" … "instructions"); a branch with nothing better takes weaker pieces, down to
+// common words, never function words. A top-level alternation gets parts for every branch.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::engine::detail {
 
-// The derived prefilter pattern, or nullopt when no piece qualifies (the rule is then scanned whole).
-[[nodiscard]] std::optional<std::string> derive_prefilter(std::string_view pattern);
+// Parts are taken from pieces with at least this much evidence when the branch has enough of them.
+inline constexpr std::size_t minimum_part_evidence = 4;
+// Weaker pieces are used when a branch has no better, down to this: below it (function words) a part
+// would hit every line of ordinary text.
+inline constexpr std::size_t weakest_part_evidence = 2;
+// Parts are added until their evidence reaches this, or there are this many.
+inline constexpr std::size_t minimum_prefilter_evidence = 6;
+inline constexpr std::size_t target_prefilter_evidence = 10;
+inline constexpr std::size_t max_prefilter_parts = 3;
+
+struct prefilter_plan {
+  // One entry per top-level branch of the pattern; each holds the parts (Hyperscan patterns) that all
+  // occur inside every match of that branch.
+  std::vector<std::vector<std::string>> branches;
+};
+
+// The derived prefilter, or nullopt when some branch has no qualifying runs (the rule is then scanned
+// whole).
+[[nodiscard]] std::optional<prefilter_plan> derive_prefilter(std::string_view pattern);
+
+// The evidence a literal carries by the measure above (exposed for tests).
+[[nodiscard]] std::size_t prefilter_evidence(std::string_view literal);
 
 }  // namespace sluice::engine::detail

@@ -88,24 +88,45 @@ struct compiled_list {
 };
 
 // What each rule contributes to the main list: entities their prefilter (or pattern); injection and
-// content rules a prefilter (written, or derived from the pattern) when one qualifies, recording the
-// exact pattern for per-signature confirmation.
-std::vector<std::string> main_patterns(const std::vector<rule>& rules,
-                                       std::vector<detail::signature_source>& signatures) {
-  std::vector<std::string> out(rules.size());
+// content rules their prefilter parts (written, or derived from the pattern) when they qualify, which are
+// listed after the rules with ids from `rules.size()` on, recording the exact pattern for per-signature
+// confirmation; a rule without parts is matched whole.
+struct main_entries {
+  std::vector<std::string> patterns;  // one per rule
+  std::vector<bool> prefiltered;      // the rule is found through its parts
+  std::vector<std::string> part_patterns;
+  std::vector<signature_part> parts;
+};
+
+main_entries main_patterns(const std::vector<rule>& rules, std::vector<detail::signature_source>& signatures) {
+  main_entries out;
+  out.patterns.resize(rules.size());
+  out.prefiltered.assign(rules.size(), false);
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const rule& r = rules[i];
-    out[i] = r.pattern;
+    out.patterns[i] = r.pattern;
     if (is_entity(r.kind)) {
       if (!r.prefilter.empty()) {
-        out[i] = r.prefilter;
+        out.patterns[i] = r.prefilter;
       }
     } else if (r.kind == rule_kind::injection || r.kind == rule_kind::content) {
-      const std::optional<std::string> prefilter =
-          r.prefilter.empty() ? detail::derive_prefilter(r.pattern) : std::optional<std::string>(r.prefilter);
-      if (prefilter) {
-        out[i] = *prefilter;
-        signatures.push_back({static_cast<std::uint32_t>(i), r.pattern, main_flags(r)});
+      std::optional<detail::prefilter_plan> plan;
+      if (!r.prefilter.empty()) {
+        plan = detail::prefilter_plan{{{r.prefilter}}};
+      } else {
+        plan = detail::derive_prefilter(r.pattern);
+      }
+      if (!plan) {
+        continue;
+      }
+      out.prefiltered[i] = true;
+      signatures.push_back({static_cast<std::uint32_t>(i), r.pattern, main_flags(r)});
+      for (const auto& branch : plan->branches) {
+        const auto first = static_cast<std::uint32_t>(out.parts.size());
+        for (const auto& part : branch) {
+          out.parts.push_back({static_cast<std::uint32_t>(i), first, static_cast<std::uint32_t>(branch.size())});
+          out.part_patterns.push_back(part);
+        }
       }
     }
   }
@@ -115,23 +136,33 @@ std::vector<std::string> main_patterns(const std::vector<rule>& rules,
 // \xff never occurs in valid UTF-8, and every scanned text is validated first.
 constexpr const char* never_matches = "\\xff\\xfe\\xff\\xfe";
 
-// The main list: every rule by its main pattern. No start-of-match: it is what makes the main scan
-// fast. A signature's prefilter reports only its first hit (HS_FLAG_SINGLEMATCH): confirmation then
-// scans from there to the end, so later hits add nothing but callbacks. Encoded runs are found by the
-// scanner's own run finder (encoded_payload.h): a wide class repeated 24 times in the database cost
-// more than the rest of the catalog together.
-compiled_list make_main_list(const std::vector<rule>& rules, const std::vector<std::string>& patterns,
-                             const std::vector<detail::signature_source>& signatures) {
+// The main list: every rule by its main pattern, then the prefilter parts. No start-of-match: it is
+// what makes the main scan fast. A part reports every hit; the scanner confirms a signature in a window
+// where all parts of one of its branches occur (scanner.cpp). Encoded runs are found by the scanner's own
+// run finder (encoded_payload.h): a wide class repeated 24 times in the database cost more than the rest
+// of the catalog together.
+//
+// The stream list has no parts and leaves injection signatures out (they never match there): streamed
+// responses are governed by entities and content terms only, and every engine in a stream database costs
+// stream state and time on each write. Content terms are matched whole there, since the stream redactor
+// reports them without a confirmation step.
+compiled_list make_main_list(const std::vector<rule>& rules, const main_entries& entries, bool for_stream) {
   compiled_list list;
-  std::vector<bool> prefiltered(rules.size(), false);
-  for (const auto& src : signatures) {
-    prefiltered[src.rule] = true;
-  }
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    const bool encoded = rules[i].kind == rule_kind::encoded;
-    list.patterns.push_back(encoded ? never_matches : patterns[i].c_str());
-    list.flags.push_back(encoded ? 0 : main_flags(rules[i]) | (prefiltered[i] ? HS_FLAG_SINGLEMATCH : 0));
+    const rule& r = rules[i];
+    const bool left_out = r.kind == rule_kind::encoded || (for_stream && r.kind == rule_kind::injection) ||
+                          (!for_stream && entries.prefiltered[i]);
+    const std::string& pattern = for_stream && r.kind == rule_kind::content ? r.pattern : entries.patterns[i];
+    list.patterns.push_back(left_out ? never_matches : pattern.c_str());
+    list.flags.push_back(left_out ? 0 : main_flags(r));
     list.ids.push_back(static_cast<unsigned>(i));
+  }
+  if (!for_stream) {
+    for (std::size_t j = 0; j < entries.parts.size(); ++j) {
+      list.patterns.push_back(entries.part_patterns[j].c_str());
+      list.flags.push_back(main_flags(rules[entries.parts[j].rule]));
+      list.ids.push_back(static_cast<unsigned>(rules.size() + j));
+    }
   }
   return list;
 }
@@ -198,14 +229,15 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
-std::string cache_key(const compiled_list& main, const compiled_list& confirm, const compiled_list& signatures) {
+std::string cache_key(const compiled_list& main, const compiled_list& stream, const compiled_list& confirm,
+                      const compiled_list& signatures) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (const auto* list : {&main, &confirm, &signatures}) {
+  for (const auto* list : {&main, &stream, &confirm, &signatures}) {
     material << "list " << list->patterns.size() << '\n';
     for (std::size_t i = 0; i < list->patterns.size(); ++i) {
       material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
@@ -358,11 +390,13 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   }
 
   std::vector<detail::signature_source> signature_sources;
-  const std::vector<std::string> patterns = main_patterns(set->rules_, signature_sources);
-  const compiled_list main_list = make_main_list(set->rules_, patterns, signature_sources);
+  const main_entries entries = main_patterns(set->rules_, signature_sources);
+  set->parts_ = entries.parts;
+  const compiled_list main_list = make_main_list(set->rules_, entries, false);
+  const compiled_list stream_list = make_main_list(set->rules_, entries, true);
   const compiled_list confirm_list = make_confirm_list(set->rules_);
   const compiled_list signature_list = make_signature_list(signature_sources);
-  set->stats_.cache_key = cache_key(main_list, confirm_list, signature_list);
+  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, signature_list);
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
@@ -370,7 +404,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     const char* suffix;
   };
   const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
-                        {&set->stream_db_, &main_list, stream_mode, ".stream.hsdb"},
+                        {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
                         {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"}};
   bool all_cached = !options.cache_dir.empty();
   for (const auto& s : slots) {
@@ -455,6 +489,10 @@ std::filesystem::path ruleset::default_cache_dir() {
 
 const hs_database_t* ruleset::signature_database(std::uint32_t id) const noexcept {
   return signatures_ ? signatures_->of(id) : nullptr;
+}
+
+bool ruleset::signature_line_anchored(std::uint32_t id) const noexcept {
+  return signatures_ && signatures_->line_anchored(id);
 }
 
 ruleset::~ruleset() {

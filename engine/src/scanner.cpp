@@ -66,11 +66,17 @@ bool wants_text_rule(const pass_context& p, rule_kind kind) noexcept {
 
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
   auto& p = *static_cast<pass_context*>(ctx);
-  if (id >= p.rules->size()) {
-    return 0;
-  }
   if (++p.matches > p.options->max_candidates) {
     return 1;  // stop: the caller reports too_many_findings
+  }
+  if (id >= p.rules->size()) {
+    // A prefilter part of a signature: confirmed after the pass where all parts of a branch meet.
+    const std::size_t part = id - p.rules->size();
+    const auto& parts = p.rules->signature_parts();
+    if (part < parts.size() && wants_text_rule(p, p.rules->at(parts[part].rule).kind)) {
+      p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
+    }
+    return 0;
   }
   const rule& r = p.rules->at(id);
   scanner_buffers& b = *p.buffers;
@@ -94,11 +100,7 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
       if (!wants_text_rule(p, r.kind)) {
         break;
       }
-      if (p.rules->signature_database(id) != nullptr) {
-        b.signature_hits.push_back({id, to});  // a prefilter hit: confirmed after the pass
-      } else {
-        record_text_rule(p, id, to);
-      }
+      record_text_rule(p, id, to);  // matched whole (a prefiltered rule never matches by its own id)
       break;
   }
   return 0;
@@ -118,44 +120,164 @@ int on_signature(unsigned, unsigned long long, unsigned long long to, unsigned, 
   return 1;  // one occurrence per rule and pass is all the score and the report need
 }
 
-// Looks for the exact pattern of each prefiltered signature around its hits in the pass's text.
+// ASCII word byte, as Hyperscan's \b sees it without the ucp flag.
+bool is_word_byte(char c) noexcept {
+  const auto u = static_cast<unsigned char>(c);
+  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_';
+}
+
+bool is_continuation_byte(char c) noexcept { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
+
+// Moves a window start back to where the text's own left context is harmless: a line start for a
+// signature that uses `^`; otherwise a non-word ASCII byte before it (so `\b` at the window's edge
+// reads as in the whole text), looked for at most `reach` bytes back, and never inside a UTF-8
+// character (utf8 databases need whole characters).
+std::uint64_t snap_start(std::string_view text, std::uint64_t start, bool line_anchored) noexcept {
+  if (line_anchored) {
+    while (start > 0 && text[start - 1] != '\n') --start;
+    return start;
+  }
+  constexpr std::uint64_t reach = 64;
+  const std::uint64_t floor = start > reach ? start - reach : 0;
+  std::uint64_t s = start;
+  while (s > floor && (is_word_byte(text[s - 1]) || is_continuation_byte(text[s]))) --s;
+  while (s > 0 && is_continuation_byte(text[s])) --s;  // a very long word: at least a whole character
+  return s;
+}
+
+// Moves a window end forward past the current word and character, likewise.
+std::uint64_t snap_end(std::string_view text, std::uint64_t end) noexcept {
+  constexpr std::uint64_t reach = 64;
+  const std::uint64_t ceiling = std::min<std::uint64_t>(text.size(), end + reach);
+  std::uint64_t e = end;
+  while (e < ceiling && (is_word_byte(text[e]) || is_continuation_byte(text[e]))) ++e;
+  while (e < text.size() && is_continuation_byte(text[e])) ++e;
+  return e;
+}
+
+// Orders the pass's part hits by signature, each signature's hits by end, into signature_hits_grouped:
+// a counting sort, since a prose page brings thousands of hits and Hyperscan already reports them in
+// order of their ends (checked, and sorted where not).
+void group_by_signature(const std::vector<signature_part>& parts, scanner_buffers& b) noexcept {
+  auto& count = b.signature_hit_count;
+  for (const auto& h : b.signature_hits) {
+    ++count[parts[h.rule].rule];
+  }
+  std::uint32_t at = 0;
+  for (const auto& h : b.signature_hits) {  // offsets, only for the signatures that occur
+    auto& c = count[parts[h.rule].rule];
+    if (c != 0 && (c & 0x80000000u) == 0) {
+      const std::uint32_t n = c;
+      c = at | 0x80000000u;
+      at += n;
+    }
+  }
+  b.signature_hits_grouped.resize(b.signature_hits.size());
+  for (const auto& h : b.signature_hits) {
+    auto& c = count[parts[h.rule].rule];
+    b.signature_hits_grouped[c & 0x7fffffffu] = h;
+    ++c;
+  }
+  for (const auto& h : b.signature_hits) {
+    count[parts[h.rule].rule] = 0;
+  }
+  auto& g = b.signature_hits_grouped;
+  const auto by_end = [](const detail::entity_hit& x, const detail::entity_hit& y) { return x.end < y.end; };
+  for (std::size_t i = 0; i < g.size();) {
+    std::size_t j = i + 1;
+    while (j < g.size() && parts[g[j].rule].rule == parts[g[i].rule].rule) ++j;
+    if (!std::is_sorted(g.begin() + static_cast<std::ptrdiff_t>(i), g.begin() + static_cast<std::ptrdiff_t>(j), by_end)) {
+      std::sort(g.begin() + static_cast<std::ptrdiff_t>(i), g.begin() + static_cast<std::ptrdiff_t>(j), by_end);
+    }
+    i = j;
+  }
+}
+
+// Looks for the exact pattern of each prefiltered signature around the places where its parts meet.
+// A signature match is at most `signature_window` bytes wide and contains every part of its branch, so
+// it lies within `signature_window` bytes either side of each of those parts' hits, and all of them lie
+// within `signature_window` bytes of each other. Hits are taken in order of their ends; a hit where every
+// other part of its branch was last seen no more than that far back gets a window of that size either
+// side; a signature's overlapping windows are merged, and it stops at its first confirmed window.
+// Ordinary prose seldom brings the parts of a branch together, and a window costs one small scan instead
+// of one to the end of the text.
 errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
   scanner_buffers& b = *p.buffers;
   if (b.signature_hits.empty()) {
     return errc::ok;
   }
-  std::sort(b.signature_hits.begin(), b.signature_hits.end(),
-            [](const detail::entity_hit& x, const detail::entity_hit& y) {
-              return x.rule != y.rule ? x.rule < y.rule : x.end < y.end;
-            });
+  const auto& parts = p.rules->signature_parts();
+  group_by_signature(parts, b);
+  constexpr std::uint64_t none = ~std::uint64_t{0};
+  if (b.part_last_end.size() < parts.size()) {
+    b.part_last_end.assign(parts.size(), none);
+  }
   const std::uint64_t w = ruleset::signature_window;
-  std::uint32_t done_rule = ruleset::npos;
-  std::uint64_t scanned_until = 0;
-  for (const auto& hit : b.signature_hits) {
-    if (hit.rule == done_rule) {
-      if (b.signature_confirmed[hit.rule] != 0 || hit.end + w <= scanned_until) {
+  const auto& hits = b.signature_hits_grouped;
+  std::size_t i = 0;
+  while (i < hits.size()) {
+    const std::uint32_t rule = parts[hits[i].rule].rule;
+    const std::size_t rule_begin = i;
+    const hs_database_t* db = p.rules->signature_database(rule);
+    const bool line_anchored = p.rules->signature_line_anchored(rule);
+    bool found = false;
+    bool open = false;  // a window is being grown
+    std::uint64_t start = 0;
+    std::uint64_t end = 0;
+    auto scan_window = [&]() noexcept -> errc {
+      open = false;
+      if (found) {
+        return errc::ok;
+      }
+      const std::uint64_t from = snap_start(text, start, line_anchored);
+      const std::uint64_t to = snap_end(text, end);
+      signature_window_scan ctx{&p, rule, from, false};
+      const hs_error_t rc = hs_scan(db, text.data() + from, static_cast<unsigned>(to - from), 0, scratch,
+                                    on_signature, &ctx);
+      if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+        return errc::hyperscan_failure;
+      }
+      found = ctx.found;
+      return errc::ok;
+    };
+    for (; i < hits.size() && parts[hits[i].rule].rule == rule && !found; ++i) {
+      const std::uint64_t at = hits[i].end;
+      const signature_part& part = parts[hits[i].rule];
+      b.part_last_end[hits[i].rule] = at;
+      bool all_near = true;
+      for (std::uint32_t q = part.branch_first; q < part.branch_first + part.branch_size; ++q) {
+        const std::uint64_t seen = b.part_last_end[q];
+        all_near = all_near && seen != none && seen + w >= at;
+      }
+      if (!all_near) {
         continue;
       }
-    } else {
-      done_rule = hit.rule;
-      scanned_until = 0;
+      if (open && at <= end + w) {
+        end = std::min<std::uint64_t>(text.size(), at + w);  // overlaps the window being grown
+        continue;
+      }
+      if (open) {
+        if (const errc e = scan_window(); e != errc::ok) {
+          return e;
+        }
+        if (found) {
+          break;
+        }
+      }
+      open = true;
+      start = at > w ? at - w : 0;
+      end = std::min<std::uint64_t>(text.size(), at + w);
     }
-    // The prefilter reports its first hit only: any match of the signature lies after hit - window.
-    const std::uint64_t start = std::max<std::uint64_t>(hit.end > w ? hit.end - w : 0, scanned_until);
-    const std::uint64_t end = text.size();
-    scanned_until = end;
-    signature_window_scan ctx{&p, hit.rule, start, false};
-    const hs_error_t rc = hs_scan(p.rules->signature_database(hit.rule), text.data() + start,
-                                  static_cast<unsigned>(end - start), 0, scratch, on_signature, &ctx);
-    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-      return errc::hyperscan_failure;
+    if (open) {
+      if (const errc e = scan_window(); e != errc::ok) {
+        return e;
+      }
     }
-    if (ctx.found) {
-      b.signature_confirmed[hit.rule] = 1;
+    // Skip the rest of this signature's hits, and forget where its parts were seen.
+    while (i < hits.size() && parts[hits[i].rule].rule == rule) ++i;
+    for (std::size_t k = rule_begin; k < i; ++k) {
+      b.part_last_end[hits[k].rule] = none;
     }
-  }
-  for (const auto& hit : b.signature_hits) {
-    b.signature_confirmed[hit.rule] = 0;
   }
   b.signature_hits.clear();
   return errc::ok;
@@ -175,7 +297,7 @@ scanner::scanner(std::shared_ptr<const ruleset> rules)
     throw std::bad_alloc();
   }
   buffers_->signature_seen.assign(rules_->size(), 0);
-  buffers_->signature_confirmed.assign(rules_->size(), 0);
+  buffers_->signature_hit_count.assign(rules_->size(), 0);
 }
 
 scanner::~scanner() {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "sluice/engine/ruleset.h"
+
 #include "sluice/engine/normalizer.h"
 #include "encoded_payload.h"
 #include "entity_confirmer.h"
@@ -26,8 +28,12 @@ struct scanner_buffers {
   std::vector<text_rule_hit> injection_hits;
   std::vector<text_rule_hit> content_hits;
   std::vector<payload_run> encoded_runs;
-  std::vector<detail::entity_hit> signature_hits;  // prefilter hits awaiting their exact pattern (pass-local)
-  std::vector<std::uint8_t> signature_confirmed;   // per rule: exact pattern found in this pass
+  // Prefilter part hits awaiting their signature's exact pattern (pass-local): `rule` holds the part's
+  // index in ruleset::signature_parts().
+  std::vector<detail::entity_hit> signature_hits;
+  std::vector<detail::entity_hit> signature_hits_grouped;  // the same, by signature, then by end
+  std::vector<std::uint32_t> signature_hit_count;  // per rule: scratch for the grouping (zero between uses)
+  std::vector<std::uint64_t> part_last_end;  // per part: end of its latest hit (all unset between rules)
   std::vector<std::uint8_t> signature_seen;  // per rule: already counted in this scan
   normalized_text normalized;
   std::string decoded;

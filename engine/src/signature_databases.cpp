@@ -76,9 +76,30 @@ void write_bundle(const std::filesystem::path& file, const std::vector<signature
 
 }  // namespace
 
+bool uses_start_anchor(const std::string& pattern) noexcept {
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      in_class = c != ']' || pattern[i - 1] == '[' || (pattern[i - 1] == '^' && pattern[i - 2] == '[');
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '^') {
+      return true;
+    }
+  }
+  return false;
+}
+
 void signature_databases::build(const std::vector<signature_source>& sources, std::size_t rule_count,
                                 const std::filesystem::path& cache_file, bool& loaded_from_cache) {
   by_rule_.assign(rule_count, nullptr);
+  line_anchored_.assign(rule_count, 0);
+  for (const auto& src : sources) {
+    line_anchored_[src.rule] = uses_start_anchor(src.pattern) ? 1 : 0;
+  }
   loaded_from_cache = !cache_file.empty() && read_bundle(cache_file, sources, by_rule_, owned_);
   if (loaded_from_cache || sources.empty()) {
     loaded_from_cache = true;

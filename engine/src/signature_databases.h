@@ -34,6 +34,11 @@ class signature_databases {
   [[nodiscard]] const hs_database_t* of(std::uint32_t rule) const noexcept {
     return rule < by_rule_.size() ? by_rule_[rule] : nullptr;
   }
+  // Whether the rule's pattern uses `^` (start of text or, multiline, of a line): its confirmation
+  // windows then start at a line start.
+  [[nodiscard]] bool line_anchored(std::uint32_t rule) const noexcept {
+    return rule < line_anchored_.size() && line_anchored_[rule] != 0;
+  }
   // Grows `scratch` to serve every database here.
   [[nodiscard]] bool grow_scratch(hs_scratch_t** scratch) const noexcept;
   [[nodiscard]] std::size_t total_bytes() const noexcept;
@@ -42,6 +47,10 @@ class signature_databases {
  private:
   std::vector<hs_database_t*> by_rule_;
   std::vector<hs_database_t*> owned_;
+  std::vector<std::uint8_t> line_anchored_;
 };
+
+// Whether `pattern` contains `^` outside a character class and not escaped.
+[[nodiscard]] bool uses_start_anchor(const std::string& pattern) noexcept;
 
 }  // namespace sluice::engine::detail

@@ -32,7 +32,7 @@ int run_serve(const serve_state& s) {
           if (dir && dir.IsScalar()) {
             config.audit_enabled = true;
             config.audit.directory = dir.as<std::string>();
-            config.audit.immutable = audit["immutable"] && audit["immutable"].as<bool>();
+            config.audit.immutable = !audit["immutable"] || audit["immutable"].as<bool>();  // the policy default: true
             config.audit.retention_days = audit["retention_days"] ? audit["retention_days"].as<std::int64_t>() : 0;
             break;
           }

@@ -7,10 +7,10 @@
 
 #include <atomic>
 #include <memory>
-#include <vector>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "sluice/gateway/access_control.h"
 #include "sluice/gateway/admin_server.h"
@@ -138,6 +138,7 @@ struct admin_server::impl {
   asio::io_context io;
   tcp::acceptor acceptor;
   std::vector<std::weak_ptr<admin_session>> sessions;  // admin thread only
+  std::uint16_t port = 0;
   std::thread thread;
 };
 
@@ -176,6 +177,8 @@ admin_server::admin_server(access_controller& controller, std::shared_ptr<audit_
   if (ec) {
     throw std::runtime_error("admin API cannot listen on " + options.listen + ": " + ec.message());
   }
+  // port() answers from this copy: once the thread runs, the acceptor belongs to it.
+  impl_->port = acceptor.local_endpoint(ec).port();
   impl_->accept();
   impl_->thread = std::thread([p = impl_.get()] { p->io.run(); });
 }
@@ -211,9 +214,6 @@ void admin_server::drain(std::chrono::steady_clock::time_point deadline) {
   }
 }
 
-std::uint16_t admin_server::port() const noexcept {
-  beast::error_code ec;
-  return impl_->acceptor.local_endpoint(ec).port();
-}
+std::uint16_t admin_server::port() const noexcept { return impl_->port; }
 
 }  // namespace sluice::gateway

@@ -32,107 +32,57 @@ struct anthropic_event {
 
 // Reads input_tokens / output_tokens of a usage object; other members (cache counts, nulls) are skipped.
 simdjson::error_code read_usage(od::value v, stream_usage& usage) noexcept {
-  od::object usage_object;
-  if (auto e = v.get_object().get(usage_object)) {
-    return e;
-  }
-  for (auto field : usage_object) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     std::uint64_t n = 0;
-    if (key == "input_tokens" && field.value().get_uint64().get(n) == simdjson::SUCCESS) {
+    if (key == "input_tokens" && value.get_uint64().get(n) == simdjson::SUCCESS) {
       usage.input_tokens = n;
       usage.has_input = true;
-    } else if (key == "output_tokens" && field.value().get_uint64().get(n) == simdjson::SUCCESS) {
+    } else if (key == "output_tokens" && value.get_uint64().get(n) == simdjson::SUCCESS) {
       usage.output_tokens = n;  // cumulative in message_delta: keep the last value, never add
       usage.has_output = true;
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 // The fields of `delta` or `content_block`: its type and the text it carries.
 simdjson::error_code read_text_holder(stream_filter_state& s, od::value v, std::string_view& type,
                                       anthropic_event& out) noexcept {
-  od::object object;
-  if (auto e = v.get_object().get(object)) {
-    return e;
-  }
-  for (auto field : object) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
-    od::value value;
-    if (auto e = field.value().get(value)) {
-      return e;
-    }
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     if (key == "type") {
-      if (auto e = value.get_string().get(type)) {
-        return e;
-      }
-    } else if (key == "text" || key == "thinking" || key == "partial_json") {
+      return value.get_string().get(type);
+    }
+    if (key == "text" || key == "thinking" || key == "partial_json") {
       if (auto e = s.string_value(value, out.text)) {
         return e;
       }
       out.text_field = key == "text" ? "text" : key == "thinking" ? "thinking" : "partial_json";
       out.has_text = true;
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 simdjson::error_code read_message(od::value v, anthropic_event& ev, stream_usage& usage) noexcept {
-  od::object message;
-  if (auto e = v.get_object().get(message)) {
-    return e;
-  }
-  for (auto field : message) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     if (key == "usage") {
-      od::value u;
-      if (auto e = field.value().get(u)) {
-        return e;
-      }
-      if (auto e = read_usage(u, usage)) {
-        return e;
-      }
-    } else if (key == "content") {
+      return read_usage(value, usage);
+    }
+    if (key == "content") {
       od::array content;
-      if (field.value().get_array().get(content) == simdjson::SUCCESS) {
+      if (value.get_array().get(content) == simdjson::SUCCESS) {
         for (auto item : content) {
           (void)item;
           ev.message_has_content = true;
         }
       }
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 simdjson::error_code read_event(stream_filter_state& s, std::string_view data, anthropic_event& ev) noexcept {
-  od::document doc;
-  if (auto e = s.parse(data, doc)) {
-    return e;
-  }
-  od::object object;
-  if (auto e = doc.get_object().get(object)) {
-    return e;
-  }
-  for (auto field : object) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
-    od::value value;
-    if (auto e = field.value().get(value)) {
-      return e;
-    }
+  return for_each_event_field(s, data, [&](std::string_view key, od::value& value) {
     simdjson::error_code e = simdjson::SUCCESS;
     if (key == "type") {
       e = value.get_string().get(ev.type);
@@ -148,13 +98,8 @@ simdjson::error_code read_event(stream_filter_state& s, std::string_view data, a
     } else if (key == "message") {
       e = read_message(value, ev, s.usage);
     }
-    if (e != simdjson::SUCCESS) {
-      return e;
-    }
-  }
-  // Anything after the object is broken JSON too.
-  const char* rest = nullptr;
-  return doc.current_location().get(rest) == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : simdjson::SUCCESS;
+    return e;
+  });
 }
 
 struct delta_kind {

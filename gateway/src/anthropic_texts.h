@@ -1,7 +1,8 @@
 #pragma once
-// Finds the texts policies must see in Anthropic Messages JSON (requests and whole responses) with the
-// position of each raw string token, and writes a body back with some of those strings replaced. The
-// rest of the document is copied byte for byte.
+// The exchange's view of Anthropic Messages JSON (requests and whole responses): the texts policies must
+// see, read by the dialect library (read_messages_request / read_messages_response, which say what is
+// collected), and the body written back with redactions spliced into the original bytes (json_splicer:
+// escapes outside a redaction stay as the client wrote them).
 #include <simdjson.h>
 
 #include <string>
@@ -35,11 +36,12 @@ struct response_facts {
 [[nodiscard]] bool extract_response_texts(simdjson::ondemand::parser& parser, std::string_view body,
                                           exchange& ex, response_facts& facts, std::string& error) noexcept;
 
-// Copies `body` into `out`, replacing every text of the current phase marked for redaction and, when
-// `append` is not empty, adding it to the last text of the phase. When `joined_text` is given, the
-// (redacted) texts are also written there, one per line, for the audit log.
-void rewrite_texts(std::string_view body, exchange& ex, engine::redactor& redactor, std::string_view append,
-                   std::string& out, std::string* joined_text);
+// Copies `body` into `out`, replacing every entity of the current phase marked for redaction and, when
+// `append` is not empty, adding it to the end of the last text block of a response (never to a tool
+// input or a thinking block). When `joined_text` is given, the (redacted) texts are also written there,
+// one per line, for the audit log. Errors: bad_edit (an internal inconsistency: nothing is sent then).
+[[nodiscard]] dialect_error rewrite_texts(std::string_view body, exchange& ex, engine::redactor& redactor,
+                                          std::string_view append, std::string& out, std::string* joined_text) noexcept;
 
 // Gives `buffer` room for simdjson's padding and returns a view of its first `size` bytes.
 [[nodiscard]] inline std::string_view padded_body(std::string& buffer, std::string_view body) {

@@ -16,6 +16,7 @@
 
 #include "audit_files.h"
 #include "crypto_util.h"
+#include "file_lock.h"
 #include "sluice/gateway/governance_options.h"
 #include "time_util.h"
 
@@ -45,8 +46,12 @@ struct audit_log::impl {
   std::string head_copy;  // guarded by queue_mutex (read by head())
   std::string key_id;     // checkpoint_key_id(options.checkpoint_key) when signing
   std::thread writer;
+  std::unique_ptr<file_lock> writer_lock;  // held while this object writes the directory
 
   std::int64_t last_prune_day = 0;
+  // Signed checkpoints between day starts (options.checkpoint_interval_ms), writer thread only.
+  std::int64_t last_checkpoint_ms = 0;
+  bool records_since_checkpoint = false;
   std::string last_file;  // name of the newest day file before the open one (for checkpoints)
 
   ~impl() {
@@ -57,6 +62,9 @@ struct audit_log::impl {
 
   void resume() {
     fs::create_directories(options.directory);
+    // One writer per chain: a second one (another gateway, `sluice admin serve`) would fork it.
+    writer_lock = std::make_unique<file_lock>(options.directory + "/.sluice-audit.lock",
+                                              "the audit log " + options.directory);
     const auto files = audit_files_in(options.directory);
     for (auto it = files.rbegin(); it != files.rend(); ++it) {
       std::string last;
@@ -73,6 +81,8 @@ struct audit_log::impl {
       }
       next_seq = seq + 1;
       prev_hash = crypto::to_hex(crypto::sha256(last));
+      // The previous run's tail is not signed off yet unless it ended with a checkpoint.
+      records_since_checkpoint = last.find("\"type\":\"checkpoint\"") == std::string::npos;
       last_file = std::filesystem::path(*it).filename().string();
       break;
     }
@@ -133,10 +143,45 @@ struct audit_log::impl {
       // A new file starts with a checkpoint linking it to the previous file, so verification can start
       // here once older files are pruned.
       // prev_file and retention_days let the verifier tell pruning from deletion.
-      json_fields f;
-      f.add("file", audit_file_name(day)).add("prev_file", last_file).add("retention_days", options.retention_days);
-      out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str(), true);
-      out += '\n';
+      append_checkpoint(ts_ms, {}, out);
+    }
+  }
+
+  // A checkpoint in the open file: names it, the file before it and the retention in force (so the
+  // verifier can tell pruning from deletion), signed when there is a key. `reason` is empty for the
+  // one starting a file.
+  void append_checkpoint(std::int64_t ts_ms, std::string_view reason, std::string& out) {
+    json_fields f;
+    f.add("file", audit_file_name(open_day)).add("prev_file", last_file).add("retention_days", options.retention_days);
+    if (!reason.empty()) {
+      f.add("reason", reason);
+    }
+    out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str(), true);
+    out += '\n';
+    last_checkpoint_ms = ts_ms;
+    records_since_checkpoint = false;
+  }
+
+  // With a signing key, signs off the records written since the last checkpoint once they are
+  // checkpoint_interval_ms old, or at once when `final` (shutdown): whoever rewrites them later
+  // cannot re-sign the checkpoint that covers them.
+  void maybe_checkpoint(bool final) {
+    if (options.checkpoint_key.empty() || !records_since_checkpoint || fd < 0) {
+      return;
+    }
+    const std::int64_t now = clock->now_ms();
+    if (!final && (options.checkpoint_interval_ms <= 0 || now - last_checkpoint_ms < options.checkpoint_interval_ms)) {
+      return;
+    }
+    std::string out;
+    if (timeutil::yyyymmdd(now) > open_day) {
+      open_day_file(timeutil::yyyymmdd(now), now, out);  // a new day starts with a signed checkpoint
+    } else {
+      append_checkpoint(now, final ? "shutdown" : "interval", out);
+    }
+    write_all(out);
+    if (options.immutable && fd >= 0) {
+      ::fdatasync(fd);
     }
   }
 
@@ -189,6 +234,7 @@ struct audit_log::impl {
       }
       out += build_line(timeutil::iso8601(ts_ms), all.substr(a + 1, b - a - 1), all.substr(b + 1));
       out += '\n';
+      records_since_checkpoint = true;
     }
     write_all(out);
     if (options.immutable && fd >= 0) {
@@ -211,6 +257,7 @@ struct audit_log::impl {
         write_batch(batch);
         batch.clear();
       }
+      maybe_checkpoint(stop);
       lock.lock();
       written = target;
       head_copy = prev_hash;

@@ -43,6 +43,7 @@ struct record {
   std::int64_t retention_days = 0;  // checkpoints: the retention in force when it was written
   std::string sig_problem;      // checkpoints, with a key: why the signature does not hold (empty: it does)
   bool is_signed = false;       // checkpoints: carries a sig member
+  bool opens_file = false;      // checkpoints: the one starting a day file (no "reason" member)
 };
 
 // Checks a checkpoint's signature (see audit_log.h for the layout). Returns why it fails, or "".
@@ -149,6 +150,7 @@ audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, c
           r.retention_days = retention;
         }
         r.is_signed = doc["sig"].error() == simdjson::SUCCESS;
+        r.opens_file = doc["reason"].error() != simdjson::SUCCESS;
         if (!checkpoint_key.empty()) {
           r.sig_problem = check_signature(line, doc, checkpoint_key, key_id);
         }
@@ -172,6 +174,13 @@ audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, c
     return fail(audit_problem::deleted, first.file, first.line, first.seq,
                 "the chain starts at seq " + std::to_string(first.seq) +
                     ", which is neither the first record nor a checkpoint: earlier records were deleted");
+  }
+  if (!genesis && (first.line != 1 || !first.opens_file)) {
+    // Only the checkpoint opening a day file can start a pruned chain; one written later in the file
+    // (with a "reason": interval, shutdown) starting it means the lines before it were cut.
+    return fail(audit_problem::deleted, first.file, first.line, first.seq,
+                "the chain starts at a checkpoint that does not open its file (seq " + std::to_string(first.seq) +
+                    " at " + where(files, first) + "): the records before it were deleted");
   }
   result.first_seq = first.seq;
   if (!genesis && !first.prev_file.empty()) {
@@ -280,11 +289,21 @@ audit_verify_result verify_audit_files(const std::vector<std::string>& inputs, c
 
   const record& last = records.back();
   if (!expected_head.empty() && last.hash != expected_head) {
-    for (const auto& r : records) {
-      if (r.hash == expected_head) {
-        return fail(audit_problem::inserted, last.file, last.line, last.seq,
-                    "records after the expected head (seq " + std::to_string(r.seq) + ") were appended");
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (records[i].hash != expected_head) {
+        continue;
       }
+      // Checkpoints the writer adds after the head was read (interval, shutdown, a new day) carry no
+      // events; anything else after it was appended.
+      for (std::size_t j = i + 1; j < records.size(); ++j) {
+        if (records[j].type != "checkpoint") {
+          return fail(audit_problem::inserted, records[j].file, records[j].line, records[j].seq,
+                      "records after the expected head (seq " + std::to_string(records[i].seq) + ") were appended");
+        }
+      }
+      result.records = records.size();
+      result.head = last.hash;
+      return result;
     }
     return fail(audit_problem::head_mismatch, last.file, last.line, last.seq,
                 "the last record (seq " + std::to_string(last.seq) +

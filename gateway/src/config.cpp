@@ -600,7 +600,7 @@ class config_parser {
 
   void parse_governance_audit(const YAML::Node& n, const std::string& key, governance_audit_config& a) {
     if (!r_.expect_map(n, key, {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
-                                "signing_key_file"})) {
+                                "signing_key_file", "checkpoint_interval_s"})) {
       return;
     }
     a.present = true;
@@ -616,6 +616,9 @@ class config_parser {
     }
     if (auto v = n["flush_ms"]) {
       r_.get_ms(v, key + ".flush_ms", a.flush_interval);
+    }
+    if (auto v = n["checkpoint_interval_s"]) {
+      r_.get_int(v, key + ".checkpoint_interval_s", a.checkpoint_interval_s, 0, 86400);
     }
     const YAML::Node env = n["signing_key_env"];
     const YAML::Node file = n["signing_key_file"];

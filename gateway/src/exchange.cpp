@@ -3,17 +3,6 @@
 
 namespace sluice::gateway {
 
-std::string_view to_string(text_origin o) noexcept {
-  switch (o) {
-    case text_origin::system: return "system";
-    case text_origin::user: return "user";
-    case text_origin::assistant: return "assistant";
-    case text_origin::tool_result: return "tool_result";
-    case text_origin::response: return "response";
-  }
-  return "unknown";
-}
-
 void exchange::clear() noexcept {
   request_id.clear();
   dialect = client_dialect::anthropic;

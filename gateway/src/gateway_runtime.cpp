@@ -32,13 +32,15 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
   if (!wanted.directory.empty()) {
     rt->audit_directory = wanted.directory;
     rt->audit_immutable = wanted.immutable;
-    if (previous != nullptr && previous->audit && previous->audit_directory == rt->audit_directory &&
-        previous->audit_immutable == rt->audit_immutable) {
-      rt->audit = previous->audit;  // the signing key is read when the log is opened, not on reload
+    if (previous != nullptr && previous->audit && previous->audit_directory == rt->audit_directory) {
+      // One writer per directory: the running log is kept, with the options it was opened with
+      // (immutable, retention, signing key); changing those needs a restart.
+      rt->audit = previous->audit;
     } else {
       if (!gov_audit.signing_key.env.empty() || !gov_audit.signing_key.file.empty()) {
         wanted.checkpoint_key = read_secret(gov_audit.signing_key);
       }
+      wanted.checkpoint_interval_ms = gov_audit.checkpoint_interval_s * 1000;
       rt->audit = std::make_shared<audit_log>(wanted);
     }
   }

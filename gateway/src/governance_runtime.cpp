@@ -118,9 +118,12 @@ governance_runtime_config parse_governance_config(const YAML::Node& section) {
       problem(a, "audit", "must be a mapping");
     }
     check_keys(a, "audit.", {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
-                             "signing_key_file"});
-    c.audit.directory = scalar<std::string>(a["directory"], "audit.directory", "a directory path");
-    c.audit_enabled = true;
+                             "signing_key_file", "checkpoint_interval_s"});
+    // Without a directory here, the audit-logger policy's is used (`sluice admin serve` looks it up).
+    if (const auto n = a["directory"]) {
+      c.audit.directory = scalar<std::string>(n, "audit.directory", "a directory path");
+      c.audit_enabled = true;
+    }
     if (const auto n = a["immutable"]) {
       c.audit.immutable = scalar<bool>(n, "audit.immutable", "true or false");
     }
@@ -132,6 +135,13 @@ governance_runtime_config parse_governance_config(const YAML::Node& section) {
     }
     if (const auto n = a["flush_ms"]) {
       c.audit.flush_interval_ms = scalar<std::int64_t>(n, "audit.flush_ms", "a number of milliseconds");
+    }
+    if (const auto n = a["checkpoint_interval_s"]) {
+      const auto seconds = scalar<std::int64_t>(n, "audit.checkpoint_interval_s", "a number of seconds");
+      if (seconds < 0 || seconds > 86400) {
+        problem(n, "audit.checkpoint_interval_s", "must be between 0 and 86400");
+      }
+      c.audit.checkpoint_interval_ms = seconds * 1000;
     }
     // The checkpoint signing key, read the way the gateway reads it (config.h read_secret).
     secret_ref key;

@@ -108,22 +108,10 @@ dialect_error json_walker::all_strings(ondemand::value v, text_source source, st
       }
       return {};
     }
-    case ondemand::json_type::array: {
-      ondemand::array arr;
-      if (v.get_array().get(arr)) {
-        return malformed();
-      }
-      for (auto element : arr) {
-        ondemand::value item;
-        if (element.get(item)) {
-          return malformed();
-        }
-        if (auto e = all_strings(item, source, message, depth + 1, max_depth)) {
-          return e;
-        }
-      }
-      return {};
-    }
+    case ondemand::json_type::array:
+      return for_each_item(v, [] { return malformed(); }, [&](ondemand::value& item) {
+        return all_strings(item, source, message, depth + 1, max_depth);
+      });
     default:
       return {};  // numbers, booleans, null: nothing to scan
   }

@@ -4,8 +4,6 @@
 // scanned whatever its type, so a block type added to the API later cannot carry text past the policies.
 #include "sluice/gateway/messages_request.h"
 
-#include <utility>
-
 #include "json_walk.h"
 
 namespace sluice::gateway {
@@ -36,24 +34,13 @@ struct request_walker : json_walker {
     if (type != ondemand::json_type::array) {
       return make_error(dialect_errc::wrong_type, "content must be a string or an array of content blocks");
     }
-    ondemand::array blocks;
-    if (v.get_array().get(blocks)) {
-      return malformed();
-    }
-    for (auto element : blocks) {
-      ondemand::value item;
-      if (element.get(item)) {
-        return malformed();
-      }
+    return for_each_item(v, [] { return malformed(); }, [&](ondemand::value& item) -> dialect_error {
       ondemand::object obj;
       if (item.get_object().get(obj)) {
         return make_error(dialect_errc::wrong_type, "each content block must be an object");
       }
-      if (auto e = block(obj, source, message, depth + 1)) {
-        return e;
-      }
-    }
-    return {};
+      return block(obj, source, message, depth + 1);
+    });
   }
 
   // One content block.
@@ -66,23 +53,16 @@ struct request_walker : json_walker {
     const bool is_tool_use = type.ends_with("tool_use");  // tool_use, server_tool_use, mcp_tool_use
     const bool is_document = type == "document";
     const bool is_signed = type == "thinking" || type == "redacted_thinking";
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      ondemand::value v = field.value();
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
       if (key == "text" && !is_signed) {
         ondemand::json_type t;
         if (v.type().get(t)) {
           return malformed();
         }
         if (t == ondemand::json_type::string) {
-          if (auto e = add_string(v, source, message)) {
-            return e;
-          }
-        } else if (type == "text") {
+          return add_string(v, source, message);
+        }
+        if (type == "text") {
           return make_error(dialect_errc::wrong_type, "a text block's text must be a string");
         }
       } else if (key == "content" && !is_signed) {
@@ -92,31 +72,23 @@ struct request_walker : json_walker {
         }
         // tool_result content (string or blocks), and any future block that nests blocks.
         if (is_tool_result || t == ondemand::json_type::string || t == ondemand::json_type::array) {
-          if (auto e = content(v, is_tool_result ? text_source::tool_result : source, message, depth + 1)) {
-            return e;
-          }
+          return content(v, is_tool_result ? text_source::tool_result : source, message, depth + 1);
         }
       } else if (key == "input" && is_tool_use) {
-        if (auto e = all_strings(v, text_source::tool_input, message, depth + 1, limits.max_depth)) {
-          return e;
-        }
+        return all_strings(v, text_source::tool_input, message, depth + 1, limits.max_depth);
       } else if (key == "source" && is_document) {
-        if (auto e = document_source(v, message, depth + 1)) {
-          return e;
-        }
+        return document_source(v, message, depth + 1);
       } else if ((key == "title" || key == "context") && is_document) {
         ondemand::json_type t;
         if (v.type().get(t)) {
           return malformed();
         }
         if (t == ondemand::json_type::string) {
-          if (auto e = add_string(v, text_source::document, message)) {
-            return e;
-          }
+          return add_string(v, text_source::document, message);
         }
       }
-    }
-    return {};
+      return {};
+    });
   }
 
   // A document block's source: plain text in `data`, or content blocks in `content`.
@@ -129,24 +101,15 @@ struct request_walker : json_walker {
     if (auto e = find_type(obj, type)) {
       return e;
     }
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      ondemand::value fv = field.value();
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
       if (key == "data" && type == "text") {
-        if (auto e = add_string(fv, text_source::document, message)) {
-          return e;
-        }
-      } else if (key == "content" && type == "content") {
-        if (auto e = content(fv, text_source::document, message, depth + 1)) {
-          return e;
-        }
+        return add_string(fv, text_source::document, message);
       }
-    }
-    return {};
+      if (key == "content" && type == "content") {
+        return content(fv, text_source::document, message, depth + 1);
+      }
+      return {};
+    });
   }
 
   dialect_error one_message(ondemand::value v, std::uint32_t index) {
@@ -160,40 +123,30 @@ struct request_walker : json_walker {
     }
     const text_source source = role == "assistant" ? text_source::assistant : text_source::user;
     bool seen_content = false;
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+      if (key != "content") {
+        return {};
       }
-      if (key == "content") {
-        if (seen_content) {
-          return make_error(dialect_errc::duplicate_field, "a message has two content fields");
-        }
-        seen_content = true;
-        if (auto e = content(field.value(), source, index, 0)) {
-          return e;
-        }
+      if (seen_content) {
+        return make_error(dialect_errc::duplicate_field, "a message has two content fields");
       }
-    }
-    return {};
+      seen_content = true;
+      return content(fv, source, index, 0);
+    });
   }
 
   dialect_error messages(ondemand::value v) {
-    ondemand::array arr;
-    if (v.get_array().get(arr)) {
-      return make_error(dialect_errc::wrong_type, "messages must be an array");
-    }
     std::uint32_t index = 0;
-    for (auto element : arr) {
-      ondemand::value item;
-      if (element.get(item)) {
-        return malformed();
-      }
+    auto each_message = [&](ondemand::value& item) -> dialect_error {
       if (auto e = one_message(item, index)) {
         return e;
       }
       ++index;
+      return {};
+    };
+    if (auto e = for_each_item(
+            v, [] { return make_error(dialect_errc::wrong_type, "messages must be an array"); }, each_message)) {
+      return e;
     }
     facts.message_count = index;
     return {};
@@ -238,50 +191,42 @@ struct request_walker : json_walker {
       seen = true;
       return twice;
     };
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      ondemand::value v = field.value();
-      if (key == "model") {
-        if (once(seen_model)) {
-          return make_error(dialect_errc::duplicate_field, "model is given twice");
-        }
-        if (auto e = model(v)) {
-          return e;
-        }
-      } else if (key == "stream") {
-        if (once(seen_stream)) {
-          return make_error(dialect_errc::duplicate_field, "stream is given twice");
-        }
-        if (v.get_bool().get(facts.stream)) {
-          return make_error(dialect_errc::wrong_type, "stream must be true or false");
-        }
-      } else if (key == "max_tokens") {
-        if (once(seen_max)) {
-          return make_error(dialect_errc::duplicate_field, "max_tokens is given twice");
-        }
-        if (v.get_uint64().get(facts.max_tokens)) {
-          return make_error(dialect_errc::wrong_type, "max_tokens must be a positive integer");
-        }
-        facts.has_max_tokens = true;
-      } else if (key == "system") {
-        if (once(seen_system)) {
-          return make_error(dialect_errc::duplicate_field, "system is given twice");
-        }
-        if (auto e = system(v)) {
-          return e;
-        }
-      } else if (key == "messages") {
-        if (once(seen_messages)) {
-          return make_error(dialect_errc::duplicate_field, "messages is given twice");
-        }
-        if (auto e = messages(v)) {
-          return e;
-        }
-      }
+    if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+          if (key == "model") {
+            if (once(seen_model)) {
+              return make_error(dialect_errc::duplicate_field, "model is given twice");
+            }
+            return model(v);
+          }
+          if (key == "stream") {
+            if (once(seen_stream)) {
+              return make_error(dialect_errc::duplicate_field, "stream is given twice");
+            }
+            if (v.get_bool().get(facts.stream)) {
+              return make_error(dialect_errc::wrong_type, "stream must be true or false");
+            }
+          } else if (key == "max_tokens") {
+            if (once(seen_max)) {
+              return make_error(dialect_errc::duplicate_field, "max_tokens is given twice");
+            }
+            if (v.get_uint64().get(facts.max_tokens)) {
+              return make_error(dialect_errc::wrong_type, "max_tokens must be a positive integer");
+            }
+            facts.has_max_tokens = true;
+          } else if (key == "system") {
+            if (once(seen_system)) {
+              return make_error(dialect_errc::duplicate_field, "system is given twice");
+            }
+            return system(v);
+          } else if (key == "messages") {
+            if (once(seen_messages)) {
+              return make_error(dialect_errc::duplicate_field, "messages is given twice");
+            }
+            return messages(v);
+          }
+          return {};
+        })) {
+      return e;
     }
     if (!seen_messages) {
       return make_error(dialect_errc::missing_field, "messages: field required");
@@ -303,110 +248,76 @@ struct response_walker : json_walker {
     if (auto e = find_type(obj, type)) {
       return e;
     }
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      ondemand::value v = field.value();
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
       if (key == "text" && type != "thinking") {
-        if (auto e = add_string(v, text_source::response, 0)) {
-          return e;
-        }
-      } else if (key == "thinking" && type == "thinking") {
-        if (auto e = add_string(v, text_source::thinking, 0)) {
-          return e;
-        }
-      } else if (key == "input" && type.ends_with("tool_use")) {
-        if (auto e = all_strings(v, text_source::tool_input, 0, 1, limits.max_depth)) {
-          return e;
-        }
+        return add_string(v, text_source::response, 0);
       }
-    }
-    return {};
+      if (key == "thinking" && type == "thinking") {
+        return add_string(v, text_source::thinking, 0);
+      }
+      if (key == "input" && type.ends_with("tool_use")) {
+        return all_strings(v, text_source::tool_input, 0, 1, limits.max_depth);
+      }
+      return {};
+    });
   }
 
   dialect_error usage(ondemand::value v) {
-    ondemand::object obj;
-    if (v.get_object().get(obj)) {
-      return make_error(dialect_errc::wrong_type, "usage must be an object");
-    }
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      std::uint64_t* target = key == "input_tokens"                  ? &facts.input_tokens
-                              : key == "output_tokens"               ? &facts.output_tokens
-                              : key == "cache_creation_input_tokens" ? &facts.cache_creation_input_tokens
-                              : key == "cache_read_input_tokens"     ? &facts.cache_read_input_tokens
-                                                                     : nullptr;
-      ondemand::json_type t;
-      if (target != nullptr && !field.value().type().get(t) && t == ondemand::json_type::number &&
-          field.value().get_uint64().get(*target)) {
-        return make_error(dialect_errc::wrong_type, "token counts must be integers");
-      }
-    }
-    return {};
+    return for_each_field(
+        v, [] { return make_error(dialect_errc::wrong_type, "usage must be an object"); },
+        [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+          std::uint64_t* target = key == "input_tokens"                  ? &facts.input_tokens
+                                  : key == "output_tokens"               ? &facts.output_tokens
+                                  : key == "cache_creation_input_tokens" ? &facts.cache_creation_input_tokens
+                                  : key == "cache_read_input_tokens"     ? &facts.cache_read_input_tokens
+                                                                         : nullptr;
+          ondemand::json_type t;
+          if (target != nullptr && !fv.type().get(t) && t == ondemand::json_type::number &&
+              fv.get_uint64().get(*target)) {
+            return make_error(dialect_errc::wrong_type, "token counts must be integers");
+          }
+          return {};
+        });
   }
 
   dialect_error top(ondemand::object obj) {
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      ondemand::value v = field.value();
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
       if (key == "content") {
-        ondemand::array arr;
-        if (v.get_array().get(arr)) {
-          return make_error(dialect_errc::wrong_type, "content must be an array");
-        }
-        for (auto element : arr) {
-          ondemand::value item;
-          ondemand::object obj_block;
-          if (element.get(item) || item.get_object().get(obj_block)) {
-            return make_error(dialect_errc::wrong_type, "each content block must be an object");
-          }
-          if (auto e = block(obj_block)) {
-            return e;
-          }
-        }
-      } else if (key == "usage") {
-        if (auto e = usage(v)) {
-          return e;
-        }
-      } else if (key == "stop_reason") {
+        return for_each_object(
+            v, [] { return make_error(dialect_errc::wrong_type, "content must be an array"); },
+            [] { return make_error(dialect_errc::wrong_type, "each content block must be an object"); },
+            [&](ondemand::object& obj_block) { return block(obj_block); });
+      }
+      if (key == "usage") {
+        return usage(v);
+      }
+      if (key == "stop_reason") {
         ondemand::json_type t;
         if (!v.type().get(t) && t == ondemand::json_type::string && v.get_string().get(facts.stop_reason)) {
           return malformed();
         }
       }
-    }
-    return {};
+      return {};
+    });
   }
 };
+
+// Clears `strings` and `facts`, then walks `body` with a Walker (request_walker or response_walker).
+template <class Walker, class Facts>
+dialect_error read_with(simdjson::ondemand::parser& parser, std::string_view body, json_string_table& strings,
+                        Facts& facts, const messages_read_limits& limits) noexcept {
+  strings.clear();
+  facts = Facts{};
+  Walker walker(body, strings, facts, limits);
+  return walk_document(parser, body, [&](simdjson::ondemand::object& obj) { return walker.top(obj); });
+}
 
 }  // namespace
 
 dialect_error read_messages_response(simdjson::ondemand::parser& parser, std::string_view body,
                                      json_string_table& strings, messages_response_facts& facts,
                                      const messages_read_limits& limits) noexcept {
-  strings.clear();
-  facts = messages_response_facts{};
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object obj;
-  if (auto e = begin_document(parser, body, doc, obj)) {
-    return e;
-  }
-  response_walker walker(body, strings, facts, limits);
-  if (auto e = walker.top(obj)) {
-    return e;
-  }
-  return end_document(doc);
+  return read_with<response_walker>(parser, body, strings, facts, limits);
 }
 
 std::string_view padded_copy(std::string& buffer, std::string_view body) {
@@ -418,18 +329,7 @@ std::string_view padded_copy(std::string& buffer, std::string_view body) {
 dialect_error read_messages_request(simdjson::ondemand::parser& parser, std::string_view body,
                                     json_string_table& strings, messages_request_facts& facts,
                                     const messages_read_limits& limits) noexcept {
-  strings.clear();
-  facts = messages_request_facts{};
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object obj;
-  if (auto e = begin_document(parser, body, doc, obj)) {
-    return e;
-  }
-  request_walker walker(body, strings, facts, limits);
-  if (auto e = walker.top(obj)) {
-    return e;
-  }
-  return end_document(doc);
+  return read_with<request_walker>(parser, body, strings, facts, limits);
 }
 
 }  // namespace sluice::gateway

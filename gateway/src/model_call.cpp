@@ -288,8 +288,13 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     any_redaction = any_redaction || t.redact;
   }
   if (any_redaction || rt.chain->wants_text()) {
-    rewrite_texts(body, ex_, redactor_, {}, upstream_body_,
-                  rt.chain->wants_text() ? &ex_.redacted_request_text : nullptr);
+    if (rewrite_texts(body, ex_, redactor_, {}, upstream_body_,
+                      rt.chain->wants_text() ? &ex_.redacted_request_text : nullptr)) {
+      // Never send a request whose redaction could not be written: fail closed.
+      overhead_ += clock::now() - t0;
+      ex_.refuse(500, "api_error", "", "the request could not be redacted; it was not sent");
+      co_return co_await refuse(keep_alive);
+    }
     upstream_body = upstream_body_;
   }
   overhead_ += clock::now() - t0;
@@ -419,8 +424,12 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     rewrite = rewrite || ex_.texts[i].redact;
   }
   if (rewrite) {
-    rewrite_texts(rbody, ex_, redactor_, ex_.append_text, out_,
-                  rt.chain->wants_text() ? &ex_.redacted_response_text : nullptr);
+    if (rewrite_texts(rbody, ex_, redactor_, ex_.append_text, out_,
+                      rt.chain->wants_text() ? &ex_.redacted_response_text : nullptr)) {
+      overhead_ += clock::now() - t1;
+      ex_.refuse(500, "api_error", "", "the response could not be redacted; it was withheld");
+      co_return co_await refuse(keep_alive);
+    }
     answer = out_;
   }
   if (dialect == client_dialect::openai) {

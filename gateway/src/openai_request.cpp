@@ -5,7 +5,6 @@
 #include "sluice/gateway/openai_request.h"
 
 #include <charconv>
-#include <utility>
 
 #include "json_walk.h"
 #include "sluice/engine/json_escape.h"
@@ -139,40 +138,41 @@ struct openai_request_walker : json_walker {
     if (type != ondemand::json_type::array) {
       return fail(dialect_errc::wrong_type, "content must be a string or an array of content parts", param);
     }
-    ondemand::array parts;
-    if (v.get_array().get(parts)) {
-      return malformed();
-    }
-    for (auto element : parts) {
-      ondemand::value item;
-      ondemand::object part;
-      if (element.get(item) || item.get_object().get(part)) {
-        return fail(dialect_errc::wrong_type, "each content part must be an object", param);
-      }
-      std::string_view part_type;
-      if (auto e = find_type(part, part_type)) {
-        return e;
-      }
-      if (part_type != "text" && part_type != "refusal") {
-        return fail(dialect_errc::unsupported, "only text content parts are supported in this message role",
-                    param);
-      }
-      for (auto field_result : part) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key == part_type) {  // "text": "...", or "refusal": "..."
-          const std::string_view raw = raw_string(field.value());
-          if (raw.empty()) {
-            return fail(dialect_errc::wrong_type, "a text part's text must be a string", param);
+    return for_each_object(
+        v, [] { return malformed(); },
+        [&] { return fail(dialect_errc::wrong_type, "each content part must be an object", param); },
+        [&](ondemand::object& part) -> dialect_error {
+          std::string_view part_type;
+          if (auto e = find_type(part, part_type)) {
+            return e;
           }
-          text_block(out, raw);
-        }
-      }
-    }
-    return {};
+          if (part_type != "text" && part_type != "refusal") {
+            return fail(dialect_errc::unsupported, "only text content parts are supported in this message role",
+                        param);
+          }
+          return for_each_field(part, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+            if (key == part_type) {  // "text": "...", or "refusal": "..."
+              const std::string_view raw = raw_string(fv);
+              if (raw.empty()) {
+                return fail(dialect_errc::wrong_type, "a text part's text must be a string", param);
+              }
+              text_block(out, raw);
+            }
+            return {};
+          });
+        });
+  }
+
+  // Writes a `type` block (image, document) with the base64 source of `data_url`
+  // ("data:<media type>;base64,<data>", ";base64," at `marker`).
+  void base64_block(std::string_view type, std::string_view data_url, std::size_t marker) {
+    t.blocks_ += R"({"type":")";
+    t.blocks_ += type;
+    t.blocks_ += R"(","source":{"type":"base64","media_type":)";
+    engine::append_json_string(t.blocks_, data_url.substr(5, marker - 5));
+    t.blocks_ += R"(,"data":)";
+    engine::append_json_string(t.blocks_, data_url.substr(marker + 8));
+    t.blocks_ += "}}";
   }
 
   // An image_url part: data: URLs become base64 sources, http(s) URLs url sources.
@@ -201,11 +201,7 @@ struct openai_request_walker : json_walker {
         return fail(dialect_errc::invalid_value, "image data URLs must be base64 (data:<media type>;base64,...)",
                     "messages");
       }
-      t.blocks_ += R"({"type":"image","source":{"type":"base64","media_type":)";
-      engine::append_json_string(t.blocks_, url.substr(5, marker - 5));
-      t.blocks_ += R"(,"data":)";
-      engine::append_json_string(t.blocks_, url.substr(marker + 8));
-      t.blocks_ += "}}";
+      base64_block("image", url, marker);
       return {};
     }
     if (url.starts_with("https://") || url.starts_with("http://")) {
@@ -234,11 +230,7 @@ struct openai_request_walker : json_walker {
                   "file parts must carry file_data as a base64 data: URL (file_id is not supported)", "messages");
     }
     comma(t.blocks_);
-    t.blocks_ += R"({"type":"document","source":{"type":"base64","media_type":)";
-    engine::append_json_string(t.blocks_, data.substr(5, marker - 5));
-    t.blocks_ += R"(,"data":)";
-    engine::append_json_string(t.blocks_, data.substr(marker + 8));
-    t.blocks_ += "}}";
+    base64_block("document", data, marker);
     return {};
   }
 
@@ -250,51 +242,35 @@ struct openai_request_walker : json_walker {
     if (type != ondemand::json_type::array) {
       return text_content(v, t.blocks_, "messages");
     }
-    ondemand::array parts;
-    if (v.get_array().get(parts)) {
-      return malformed();
-    }
-    for (auto element : parts) {
-      ondemand::value item;
-      ondemand::object part;
-      if (element.get(item) || item.get_object().get(part)) {
-        return fail(dialect_errc::wrong_type, "each content part must be an object", "messages");
-      }
-      std::string_view part_type;
-      if (auto e = find_type(part, part_type)) {
-        return e;
-      }
-      if (part_type == "input_audio") {
-        return fail(dialect_errc::unsupported, "audio input is not supported by Anthropic models", "messages");
-      }
-      if (part_type != "text" && part_type != "image_url" && part_type != "file") {
-        return fail(dialect_errc::unsupported, "unsupported content part type", "messages");
-      }
-      for (auto field_result : part) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key != part_type) {
-          continue;
-        }
-        if (part_type == "text") {
-          const std::string_view raw = raw_string(field.value());
-          if (raw.empty()) {
-            return fail(dialect_errc::wrong_type, "a text part's text must be a string", "messages");
-          }
-          text_block(t.blocks_, raw);
-        } else if (part_type == "image_url") {
-          if (auto e = image(field.value())) {
+    return for_each_object(
+        v, [] { return malformed(); },
+        [&] { return fail(dialect_errc::wrong_type, "each content part must be an object", "messages"); },
+        [&](ondemand::object& part) -> dialect_error {
+          std::string_view part_type;
+          if (auto e = find_type(part, part_type)) {
             return e;
           }
-        } else if (auto e = file(field.value())) {
-          return e;
-        }
-      }
-    }
-    return {};
+          if (part_type == "input_audio") {
+            return fail(dialect_errc::unsupported, "audio input is not supported by Anthropic models", "messages");
+          }
+          if (part_type != "text" && part_type != "image_url" && part_type != "file") {
+            return fail(dialect_errc::unsupported, "unsupported content part type", "messages");
+          }
+          return for_each_field(part, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+            if (key != part_type) {
+              return {};
+            }
+            if (part_type == "text") {
+              const std::string_view raw = raw_string(fv);
+              if (raw.empty()) {
+                return fail(dialect_errc::wrong_type, "a text part's text must be a string", "messages");
+              }
+              text_block(t.blocks_, raw);
+              return {};
+            }
+            return part_type == "image_url" ? image(fv) : file(fv);
+          });
+        });
   }
 
   // Writes one tool_use block from an OpenAI tool call's pieces.
@@ -328,66 +304,46 @@ struct openai_request_walker : json_walker {
 
   // {"name":…, "arguments":"…"}: the function of a tool call (or a legacy function_call).
   dialect_error function_of_call(ondemand::value v, std::string_view& name_raw, std::string_view& arguments) {
-    ondemand::object fn;
-    if (v.get_object().get(fn)) {
-      return fail(dialect_errc::wrong_type, "a tool call's function must be an object", "messages");
-    }
-    for (auto field_result : fn) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      if (key == "name") {
-        name_raw = raw_string(field.value());
-      } else if (key == "arguments") {
-        if (field.value().get_string().get(arguments)) {
-          return fail(dialect_errc::wrong_type, "a tool call's arguments must be a string", "messages");
-        }
-      }
-    }
-    return {};
+    return for_each_field(
+        v, [&] { return fail(dialect_errc::wrong_type, "a tool call's function must be an object", "messages"); },
+        [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+          if (key == "name") {
+            name_raw = raw_string(fv);
+          } else if (key == "arguments") {
+            if (fv.get_string().get(arguments)) {
+              return fail(dialect_errc::wrong_type, "a tool call's arguments must be a string", "messages");
+            }
+          }
+          return {};
+        });
   }
 
   dialect_error tool_calls(ondemand::value v) {
     if (is_null(v)) {
       return {};
     }
-    ondemand::array calls;
-    if (v.get_array().get(calls)) {
-      return fail(dialect_errc::wrong_type, "tool_calls must be an array", "messages");
-    }
-    for (auto element : calls) {
-      ondemand::value item;
-      ondemand::object call;
-      if (element.get(item) || item.get_object().get(call)) {
-        return fail(dialect_errc::wrong_type, "each tool call must be an object", "messages");
-      }
-      std::string_view id_raw, name_raw, arguments;
-      for (auto field_result : call) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key == "id") {
-          id_raw = raw_string(field.value());
-        } else if (key == "type") {
-          std::string_view type;
-          if (field.value().get_string().get(type) || type != "function") {
-            return fail(dialect_errc::unsupported, "only function tool calls are supported", "messages");
-          }
-        } else if (key == "function") {
-          if (auto e = function_of_call(field.value(), name_raw, arguments)) {
+    return for_each_object(
+        v, [&] { return fail(dialect_errc::wrong_type, "tool_calls must be an array", "messages"); },
+        [&] { return fail(dialect_errc::wrong_type, "each tool call must be an object", "messages"); },
+        [&](ondemand::object& call) -> dialect_error {
+          std::string_view id_raw, name_raw, arguments;
+          if (auto e = for_each_field(call, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+                if (key == "id") {
+                  id_raw = raw_string(fv);
+                } else if (key == "type") {
+                  std::string_view type;
+                  if (fv.get_string().get(type) || type != "function") {
+                    return fail(dialect_errc::unsupported, "only function tool calls are supported", "messages");
+                  }
+                } else if (key == "function") {
+                  return function_of_call(fv, name_raw, arguments);
+                }
+                return {};
+              })) {
             return e;
           }
-        }
-      }
-      if (auto e = tool_use(id_raw, name_raw, arguments)) {
-        return e;
-      }
-    }
-    return {};
+          return tool_use(id_raw, name_raw, arguments);
+        });
   }
 
   dialect_error one_message(ondemand::value v) {
@@ -401,62 +357,40 @@ struct openai_request_walker : json_walker {
       return e;
     }
     if (role == "system" || role == "developer") {
-      for (auto field_result : obj) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key == "content") {
-          if (auto e = text_content(field.value(), t.system_, "messages")) {
-            return e;
-          }
-        }
-      }
-      return {};
+      return for_each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+        return key == "content" ? text_content(fv, t.system_, "messages") : dialect_error{};
+      });
     }
     if (role == "user") {
-      for (auto field_result : obj) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key == "content") {
-          if (auto e = user_content(field.value())) {
-            return e;
-          }
-        }
+      if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+            return key == "content" ? user_content(fv) : dialect_error{};
+          })) {
+        return e;
       }
       push_message("user");
       return {};
     }
     if (role == "assistant") {
       t.tool_uses_.clear();
-      for (auto field_result : obj) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
+      auto assistant_field = [&](std::string_view key, ondemand::value& fv) -> dialect_error {
         if (key == "content") {
-          if (auto e = text_content(field.value(), t.blocks_, "messages")) {
-            return e;
-          }
-        } else if (key == "tool_calls") {
-          if (auto e = tool_calls(field.value())) {
-            return e;
-          }
-        } else if (key == "function_call" && !is_null(field.value())) {
+          return text_content(fv, t.blocks_, "messages");
+        }
+        if (key == "tool_calls") {
+          return tool_calls(fv);
+        }
+        if (key == "function_call" && !is_null(fv)) {
           std::string_view name_raw, arguments;
-          if (auto e = function_of_call(field.value(), name_raw, arguments)) {
+          if (auto e = function_of_call(fv, name_raw, arguments)) {
             return e;
           }
           // Legacy calls have no id: the function name stands in, as legacy function results use it.
-          if (auto e = tool_use(name_raw, name_raw, arguments)) {
-            return e;
-          }
+          return tool_use(name_raw, name_raw, arguments);
         }
+        return {};
+      };
+      if (auto e = for_each_field(obj, assistant_field)) {
+        return e;
       }
       if (!t.tool_uses_.empty()) {
         comma(t.blocks_);
@@ -479,17 +413,10 @@ struct openai_request_walker : json_walker {
       t.blocks_ += R"({"type":"tool_result","tool_use_id":)";
       engine::append_json_string(t.blocks_, id);
       t.scratch_.clear();
-      for (auto field_result : obj) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key == "content") {
-          if (auto e = text_content(field.value(), t.scratch_, "messages")) {
-            return e;
-          }
-        }
+      if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+            return key == "content" ? text_content(fv, t.scratch_, "messages") : dialect_error{};
+          })) {
+        return e;
       }
       if (!t.scratch_.empty()) {
         t.blocks_ += R"(,"content":[)";
@@ -505,18 +432,10 @@ struct openai_request_walker : json_walker {
   }
 
   dialect_error messages(ondemand::value v) {
-    ondemand::array arr;
-    if (v.get_array().get(arr)) {
-      return fail(dialect_errc::wrong_type, "messages must be an array", "messages");
-    }
-    for (auto element : arr) {
-      ondemand::value item;
-      if (element.get(item)) {
-        return malformed();
-      }
-      if (auto e = one_message(item)) {
-        return e;
-      }
+    if (auto e = for_each_item(
+            v, [&] { return fail(dialect_errc::wrong_type, "messages must be an array", "messages"); },
+            [&](ondemand::value& item) { return one_message(item); })) {
+      return e;
     }
     if (!open_role.empty()) {
       t.messages_ += "]}";
@@ -526,27 +445,23 @@ struct openai_request_walker : json_walker {
 
   // One tool definition: {"name", "description", "parameters"} (the function object).
   dialect_error function_definition(ondemand::value v) {
-    ondemand::object fn;
-    if (v.get_object().get(fn)) {
-      return fail(dialect_errc::wrong_type, "a tool's function must be an object", "tools");
-    }
     std::string_view name_raw, description_raw, parameters;
-    for (auto field_result : fn) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      if (key == "name") {
-        name_raw = raw_string(field.value());
-      } else if (key == "description") {
-        description_raw = raw_string(field.value());
-      } else if (key == "parameters" && !is_null(field.value())) {
-        ondemand::object schema;
-        if (field.value().get_object().get(schema) || schema.raw_json().get(parameters)) {
-          return fail(dialect_errc::wrong_type, "a tool's parameters must be a JSON Schema object", "tools");
-        }
-      }
+    if (auto e = for_each_field(
+            v, [&] { return fail(dialect_errc::wrong_type, "a tool's function must be an object", "tools"); },
+            [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+              if (key == "name") {
+                name_raw = raw_string(fv);
+              } else if (key == "description") {
+                description_raw = raw_string(fv);
+              } else if (key == "parameters" && !is_null(fv)) {
+                ondemand::object schema;
+                if (fv.get_object().get(schema) || schema.raw_json().get(parameters)) {
+                  return fail(dialect_errc::wrong_type, "a tool's parameters must be a JSON Schema object", "tools");
+                }
+              }
+              return {};
+            })) {
+      return e;
     }
     if (name_raw.empty()) {
       return fail(dialect_errc::missing_field, "each tool needs a function name", "tools");
@@ -572,52 +487,39 @@ struct openai_request_walker : json_walker {
     if (is_null(v)) {
       return {};
     }
-    ondemand::array arr;
-    if (v.get_array().get(arr)) {
-      return fail(dialect_errc::wrong_type, "tools must be an array", "tools");
-    }
-    for (auto element : arr) {
-      ondemand::value item;
-      if (element.get(item)) {
-        return malformed();
-      }
-      if (legacy) {
-        if (auto e = function_definition(item)) {
-          return e;
-        }
-        continue;
-      }
-      ondemand::object tool;
-      if (item.get_object().get(tool)) {
-        return fail(dialect_errc::wrong_type, "each tool must be an object", "tools");
-      }
-      std::string_view type;
-      if (auto e = find_type(tool, type)) {
-        facts.error_param = "tools";
-        return e;
-      }
-      if (type != "function") {
-        return fail(dialect_errc::unsupported, "only function tools are supported", "tools");
-      }
-      bool seen = false;
-      for (auto field_result : tool) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-          return malformed();
-        }
-        if (key == "function") {
-          seen = true;
-          if (auto e = function_definition(field.value())) {
+    return for_each_item(
+        v, [&] { return fail(dialect_errc::wrong_type, "tools must be an array", "tools"); },
+        [&](ondemand::value& item) -> dialect_error {
+          if (legacy) {
+            return function_definition(item);
+          }
+          ondemand::object tool;
+          if (item.get_object().get(tool)) {
+            return fail(dialect_errc::wrong_type, "each tool must be an object", "tools");
+          }
+          std::string_view type;
+          if (auto e = find_type(tool, type)) {
+            facts.error_param = "tools";
             return e;
           }
-        }
-      }
-      if (!seen) {
-        return fail(dialect_errc::missing_field, "each tool needs a function", "tools");
-      }
-    }
-    return {};
+          if (type != "function") {
+            return fail(dialect_errc::unsupported, "only function tools are supported", "tools");
+          }
+          bool seen = false;
+          if (auto e = for_each_field(tool, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+                if (key != "function") {
+                  return {};
+                }
+                seen = true;
+                return function_definition(fv);
+              })) {
+            return e;
+          }
+          if (!seen) {
+            return fail(dialect_errc::missing_field, "each tool needs a function", "tools");
+          }
+          return {};
+        });
   }
 
   // tool_choice: "none" | "auto" | "required" | {"type":"function","function":{"name":…}};
@@ -645,39 +547,29 @@ struct openai_request_walker : json_walker {
       }
       return {};
     }
-    ondemand::object obj;
-    if (v.get_object().get(obj)) {
-      return fail(dialect_errc::wrong_type, "tool_choice must be a string or an object", param);
-    }
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      if (legacy && key == "name") {
-        choice_name = raw_string(field.value());
-      } else if (!legacy && key == "function") {
-        ondemand::object fn;
-        if (field.value().get_object().get(fn)) {
-          return fail(dialect_errc::wrong_type, "tool_choice.function must be an object", param);
-        }
-        for (auto inner_result : fn) {
-          ondemand::field inner;
-          std::string_view inner_key;
-          if (std::move(inner_result).get(inner) || inner.unescaped_key().get(inner_key)) {
-            return malformed();
-          }
-          if (inner_key == "name") {
-            choice_name = raw_string(inner.value());
-          }
-        }
-      } else if (!legacy && key == "type") {
-        std::string_view s;
-        if (field.value().get_string().get(s) || s != "function") {
-          return fail(dialect_errc::unsupported, "only function tool choices are supported", param);
-        }
-      }
+    if (auto e = for_each_field(
+            v, [&] { return fail(dialect_errc::wrong_type, "tool_choice must be a string or an object", param); },
+            [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+              if (legacy && key == "name") {
+                choice_name = raw_string(fv);
+              } else if (!legacy && key == "function") {
+                return for_each_field(
+                    fv, [&] { return fail(dialect_errc::wrong_type, "tool_choice.function must be an object", param); },
+                    [&](std::string_view inner_key, ondemand::value& inner) -> dialect_error {
+                      if (inner_key == "name") {
+                        choice_name = raw_string(inner);
+                      }
+                      return {};
+                    });
+              } else if (!legacy && key == "type") {
+                std::string_view s;
+                if (fv.get_string().get(s) || s != "function") {
+                  return fail(dialect_errc::unsupported, "only function tool choices are supported", param);
+                }
+              }
+              return {};
+            })) {
+      return e;
     }
     if (choice_name.empty()) {
       return fail(dialect_errc::missing_field, "tool_choice names no function", param);
@@ -699,23 +591,21 @@ struct openai_request_walker : json_walker {
       t.stop_ += raw_string(v);
       return {};
     }
-    ondemand::array arr;
-    if (type != ondemand::json_type::array || v.get_array().get(arr)) {
+    auto not_strings = [&] {
       return fail(dialect_errc::wrong_type, "stop must be a string or an array of strings", "stop");
+    };
+    if (type != ondemand::json_type::array) {
+      return not_strings();
     }
-    for (auto element : arr) {
-      ondemand::value item;
-      if (element.get(item)) {
-        return malformed();
-      }
+    return for_each_item(v, not_strings, [&](ondemand::value& item) -> dialect_error {
       const std::string_view raw = raw_string(item);
       if (raw.empty()) {
-        return fail(dialect_errc::wrong_type, "stop must be a string or an array of strings", "stop");
+        return not_strings();
       }
       comma(t.stop_);
       t.stop_ += raw;
-    }
-    return {};
+      return {};
+    });
   }
 
   dialect_error number_field(ondemand::value v, std::string& out, std::string_view param, double max,
@@ -738,103 +628,99 @@ struct openai_request_walker : json_walker {
   dialect_error top(ondemand::object obj, const openai_request_options& options) {
     bool seen_messages = false;
     bool has_completion_tokens = false;
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      ondemand::value v = field.value();
-      dialect_error e;
-      if (key == "model") {
-        model_raw = raw_string(v);
-        std::string_view model;
-        if (model_raw.empty() || v.get_string().get(model)) {
-          return fail(dialect_errc::wrong_type, "model must be a string", "model");
-        }
-        facts.model.assign(model);
-      } else if (key == "messages") {
-        if (seen_messages) {
-          return fail(dialect_errc::duplicate_field, "messages is given twice", "messages");
-        }
-        seen_messages = true;
-        e = messages(v);
-      } else if (key == "max_tokens" || key == "max_completion_tokens") {
-        const bool completion = key == "max_completion_tokens";
-        if (is_null(v)) {
-          continue;
-        }
-        std::uint64_t n = 0;
-        if (v.get_uint64().get(n) || n == 0) {
-          return fail(dialect_errc::wrong_type, "max_tokens must be a positive integer",
-                      completion ? "max_completion_tokens" : "max_tokens");
-        }
-        // max_completion_tokens is the newer name and wins when both are given.
-        if (completion || !has_completion_tokens) {
-          max_tokens = n;
-          has_max_tokens = true;
-        }
-        has_completion_tokens = has_completion_tokens || completion;
-      } else if (key == "temperature") {
-        e = number_field(v, t.temperature_, "temperature", 1.0,
-                         "temperature must be between 0 and 1 for Anthropic models");
-      } else if (key == "top_p") {
-        e = number_field(v, t.top_p_, "top_p", 1.0, "top_p must be between 0 and 1");
-      } else if (key == "stop") {
-        e = stop(v);
-      } else if (key == "stream") {
-        if (!is_null(v) && v.get_bool().get(stream)) {
-          return fail(dialect_errc::wrong_type, "stream must be true or false", "stream");
-        }
-      } else if (key == "stream_options") {
-        e = stream_options(v);
-      } else if (key == "n") {
-        std::uint64_t n = 1;
-        if (!is_null(v) && (v.get_uint64().get(n) || n == 0)) {
-          return fail(dialect_errc::wrong_type, "n must be a positive integer", "n");
-        }
-        if (n > 1) {
-          return fail(dialect_errc::unsupported, "n > 1 is not supported: Anthropic models return one choice", "n");
-        }
-      } else if (key == "tools" || key == "functions") {
-        e = tools(v, key == "functions");
-      } else if (key == "tool_choice" || key == "function_call") {
-        e = tool_choice(v, key == "function_call");
-      } else if (key == "parallel_tool_calls") {
-        bool parallel = true;
-        if (!is_null(v) && v.get_bool().get(parallel)) {
-          return fail(dialect_errc::wrong_type, "parallel_tool_calls must be true or false", "parallel_tool_calls");
-        }
-        disable_parallel = !parallel;
-      } else if (key == "user") {
-        const std::string_view raw = raw_string(v);
-        if (!raw.empty()) {
-          t.user_.assign(raw);
-        }
-      } else if (key == "response_format") {
-        e = response_format(v);
-      } else if (key == "logprobs") {
-        bool want = false;
-        if (!is_null(v) && !v.get_bool().get(want) && want) {
-          return fail(dialect_errc::unsupported, "logprobs are not supported by Anthropic models", "logprobs");
-        }
-      } else if (key == "top_logprobs") {
-        std::uint64_t n = 0;
-        if (!is_null(v) && !v.get_uint64().get(n) && n > 0) {
-          return fail(dialect_errc::unsupported, "logprobs are not supported by Anthropic models", "top_logprobs");
-        }
-      } else if (key == "audio") {
-        if (!is_null(v)) {
-          return fail(dialect_errc::unsupported, "audio output is not supported by Anthropic models", "audio");
-        }
-      } else if (key == "modalities") {
-        e = modalities(v);
-      }
-      // Everything else (seed, presence_penalty, frequency_penalty, logit_bias, store, metadata,
-      // service_tier, reasoning_effort, prediction…) has no Anthropic counterpart and is dropped.
-      if (e) {
-        return e;
-      }
+    if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+          if (key == "model") {
+            model_raw = raw_string(v);
+            std::string_view model;
+            if (model_raw.empty() || v.get_string().get(model)) {
+              return fail(dialect_errc::wrong_type, "model must be a string", "model");
+            }
+            facts.model.assign(model);
+          } else if (key == "messages") {
+            if (seen_messages) {
+              return fail(dialect_errc::duplicate_field, "messages is given twice", "messages");
+            }
+            seen_messages = true;
+            return messages(v);
+          } else if (key == "max_tokens" || key == "max_completion_tokens") {
+            const bool completion = key == "max_completion_tokens";
+            if (is_null(v)) {
+              return {};
+            }
+            std::uint64_t n = 0;
+            if (v.get_uint64().get(n) || n == 0) {
+              return fail(dialect_errc::wrong_type, "max_tokens must be a positive integer",
+                          completion ? "max_completion_tokens" : "max_tokens");
+            }
+            // max_completion_tokens is the newer name and wins when both are given.
+            if (completion || !has_completion_tokens) {
+              max_tokens = n;
+              has_max_tokens = true;
+            }
+            has_completion_tokens = has_completion_tokens || completion;
+          } else if (key == "temperature") {
+            return number_field(v, t.temperature_, "temperature", 1.0,
+                                "temperature must be between 0 and 1 for Anthropic models");
+          } else if (key == "top_p") {
+            return number_field(v, t.top_p_, "top_p", 1.0, "top_p must be between 0 and 1");
+          } else if (key == "stop") {
+            return stop(v);
+          } else if (key == "stream") {
+            if (!is_null(v) && v.get_bool().get(stream)) {
+              return fail(dialect_errc::wrong_type, "stream must be true or false", "stream");
+            }
+          } else if (key == "stream_options") {
+            return stream_options(v);
+          } else if (key == "n") {
+            std::uint64_t n = 1;
+            if (!is_null(v) && (v.get_uint64().get(n) || n == 0)) {
+              return fail(dialect_errc::wrong_type, "n must be a positive integer", "n");
+            }
+            if (n > 1) {
+              return fail(dialect_errc::unsupported, "n > 1 is not supported: Anthropic models return one choice",
+                          "n");
+            }
+          } else if (key == "tools" || key == "functions") {
+            return tools(v, key == "functions");
+          } else if (key == "tool_choice" || key == "function_call") {
+            return tool_choice(v, key == "function_call");
+          } else if (key == "parallel_tool_calls") {
+            bool parallel = true;
+            if (!is_null(v) && v.get_bool().get(parallel)) {
+              return fail(dialect_errc::wrong_type, "parallel_tool_calls must be true or false",
+                          "parallel_tool_calls");
+            }
+            disable_parallel = !parallel;
+          } else if (key == "user") {
+            const std::string_view raw = raw_string(v);
+            if (!raw.empty()) {
+              t.user_.assign(raw);
+            }
+          } else if (key == "response_format") {
+            return response_format(v);
+          } else if (key == "logprobs") {
+            bool want = false;
+            if (!is_null(v) && !v.get_bool().get(want) && want) {
+              return fail(dialect_errc::unsupported, "logprobs are not supported by Anthropic models", "logprobs");
+            }
+          } else if (key == "top_logprobs") {
+            std::uint64_t n = 0;
+            if (!is_null(v) && !v.get_uint64().get(n) && n > 0) {
+              return fail(dialect_errc::unsupported, "logprobs are not supported by Anthropic models",
+                          "top_logprobs");
+            }
+          } else if (key == "audio") {
+            if (!is_null(v)) {
+              return fail(dialect_errc::unsupported, "audio output is not supported by Anthropic models", "audio");
+            }
+          } else if (key == "modalities") {
+            return modalities(v);
+          }
+          // Everything else (seed, presence_penalty, frequency_penalty, logit_bias, store, metadata,
+          // service_tier, reasoning_effort, prediction…) has no Anthropic counterpart and is dropped.
+          return {};
+        })) {
+      return e;
     }
     if (model_raw.empty()) {
       return fail(dialect_errc::missing_field, "model: field required", "model");
@@ -858,22 +744,14 @@ struct openai_request_walker : json_walker {
     if (is_null(v)) {
       return {};
     }
-    ondemand::object obj;
-    if (v.get_object().get(obj)) {
-      return fail(dialect_errc::wrong_type, "stream_options must be an object", "stream_options");
-    }
-    for (auto field_result : obj) {
-      ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-        return malformed();
-      }
-      if (key == "include_usage" && !is_null(field.value()) &&
-          field.value().get_bool().get(facts.include_usage)) {
-        return fail(dialect_errc::wrong_type, "include_usage must be true or false", "stream_options");
-      }
-    }
-    return {};
+    return for_each_field(
+        v, [&] { return fail(dialect_errc::wrong_type, "stream_options must be an object", "stream_options"); },
+        [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+          if (key == "include_usage" && !is_null(fv) && fv.get_bool().get(facts.include_usage)) {
+            return fail(dialect_errc::wrong_type, "include_usage must be true or false", "stream_options");
+          }
+          return {};
+        });
   }
 
   dialect_error response_format(ondemand::value v) {
@@ -988,17 +866,9 @@ dialect_error openai_request_translator::translate(ondemand::parser& parser, std
                          &temperature_, &top_p_, &user_, &scratch_}) {
     s->clear();
   }
-  ondemand::document doc;
-  ondemand::object obj;
-  if (auto e = begin_document(parser, body, doc, obj)) {
-    return e;
-  }
   json_string_table unused;  // the walker's string table is not used on this path
   openai_request_walker walker(body, unused, *this, facts);
-  if (auto e = walker.top(obj, options)) {
-    return e;
-  }
-  if (auto e = end_document(doc)) {
+  if (auto e = walk_document(parser, body, [&](ondemand::object& obj) { return walker.top(obj, options); })) {
     return e;
   }
   facts.stream = walker.stream;

@@ -4,7 +4,6 @@
 #include "sluice/gateway/openai_response.h"
 
 #include <charconv>
-#include <utility>
 
 #include "json_walk.h"
 #include "sluice/engine/json_escape.h"
@@ -47,57 +46,34 @@ void append_signed(std::string& out, std::int64_t n) {
 
 // Reads Anthropic's usage object into `usage` (fields absent or null are left alone).
 dialect_error read_usage(ondemand::value v, openai_usage& usage) noexcept {
-  ondemand::object obj;
-  if (v.get_object().get(obj)) {
-    return make_error(dialect_errc::wrong_type, "usage must be an object");
-  }
-  for (auto field_result : obj) {
-    ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-      return malformed();
-    }
-    std::uint64_t* target = nullptr;
-    if (key == "input_tokens") {
-      target = &usage.input_tokens;
-    } else if (key == "output_tokens") {
-      target = &usage.output_tokens;
-    } else if (key == "cache_creation_input_tokens") {
-      target = &usage.cache_creation_tokens;
-    } else if (key == "cache_read_input_tokens") {
-      target = &usage.cache_read_tokens;
-    }
-    if (target == nullptr) {
-      continue;
-    }
-    ondemand::json_type t;
-    if (field.value().type().get(t)) {
-      return malformed();
-    }
-    if (t == ondemand::json_type::null) {
-      continue;
-    }
-    if (field.value().get_uint64().get(*target)) {
-      return make_error(dialect_errc::wrong_type, "token counts must be integers");
-    }
-  }
-  return {};
-}
-
-// Iterates the fields of `obj`, calling fn(key, value) -> dialect_error for each.
-template <class Fn>
-dialect_error each_field(ondemand::object& obj, Fn&& fn) noexcept {
-  for (auto field_result : obj) {
-    ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-      return malformed();
-    }
-    if (auto e = fn(key, field.value())) {
-      return e;
-    }
-  }
-  return {};
+  return for_each_field(
+      v, [] { return make_error(dialect_errc::wrong_type, "usage must be an object"); },
+      [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+        std::uint64_t* target = nullptr;
+        if (key == "input_tokens") {
+          target = &usage.input_tokens;
+        } else if (key == "output_tokens") {
+          target = &usage.output_tokens;
+        } else if (key == "cache_creation_input_tokens") {
+          target = &usage.cache_creation_tokens;
+        } else if (key == "cache_read_input_tokens") {
+          target = &usage.cache_read_tokens;
+        }
+        if (target == nullptr) {
+          return {};
+        }
+        ondemand::json_type t;
+        if (fv.type().get(t)) {
+          return malformed();
+        }
+        if (t == ondemand::json_type::null) {
+          return {};
+        }
+        if (fv.get_uint64().get(*target)) {
+          return make_error(dialect_errc::wrong_type, "token counts must be integers");
+        }
+        return {};
+      });
 }
 
 }  // namespace
@@ -140,7 +116,7 @@ struct openai_response_walker : json_walker {
       return e;
     }
     if (type == "text") {
-      return each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+      return for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
         if (key == "text") {
           bool ok = false;
           const std::string_view inside = string_inside(v, ok);
@@ -156,7 +132,7 @@ struct openai_response_walker : json_walker {
       return {};  // thinking, redacted_thinking, server tool blocks: no chat-completions counterpart
     }
     std::string_view id_token, name_token, input;
-    if (auto e = each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+    if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
           bool ok = true;
           if (key == "id") {
             id_token = string_inside(v, ok);
@@ -185,7 +161,7 @@ struct openai_response_walker : json_walker {
   }
 
   dialect_error top(ondemand::object obj) {
-    return each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
       bool ok = true;
       if (key == "id") {
         t.id_.assign(string_inside(v, ok));
@@ -203,20 +179,10 @@ struct openai_response_walker : json_walker {
       } else if (key == "usage") {
         return read_usage(v, t.usage_);
       } else if (key == "content") {
-        ondemand::array arr;
-        if (v.get_array().get(arr)) {
-          return make_error(dialect_errc::wrong_type, "content must be an array");
-        }
-        for (auto element : arr) {
-          ondemand::value item;
-          ondemand::object block_obj;
-          if (element.get(item) || item.get_object().get(block_obj)) {
-            return make_error(dialect_errc::wrong_type, "content blocks must be objects");
-          }
-          if (auto e = block(block_obj)) {
-            return e;
-          }
-        }
+        return for_each_object(
+            v, [] { return make_error(dialect_errc::wrong_type, "content must be an array"); },
+            [] { return make_error(dialect_errc::wrong_type, "content blocks must be objects"); },
+            [&](ondemand::object& block_obj) { return block(block_obj); });
       }
       return ok ? dialect_error{} : make_error(dialect_errc::wrong_type, "id and model must be strings");
     });
@@ -233,17 +199,9 @@ dialect_error openai_response_translator::translate(ondemand::parser& parser, st
   model_.clear();
   finish_reason_ = "stop";
   usage_ = {};
-  ondemand::document doc;
-  ondemand::object obj;
-  if (auto e = begin_document(parser, body, doc, obj)) {
-    return e;
-  }
   json_string_table unused;
   openai_response_walker walker(body, unused, *this);
-  if (auto e = walker.top(obj)) {
-    return e;
-  }
-  if (auto e = end_document(doc)) {
+  if (auto e = walk_document(parser, body, [&](ondemand::object& obj) { return walker.top(obj); })) {
     return e;
   }
   out += R"({"id":")";
@@ -338,27 +296,25 @@ struct openai_stream_walker {
   std::string& out;
 
   dialect_error message_start(ondemand::value v) {
-    ondemand::object msg;
-    if (v.get_object().get(msg)) {
-      return make_error(dialect_errc::wrong_type, "message_start without a message");
-    }
-    return each_field(msg, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
-      bool ok = true;
-      if (key == "id") {
-        const std::string_view id = string_inside(fv, ok);
-        if (ok && !id.empty()) {
-          t.id_.assign(id);
-        }
-      } else if (key == "model") {
-        const std::string_view model = string_inside(fv, ok);
-        if (ok && !model.empty()) {
-          t.model_.assign("\"").append(model).append("\"");
-        }
-      } else if (key == "usage") {
-        return read_usage(fv, t.usage_);
-      }
-      return ok ? dialect_error{} : make_error(dialect_errc::wrong_type, "id and model must be strings");
-    });
+    return for_each_field(
+        v, [] { return make_error(dialect_errc::wrong_type, "message_start without a message"); },
+        [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+          bool ok = true;
+          if (key == "id") {
+            const std::string_view id = string_inside(fv, ok);
+            if (ok && !id.empty()) {
+              t.id_.assign(id);
+            }
+          } else if (key == "model") {
+            const std::string_view model = string_inside(fv, ok);
+            if (ok && !model.empty()) {
+              t.model_.assign("\"").append(model).append("\"");
+            }
+          } else if (key == "usage") {
+            return read_usage(fv, t.usage_);
+          }
+          return ok ? dialect_error{} : make_error(dialect_errc::wrong_type, "id and model must be strings");
+        });
   }
 
   int tool_of(std::uint64_t index) const {
@@ -383,7 +339,7 @@ struct openai_stream_walker {
       t.tool_index_.resize(index + 1, -1);
     }
     if (type == "text") {
-      return each_field(block, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+      return for_each_field(block, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
         bool ok = true;
         if (key == "text") {
           const std::string_view text = string_inside(fv, ok);
@@ -398,7 +354,7 @@ struct openai_stream_walker {
       return {};
     }
     std::string_view id, name;
-    if (auto e = each_field(block, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+    if (auto e = for_each_field(block, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
           bool ok = true;
           if (key == "id") {
             id = string_inside(fv, ok);
@@ -448,7 +404,7 @@ struct openai_stream_walker {
     if (wanted.empty()) {
       return {};  // thinking_delta, signature_delta, citations_delta: not part of chat completions
     }
-    return each_field(delta, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+    return for_each_field(delta, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
       if (key != wanted) {
         return {};
       }
@@ -480,24 +436,22 @@ struct openai_stream_walker {
   }
 
   dialect_error message_delta(ondemand::object& obj) {
-    return each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& fv) -> dialect_error {
       if (key == "usage") {
         return read_usage(fv, t.usage_);
       }
       if (key == "delta") {
-        ondemand::object delta;
-        if (fv.get_object().get(delta)) {
-          return make_error(dialect_errc::wrong_type, "delta must be an object");
-        }
-        return each_field(delta, [&](std::string_view dkey, ondemand::value& dv) -> dialect_error {
-          std::string_view reason;
-          ondemand::json_type type;
-          if (dkey == "stop_reason" && !dv.type().get(type) && type == ondemand::json_type::string &&
-              !dv.get_string().get(reason)) {
-            t.finish_reason_.assign(openai_finish_reason(reason));
-          }
-          return {};
-        });
+        return for_each_field(
+            fv, [] { return make_error(dialect_errc::wrong_type, "delta must be an object"); },
+            [&](std::string_view dkey, ondemand::value& dv) -> dialect_error {
+              std::string_view reason;
+              ondemand::json_type type;
+              if (dkey == "stop_reason" && !dv.type().get(type) && type == ondemand::json_type::string &&
+                  !dv.get_string().get(reason)) {
+                t.finish_reason_.assign(openai_finish_reason(reason));
+              }
+              return {};
+            });
       }
       return {};
     });
@@ -541,7 +495,7 @@ dialect_error openai_stream_translator::on_event(ondemand::parser& parser, std::
   }
   openai_stream_walker walker{*this, out};
   if (type == "message_start") {
-    if (auto e = each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+    if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
           return key == "message" ? walker.message_start(v) : dialect_error{};
         })) {
       return e;
@@ -553,7 +507,7 @@ dialect_error openai_stream_translator::on_event(ondemand::parser& parser, std::
     // index and the block/delta may come in either order: read index first.
     std::uint64_t index = 0;
     bool has_index = false;
-    if (auto e = each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+    if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
           if (key == "index") {
             has_index = !v.get_uint64().get(index);
           }
@@ -567,7 +521,7 @@ dialect_error openai_stream_translator::on_event(ondemand::parser& parser, std::
     }
     ensure_started(out);
     const std::string_view wanted = type == "content_block_start" ? "content_block" : "delta";
-    return each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+    return for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
       if (key != wanted) {
         return {};
       }
@@ -591,22 +545,20 @@ dialect_error openai_stream_translator::on_event(ondemand::parser& parser, std::
   }
   if (type == "error") {
     std::string_view error_type, message;
-    if (auto e = each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
+    if (auto e = for_each_field(obj, [&](std::string_view key, ondemand::value& v) -> dialect_error {
           if (key != "error") {
             return {};
           }
-          ondemand::object err;
-          if (v.get_object().get(err)) {
-            return {};
-          }
-          return each_field(err, [&](std::string_view ekey, ondemand::value& ev) -> dialect_error {
-            if (ekey == "type" && ev.get_string().get(error_type)) {
-              error_type = {};
-            } else if (ekey == "message" && ev.get_string().get(message)) {
-              message = {};
-            }
-            return {};
-          });
+          return for_each_field(
+              v, [] { return dialect_error{}; },  // an error that is no object: the generic message
+              [&](std::string_view ekey, ondemand::value& ev) -> dialect_error {
+                if (ekey == "type" && ev.get_string().get(error_type)) {
+                  error_type = {};
+                } else if (ekey == "message" && ev.get_string().get(message)) {
+                  message = {};
+                }
+                return {};
+              });
         })) {
       return e;
     }

@@ -90,62 +90,34 @@ simdjson::error_code add_field(stream_filter_state& s, chunk& c, std::uint32_t s
 
 // {"name", "arguments"} of a function or function_call; sets `slot_of_args` for tool calls later.
 simdjson::error_code read_function(stream_filter_state& s, chunk& c, od::value v, std::uint32_t slot) noexcept {
-  od::object object;
-  if (auto e = v.get_object().get(object)) {
-    return e;
-  }
-  for (auto field : object) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
-    od::value value;
-    if (auto e = field.value().get(value)) {
-      return e;
-    }
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     if (key == "arguments") {
-      if (auto e = add_field(s, c, slot, value)) {
-        return e;
-      }
-    } else {
-      c.other = true;  // the function's name
+      return add_field(s, c, slot, value);
     }
-  }
-  return simdjson::SUCCESS;
+    c.other = true;  // the function's name
+    return simdjson::SUCCESS;
+  });
 }
 
 simdjson::error_code read_tool_calls(stream_filter_state& s, chunk& c, od::value v) noexcept {
-  od::array calls;
-  if (auto e = v.get_array().get(calls)) {
-    return e;
-  }
-  for (auto item : calls) {
+  return for_each_item(v, as_error_code, [&](od::value& item) {
     od::object call;
     if (auto e = item.get_object().get(call)) {
       return e;
     }
     const std::size_t first = c.field_count;
     std::uint64_t index = 0;
-    for (auto field : call) {
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) {
-        return e;
-      }
-      od::value value;
-      if (auto e = field.value().get(value)) {
-        return e;
-      }
-      if (key == "index") {
-        if (auto e = value.get_uint64().get(index)) {
-          return e;
-        }
-      } else if (key == "function") {
-        if (auto e = read_function(s, c, value, slot_tool_call)) {
-          return e;
-        }
-      } else {
-        c.other = true;  // id, type
-      }
+    if (auto e = for_each_field(call, [&](std::string_view key, od::value& value) {
+          if (key == "index") {
+            return value.get_uint64().get(index);
+          }
+          if (key == "function") {
+            return read_function(s, c, value, slot_tool_call);
+          }
+          c.other = true;  // id, type
+          return simdjson::SUCCESS;
+        })) {
+      return e;
     }
     if (index > 0xffffu) {
       return simdjson::NUMBER_OUT_OF_RANGE;
@@ -154,24 +126,12 @@ simdjson::error_code read_tool_calls(stream_filter_state& s, chunk& c, od::value
     for (std::size_t i = first; i < c.field_count; ++i) {
       c.fields[i].slot = slot_tool_call + static_cast<std::uint32_t>(index);
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 simdjson::error_code read_delta(stream_filter_state& s, chunk& c, od::value v) noexcept {
-  od::object delta;
-  if (auto e = v.get_object().get(delta)) {
-    return e;
-  }
-  for (auto field : delta) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
-    od::value value;
-    if (auto e = field.value().get(value)) {
-      return e;
-    }
+  return for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     simdjson::error_code e = simdjson::SUCCESS;
     if (key == "content") {
       e = add_field(s, c, slot_content, value);
@@ -196,11 +156,8 @@ simdjson::error_code read_delta(stream_filter_state& s, chunk& c, od::value v) n
     } else {
       c.other = true;  // role, and fields added later
     }
-    if (e != simdjson::SUCCESS) {
-      return e;
-    }
-  }
-  return simdjson::SUCCESS;
+    return e;
+  });
 }
 
 simdjson::error_code read_choice(stream_filter_state& s, chunk& c, od::value v) noexcept {
@@ -210,19 +167,7 @@ simdjson::error_code read_choice(stream_filter_state& s, chunk& c, od::value v) 
   chunk_choice& choice = c.choices[c.choice_count];
   choice = {};
   choice.fields_begin = c.field_count;
-  od::object object;
-  if (auto e = v.get_object().get(object)) {
-    return e;
-  }
-  for (auto field : object) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
-    od::value value;
-    if (auto e = field.value().get(value)) {
-      return e;
-    }
+  const simdjson::error_code walked = for_each_field(v, as_error_code, [&](std::string_view key, od::value& value) {
     simdjson::error_code e = simdjson::SUCCESS;
     if (key == "index") {
       e = value.get_uint64().get(choice.index);
@@ -265,9 +210,10 @@ simdjson::error_code read_choice(stream_filter_state& s, chunk& c, od::value v) 
     } else {
       c.other = true;
     }
-    if (e != simdjson::SUCCESS) {
-      return e;
-    }
+    return e;
+  });
+  if (walked != simdjson::SUCCESS) {
+    return walked;
   }
   choice.fields_end = c.field_count;
   ++c.choice_count;
@@ -275,23 +221,7 @@ simdjson::error_code read_choice(stream_filter_state& s, chunk& c, od::value v) 
 }
 
 simdjson::error_code read_chunk(stream_filter_state& s, std::string_view data, chunk& c) noexcept {
-  od::document doc;
-  if (auto e = s.parse(data, doc)) {
-    return e;
-  }
-  od::object object;
-  if (auto e = doc.get_object().get(object)) {
-    return e;
-  }
-  for (auto field : object) {
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      return e;
-    }
-    od::value value;
-    if (auto e = field.value().get(value)) {
-      return e;
-    }
+  return for_each_event_field(s, data, [&](std::string_view key, od::value& value) {
     simdjson::error_code e = simdjson::SUCCESS;
     if (key == "id") {
       s.chunk_id.assign(trim(value.raw_json_token()));
@@ -303,19 +233,7 @@ simdjson::error_code read_chunk(stream_filter_state& s, std::string_view data, c
       bool is_null = false;
       e = value.is_null().get(is_null);
       if (e == simdjson::SUCCESS && !is_null) {
-        od::array choices;
-        e = value.get_array().get(choices);
-        if (e == simdjson::SUCCESS) {
-          for (auto item : choices) {
-            od::value choice;
-            if (auto ie = item.get(choice)) {
-              return ie;
-            }
-            if (auto ie = read_choice(s, c, choice)) {
-              return ie;
-            }
-          }
-        }
+        e = for_each_item(value, as_error_code, [&](od::value& choice) { return read_choice(s, c, choice); });
       }
     } else if (key == "usage") {
       od::json_type type;
@@ -325,32 +243,24 @@ simdjson::error_code read_chunk(stream_filter_state& s, std::string_view data, c
         od::object usage;
         e = value.get_object().get(usage);
         if (e == simdjson::SUCCESS) {
-          for (auto u : usage) {
-            std::string_view name;
-            if (auto ue = u.unescaped_key().get(name)) {
-              return ue;
-            }
+          e = for_each_field(usage, [&](std::string_view name, od::value& u) {
             std::uint64_t n = 0;
-            if (name == "prompt_tokens" && u.value().get_uint64().get(n) == simdjson::SUCCESS) {
+            if (name == "prompt_tokens" && u.get_uint64().get(n) == simdjson::SUCCESS) {
               s.usage.input_tokens = n;
               s.usage.has_input = true;
-            } else if (name == "completion_tokens" && u.value().get_uint64().get(n) == simdjson::SUCCESS) {
+            } else if (name == "completion_tokens" && u.get_uint64().get(n) == simdjson::SUCCESS) {
               s.usage.output_tokens = n;
               s.usage.has_output = true;
             }
-          }
+            return simdjson::SUCCESS;
+          });
         }
       }
     } else if (key == "error") {
       c.upstream_error = true;
     }
-    if (e != simdjson::SUCCESS) {
-      return e;
-    }
-  }
-  // Anything after the object is broken JSON too.
-  const char* rest = nullptr;
-  return doc.current_location().get(rest) == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : simdjson::SUCCESS;
+    return e;
+  });
 }
 
 void append_number(std::string& out, std::uint64_t n) {

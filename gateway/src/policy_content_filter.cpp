@@ -1,6 +1,7 @@
 // content-filter: refuses (or flags) a request or response containing terms or patterns of the
 // configured content categories.
 #include "policies.h"
+#include "policy_findings.h"
 #include "rule_selection.h"
 
 namespace sluice::gateway {
@@ -36,24 +37,14 @@ class content_filter final : public policy_filter {
         }
       }
     }
-    if (found == 0) {
-      ex.add_verdict(policy_kind::content_filter, "pass", 0);
-      return filter_status::proceed;
-    }
     const bool block = config_.content.action == policy_action::block;
-    ex.add_verdict(policy_kind::content_filter, block ? "block" : "flag", found);
-    if (!block) {
-      return filter_status::proceed;
-    }
-    try {
+    auto message = [&] {
       const auto& rule = ex.rules->at(first_rule);
-      ex.refuse(403, "permission_error", "content-filter",
-                std::string(what) + " blocked by policy content-filter: category " + rule.entity + " (rule " +
-                    rule.id + ")");
-    } catch (...) {
-      return filter_status::error;
-    }
-    return filter_status::reject;
+      return std::string(what) + " blocked by policy content-filter: category " + rule.entity + " (rule " +
+             rule.id + ")";
+    };
+    return settle_findings(ex, policy_kind::content_filter, "content-filter", found, block ? "block" : "flag", block,
+                           message);
   }
 
   const policy_config& config_;

@@ -2,6 +2,7 @@
 // response (before the client sees it): redact marks them for the splice, block refuses naming the entity
 // types (never the values), flag only records the verdict.
 #include "policies.h"
+#include "policy_findings.h"
 #include "rule_selection.h"
 
 namespace sluice::gateway {
@@ -53,27 +54,18 @@ class pii_detector_filter final : public policy_filter {
         }
       }
     }
-    if (found == 0) {
-      ex.add_verdict(policy_kind::pii_detector, "pass", 0);
-      return filter_status::proceed;
-    }
-    ex.add_verdict(policy_kind::pii_detector, to_string(opt.action), found);
-    if (opt.action != policy_action::block) {
-      return filter_status::proceed;
-    }
-    try {
-      std::string message = std::string(what) + " blocked by policy pii-detector: it contains ";
+    auto message = [&] {
+      std::string text = std::string(what) + " blocked by policy pii-detector: it contains ";
       bool first = true;
       for (const auto& c : ex.entity_counts) {
-        message += first ? "" : ", ";
-        message += std::to_string(c.count) + " " + std::string(c.entity);
+        text += first ? "" : ", ";
+        text += std::to_string(c.count) + " " + std::string(c.entity);
         first = false;
       }
-      ex.refuse(403, "permission_error", "pii-detector", std::move(message));
-    } catch (...) {
-      return filter_status::error;
-    }
-    return filter_status::reject;
+      return text;
+    };
+    return settle_findings(ex, policy_kind::pii_detector, "pii-detector", found, to_string(opt.action),
+                           opt.action == policy_action::block, message);
   }
 
   const policy_config& config_;

@@ -35,7 +35,7 @@ int run_gateway(server_settings settings) {
             << server->shard_count() << " shard(s)" << std::endl;
   if (server->admin_port() != 0) {
     std::cerr << "sluice gateway: admin API listening on port " << server->admin_port() << std::endl;
-  } else {
+  } else if (!server->admin_status().empty()) {
     std::cerr << "sluice gateway: admin API not started: " << server->admin_status() << std::endl;
   }
   bool stopping = false;

@@ -99,19 +99,8 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     // would), so a client that is too slow still gets its 408.
     net::steady_timer deadline(stream.get_executor());
     bool timed_out = false;
-    deadline.expires_after(first ? limits.request_timeout : limits.keep_alive_timeout);
-    deadline.async_wait([&timed_out, &stream](const error_code& wait_ec) {
-      if (!wait_ec) {
-        timed_out = true;
-        error_code ignored;
-        stream.socket().cancel(ignored);
-      }
-    });
-    co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-    std::string_view path_for_errors = "/";
-    if (!ec) {
-      path_for_errors = sv(parser.get().target());
-      deadline.expires_after(limits.request_timeout);
+    auto arm_deadline = [&deadline, &timed_out, &stream](std::chrono::milliseconds limit) {
+      deadline.expires_after(limit);
       deadline.async_wait([&timed_out, &stream](const error_code& wait_ec) {
         if (!wait_ec) {
           timed_out = true;
@@ -119,6 +108,13 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
           stream.socket().cancel(ignored);
         }
       });
+    };
+    arm_deadline(first ? limits.request_timeout : limits.keep_alive_timeout);
+    co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    std::string_view path_for_errors = "/";
+    if (!ec) {
+      path_for_errors = sv(parser.get().target());
+      arm_deadline(limits.request_timeout);  // replaces the first deadline (its wait ends as aborted)
       if (parser.get()[http::field::expect] == "100-continue") {
         http::response<http::empty_body> cont{http::status::continue_, 11};
         co_await http::async_write(stream, cont, net::redirect_error(net::use_awaitable, ec));

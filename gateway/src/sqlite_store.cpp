@@ -2,9 +2,11 @@
 // are the usage writer and the admin API, never the request path.
 #include <sqlite3.h>
 
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
+#include "file_lock.h"
 #include "sluice/gateway/key_store.h"
 
 namespace sluice::gateway {
@@ -134,6 +136,11 @@ class sqlite_store final : public governance_store {
  public:
   explicit sqlite_store(const std::string& path) {
     const std::string where = path.empty() ? ":memory:" : path;
+    if (!path.empty()) {
+      // One process per store: each keeps its own key table, so a second one would not see the
+      // first one's key changes (and revocations) until it restarts.
+      lock_ = std::make_unique<file_lock>(path + ".lock", "the governance store " + path);
+    }
     if (sqlite3_open_v2(where.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {
       const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -298,6 +305,7 @@ class sqlite_store final : public governance_store {
   }
   void exec_noexcept(const char* sql) noexcept { sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
 
+  std::unique_ptr<file_lock> lock_;  // released after db_ is closed (declared first)
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
 };

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_walk.h"
 #include "sluice/engine/stream_redactor.h"
 #include "sluice/gateway/stream_filter.h"
 
@@ -112,6 +113,31 @@ struct stream_filter_state {
   // Starts holding a delta event (slot `key`, its text token `where`) for coalescing.
   void hold_delta(std::uint64_t key, const sse_event& ev, const json_text& where);
 };
+
+// The stream readers' not_container for the shared walks (json_walk.h): a value of the wrong type is
+// reported as its simdjson error (INCORRECT_TYPE), like broken JSON.
+inline constexpr auto as_error_code = [](simdjson::error_code code) noexcept { return code; };
+
+// Parses `data` (one event's JSON) with s.parse() and calls on_field(key, value) -> simdjson::error_code
+// for each field of its top-level object. Errors: parse errors, INCORRECT_TYPE (not an object), what
+// on_field returns, TRAILING_CONTENT (anything after the object is broken JSON too).
+template <class OnField>
+[[nodiscard]] simdjson::error_code for_each_event_field(stream_filter_state& s, std::string_view data,
+                                                        OnField&& on_field) noexcept {
+  simdjson::ondemand::document doc;
+  if (auto e = s.parse(data, doc)) {
+    return e;
+  }
+  simdjson::ondemand::object object;
+  if (auto e = doc.get_object().get(object)) {
+    return e;
+  }
+  if (auto e = for_each_field(object, on_field)) {
+    return e;
+  }
+  const char* rest = nullptr;
+  return doc.current_location().get(rest) == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : simdjson::SUCCESS;
+}
 
 // Dialect handlers: handle one SSE event, appending client bytes to `s.events`.
 [[nodiscard]] stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noexcept;

@@ -40,7 +40,16 @@ struct directives {
   unsigned error = 0;
   unsigned cut_after = 0;
   unsigned delay_ms = 0;
+  std::string tool;  // SIM_TOOL=<name>: the answer is a call of this tool with input {"text": reply}
 };
+
+// The tool_use input the simulator sends for `reply`.
+std::string tool_input_json(std::string_view reply) {
+  std::string out = R"({"text":)";
+  engine::append_json_string(out, reply);
+  out += "}";
+  return out;
+}
 
 std::string decode_base64(std::string_view in) {
   std::string out((in.size() / 4 + 1) * 3, '\0');
@@ -117,6 +126,9 @@ void read_directives(upstream_simulator::impl& s, std::string_view text, const h
   }
   if (find_directive(text, "SIM_DELAY=", false, v)) {
     d.delay_ms = to_uint(v);
+  }
+  if (find_directive(text, "SIM_TOOL=", false, v)) {
+    d.tool = std::string(v);
   }
   if (auto it = req.find("x-sim-reply"); it != req.end()) {
     d.reply = std::string(it->value());
@@ -207,7 +219,6 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
   data += R"(,"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":)" +
           std::to_string(input_tokens) + R"(,"output_tokens":1}}})";
   append_event(out, "message_start", data);
-  append_event(out, "content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})");
   append_event(out, "ping", R"({"type": "ping"})");
   if (!co_await write_chunk(out)) {
     co_return false;
@@ -217,32 +228,65 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
                        ? std::chrono::milliseconds(static_cast<long>(1000.0 / s.options.tokens_per_second))
                        : std::chrono::milliseconds(0);
   std::uint64_t deltas = 0;
-  for (std::size_t pos = 0; pos < reply.size();) {
-    std::size_t n = std::min(step, reply.size() - pos);
-    // Never split a UTF-8 sequence: the real API sends whole characters.
-    while (pos + n < reply.size() && (static_cast<unsigned char>(reply[pos + n]) & 0xC0) == 0x80) {
-      ++n;
-    }
-    if (d.cut_after != 0 && deltas == d.cut_after) {
-      stream.socket().close(ec);  // the upstream dies mid-stream
-      co_return false;
-    }
-    co_await pause(gap);
+  // One content block: its start event, `payload` in deltas of chunk_chars bytes (whole UTF-8
+  // characters), its stop event.
+  auto send_block = [&](unsigned index, std::string_view block_start, std::string_view delta_type,
+                        std::string_view field, std::string_view payload) -> awaitable<bool> {
+    const std::string at = std::to_string(index);
     out.clear();
-    data = R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":)";
-    engine::append_json_string(data, std::string_view(reply).substr(pos, n));
-    data += "}}";
-    append_event(out, "content_block_delta", data);
+    append_event(out, "content_block_start",
+                 R"({"type":"content_block_start","index":)" + at + R"(,"content_block":)" + std::string(block_start) + "}");
     if (!co_await write_chunk(out)) {
       co_return false;
     }
-    pos += n;
-    ++deltas;
+    for (std::size_t pos = 0; pos < payload.size();) {
+      std::size_t n = std::min(step, payload.size() - pos);
+      // Never split a UTF-8 sequence: the real API sends whole characters.
+      while (pos + n < payload.size() && (static_cast<unsigned char>(payload[pos + n]) & 0xC0) == 0x80) {
+        ++n;
+      }
+      if (d.cut_after != 0 && deltas == d.cut_after) {
+        error_code ignored;
+        stream.socket().close(ignored);  // the upstream dies mid-stream
+        co_return false;
+      }
+      co_await pause(gap);
+      out.clear();
+      std::string event = R"({"type":"content_block_delta","index":)" + at + R"(,"delta":{"type":)";
+      engine::append_json_string(event, delta_type);
+      event += ",";
+      engine::append_json_string(event, field);
+      event += ":";
+      engine::append_json_string(event, payload.substr(pos, n));
+      event += "}}";
+      append_event(out, "content_block_delta", event);
+      if (!co_await write_chunk(out)) {
+        co_return false;
+      }
+      pos += n;
+      ++deltas;
+    }
+    out.clear();
+    append_event(out, "content_block_stop", R"({"type":"content_block_stop","index":)" + at + "}");
+    co_return co_await write_chunk(out);
+  };
+  const bool tool = !d.tool.empty();
+  const std::string text = tool ? "Calling " + d.tool + "." : reply;
+  if (!co_await send_block(0, R"({"type":"text","text":""})", "text_delta", "text", text)) {
+    co_return false;
+  }
+  if (tool) {
+    std::string start = R"({"type":"tool_use","id":"toolu_sim_1","name":)";
+    engine::append_json_string(start, d.tool);
+    start += R"(,"input":{}})";
+    if (!co_await send_block(1, start, "input_json_delta", "partial_json", tool_input_json(reply))) {
+      co_return false;
+    }
   }
   out.clear();
-  append_event(out, "content_block_stop", R"({"type":"content_block_stop","index":0})");
   append_event(out, "message_delta",
-               R"({"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":)" +
+               std::string(R"({"type":"message_delta","delta":{"stop_reason":")") + (tool ? "tool_use" : "end_turn") +
+                   R"(","stop_sequence":null},"usage":{"output_tokens":)" +
                    std::to_string(std::max<std::uint64_t>(deltas, 1)) + "}}");
   append_event(out, "message_stop", R"({"type":"message_stop"})");
   if (!co_await write_chunk(out)) {
@@ -318,7 +362,7 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
     std::uint64_t input_chars = 0;
     for (const auto& t : ex.texts) {
       input_chars += t.text.size();
-      if (t.origin == text_origin::user) {
+      if (t.origin == text_source::user) {
         last_user.assign(t.text);
       }
     }
@@ -353,9 +397,18 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
     engine::append_json_string(out, id);
     out += R"(,"type":"message","role":"assistant","model":)";
     engine::append_json_string(out, model);
-    out += R"(,"content":[{"type":"text","text":)";
-    engine::append_json_string(out, reply);
-    out += R"(}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":)" +
+    if (d.tool.empty()) {
+      out += R"(,"content":[{"type":"text","text":)";
+      engine::append_json_string(out, reply);
+      out += R"(}],"stop_reason":"end_turn")";
+    } else {
+      out += R"(,"content":[{"type":"text","text":)";
+      engine::append_json_string(out, "Calling " + d.tool + ".");
+      out += R"(},{"type":"tool_use","id":"toolu_sim_1","name":)";
+      engine::append_json_string(out, d.tool);
+      out += R"(,"input":)" + tool_input_json(reply) + R"(}],"stop_reason":"tool_use")";
+    }
+    out += R"(,"stop_sequence":null,"usage":{"input_tokens":)" +
            std::to_string(input_tokens) + R"(,"output_tokens":)" +
            std::to_string(reply.size() / std::max<std::size_t>(1, s.options.chunk_chars) + 1) + "}}";
     res.set("request-id", id);

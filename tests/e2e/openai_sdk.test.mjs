@@ -133,3 +133,55 @@ test('n > 1 is refused with a clear 400', async () => {
     },
   );
 });
+
+test('tool calls round-trip: the model calls a tool, the SDK sends the result back', async () => {
+  const tools = [{ type: 'function', function: { name: 'lookup', description: 'Look a thing up', parameters: { type: 'object', properties: { text: { type: 'string' } } } } }];
+  const first = await client.chat.completions.create({
+    model,
+    max_tokens: 64,
+    tools,
+    messages: [{ role: 'user', content: 'SIM_TOOL=lookup SIM_REPLY=the weather in Paris' }],
+  });
+  const choice = first.choices[0];
+  assert.equal(choice.finish_reason, 'tool_calls');
+  const call = choice.message.tool_calls[0];
+  assert.equal(call.type, 'function');
+  assert.equal(call.function.name, 'lookup');
+  assert.deepEqual(JSON.parse(call.function.arguments), { text: 'the weather in Paris' });
+
+  // The assistant turn with its tool call and the tool's answer go back as OpenAI messages.
+  const second = await client.chat.completions.create({
+    model,
+    max_tokens: 64,
+    tools,
+    messages: [
+      { role: 'user', content: 'what is the weather?' },
+      choice.message,
+      { role: 'tool', tool_call_id: call.id, content: 'sunny, 21 C' },
+      { role: 'user', content: 'thanks' },
+    ],
+  });
+  assert.equal(second.choices[0].finish_reason, 'stop');
+
+  const stream = await client.chat.completions.create({
+    model,
+    max_tokens: 64,
+    tools,
+    stream: true,
+    messages: [{ role: 'user', content: 'SIM_TOOL=lookup SIM_REPLY=write to ann@example.com' }],
+  });
+  let args = '';
+  let name = '';
+  let finish = '';
+  for await (const chunk of stream) {
+    const delta = chunk.choices[0]?.delta;
+    for (const tc of delta?.tool_calls ?? []) {
+      name ||= tc.function?.name ?? '';
+      args += tc.function?.arguments ?? '';
+    }
+    finish ||= chunk.choices[0]?.finish_reason ?? '';
+  }
+  assert.equal(name, 'lookup');
+  assert.equal(finish, 'tool_calls');
+  assert.deepEqual(JSON.parse(args), { text: 'write to [REDACTED:EMAIL]' });
+});

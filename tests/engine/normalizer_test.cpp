@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ascii_check.h"
+#include "normalizer_detail.h"
 
 namespace sluice::engine {
 namespace {
@@ -188,6 +189,44 @@ TEST(AsciiCheck, ReportsTheImplementationInUse) {
   EXPECT_TRUE(name == "avx2" || name == "sse2" || name == "scalar") << name;
   EXPECT_TRUE(is_ascii("plain text"));
   EXPECT_FALSE(is_ascii("caf\xC3\xA9"));
+}
+
+}  // namespace
+}  // namespace sluice::engine
+
+namespace sluice::engine {
+namespace {
+
+// The pass copies plain ASCII words and gaps without decoding them; on any mix of plain words and
+// evasions it must produce exactly what the general path does, offsets included.
+TEST(Normalizer, PlainAsciiShortcutChangesNothing) {
+  const std::vector<std::string> pieces = {
+      "ignore", "Previous", "a", "b", "I", "1gn0r3", "th3", "h264", "md5", "1st", "2024", "user@example.com",
+      "$HOME", "@alice", "i g n o r e", "I.G.N.O.R.E", "a l l", "e.g.", "U.S.", "x_y", "don't",
+      "\xD1\x96gn\xD0\xBEre",          // іgnоre: Cyrillic і and о in a Latin word
+      "\xD0\xB5\xD1\x85\xD0\xB5\xD1\x81",  // ехес: wholly Cyrillic look-alikes
+      "\xD0\xBD\xD0\xB0",              // на
+      "ig\xE2\x80\x8Bnore",            // zero-width space inside a word
+      "i\xCC\xB8g\xCC\xB8n\xCC\xB8",   // combining marks on letters
+      "\xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E",  // ｉｇｎ
+      "caf\xC3\xA9", "r\xC3\xA8gles", "\xE5\xBF\xBD\xE7\x95\xA5"};
+  const std::vector<std::string> gaps = {" ", "  ", "", ".", "-", "\n", ", ", "\t", "/", "(", ")"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) {
+      text += pieces[rng() % pieces.size()];
+      text += gaps[rng() % gaps.size()];
+    }
+    normalized_text fast;
+    normalized_text reference;
+    ASSERT_EQ(normalizer{}.normalize(text, fast), errc::ok);
+    ASSERT_EQ(detail::normalize_without_shortcuts(text, reference), errc::ok);
+    ASSERT_EQ(fast.changed, reference.changed) << text;
+    ASSERT_EQ(fast.text, reference.text) << text;
+    ASSERT_EQ(fast.origin, reference.origin) << text;
+  }
 }
 
 }  // namespace

@@ -222,8 +222,11 @@ TEST_F(AuditLog, RetentionPrunesOldFilesAndTheRestStillVerifiesFromItsCheckpoint
     log.flush();
     head_ = log.head();
   }
-  const auto files = std::vector<std::filesystem::path>(std::filesystem::directory_iterator(dir_.path()), {});
-  EXPECT_LE(files.size(), 3u);
+  std::size_t day_files = 0;  // the directory also holds the writer's lock file
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    day_files += entry.path().filename().string().starts_with("audit-") ? 1 : 0;
+  }
+  EXPECT_LE(day_files, 3u);
   EXPECT_FALSE(std::filesystem::exists(dir_.file("audit-20260310.jsonl")));
   const auto result = verify_audit_files({dir_.path()}, head_);
   EXPECT_TRUE(result.ok()) << result.message;
@@ -240,12 +243,17 @@ TEST_F(AuditLog, SignedCheckpointsVerifyWithTheKey) {
   EXPECT_NE(lines[0].find("\"sig_alg\":\"hmac-sha256\",\"sig_key\":\"" + checkpoint_key_id(key_) + "\",\"sig\":\""),
             std::string::npos)
       << lines[0];
-  const auto with_key = verify_audit_files({dir_.path()}, head_, key_);
+  // Each run signs off its records at shutdown too.
+  EXPECT_NE(lines.back().find("\"type\":\"checkpoint\""), std::string::npos) << lines.back();
+  EXPECT_NE(lines.back().find("\"reason\":\"shutdown\""), std::string::npos) << lines.back();
+  const auto with_key = verify_audit_files({dir_.path()}, {}, key_);
   EXPECT_TRUE(with_key.ok()) << with_key.message;
-  EXPECT_EQ(with_key.signed_checkpoints, 2u);
-  const auto without_key = verify_audit_files({dir_.path()}, head_);
+  EXPECT_EQ(with_key.signed_checkpoints, 4u);
+  const auto without_key = verify_audit_files({dir_.path()});
   EXPECT_TRUE(without_key.ok()) << without_key.message;
-  EXPECT_EQ(without_key.signed_checkpoints, 2u);  // present, not checked
+  EXPECT_EQ(without_key.signed_checkpoints, 4u);  // present, not checked
+  // The head read while the log ran is still the head: only the shutdown checkpoint follows it.
+  EXPECT_TRUE(verify_audit_files({dir_.path()}, head_, key_).ok());
 }
 
 TEST_F(AuditLog, RewrittenChainIsCaughtByTheCheckpointSignature) {
@@ -265,9 +273,43 @@ TEST_F(AuditLog, RewrittenChainIsCaughtByTheCheckpointSignature) {
   EXPECT_TRUE(verify_audit_files({dir_.path()}).ok());
   const auto result = verify_audit_files({dir_.path()}, {}, key_);
   EXPECT_EQ(result.problem, audit_problem::signature) << result.message;
-  EXPECT_EQ(result.file, day2);
-  EXPECT_EQ(result.line, 1u);
+  EXPECT_EQ(result.file, day1);
+  EXPECT_EQ(result.line, 5u);  // the checkpoint that signed off the run: checkpoint, 3 records, it
   EXPECT_NE(result.message.find("does not match its content"), std::string::npos) << result.message;
+}
+
+TEST_F(AuditLog, IntervalCheckpointsSignOffRecordsWithinTheDay) {
+  key_ = "checkpoint-key-0123456789abcdef";
+  audit_options options;
+  options.directory = dir_.path();
+  options.clock = clock_;
+  options.checkpoint_key = key_;
+  options.checkpoint_interval_ms = 60'000;
+  const std::string file = dir_.file("audit-20260310.jsonl");
+  {
+    audit_log log(options);
+    log.append("request", "\"n\":1");
+    log.append("request", "\"n\":2");
+    log.flush();
+    clock_->advance_ms(61'000);
+    log.append("request", "\"n\":3");
+    log.flush();
+    // The log is still open: the records written more than a minute ago are signed off already.
+    const auto lines = read_lines(file);
+    ASSERT_EQ(lines.size(), 5u);
+    EXPECT_NE(lines[4].find("\"reason\":\"interval\""), std::string::npos) << lines[4];
+  }
+  auto lines = read_lines(file);
+  lines[1].replace(lines[1].find("\"n\":1"), 5, "\"n\":7");
+  write_lines(file, lines);
+  rechain({file});
+  const auto result = verify_audit_files({file}, {}, key_);
+  EXPECT_EQ(result.problem, audit_problem::signature) << result.message;
+  EXPECT_EQ(result.line, 5u);
+  // Cutting the file's head up to a checkpoint written later in the file is a deletion.
+  lines = read_lines(file);
+  write_lines(file, std::vector<std::string>(lines.begin() + 4, lines.end()));
+  EXPECT_EQ(verify_audit_files({file}).problem, audit_problem::deleted);
 }
 
 TEST_F(AuditLog, WrongKeyUnsignedAndStrippedCheckpointsAreReported) {

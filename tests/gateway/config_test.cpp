@@ -236,6 +236,7 @@ TEST_F(Config, ReadsEveryGovernanceSetting) {
   audit:
     retention_days: 365
     signing_key_env: SLUICE_CONFIG_TEST_AUDIT_KEY
+    checkpoint_interval_s: 60
   admin:
     enabled: true
     listen: "[::1]:0"
@@ -252,6 +253,7 @@ TEST_F(Config, ReadsEveryGovernanceSetting) {
   EXPECT_EQ(g.prices[1].model_glob, "*");
   EXPECT_TRUE(g.audit.present);
   EXPECT_EQ(g.audit.signing_key.env, "SLUICE_CONFIG_TEST_AUDIT_KEY");
+  EXPECT_EQ(g.audit.checkpoint_interval_s, 60);
   EXPECT_TRUE(g.admin.enabled);
   EXPECT_TRUE(g.admin.required);
   EXPECT_EQ(g.admin.listen, "[::1]:0");

@@ -79,6 +79,20 @@ TEST(GatewayAdmin, KeyCreatedThroughTheAdminApiWorksAndRevocationIsImmediate) {
   EXPECT_EQ(h.sim().request_count(), upstream_before);  // nothing reached the upstream
 }
 
+TEST(GatewayAdmin, ReloadKeepsTheAdminApiAndTheKeyTable) {
+  harness h(with_governance());
+  const std::uint16_t admin_port = h.server().admin_port();
+  const auto created = admin_call(h, "POST", "/admin/keys", R"({"name":"before-reload"})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string secret = json_field(created.body, "secret");
+  h.server().install(parse_config(h.config_text(), "reloaded.yaml"), testing::test_rules());
+  EXPECT_EQ(h.server().admin_port(), admin_port);
+  EXPECT_EQ(h.post_messages(messages_body("after reload"), {{"x-api-key", secret}}).status, 200u);
+  const auto revoked = admin_call(h, "POST", "/admin/keys/" + json_field(created.body, "id") + "/revoke");
+  ASSERT_EQ(revoked.status, 200u);
+  EXPECT_EQ(h.post_messages(messages_body("revoked after reload"), {{"x-api-key", secret}}).status, 401u);
+}
+
 TEST(GatewayAdmin, WrongOrMissingAdminTokenIs401Json) {
   harness h(with_governance());
   const auto wrong = admin_call(h, "GET", "/admin/keys", {}, "not-the-admin-token-at-all");

@@ -34,6 +34,19 @@ governance:
   EXPECT_EQ(c.admin_token_env, "MY_TOKEN");
 }
 
+TEST(GovernanceConfig, AuditSigningWithoutADirectoryUsesThePolicyLog) {
+  ::setenv("SLUICE_TEST_AUDIT_SIGNING_KEY", "signing-key-0123456789abcdef", 1);
+  const auto root = YAML::Load(
+      "governance:\n  audit: {signing_key_env: SLUICE_TEST_AUDIT_SIGNING_KEY, checkpoint_interval_s: 60}\n");
+  const auto c = parse_governance_config(root["governance"]);
+  EXPECT_FALSE(c.audit_enabled);  // `sluice admin serve` takes the audit-logger policy's directory
+  EXPECT_EQ(c.audit.checkpoint_key, "signing-key-0123456789abcdef");
+  EXPECT_EQ(c.audit.checkpoint_interval_ms, 60'000);
+  const auto short_key = YAML::Load("governance:\n  audit: {signing_key_env: SLUICE_TEST_SHORT_KEY}\n");
+  ::setenv("SLUICE_TEST_SHORT_KEY", "short", 1);
+  EXPECT_THROW((void)parse_governance_config(short_key["governance"]), std::invalid_argument);
+}
+
 TEST(GovernanceConfig, MistakesNameTheKeyLineAndColumn) {
   const auto root = YAML::Load("governance:\n  require_keys: maybe\n");
   try {

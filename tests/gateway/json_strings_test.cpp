@@ -43,6 +43,23 @@ struct fixture {
   }
 };
 
+TEST(JsonStrings, EscapesAndMultibyteTextAreReadAtEveryOffset) {
+  // The reader skips plain bytes eight at a time; put an escape, a quote, a multibyte character and the
+  // end of the string at every position relative to those eight-byte steps.
+  for (std::size_t pad = 0; pad < 24; ++pad) {
+    const std::string lead(pad, 'a');
+    fixture f;
+    f.read(R"({"messages":[{"role":"user","content":")" + lead + R"(\"q\" caf\u00e9 \u00fc\u00df \\ é )" + lead +
+           R"("}]})");
+    EXPECT_EQ(f.table.text(0), lead + "\"q\" caf\u00e9 \u00fc\u00df \\ \u00e9 " + lead) << pad;
+    EXPECT_EQ(f.finish(), std::string(f.body)) << pad;
+  }
+  fixture bad;
+  const std::string with_control = std::string(R"({"messages":[{"role":"user","content":"abcdefghij)") + '\x01' + R"("}]})";
+  const std::string_view body = padded_copy(bad.buffer, with_control);
+  EXPECT_FALSE(read_messages_request(bad.parser, body, bad.table, bad.facts).ok());
+}
+
 TEST(JsonSplice, NoEditsGivesTheSameBytes) {
   fixture f;
   const std::string body = R"({ "messages" : [ {"role":"user","content":"a\u00e9\n"} ] , "x": 1 })";

@@ -179,6 +179,43 @@ TEST(OpenAIEndpoint, UpstreamErrorsKeepTheirMeaningInOpenAIShape) {
   EXPECT_NE(overloaded.body.find(R"("type":"server_error")"), std::string::npos) << overloaded.body;
 }
 
+TEST(OpenAIEndpoint, ToolCallsComeBackAsOpenAIToolCallsWholeAndStreamed) {
+  harness_options o;
+  o.policies = "  chain: [pii-detector]\n";
+  o.sim.chunk_chars = 4;
+  harness h(o);
+  const std::string tools =
+      R"(,"max_tokens":64,"tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}])";
+  auto whole = post_chat(h, chat_body("SIM_TOOL=lookup SIM_REPLY=find ann@example.com", tools));
+  ASSERT_EQ(whole.status, 200u) << whole.body;
+  EXPECT_NE(whole.body.find(R"("finish_reason":"tool_calls")"), std::string::npos) << whole.body;
+  EXPECT_NE(whole.body.find(R"("name":"lookup")"), std::string::npos) << whole.body;
+  EXPECT_NE(whole.body.find(R"("id":"toolu_sim_1")"), std::string::npos) << whole.body;
+  EXPECT_EQ(whole.body.find("ann@example.com"), std::string::npos) << "tool arguments are redacted: " << whole.body;
+  // The tools went upstream in Anthropic's shape.
+  EXPECT_NE(h.sim().last_request_body().find(R"("input_schema")"), std::string::npos) << h.sim().last_request_body();
+
+  auto streamed = post_chat(h, chat_body("SIM_TOOL=lookup SIM_REPLY=find ann@example.com",
+                                         R"(,"max_tokens":64,"stream":true)"));
+  ASSERT_EQ(streamed.status, 200u) << streamed.body;
+  EXPECT_NE(streamed.body.find(R"("tool_calls":[{"index":0,"id":"toolu_sim_1","type":"function")"), std::string::npos)
+      << streamed.body;
+  EXPECT_NE(streamed.body.find(R"("finish_reason":"tool_calls")"), std::string::npos) << streamed.body;
+  // The arguments arrive in pieces; put together they are the redacted input.
+  std::string arguments;
+  const std::string key = R"("arguments":")";
+  for (std::size_t pos = 0; (pos = streamed.body.find(key, pos)) != std::string::npos;) {
+    pos += key.size();
+    for (; streamed.body[pos] != '"'; ++pos) {
+      if (streamed.body[pos] == '\\') {
+        ++pos;
+      }
+      arguments += streamed.body[pos];
+    }
+  }
+  EXPECT_EQ(arguments, R"({"text":"find [REDACTED:EMAIL]"})") << streamed.body;
+}
+
 TEST(OpenAIEndpoint, DisclaimerIsTheLastContentOfAStream) {
   harness_options o;
   o.policies = "  chain: [disclaimer]\n  policy:\n    disclaimer:\n      text: \"-- AI generated\"\n";

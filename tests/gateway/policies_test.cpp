@@ -51,6 +51,22 @@ TEST(Policies, PiiRedactionCoversSystemPromptAndToolResults) {
   EXPECT_NE(sent.find("\"tool_use_id\":\"t1\""), std::string::npos) << sent;
 }
 
+TEST(Policies, ToolInputsAreRedactedAndEverythingElseKeepsItsBytes) {
+  harness h(with_policies("  chain: [pii-detector]\n"));
+  // An earlier tool call carries an address in its input; the user text has escapes the client chose.
+  const std::string body =
+      R"({"model":"m","max_tokens":50,"messages":[)"
+      R"({"role":"user","content":"caf\u00e9 \"menu\""},)"
+      R"({"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"send","input":{"to":["ann@example.com"],"n":3}}]},)"
+      R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"sent"}]}]})";
+  auto r = h.post_messages(body);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const std::string sent = h.sim().last_request_body();
+  EXPECT_EQ(sent.find("ann@example.com"), std::string::npos) << sent;
+  EXPECT_NE(sent.find(R"("to":["[REDACTED:EMAIL]"],"n":3)"), std::string::npos) << sent;
+  EXPECT_NE(sent.find(R"("caf\u00e9 \"menu\"")"), std::string::npos) << "escapes stay as written: " << sent;
+}
+
 TEST(Policies, NumberedRedactionKeepsTheSameValueOnTheSameNumber) {
   harness h(with_policies("  chain: [pii-detector]\n  policy:\n    pii-detector:\n      redaction: numbered\n"));
   ASSERT_EQ(h.post_messages(messages_body("a@example.com, b@example.com, a@example.com")).status, 200u);

@@ -62,6 +62,15 @@ struct ruleset_stats {
   std::string cache_key;               // hex hash of the rule list and Hyperscan version
 };
 
+// One prefilter part of an injection or content signature (see prefilter_derivation.h): a pattern that
+// occurs inside every match of one top-level branch of the signature. Parts have their own ids in the
+// block database, from `ruleset::size()` on; a branch's parts are consecutive.
+struct signature_part {
+  std::uint32_t rule;          // the signature
+  std::uint32_t branch_first;  // index of the first part of this part's branch
+  std::uint32_t branch_size;   // how many parts that branch has
+};
+
 // What the stream redactor needs to know of a pii/secret rule to bound its hold-back.
 struct stream_bound {
   std::bitset<256> charset;     // every byte a match of the rule can contain
@@ -110,7 +119,12 @@ class ruleset {
   // The exact-pattern database of an injection/content rule whose main-scan entry is a prefilter, or
   // nullptr when the main database matches the rule whole.
   [[nodiscard]] const hs_database_t* signature_database(std::uint32_t id) const noexcept;
-  // How far around a prefilter hit a signature's exact pattern is looked for.
+  // The prefilter part with block-database id `size() + index`.
+  [[nodiscard]] const std::vector<signature_part>& signature_parts() const noexcept { return parts_; }
+  // Whether that rule's exact pattern uses `^`, so its confirmation windows start at a line start.
+  [[nodiscard]] bool signature_line_anchored(std::uint32_t id) const noexcept;
+  // The widest signature match that counts, and so how far either side of a prefilter hit a
+  // signature's exact pattern is looked for.
   static constexpr std::uint32_t signature_window = 512;
   // A scratch sized for every database; scanners clone it (hs_clone_scratch), never share it.
   [[nodiscard]] const hs_scratch_t* prototype_scratch() const noexcept { return scratch_; }
@@ -131,6 +145,7 @@ class ruleset {
   hs_database_t* stream_db_ = nullptr;
   hs_database_t* confirm_db_ = nullptr;
   std::unique_ptr<detail::signature_databases> signatures_;
+  std::vector<signature_part> parts_;
   hs_scratch_t* scratch_ = nullptr;
   ruleset_stats stats_;
 };

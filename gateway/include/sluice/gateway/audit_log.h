@@ -8,7 +8,8 @@
 //   {"seq":N,"ts":"2026-11-23T19:50:01.123Z","type":"request","prev":"<64 hex>",<caller fields>}
 // Each file starts with a "checkpoint" record whose prev is the hash of the previous file's last
 // record, so a file whose predecessors were pruned (retention_days) still verifies from there on.
-// With a checkpoint key, checkpoints are signed: they end with
+// With a checkpoint key, checkpoints are signed, and written also every checkpoint_interval_ms while
+// records flow (with "reason":"interval") and at shutdown ("reason":"shutdown"). They end with
 //   ,"sig_alg":"hmac-sha256","sig_key":"<16 hex>","sig":"<64 hex>"}
 // where sig is HMAC-SHA256(key, the line without its `,"sig":"…"` member) and sig_key names the key
 // (the first 16 hex digits of its SHA-256), so whoever rewrites the chain cannot forge them.
@@ -31,6 +32,9 @@ struct audit_options {
   std::int64_t flush_interval_ms = 200;  // background write + fsync batch interval
   std::shared_ptr<const clock_source> clock;  // null: system clock
   std::string checkpoint_key;       // HMAC key for checkpoint signatures; empty: unsigned checkpoints
+  // With a key: records are also signed off by a checkpoint once they are this old (and at shutdown),
+  // not only at the start of the next day file. 0: day starts and shutdown only.
+  std::int64_t checkpoint_interval_ms = 300'000;
 };
 
 // The "sig_key" value naming `key` in signed checkpoints: the first 16 hex digits of its SHA-256.

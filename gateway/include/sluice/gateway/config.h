@@ -167,6 +167,9 @@ struct governance_audit_config {
   // HMAC-SHA256 key for signed checkpoints (env variable or file, at least 16 characters). Neither
   // set: checkpoints are unsigned. Read at start-up, when the audit log is opened.
   secret_ref signing_key;
+  // With a signing key: records are signed off by a checkpoint once this old (and at shutdown), not
+  // only when the next day file starts. 0: day starts and shutdown only.
+  std::int64_t checkpoint_interval_s = 300;
 };
 
 // governance.admin: the admin API listener started by `sluice gateway run`.

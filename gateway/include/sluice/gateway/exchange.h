@@ -12,19 +12,14 @@
 #include "sluice/engine/ruleset.h"
 #include "sluice/gateway/config.h"
 #include "sluice/gateway/dialect_error.h"
+#include "sluice/gateway/json_strings.h"
 
 namespace sluice::gateway {
 
-// Where a text the policies see came from.
-enum class text_origin : std::uint8_t { system, user, assistant, tool_result, response };
-[[nodiscard]] std::string_view to_string(text_origin o) noexcept;
-
-// One JSON string of a request or response body that policies scan, with the scan's results.
 struct scanned_text {
-  std::uint32_t raw_begin = 0;  // the string token (quotes included) in the body
-  std::uint32_t raw_end = 0;
-  std::string_view text;        // unescaped (valid until the body is parsed again)
-  text_origin origin = text_origin::user;
+  std::uint32_t string_index = 0;  // in the phase's json_string_table (exchange::request_strings…)
+  std::string_view text;           // unescaped (valid until the phase's table is refilled)
+  text_source origin = text_source::user;
   // Ranges into exchange::entities / content / injection.
   std::uint32_t entities_begin = 0, entities_end = 0;
   std::uint32_t content_begin = 0, content_end = 0;
@@ -83,6 +78,11 @@ struct exchange {
   exchange_phase phase = exchange_phase::request;
   const engine::ruleset* rules = nullptr;
   std::vector<scanned_text> texts;
+  // Every string of the request and of a whole response, unescaped, with their places in the body
+  // (the texts above point into them); the splicer writes redactions back into the original bytes.
+  json_string_table request_strings;
+  json_string_table response_strings;
+  json_splicer splicer;
   std::uint32_t response_texts_begin = 0;  // index of the first response text
   std::vector<marked_finding> entities;
   std::vector<engine::finding> content;

@@ -22,7 +22,7 @@ namespace sluice::gateway {
 
 struct governance_runtime_config {
   governance_options options;
-  bool audit_enabled = false;  // audit.directory set
+  bool audit_enabled = false;  // audit.directory set (the other audit settings apply either way)
   audit_options audit;
   bool admin_enabled = true;
   std::string admin_listen = "127.0.0.1:41003";
@@ -37,7 +37,8 @@ struct governance_runtime_config {
 //   require_keys, store, rotation_grace_seconds, usage_flush_interval_ms, alert_webhook_url,
 //   anomaly_detection (the keys the gateway's config loader accepts too),
 //   prices: [{model: "claude-sonnet-4*", input_per_mtok: 3, output_per_mtok: 15}, …],
-//   audit: {directory, immutable, retention_days, flush_ms, signing_key_env | signing_key_file},
+//   audit: {directory, immutable, retention_days, flush_ms, signing_key_env | signing_key_file,
+//           checkpoint_interval_s},
 //   admin: {enabled, listen, token_env, token_file}
 [[nodiscard]] governance_runtime_config parse_governance_config(const YAML::Node& section);
 

@@ -42,7 +42,8 @@ class gateway_server {
   std::uint16_t start();
   [[nodiscard]] std::uint16_t port() const noexcept;
   [[nodiscard]] unsigned shard_count() const noexcept;
-  // The admin API's port, 0 when it is not running; admin_status() then says why (empty otherwise).
+  // The admin API's port, 0 when it is not running; admin_status() then says why (empty when it runs
+  // or when there is no governance section).
   // The admin settings are read at start(): a reload does not start, stop or move the listener.
   [[nodiscard]] std::uint16_t admin_port() const noexcept;
   [[nodiscard]] const std::string& admin_status() const noexcept;
