@@ -7,10 +7,10 @@
 
 #include <atomic>
 #include <memory>
-#include <vector>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "sluice/gateway/access_control.h"
 #include "sluice/gateway/admin_server.h"
