@@ -98,7 +98,7 @@ class pass {
       }
       const unit u = decode(in_, pos);
       if (u.invisible) {
-        changed_ = true;
+        mark_changed(u.start);
         pos += u.len;
         continue;
       }
@@ -155,11 +155,8 @@ class pass {
     if (end == pos) {
       return pos;
     }
-    out_.text.append(in_.data() + pos, end - pos);
-    const std::size_t from = out_.origin.size();
-    out_.origin.resize(from + (end - pos));
-    for (std::size_t k = 0; k < end - pos; ++k) {
-      out_.origin[from + k] = static_cast<std::uint32_t>(pos + k);
+    if (writing()) {
+      append_plain(pos, end);
     }
     last_ascii_letter_ = is_ascii_letter(at(end - 1));
     if (word) {
@@ -296,12 +293,8 @@ class pass {
     while (p < r.end) {
       const unit u = decode(in_, p);
       p += u.len;
-      if (u.invisible) {
-        changed_ = true;
-        continue;
-      }
-      if (is_run_separator(u.cp)) {
-        changed_ = true;
+      if (u.invisible || is_run_separator(u.cp)) {
+        mark_changed(u.start);
         continue;
       }
       emit_token_char(u, fold, leet);
@@ -444,7 +437,7 @@ class pass {
       const unit u = decode(in_, p);
       p += u.len;
       if (u.invisible) {
-        changed_ = true;
+        mark_changed(u.start);
         continue;
       }
       emit_token_char(u, fold, leet);
@@ -468,16 +461,40 @@ class pass {
       }
     }
     if (s == script::mark && last_ascii_letter_) {
-      changed_ = true;  // "i̸g̸n̸o̸r̸e̸": marks stacked on ASCII letters are decoration
+      mark_changed(u.start);  // "i̸g̸n̸o̸r̸e̸": marks stacked on ASCII letters are decoration
       return;
     }
     emit(u);
   }
 
   void emit_ascii(char c, std::uint32_t origin) noexcept {
-    changed_ = true;
+    mark_changed(origin);
     push(c, origin);
   }
+
+  // Until the first change the output would equal the input byte for byte, so it is not written (the
+  // scanner then uses the input itself); at the first change, at input offset `at`, everything before
+  // it is copied at once. The reference path used by tests writes eagerly.
+  void mark_changed(std::uint32_t at) noexcept {
+    if (changed_) {
+      return;
+    }
+    changed_ = true;
+    if (shortcuts_) {
+      append_plain(0, at);
+    }
+  }
+
+  void append_plain(std::size_t from, std::size_t to) noexcept {
+    out_.text.append(in_.data() + from, to - from);
+    const std::size_t at = out_.origin.size();
+    out_.origin.resize(at + (to - from));
+    for (std::size_t k = 0; k < to - from; ++k) {
+      out_.origin[at + k] = static_cast<std::uint32_t>(from + k);
+    }
+  }
+
+  bool writing() const noexcept { return changed_ || !shortcuts_; }
 
   void emit(const unit& u) noexcept {
     if (u.folded) {
@@ -490,8 +507,10 @@ class pass {
   }
 
   void push(char c, std::uint32_t origin) noexcept {
-    out_.text.push_back(c);
-    out_.origin.push_back(origin);
+    if (writing()) {
+      out_.text.push_back(c);
+      out_.origin.push_back(origin);
+    }
     const auto b = static_cast<unsigned char>(c);
     last_ascii_letter_ = static_cast<unsigned char>((b | 0x20) - 'a') < 26;
   }
