@@ -92,6 +92,10 @@ class pass {
   bool run() noexcept {
     std::size_t pos = 0;
     while (pos < in_.size()) {
+      if (const std::size_t next = shortcuts_ ? plain_block(pos) : pos; next != pos) {
+        pos = next;
+        continue;
+      }
       if (const std::size_t next = shortcuts_ ? plain_ascii(pos) : pos; next != pos) {
         pos = next;
         continue;
@@ -126,10 +130,10 @@ class pass {
     return b < 0x80 && !is_ascii_alnum(b) && b != '@' && b != '$';
   }
 
-  // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of two
-  // or more ASCII letters that end at such a byte (or at the end). Nothing in them can change (no
-  // leetspeak digit, no single letter of a spaced run, no mark or look-alike), and a word leaves the
-  // state as the general path would: a Latin neighbour. Copies the longest such stretch at `pos` in one
+  // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of
+  // ASCII letters that end at such a byte (or at the end) — one-letter words only where they cannot
+  // start a letter-spaced run. Nothing in them can change (no leetspeak digit, no spaced run, no mark
+  // or look-alike), and a word leaves the state as the general path would: a Latin neighbour. Copies the longest such stretch at `pos` in one
   // append and returns the position after it, or `pos` when the general path must look.
   std::size_t plain_ascii(std::size_t pos) noexcept {
     const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
@@ -146,7 +150,7 @@ class pass {
       }
       std::size_t w = end + 1;
       while (w < in_.size() && is_ascii_letter(at(w))) ++w;
-      if (w - end < 2 || (w < in_.size() && !is_plain_ascii_gap(at(w)))) {
+      if ((w < in_.size() && !is_plain_ascii_gap(at(w))) || (w - end == 1 && !lone_letter(w))) {
         break;
       }
       end = w;
@@ -163,6 +167,61 @@ class pass {
       prev_word_ = neighbour::latin;
     }
     return end;
+  }
+
+  // A whole block of ASCII text that the SIMD profile finds nothing to change in (no leetspeak digit
+  // before or after a letter, no two single letters in a row: the only ways ASCII text changes) is passed
+  // over in one step, up to its last gap byte so that no word is cut. The profile starts one byte before
+  // `pos` and reads past the block, so a pattern across either edge is seen. Returns the position after
+  // the block, or `pos` when the word-by-word path must look.
+  std::size_t plain_block(std::size_t pos) noexcept {
+    constexpr std::size_t block = 256;
+    if (in_.size() - pos < 2 * block) {
+      return pos;
+    }
+    const std::size_t from = pos == 0 ? 0 : pos - 1;
+    const detail::ascii_profile profile =
+        detail::active_ascii_kernels().profile(in_.data() + from, std::min(in_.size() - from, block + 16));
+    if (!profile.ascii || profile.suspicious) {
+      return pos;
+    }
+    std::size_t end = pos + block;
+    while (end > pos && !is_plain_ascii_gap(static_cast<unsigned char>(in_[end - 1]))) --end;
+    if (end == pos) {
+      return pos;
+    }
+    if (writing()) {
+      append_plain(pos, end);
+    }
+    // The state the general path would leave: the last word's script (Latin, or none for a number).
+    std::size_t w = end;
+    while (w > pos && is_plain_ascii_gap(static_cast<unsigned char>(in_[w - 1]))) --w;
+    bool letters = false;
+    bool alnum = false;  // sigils alone ("@") are not a word
+    while (w > pos && !is_plain_ascii_gap(static_cast<unsigned char>(in_[w - 1]))) {
+      letters = letters || is_ascii_letter(static_cast<unsigned char>(in_[w - 1]));
+      alnum = alnum || is_ascii_alnum(static_cast<unsigned char>(in_[w - 1]));
+      --w;
+    }
+    if (alnum) {
+      prev_word_ = letters ? neighbour::latin : neighbour::none;
+    }
+    last_ascii_letter_ = false;  // the block ends with a gap byte
+    return end;
+  }
+
+  // Whether a one-letter word ending at `after` stays as it is: it cannot start a letter-spaced run of
+  // two or more tokens when the text ends there, when a gap other than a run separator follows, or when
+  // the word after its separator has two letters or more.
+  bool lone_letter(std::size_t after) const noexcept {
+    const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
+    if (after == in_.size()) {
+      return true;
+    }
+    if (!is_run_separator(at(after))) {
+      return true;
+    }
+    return after + 2 < in_.size() && is_ascii_letter(at(after + 1)) && is_ascii_letter(at(after + 2));
   }
 
   // The next visible character at or after `pos` (a unit with len 0 at the end of the input).

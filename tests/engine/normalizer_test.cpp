@@ -229,5 +229,33 @@ TEST(Normalizer, PlainAsciiShortcutChangesNothing) {
   }
 }
 
+// Long texts, where whole blocks of plain ASCII are passed over at once: evasions placed anywhere,
+// near block edges included, must come out as the general path has them.
+TEST(Normalizer, PlainBlockShortcutChangesNothing) {
+  const std::vector<std::string> plain = {"the", "quarterly", "report", "a", "I", "2024", "v1.2", "x_y",
+                                          "user@example.com", "$HOME", "(see", "notes)", "e.g.", "--"};
+  const std::vector<std::string> tricky = {
+      "1gn0r3", "th3", "i g n o r e", "I.G.N.O.R.E", "a l l", "b c",
+      "\xD1\x96gn\xD0\xBEre", "\xD0\xB5\xD1\x85\xD0\xB5\xD1\x81", "\xD0\xBD\xD0\xB0",
+      "ig\xE2\x80\x8Bnore", "\xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E", "@", "$5"};
+  const std::vector<std::string> gaps = {" ", " ", " ", ".", "\n", ", ", "-"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 400; ++round) {
+    std::string text;
+    const int n = 100 + static_cast<int>(rng() % 400);
+    for (int i = 0; i < n; ++i) {
+      text += rng() % 40 == 0 ? tricky[rng() % tricky.size()] : plain[rng() % plain.size()];
+      text += gaps[rng() % gaps.size()];
+    }
+    normalized_text fast;
+    normalized_text reference;
+    ASSERT_EQ(normalizer{}.normalize(text, fast), errc::ok);
+    ASSERT_EQ(detail::normalize_without_shortcuts(text, reference), errc::ok);
+    ASSERT_EQ(fast.changed, reference.changed) << text;
+    ASSERT_EQ(fast.text, reference.text) << text;
+    ASSERT_EQ(fast.origin, reference.origin) << text;
+  }
+}
+
 }  // namespace
 }  // namespace sluice::engine
