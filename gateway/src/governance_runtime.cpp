@@ -5,15 +5,13 @@
 namespace sluice::gateway {
 
 governance_options access_options_of(const governance_config& g) {
-  governance_options options;
-  options.require_keys = g.require_keys;
-  options.store_path = g.store_path;
-  options.rotation_grace_seconds = g.rotation_grace_seconds;
-  options.usage_flush_interval_ms = g.usage_flush_interval_ms;
-  options.alert_webhook_url = g.alert_webhook_url;
-  options.anomaly_detection = g.anomaly_detection;
-  options.prices = g.prices;
-  return options;
+  return {.require_keys = g.require_keys,
+          .store_path = g.store_path,
+          .rotation_grace_seconds = g.rotation_grace_seconds,
+          .usage_flush_interval_ms = g.usage_flush_interval_ms,
+          .prices = g.prices,
+          .alert_webhook_url = g.alert_webhook_url,
+          .anomaly_detection = g.anomaly_detection};
 }
 
 audit_options audit_options_of(const gateway_config& config) {
