@@ -172,7 +172,7 @@ struct governance_audit_config {
   std::int64_t checkpoint_interval_s = 300;
 };
 
-// governance.admin: the admin API listener started by `sluice gateway run`.
+// governance.admin: the admin API listener started by `sluice gateway run` and `sluice admin serve`.
 struct governance_admin_config {
   bool enabled = true;
   bool required = false;  // `enabled: true` written out: no token is a start-up error, not a warning
