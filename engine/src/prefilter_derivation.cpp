@@ -307,22 +307,36 @@ std::string part_pattern(std::vector<std::string> keys) {
 // `minimum_part_evidence`. A sequence without such pieces takes its best weaker ones: a weak prefilter
 // costs some confirmation windows, a signature scanned whole in the main database costs far more.
 std::vector<std::string> parts_of(std::string_view sequence) {
-  std::vector<key_words> pieces;
-  for (const atom& a : top_level_atoms(sequence)) {
-    key_words k = atom_keys(a);
-    if (k.evidence > 0) pieces.push_back(std::move(k));
+  struct piece {
+    key_words keys;
+    std::size_t position;  // index of the atom in the sequence
+  };
+  std::vector<piece> pieces;
+  const std::vector<atom> atoms = top_level_atoms(sequence);
+  for (std::size_t i = 0; i < atoms.size(); ++i) {
+    key_words k = atom_keys(atoms[i]);
+    if (k.evidence > 0) pieces.push_back({std::move(k), i});
   }
   std::stable_sort(pieces.begin(), pieces.end(),
-                   [](const key_words& x, const key_words& y) { return x.evidence > y.evidence; });
+                   [](const piece& x, const piece& y) { return x.keys.evidence > y.keys.evidence; });
   for (std::size_t floor = minimum_part_evidence; floor >= weakest_part_evidence; --floor) {
-    std::vector<std::string> out;
+    std::vector<const piece*> chosen;
     std::size_t total = 0;
-    for (const auto& k : pieces) {
-      if (total >= target_prefilter_evidence || out.size() == max_prefilter_parts || k.evidence < floor) break;
-      out.push_back(part_pattern(k.keys));
-      total += k.evidence;
+    for (const auto& p : pieces) {
+      if (total >= target_prefilter_evidence || chosen.size() == max_prefilter_parts ||
+          p.keys.evidence < floor) {
+        break;
+      }
+      chosen.push_back(&p);
+      total += p.keys.evidence;
     }
-    if (total >= minimum_prefilter_evidence || (floor == weakest_part_evidence && !out.empty())) {
+    if (total >= minimum_prefilter_evidence || (floor == weakest_part_evidence && !chosen.empty())) {
+      // In pattern order: in every match the last part's word comes after the others' (the pieces do
+      // not overlap), which lets the scanner open windows at that part's hits only.
+      std::sort(chosen.begin(), chosen.end(),
+                [](const piece* x, const piece* y) { return x->position < y->position; });
+      std::vector<std::string> out;
+      for (const piece* p : chosen) out.push_back(part_pattern(p->keys.keys));
       return out;
     }
   }

@@ -33,7 +33,8 @@ inline constexpr std::size_t max_prefilter_parts = 3;
 
 struct prefilter_plan {
   // One entry per top-level branch of the pattern; each holds the parts (Hyperscan patterns) that all
-  // occur inside every match of that branch.
+  // occur inside every match of that branch, in pattern order: in every match, the last part's match
+  // ends after the others'.
   std::vector<std::vector<std::string>> branches;
 };
 

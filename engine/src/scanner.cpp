@@ -196,9 +196,10 @@ void group_by_signature(const std::vector<signature_part>& parts, scanner_buffer
 // Looks for the exact pattern of each prefiltered signature around the places where its parts meet.
 // A signature match is at most `signature_window` bytes wide and contains every part of its branch, so
 // it lies within `signature_window` bytes either side of each of those parts' hits, and all of them lie
-// within `signature_window` bytes of each other. Hits are taken in order of their ends; a hit where every
-// other part of its branch was last seen no more than that far back gets a window of that size either
-// side; a signature's overlapping windows are merged, and it stops at its first confirmed window.
+// within `signature_window` bytes of each other. Parts are in pattern order, so in a match the last
+// part's hit ends after the others'. Hits are taken in order of their ends; a hit of a branch's last part
+// where every other part of the branch was last seen no more than that far back gets a window of that
+// size either side; a signature's overlapping windows are merged, and it stops at its first confirmed window.
 // Ordinary prose seldom brings the parts of a branch together, and a window costs one small scan instead
 // of one to the end of the text.
 errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
@@ -244,6 +245,9 @@ errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_conte
       const std::uint64_t at = hits[i].end;
       const signature_part& part = parts[hits[i].rule];
       b.part_last_end[hits[i].rule] = at;
+      if (hits[i].rule != part.branch_first + part.branch_size - 1) {
+        continue;  // a match ends its branch's parts with the last one: windows open at its hits only
+      }
       bool all_near = true;
       for (std::uint32_t q = part.branch_first; q < part.branch_first + part.branch_size; ++q) {
         const std::uint64_t seen = b.part_last_end[q];
