@@ -71,7 +71,100 @@ bool looks_like_code(std::string_view v) noexcept {
   return dotted || (upper_snake && v.find('_') != std::string_view::npos);
 }
 
+bool is_identifier(std::string_view v) noexcept {
+  if (v.empty() || (!is_alpha(v[0]) && v[0] != '_')) {
+    return false;
+  }
+  for (char c : v) {
+    if (!is_alnum(c) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A quoted value that is still code, not a string anyone would choose as a password: a call without
+// arguments ("getpass()"), an environment lookup ("os.environ['DB_PASS']", "process.env.DB_PASSWORD"),
+// or any dotted chain of identifiers ending in a constant's name.
+bool quoted_code(std::string_view v) noexcept {
+  if (v.ends_with("()") && is_identifier(v.substr(0, v.size() - 2))) {
+    return true;
+  }
+  if (v.starts_with("os.environ") || v.starts_with("process.env.") || v.starts_with("ENV[")) {
+    return true;
+  }
+  const std::size_t dot = v.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) {
+    return false;
+  }
+  const std::string_view last = v.substr(dot + 1);
+  bool upper_snake = last.find('_') != std::string_view::npos;
+  for (char c : last) {
+    upper_snake = upper_snake && (is_upper(c) || is_digit(c) || c == '_');
+  }
+  return upper_snake && looks_like_code(v);
+}
+
+bool has_control_characters(std::string_view v) noexcept {
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return true;  // nobody types control characters into a password
+    }
+  }
+  return false;
+}
+
+// The word a "my password is …" sentence ends with: after the last blank or non-ASCII byte (a CJK
+// sentence has no blanks: 我的密码是X), or after the first ':', '=' or '>' when the span is one word
+// (PASSWORD=…), without a leading ':', '=', '>' or quote.
+std::string_view last_word(std::string_view span) noexcept {
+  std::size_t i = span.size();
+  while (i > 0 && !is_space(span[i - 1]) && static_cast<unsigned char>(span[i - 1]) < 0x80) {
+    --i;
+  }
+  if (i == 0) {
+    i = span.find_first_of(":=>");
+    if (i == std::string_view::npos) {
+      return {};
+    }
+  }
+  std::string_view v = span.substr(i);
+  while (!v.empty() && (v.front() == ':' || v.front() == '=' || v.front() == '>' || is_quote(v.front()))) {
+    v.remove_prefix(1);
+  }
+  return v;
+}
+
+// Mixed case and a digit or symbol: what password policies ask for and generators produce. Prose
+// words, versions (v2.3.1-beta), timestamps and most identifiers do not have all three.
+bool policy_shaped(std::string_view v) noexcept {
+  bool upper = false, lower = false, other = false;
+  for (char c : v) {
+    upper = upper || is_upper(c);
+    lower = lower || is_lower(c);
+    other = other || !is_alpha(c);
+  }
+  return upper && lower && other;
+}
+
 }  // namespace
+
+bool valid_password_in_prose(std::string_view span, const validator_options& options) noexcept {
+  const std::string_view value = last_word(span);
+  if (value.size() < min_password_length || value.size() > 64 || is_placeholder_secret(value) ||
+      has_control_characters(value) || !policy_shaped(value)) {
+    return false;
+  }
+  // Addresses, paths and code are what else follows "password" in prose; an escaped line break
+  // ("activity.\\n\\nPlease" in JSON-escaped text) joins two words of prose.
+  if (value.find("://") != std::string_view::npos || value.front() == '/' || value.front() == '\\' ||
+      value.find("\\n") != std::string_view::npos || value.find("\\r") != std::string_view::npos ||
+      value.find("\\t") != std::string_view::npos ||
+      valid_email(value) || looks_like_code(value) || quoted_code(value)) {
+    return false;
+  }
+  return shannon_entropy(value) >= required_entropy(value.size(), options.min_entropy_bits_per_char);
+}
 
 bool valid_password_assignment(std::string_view span, const validator_options& options) noexcept {
   bool quoted = false;
@@ -79,13 +172,8 @@ bool valid_password_assignment(std::string_view span, const validator_options& o
   if (value.size() < min_password_length || is_placeholder_secret(value)) {
     return false;
   }
-  if (!quoted && looks_like_code(value)) {
+  if ((!quoted && looks_like_code(value)) || quoted_code(value) || has_control_characters(value)) {
     return false;
-  }
-  for (char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return false;  // nobody types control characters into a password
-    }
   }
   return shannon_entropy(value) >= required_entropy(value.size(), options.min_entropy_bits_per_char);
 }

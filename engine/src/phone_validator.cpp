@@ -89,6 +89,10 @@ std::string_view without_extension(std::string_view s) noexcept {
 
 }  // namespace
 
+bool valid_phone_layout(std::string_view span) noexcept {
+  return plausible_phone_text(without_extension(span));
+}
+
 bool valid_phone(std::string_view span, const validator_options& options) noexcept {
   span = without_extension(span);
   if (!plausible_phone_text(span)) {

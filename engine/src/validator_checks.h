@@ -17,11 +17,14 @@ namespace sluice::engine::detail {
 [[nodiscard]] bool valid_ipv4(std::string_view span) noexcept;
 [[nodiscard]] bool valid_ipv6(std::string_view span) noexcept;
 [[nodiscard]] bool valid_phone(std::string_view span, const validator_options& options) noexcept;
+// The cheap half of `valid_phone`: written like a phone number, 7-15 digits; no numbering plan.
+[[nodiscard]] bool valid_phone_layout(std::string_view span) noexcept;
 [[nodiscard]] bool valid_email(std::string_view span) noexcept;
 [[nodiscard]] bool valid_jwt(std::string_view span) noexcept;
 [[nodiscard]] bool high_entropy_secret(std::string_view span, const validator_options& options) noexcept;
 [[nodiscard]] bool valid_password_assignment(std::string_view span,
                                              const validator_options& options) noexcept;
+[[nodiscard]] bool valid_password_in_prose(std::string_view span, const validator_options& options) noexcept;
 [[nodiscard]] bool valid_us_passport(std::string_view span) noexcept;
 [[nodiscard]] bool valid_date_of_birth(std::string_view span) noexcept;
 [[nodiscard]] bool valid_url_credentials(std::string_view span) noexcept;

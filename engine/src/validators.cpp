@@ -9,7 +9,7 @@ namespace sluice::engine {
 namespace {
 
 // One row per enum value, in enum order; a test checks every value round-trips through its name.
-constexpr std::array<std::pair<validator_kind, std::string_view>, 16> validator_names{{
+constexpr std::array<std::pair<validator_kind, std::string_view>, 18> validator_names{{
     {validator_kind::none, "none"},
     {validator_kind::luhn_card, "luhn_card"},
     {validator_kind::us_ssn, "us_ssn"},
@@ -26,6 +26,8 @@ constexpr std::array<std::pair<validator_kind, std::string_view>, 16> validator_
     {validator_kind::us_passport, "us_passport"},
     {validator_kind::date_of_birth, "date_of_birth"},
     {validator_kind::url_credentials, "url_credentials"},
+    {validator_kind::password_in_prose, "password_in_prose"},
+    {validator_kind::phone_layout, "phone_layout"},
 }};
 
 }  // namespace
@@ -67,6 +69,8 @@ bool validate(validator_kind kind, std::string_view span, const validator_option
     case validator_kind::us_passport: return valid_us_passport(span);
     case validator_kind::date_of_birth: return valid_date_of_birth(span);
     case validator_kind::url_credentials: return valid_url_credentials(span);
+    case validator_kind::password_in_prose: return valid_password_in_prose(span, options);
+    case validator_kind::phone_layout: return valid_phone_layout(span);
   }
   return false;  // an out-of-range value read from somewhere untrusted: never confirm
 }

@@ -86,5 +86,20 @@ TEST(PhoneValidator, WorksFromManyThreadsAtOnce) {
   }
 }
 
+bool layout(std::string_view s) { return testing::accepts(validator_kind::phone_layout, s); }
+
+TEST(PhoneLayoutValidator, AcceptsWhatPeopleWriteWithoutANumberingPlan) {
+  EXPECT_TRUE(layout("78 651 450"));        // a national number of some country: no plan checked
+  EXPECT_TRUE(layout("21 284 698 2548"));
+  EXPECT_TRUE(layout("+46 (0)8 928 571 38"));
+  EXPECT_TRUE(layout("345-899-3560x4587"));
+}
+
+TEST(PhoneLayoutValidator, RejectsMoreDigitsThanE164Allows) {
+  EXPECT_FALSE(layout("4225 1375 8921 6560"));  // 16 digits: card-shaped, never a phone number
+  EXPECT_FALSE(layout("12 34"));               // too few digits
+  EXPECT_FALSE(layout("12--34 5678"));
+}
+
 }  // namespace
 }  // namespace sluice::engine

@@ -13,6 +13,7 @@ using testing::accepts;
 bool high_entropy(std::string_view s) { return accepts(validator_kind::entropy, s); }
 bool password(std::string_view s) { return accepts(validator_kind::password_assignment, s); }
 bool url(std::string_view s) { return accepts(validator_kind::url_credentials, s); }
+bool prose(std::string_view s) { return accepts(validator_kind::password_in_prose, s); }
 
 TEST(ShannonEntropy, MeasuresBitsPerByte) {
   EXPECT_DOUBLE_EQ(shannon_entropy(""), 0.0);
@@ -93,6 +94,38 @@ TEST(PasswordAssignmentValidator, RejectsValuesThatAreCode) {
 TEST(PasswordAssignmentValidator, RejectsLowEntropyValues) {
   EXPECT_FALSE(password("password=aaaaaaab"));
   EXPECT_FALSE(password("password=abababababab"));
+}
+
+TEST(PasswordAssignmentValidator, RejectsQuotedValuesThatAreStillCode) {
+  EXPECT_FALSE(password("\"passwd\":\"process.env.DB_PASSWORD\""));
+  EXPECT_FALSE(password("password = 'getpass()'"));
+  EXPECT_FALSE(password("\"password\":\"os.environ['DB_PASS']\""));
+  EXPECT_TRUE(password("password = 'Tr0ub4dor.x&3'"));  // a dot alone does not make code
+}
+
+TEST(PasswordInProseValidator, TakesTheLastWordAfterThePasswordWord) {
+  EXPECT_TRUE(prose("password is Quartz-saffron-661hSf"));
+  EXPECT_TRUE(prose("pwd we have for her is Quartz#1364velvet"));
+  EXPECT_TRUE(prose("密码是 Juniper*6970cobalt"));
+  EXPECT_TRUE(prose("パスワード=Nimbus-saffron-336sYQ"));
+  EXPECT_TRUE(prose("senha» para \"Orbit-winter-816g5Q"));
+}
+
+TEST(PasswordInProseValidator, WantsMixedCaseAndADigitOrSymbol) {
+  EXPECT_FALSE(prose("password is quartz-saffron-661"));  // no upper case
+  EXPECT_FALSE(prose("password is QUARTZ-SAFFRON-661"));  // no lower case
+  EXPECT_FALSE(prose("password is QuartzSaffronBlue"));   // letters only
+  EXPECT_FALSE(prose("password is Ab1"));                 // too short
+}
+
+TEST(PasswordInProseValidator, RejectsAddressesPathsAndCode) {
+  EXPECT_FALSE(prose("password at https://example.com/Reset?t=Ab12"));
+  EXPECT_FALSE(prose("password for jane.Doe1@example.com"));
+  EXPECT_FALSE(prose("password in /etc/Secrets/db1.txt"));
+  EXPECT_FALSE(prose("password in process.env.DB_PASSWORD"));
+  EXPECT_FALSE(prose("PASSWORD=process.env.DB_PASSWORD"));
+  EXPECT_FALSE(prose("password is <Your-Password1>"));
+  EXPECT_FALSE(prose("password and monitor your account for any suspicious activity.\\n\\nPlease"));
 }
 
 TEST(UrlCredentialsValidator, AcceptsUrlsWithAPassword) {

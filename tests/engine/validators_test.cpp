@@ -13,7 +13,7 @@ namespace {
 using testing::accepts;
 
 TEST(Validators, EveryKindRoundTripsThroughItsCatalogName) {
-  for (int k = 0; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+  for (int k = 0; k <= static_cast<int>(validator_kind::phone_layout); ++k) {
     const auto kind = static_cast<validator_kind>(k);
     const std::string_view name = to_string(kind);
     ASSERT_NE(name, "unknown") << "validator kind " << k << " has no name";
@@ -39,6 +39,8 @@ TEST(Validators, CatalogNamesAreTheDocumentedOnes) {
   EXPECT_EQ(validator_from_string("us_passport"), validator_kind::us_passport);
   EXPECT_EQ(validator_from_string("date_of_birth"), validator_kind::date_of_birth);
   EXPECT_EQ(validator_from_string("url_credentials"), validator_kind::url_credentials);
+  EXPECT_EQ(validator_from_string("password_in_prose"), validator_kind::password_in_prose);
+  EXPECT_EQ(validator_from_string("phone_layout"), validator_kind::phone_layout);
   EXPECT_EQ(validator_from_string("none"), validator_kind::none);
 }
 
@@ -59,14 +61,14 @@ TEST(Validators, AnOutOfRangeKindNeverConfirms) {
 }
 
 TEST(Validators, EveryValidatorRejectsAnEmptySpan) {
-  for (int k = 1; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+  for (int k = 1; k <= static_cast<int>(validator_kind::phone_layout); ++k) {
     EXPECT_FALSE(accepts(static_cast<validator_kind>(k), "")) << to_string(static_cast<validator_kind>(k));
   }
 }
 
 TEST(Validators, EveryValidatorSurvivesBinaryGarbage) {
   const std::string_view garbage("\0\xff\xfe:=@.//\x80\x01-- ", 14);
-  for (int k = 1; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+  for (int k = 1; k <= static_cast<int>(validator_kind::phone_layout); ++k) {
     EXPECT_FALSE(accepts(static_cast<validator_kind>(k), garbage)) << to_string(static_cast<validator_kind>(k));
   }
 }
@@ -85,7 +87,7 @@ TEST(Validators, RandomSpansNeverCrashAnyValidator) {
     for (std::size_t i = length(rng); i > 0; --i) {
       span.push_back(alphabet[pick(rng)]);
     }
-    for (int k = 0; k <= static_cast<int>(validator_kind::url_credentials); ++k) {
+    for (int k = 0; k <= static_cast<int>(validator_kind::phone_layout); ++k) {
       (void)accepts(static_cast<validator_kind>(k), span);
     }
   }

@@ -25,6 +25,8 @@ enum class validator_kind : std::uint8_t {
   us_passport,     // 9 digits (or letter + 8 digits), not all one digit, not a trivial sequence
   date_of_birth,   // a real calendar date between 1900 and today (ISO, US, European, written forms)
   url_credentials, // user:password@host with a non-placeholder password
+  password_in_prose,  // "my password is …": the last word, mixed case with a digit or symbol, entropy
+  phone_layout,    // written like a phone number, 7-15 digits (E.164), no numbering-plan check
 };
 
 [[nodiscard]] std::string_view to_string(validator_kind k) noexcept;
