@@ -10,12 +10,14 @@
 namespace {
 
 int run_once(const std::string& host, std::uint16_t port, const std::string& path, std::size_t bytes, bool stream,
-             const sluice::bench::load_options& options) {
+             const std::string& prose_file, const sluice::bench::load_options& options) {
   sluice::bench::load_target target;
   target.host = host;
   target.port = port;
   target.path = path;
-  target.body = sluice::bench::messages_body(std::string(512, 'a'), bytes, stream);
+  // The same prompt as `overhead`: English prose with one e-mail address (a run of one letter would
+  // measure the scanner's worst case, not a request).
+  target.body = sluice::bench::messages_body(sluice::bench::load_prose(prose_file), bytes, stream);
   target.headers = {{"x-api-key", "sk-bench"}, {"anthropic-version", "2023-06-01"}};
   const auto r = sluice::bench::run_load(target, options);
   using sluice::bench::format_ns;
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
   std::uint16_t port = 0;
   std::string path = "/v1/messages";
   std::size_t bytes = 4096;
+  std::string prose_file = "corpora/prose/clean_en.txt";
   bool stream = false;
   sluice::bench::load_options load;
   run->add_option("--host", host, "Server address (loopback)")->capture_default_str();
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
   run->add_option("--path", path, "Request path")->capture_default_str();
   run->add_option("--bytes", bytes, "Prompt size in bytes")->capture_default_str();
   run->add_flag("--stream", stream, "Ask for a streaming response");
+  run->add_option("--prose", prose_file, "Prompt text file")->capture_default_str();
   run->add_option("--rate", load.rate, "Requests per second")->capture_default_str()->check(CLI::Range(0.1, 1e6));
   run->add_option("--duration", load.duration_s, "Seconds of sending")->capture_default_str()->check(CLI::Range(0.01, 3600.0));
   run->add_option("--warmup", load.warmup_s, "Seconds not recorded at the start")->capture_default_str();
@@ -81,7 +85,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (run->parsed()) {
-    return run_once(host, port, path, bytes, stream, load);
+    return run_once(host, port, path, bytes, stream, prose_file, load);
   }
   o.streaming = !no_stream;
   return sluice::bench::run_overhead(o, std::cout);

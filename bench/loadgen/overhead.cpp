@@ -180,6 +180,11 @@ std::string format_ns(double ns) {
   return buf;
 }
 
+std::string load_prose(const std::string& path) {
+  std::string prose = read_file(path);
+  return prose.empty() ? fallback_prose() : prose;
+}
+
 std::string messages_body(const std::string& prose, std::size_t bytes, bool stream) {
   std::string text = "Please reply to jane.doe@example.com about the notes below. ";
   std::size_t i = 0;
@@ -203,10 +208,7 @@ std::string messages_body(const std::string& prose, std::size_t bytes, bool stre
 }
 
 int run_overhead(const overhead_options& options, std::ostream& out) {
-  std::string prose = read_file(options.prose_file);
-  if (prose.empty()) {
-    prose = fallback_prose();
-  }
+  const std::string prose = load_prose(options.prose_file);
   const auto dir = std::filesystem::temp_directory_path() / ("sluice-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   struct cleanup {

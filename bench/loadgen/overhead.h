@@ -35,6 +35,8 @@ int run_overhead(const overhead_options& options, std::ostream& out);
 
 // A Messages API request body of about `bytes` bytes of prompt text (JSON-escaped), optionally streaming.
 [[nodiscard]] std::string messages_body(const std::string& prose, std::size_t bytes, bool stream);
+// The prompt text of `path`, or generated English filler when it cannot be read.
+[[nodiscard]] std::string load_prose(const std::string& path);
 
 // "  81.2µs"-style rendering of nanoseconds, for the tables.
 [[nodiscard]] std::string format_ns(double ns);

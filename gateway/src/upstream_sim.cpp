@@ -297,6 +297,11 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
 }
 
 awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
+  // Events go out as soon as they are written, as from the real API: without this, Nagle's algorithm
+  // holds each small event until the previous one is acknowledged, and a peer that delays its ACKs
+  // (a keep-alive connection past its first exchange) stalls the stream by 40 ms.
+  error_code nodelay_ec;
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   simdjson::ondemand::parser parser;
