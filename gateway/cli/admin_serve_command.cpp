@@ -1,13 +1,12 @@
 // `sluice admin serve`: the governance admin API on its own, without the gateway — to create the
 // first keys before the gateway starts, or to inspect usage and the audit log while it is stopped.
 // Do not run it on the same store while the gateway runs: each process keeps its own key table.
-#include <yaml-cpp/yaml.h>
-
 #include <csignal>
 #include <iostream>
 #include <memory>
 
 #include "cli_registry.h"
+#include "sluice/gateway/config.h"
 #include "sluice/gateway/governance_runtime.h"
 
 namespace sluice::cli {
@@ -21,29 +20,17 @@ struct serve_state {
 
 int run_serve(const serve_state& s) {
   try {
-    YAML::Node root = s.config.empty() ? YAML::Node() : YAML::LoadFile(s.config);
-    auto config = gateway::parse_governance_config(root ? root["governance"] : YAML::Node());
-    // The audit log as the gateway writes it: the audit-logger policy's directory (or path).
-    if (!config.audit_enabled && root) {
-      for (const YAML::Node& policies : {root["policies"]["policy"], root["policy"]}) {
-        const YAML::Node audit = policies ? policies["audit-logger"] : YAML::Node();
-        if (audit && audit.IsMap()) {
-          const YAML::Node dir = audit["directory"] ? audit["directory"] : audit["path"];
-          if (dir && dir.IsScalar()) {
-            config.audit_enabled = true;
-            config.audit.directory = dir.as<std::string>();
-            config.audit.immutable = !audit["immutable"] || audit["immutable"].as<bool>();  // the policy default: true
-            config.audit.retention_days = audit["retention_days"] ? audit["retention_days"].as<std::int64_t>() : 0;
-            break;
-          }
-        }
-      }
+    // The gateway's own reader, for the parts the admin API needs: the same checks and messages
+    // (file:line:column: key) as `sluice config validate`, without needing the upstream keys.
+    gateway::gateway_config config;
+    if (!s.config.empty()) {
+      config = *gateway::load_config(s.config, {}, gateway::config_scope::governance);
     }
     if (!s.listen.empty()) {
-      config.admin_listen = s.listen;
+      config.governance.admin.listen = s.listen;
     }
     if (!s.token_file.empty()) {
-      config.admin_token_file = s.token_file;
+      config.governance.admin.token_file = s.token_file;
     }
     sigset_t signals;
     sigemptyset(&signals);
@@ -59,6 +46,11 @@ int run_serve(const serve_state& s) {
     int received = 0;
     sigwait(&signals, &received);
     return 0;
+  } catch (const gateway::config_error& e) {
+    for (const auto& p : e.problems()) {
+      std::cerr << "sluice: " << p.to_string() << '\n';
+    }
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "sluice: " << e.what() << '\n';
     return 1;

@@ -313,7 +313,8 @@ namespace {
 
 class config_parser {
  public:
-  config_parser(const std::string& source, const config_vocabulary& vocab) : r_(source), vocab_(vocab) {
+  config_parser(const std::string& source, const config_vocabulary& vocab, config_scope scope)
+      : r_(source), vocab_(vocab), scope_(scope) {
     cfg_->source = source;
   }
 
@@ -329,13 +330,15 @@ class config_parser {
     if (auto n = root["pack"]) {
       parse_pack(n);
     }
-    if (auto n = root["providers"]) {
-      parse_providers(n);
-    } else {
-      r_.problem(root, "providers", "missing: at least one upstream target is required");
-    }
-    if (auto n = root["server"]) {
-      parse_server(n);
+    if (scope_ == config_scope::gateway) {
+      if (auto n = root["providers"]) {
+        parse_providers(n);
+      } else {
+        r_.problem(root, "providers", "missing: at least one upstream target is required");
+      }
+      if (auto n = root["server"]) {
+        parse_server(n);
+      }
     }
     YAML::Node chain;
     YAML::Node options_inside;
@@ -518,7 +521,7 @@ class config_parser {
     if (n.IsNull()) {
       return;
     }
-    // usage_flush_ms and alert_webhook are the short names `sluice admin serve` has always accepted.
+    // usage_flush_ms and alert_webhook: short names `sluice admin serve` accepted before it used this reader.
     if (!r_.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
                                          "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection",
                                          "prices", "audit", "admin"})) {
@@ -1004,6 +1007,7 @@ class config_parser {
 
   reader r_;
   const config_vocabulary& vocab_;
+  config_scope scope_;
   std::shared_ptr<gateway_config> cfg_ = std::make_shared<gateway_config>();
   std::vector<YAML::Node> chain_nodes_;
   YAML::Node gov_audit_node_;  // governance.audit, for the agreement check after the policies
@@ -1013,7 +1017,7 @@ class config_parser {
 }  // namespace
 
 std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text, const std::string& source_name,
-                                                   const config_vocabulary& vocabulary) {
+                                                   const config_vocabulary& vocabulary, config_scope scope) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -1025,7 +1029,7 @@ std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text,
     p.message = "invalid YAML: " + e.msg;
     throw config_error({p});
   }
-  config_parser parser(source_name, vocabulary);
+  config_parser parser(source_name, vocabulary, scope);
   auto cfg = parser.parse(root);
   if (!parser.problems().empty()) {
     throw config_error(std::move(parser.problems()));
@@ -1034,7 +1038,7 @@ std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text,
 }
 
 std::shared_ptr<const gateway_config> load_config(const std::filesystem::path& file,
-                                                  const config_vocabulary& vocabulary) {
+                                                  const config_vocabulary& vocabulary, config_scope scope) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     config_problem p;
@@ -1044,7 +1048,7 @@ std::shared_ptr<const gateway_config> load_config(const std::filesystem::path& f
   }
   std::ostringstream os;
   os << in.rdbuf();
-  return parse_config(os.str(), file.string(), vocabulary);
+  return parse_config(os.str(), file.string(), vocabulary, scope);
 }
 
 std::string read_secret(const secret_ref& ref) {

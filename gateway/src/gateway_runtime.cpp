@@ -2,6 +2,7 @@
 #include "gateway_runtime.h"
 
 #include "sluice/gateway/governance_options.h"
+#include "sluice/gateway/governance_runtime.h"
 
 namespace sluice::gateway {
 
@@ -14,21 +15,9 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
   rt->generation = generation;
   policy_environment env;
   env.rules = rt->rules;
-  // One audit chain: the audit-logger policy's log, else governance.audit's (the loader checked that
-  // the two agree when both are given).
-  const governance_audit_config& gov_audit = rt->config->governance.audit;
-  audit_options wanted;
-  if (const policy_config* audit = rt->config->find(policy_kind::audit_logger)) {
-    wanted.directory = audit->audit.directory;
-    wanted.immutable = audit->audit.immutable;
-    wanted.retention_days = audit->audit.retention_days;
-    wanted.flush_interval_ms = audit->audit.flush_interval.count();
-  } else if (rt->config->governance.enabled && gov_audit.present) {
-    wanted.directory = gov_audit.directory;
-    wanted.immutable = gov_audit.immutable;
-    wanted.retention_days = gov_audit.retention_days;
-    wanted.flush_interval_ms = gov_audit.flush_interval.count();
-  }
+  // One audit chain: the audit-logger policy's log, else governance.audit's (audit_options_of, which
+  // `sluice admin serve` uses too).
+  const audit_options wanted = audit_options_of(*rt->config);
   if (!wanted.directory.empty()) {
     rt->audit_directory = wanted.directory;
     rt->audit_immutable = wanted.immutable;
@@ -37,10 +26,6 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
       // (immutable, retention, signing key); changing those needs a restart.
       rt->audit = previous->audit;
     } else {
-      if (!gov_audit.signing_key.env.empty() || !gov_audit.signing_key.file.empty()) {
-        wanted.checkpoint_key = read_secret(gov_audit.signing_key);
-      }
-      wanted.checkpoint_interval_ms = gov_audit.checkpoint_interval_s * 1000;
       rt->audit = std::make_shared<audit_log>(wanted);
     }
   }
@@ -49,15 +34,7 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
     if (previous != nullptr && previous->access) {
       rt->access = previous->access;
     } else {
-      const governance_config& g = rt->config->governance;
-      governance_options options;
-      options.require_keys = g.require_keys;
-      options.store_path = g.store_path;
-      options.rotation_grace_seconds = g.rotation_grace_seconds;
-      options.usage_flush_interval_ms = g.usage_flush_interval_ms;
-      options.alert_webhook_url = g.alert_webhook_url;
-      options.anomaly_detection = g.anomaly_detection;
-      options.prices = g.prices;
+      governance_options options = access_options_of(rt->config->governance);
       options.audit = rt->audit;
       rt->access = std::make_shared<access_controller>(options);
     }

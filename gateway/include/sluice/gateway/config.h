@@ -173,7 +173,7 @@ struct governance_audit_config {
   std::int64_t checkpoint_interval_s = 300;
 };
 
-// governance.admin: the admin API listener started by `sluice gateway run`.
+// governance.admin: the admin API listener started by `sluice gateway run` and `sluice admin serve`.
 struct governance_admin_config {
   bool enabled = true;
   bool required = false;  // `enabled: true` written out: no token is a start-up error, not a warning
@@ -224,13 +224,21 @@ struct config_vocabulary {
   std::set<std::string, std::less<>> categories;
 };
 
+// What a file is read for. `gateway`: all of it (`sluice gateway run`, `sluice config validate`).
+// `governance`: what `sluice admin serve` needs from the same file: the governance section and the
+// policies (the audit-logger policy names the audit log); `providers` and `server` are not read, so
+// the upstream keys need not be set. Both check the governance section the same way.
+enum class config_scope : std::uint8_t { gateway, governance };
+
 // Parses YAML text. Throws config_error listing every problem (file named `source_name`).
 [[nodiscard]] std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text,
                                                                  const std::string& source_name,
-                                                                 const config_vocabulary& vocabulary = {});
+                                                                 const config_vocabulary& vocabulary = {},
+                                                                 config_scope scope = config_scope::gateway);
 // Reads and parses a file. Throws config_error.
 [[nodiscard]] std::shared_ptr<const gateway_config> load_config(const std::filesystem::path& file,
-                                                                const config_vocabulary& vocabulary = {});
+                                                                const config_vocabulary& vocabulary = {},
+                                                                config_scope scope = config_scope::gateway);
 
 // Sets a target's base_url (scheme, host, port, path prefix). Returns false with `why` set when the URL
 // is not an http:// or https:// URL.
