@@ -93,6 +93,13 @@ rules:
     stream:
       charset: '[A-Za-z0-9._%+@-]'
       max_width: 254
+  - id: pii.phone.national
+    kind: pii
+    entity: PHONE
+    pattern: '\b\d{3} \d{3} \d{4}\b'
+    validator: phone
+    stream:
+      charset: '[0-9 ]'
   - id: injection.ignore_previous
     kind: injection
     entity: instruction_override

@@ -38,8 +38,9 @@ http_reply http_call(std::uint16_t port, const std::string& method, const std::s
 // Sends raw bytes and returns whatever comes back until the peer closes (or `wait_ms` passes).
 std::string raw_exchange(std::uint16_t port, const std::string& bytes, int wait_ms = 5000);
 
-// The compiled test catalog: EMAIL, an injection signature ("ignore previous instructions", weight
-// 0.95), a weaker one ("you are now", 0.3) and a content term ("forbidden-widget", category WEAPONS).
+// The compiled test catalog: EMAIL, PHONE (3-3-4 digits, confirmed by libphonenumber), an injection
+// signature ("ignore previous instructions", weight 0.95), a weaker one ("you are now", 0.3) and a
+// content term ("forbidden-widget", category WEAPONS).
 std::shared_ptr<const engine::ruleset> test_rules();
 
 // A Messages request body whose last user message is `text`.
