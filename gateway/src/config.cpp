@@ -835,7 +835,8 @@ class config_parser {
         }
         break;
       case policy_kind::pii_detector:
-        if (r_.expect_map(n, key, {"action", "entities", "redaction", "requests", "responses", "fail_open"})) {
+        if (r_.expect_map(n, key, {"action", "entities", "redaction", "requests", "responses", "phone_region",
+                                   "fail_open"})) {
           if (auto v = n["action"]) {
             get_action(v, key + ".action", p.pii.action,
                        {policy_action::redact, policy_action::block, policy_action::flag});
@@ -858,6 +859,17 @@ class config_parser {
           }
           if (auto v = n["responses"]) {
             r_.get_bool(v, key + ".responses", p.pii.responses);
+          }
+          if (auto v = n["phone_region"]) {
+            std::string region;
+            if (r_.get_string(v, key + ".phone_region", region)) {
+              const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+              if (region.size() == 2 && letter(region[0]) && letter(region[1])) {
+                p.pii.phone_region = {static_cast<char>(region[0] & ~0x20), static_cast<char>(region[1] & ~0x20)};
+              } else {
+                r_.problem(v, key + ".phone_region", "expected a two-letter ISO 3166 region such as US or GB");
+              }
+            }
           }
         }
         break;

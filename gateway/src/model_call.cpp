@@ -491,6 +491,7 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
     if (!filter_ || filter_state_ != state_.get()) {
       stream_filter_options options;
       options.redaction_mask = &checks.redact_rules.selected;
+      options.validators = state_->rt->chain->scan_options().validators;
       filter_ = std::make_unique<stream_filter>(state_->rt->rules, state_->scanner.scratch(), redactor_, options);
       filter_state_ = state_.get();
       filter_->set_policy(&guard_);

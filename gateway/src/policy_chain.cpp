@@ -15,6 +15,9 @@ policy_chain::policy_chain(const gateway_config& config, const policy_environmen
         break;
       case policy_kind::pii_detector:
         scan_options_.entities = true;
+        // National phone numbers (without +CC) are read in this region; config.cpp checked its shape.
+        scan_options_.validators.default_region[0] = p.pii.phone_region[0];
+        scan_options_.validators.default_region[1] = p.pii.phone_region[1];
         scans_responses_ = scans_responses_ || p.pii.responses;
         redacts_ = redacts_ || p.pii.action == policy_action::redact;
         break;

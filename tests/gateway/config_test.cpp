@@ -73,6 +73,19 @@ TEST_F(Config, AcceptsTheDocumentedExampleUnchanged) {
   EXPECT_EQ(cfg->pack.name, "claude-for-work-gateway");
 }
 
+TEST_F(Config, ReadsThePhoneRegionOfThePiiDetector) {
+  auto cfg = parse_config(issue_example, "policy.yaml");
+  EXPECT_EQ(cfg->chain[1].pii.phone_region, "US");  // the default
+  std::string yaml = issue_example;
+  yaml.replace(yaml.find("      action: redact\n"), 21, "      action: redact\n      phone_region: gb\n");
+  cfg = parse_config(yaml, "policy.yaml");
+  EXPECT_EQ(cfg->chain[1].pii.phone_region, "GB");
+  yaml.replace(yaml.find("phone_region: gb"), 16, "phone_region: GBR");
+  const auto problems = problems_of(yaml);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "policies.policy.pii-detector.phone_region");
+}
+
 TEST_F(Config, AcceptsThePolicyMapAtTheTopLevel) {
   std::string yaml = issue_example;
   const auto pos = yaml.find("  policy:\n");

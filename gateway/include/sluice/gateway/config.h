@@ -101,6 +101,7 @@ struct pii_detector_options {
   bool numbered = false;                          // <EMAIL_1> instead of [REDACTED:EMAIL]
   bool requests = true;                           // apply to requests
   bool responses = true;                          // apply to responses
+  std::string phone_region = "US";                // ISO 3166 region national phone numbers are read in
 };
 
 struct content_filter_options {
