@@ -124,7 +124,7 @@ main_entries main_patterns(const std::vector<rule>& rules, std::vector<detail::s
       for (const auto& branch : plan->branches) {
         const auto first = static_cast<std::uint32_t>(out.parts.size());
         for (const auto& part : branch) {
-          out.parts.push_back({static_cast<std::uint32_t>(i), first, static_cast<std::uint32_t>(branch.size())});
+          out.parts.push_back({static_cast<std::uint32_t>(i), first, static_cast<std::uint32_t>(branch.size()), r.kind});
           out.part_patterns.push_back(part);
         }
       }

@@ -73,7 +73,7 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
     // A prefilter part of a signature: confirmed after the pass where all parts of a branch meet.
     const std::size_t part = id - p.rules->size();
     const auto& parts = p.rules->signature_parts();
-    if (part < parts.size() && wants_text_rule(p, p.rules->at(parts[part].rule).kind)) {
+    if (part < parts.size() && wants_text_rule(p, parts[part].kind)) {
       p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
     }
     return 0;

@@ -69,6 +69,7 @@ struct signature_part {
   std::uint32_t rule;          // the signature
   std::uint32_t branch_first;  // index of the first part of this part's branch
   std::uint32_t branch_size;   // how many parts that branch has
+  rule_kind kind;              // the signature's kind, kept here so a hit need not touch the rule
 };
 
 // What the stream redactor needs to know of a pii/secret rule to bound its hold-back.
