@@ -56,7 +56,9 @@ inline generated_input make_input(input_kind kind, std::size_t size, std::uint32
   static const std::vector<std::pair<std::string_view, std::string_view>> pii = {
       {"EMAIL", "jane.doe@example.com"}, {"CREDIT_CARD", "4111 1111 1111 1111"},
       {"SSN", "536-22-1876"}, {"PHONE", "+1 415-555-0132"}, {"IBAN", "DE89370400440532013000"},
-      {"IP_ADDRESS", "192.168.14.201"}, {"API_KEY", "AKIAIOSFODNN7EXAMPLE"}};
+      {"IP_ADDRESS", "192.168.14.201"},
+      // Not AWS's documentation key (AKIA...EXAMPLE): the catalog treats that one as a placeholder.
+      {"API_KEY", "AKIAQ3EGT5KZRW7XPMDL"}};
   std::mt19937 rng(seed);
   generated_input out;
   out.text.reserve(size + 128);
