@@ -12,6 +12,7 @@ namespace sluice::gateway {
 using namespace std::chrono_literals;
 
 upstream_connection::upstream_connection(net::any_io_executor executor, net::ssl::context* tls) {
+  buffer_.reserve(read_buffer_bytes);  // responses and stream events in large reads (see session.cpp)
   if (tls != nullptr) {
     secure_.emplace(executor, *tls);
   } else {

@@ -304,6 +304,7 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), nodelay_ec);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  buffer.reserve(read_buffer_bytes);  // whole requests per read, as the gateway (session.cpp)
   simdjson::ondemand::parser parser;
   exchange ex;
   std::string padded;
