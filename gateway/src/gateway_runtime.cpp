@@ -45,12 +45,6 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
     rt->response.pii_rules =
         select_rules(*rt->rules, {engine::rule_kind::pii, engine::rule_kind::secret}, pii->pii.entities);
   }
-  // Streams replace exactly what the non-streaming path would: the selected entities when pii-detector
-  // redacts, nothing otherwise (flag counts them, block ends the stream).
-  rt->response.redact_rules.selected.assign(rt->rules->size(), false);
-  if (rt->response.pii && rt->response.pii_action == policy_action::redact) {
-    rt->response.redact_rules = rt->response.pii_rules;
-  }
   if (const policy_config* c = rt->config->find(policy_kind::content_filter); c != nullptr && c->content.responses) {
     rt->response.content = true;
     rt->response.content_action = c->content.action;

@@ -34,11 +34,20 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point t) noexcept {
 // tokens are spent on an answer nobody will read. It waits for the client socket to become readable:
 // end of stream (or an error) means gone; data means a pipelined request, which is left for later.
 // The state is shared with the wait's handler, which may run after the watch has ended.
+struct model_call::watch_state {
+  std::optional<upstream_call>* call = nullptr;
+  bool gone = false;
+};
+
 class model_call::client_watch {
  public:
-  client_watch(beast::tcp_stream& client, std::optional<upstream_call>& call)
-      : client_(client), state_(std::make_shared<state>()) {
+  // `shared` is the connection's (made once, see model_call::watch_state_): a watch per request must not
+  // allocate. A handler left over from an earlier request can only see a cancelled wait, or a socket
+  // event that is just as true now.
+  client_watch(beast::tcp_stream& client, std::optional<upstream_call>& call, std::shared_ptr<watch_state> shared)
+      : client_(client), state_(std::move(shared)) {
     state_->call = &call;
+    state_->gone = false;
     auto& socket = client_.socket();
     socket.async_wait(tcp::socket::wait_read, [st = state_, fd = socket.native_handle()](const error_code& ec) {
       if (ec || st->call == nullptr) {
@@ -64,13 +73,10 @@ class model_call::client_watch {
   [[nodiscard]] bool client_gone() const noexcept { return state_->gone; }
 
  private:
-  struct state {
-    std::optional<upstream_call>* call = nullptr;
-    bool gone = false;
-  };
   beast::tcp_stream& client_;
-  std::shared_ptr<state> state_;
+  std::shared_ptr<watch_state> state_;
 };
+
 
 namespace {
 
@@ -84,7 +90,7 @@ awaitable<void> sleep_for(std::chrono::milliseconds d) {
 }  // namespace
 
 model_call::model_call(shard& sh, beast::tcp_stream& client, std::string peer)
-    : sh_(sh), client_(client), peer_(std::move(peer)) {
+    : sh_(sh), client_(client), peer_(std::move(peer)), watch_state_(std::make_shared<watch_state>()) {
   ex_.audit_out = &sh_.audit_buffer_;
 }
 
@@ -301,7 +307,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
 
   // Upstream: targets in order, each with its retry budget, while nothing has reached the client.
   std::optional<upstream_call> call;
-  const client_watch watch(client_, call);
+  const client_watch watch(client_, call, watch_state_);
   unsigned last_status = 0;
   std::string last_error_body;
   std::string last_content_type;
@@ -490,7 +496,7 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   if (filtering) {
     if (!filter_ || filter_state_ != state_.get()) {
       stream_filter_options options;
-      options.redaction_mask = &checks.redact_rules.selected;
+      options.redaction_mask = &checks.redaction_mask();
       options.validators = state_->rt->chain->scan_options().validators;
       filter_ = std::make_unique<stream_filter>(state_->rt->rules, state_->scanner.scratch(), redactor_, options);
       filter_state_ = state_.get();

@@ -41,6 +41,7 @@ class model_call {
 
  private:
   class client_watch;
+  struct watch_state;
   awaitable<bool> refuse(bool keep_alive);
   awaitable<bool> respond(unsigned status, std::string_view content_type, std::string_view body, bool keep_alive,
                           std::uint64_t retry_after_ms = 0);
@@ -69,7 +70,8 @@ class model_call {
   endpoint_kind kind_ = endpoint_kind::messages;
   std::chrono::steady_clock::duration overhead_{};
   bool has_max_tokens_ = false;
-  reservation held_;  // what governance reserved for this request; settled in finish_exchange
+  reservation held_;
+  std::shared_ptr<watch_state> watch_state_;  // the client watch's state, shared with its wait handler  // what governance reserved for this request; settled in finish_exchange
   std::uint32_t model_raw_begin_ = 0;
   std::uint32_t model_raw_end_ = 0;
 

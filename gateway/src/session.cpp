@@ -90,6 +90,20 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
   buffer.reserve(read_buffer_bytes);
   auto call = std::make_unique<model_call>(sh, stream, peer);
   bool first = true;
+  // The read deadline cancels the read instead of closing the socket (as the stream's own timeout
+  // would), so a client that is too slow still gets its 408. One timer for the connection.
+  net::steady_timer deadline(stream.get_executor());
+  bool timed_out = false;
+  auto arm_deadline = [&deadline, &timed_out, &stream](std::chrono::milliseconds limit) {
+    deadline.expires_after(limit);
+    deadline.async_wait([&timed_out, &stream](const error_code& wait_ec) {
+      if (!wait_ec) {
+        timed_out = true;
+        error_code ignored;
+        stream.socket().cancel(ignored);
+      }
+    });
+  };
   for (;;) {
     if (sh.draining_) {
       break;
@@ -98,20 +112,7 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(limits.max_header_bytes);
     parser.body_limit(limits.max_body_bytes);
-    // The read deadline cancels the read instead of closing the socket (as the stream's own timeout
-    // would), so a client that is too slow still gets its 408.
-    net::steady_timer deadline(stream.get_executor());
-    bool timed_out = false;
-    auto arm_deadline = [&deadline, &timed_out, &stream](std::chrono::milliseconds limit) {
-      deadline.expires_after(limit);
-      deadline.async_wait([&timed_out, &stream](const error_code& wait_ec) {
-        if (!wait_ec) {
-          timed_out = true;
-          error_code ignored;
-          stream.socket().cancel(ignored);
-        }
-      });
-    };
+    timed_out = false;
     arm_deadline(first ? limits.request_timeout : limits.keep_alive_timeout);
     co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
     std::string_view path_for_errors = "/";

@@ -13,10 +13,16 @@ struct response_rules {
   bool pii = false;  // pii-detector applies to responses
   policy_action pii_action = policy_action::redact;
   rule_selection pii_rules;
-  rule_selection redact_rules;  // what a stream replaces (pii_rules when the action is redact, else none)
   bool content = false;  // content-filter applies to responses
   policy_action content_action = policy_action::block;
   rule_selection content_rules;
+
+  // What a stream replaces, by rule id: exactly what a whole response would (the pii-detector's
+  // entities when it redacts; nothing when it flags or blocks, or is not applied to responses).
+  [[nodiscard]] const std::vector<bool>& redaction_mask() const noexcept {
+    static const std::vector<bool> none;
+    return pii && pii_action == policy_action::redact ? pii_rules.selected : none;
+  }
 };
 
 class stream_guard final : public stream_output_policy {
