@@ -2,13 +2,23 @@
 
 #include <simdjson.h>
 
+#include <array>
+
 namespace sluice::engine {
 namespace {
 
-bool is_base64_char(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/' || c == '-' || c == '_';
-}
+// A table: the run finder tests a byte for every letter of ordinary text it walks over, and the
+// comparison chain cost it a third of its time.
+constexpr std::array<bool, 256> base64_chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[static_cast<std::size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                     c == '+' || c == '/' || c == '-' || c == '_';
+  }
+  return t;
+}();
+
+bool is_base64_char(unsigned char c) noexcept { return base64_chars[c]; }
 
 bool is_hex_char(unsigned char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
