@@ -211,10 +211,38 @@ awaitable<bool> upstream_call::read_some(std::string& out) {
   bool ok = !ec;
   if (ok) {
     out.append(chunk_, sizeof chunk_ - parser_->get().body().size);
+    ok = take_buffered(out);
   } else {
     fail(upstream_failure::broken, ec);
   }
   co_return ok;
+}
+
+// Beast's parser stops after each piece of a chunked body (a chunk header, a chunk's data), so one
+// async_read_some hands over one chunk even when the read brought in dozens. An SSE upstream sends one
+// chunk per event: without this, each event cost its own client write, its own trip through the
+// event loop and its own wake-up of the client. Parses what is already received, without waiting.
+bool upstream_call::take_buffered(std::string& out) {
+  auto& buffer = conn_->buffer_;
+  while (!parser_->is_done() && buffer.size() > 0) {
+    parser_->get().body().data = chunk_;
+    parser_->get().body().size = sizeof chunk_;
+    error_code ec;
+    const std::size_t used = parser_->put(buffer.data(), ec);
+    buffer.consume(used);
+    const std::size_t got = sizeof chunk_ - parser_->get().body().size;
+    out.append(chunk_, got);
+    if (ec == http::error::need_more) {
+      break;  // the rest of a piece is still on its way: the next read waits for it
+    }
+    if (ec && ec != http::error::need_buffer) {
+      return fail(upstream_failure::broken, ec);
+    }
+    if (used == 0 && got == 0) {
+      break;
+    }
+  }
+  return true;
 }
 
 // Written without awaiting read_some: GCC 12 miscompiles a coroutine that co_awaits another one in a

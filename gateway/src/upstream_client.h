@@ -66,7 +66,8 @@ class upstream_call {
 
   // Reads the whole body into `out` (at most `limit` bytes).
   awaitable<bool> read_body(std::string& out, std::uint64_t limit);
-  // Appends the next bytes of the body to `out`; false on failure. done() once the body has ended.
+  // Appends the next bytes of the body to `out` (everything already received, at least one read's
+  // worth); false on failure. done() once the body has ended.
   awaitable<bool> read_some(std::string& out);
   [[nodiscard]] bool done() const noexcept { return parser_ && parser_->is_done(); }
 
@@ -81,6 +82,8 @@ class upstream_call {
 
  private:
   void arm(std::chrono::milliseconds limit) noexcept;
+  // Appends the body bytes already in the connection's buffer (no socket read); false on a parse error.
+  bool take_buffered(std::string& out);
   bool interrupted_ = false;
   bool fail(upstream_failure f, const error_code& ec);
 
