@@ -100,7 +100,8 @@ class model_call {
   std::string stream_head_;      // streaming: the response head until it goes out with the first events
   char chunk_size_line_[24] = {};
   std::string anthropic_beta_;
-  http::response<http::span_body<const char>> res_;
+  std::string upstream_head_;    // the upstream request's head (upstream_call)
+  std::string response_head_;    // a whole answer's head (respond)
 };
 
 }  // namespace sluice::gateway
