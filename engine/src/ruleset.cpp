@@ -177,11 +177,12 @@ compiled_list make_signature_list(const std::vector<detail::signature_source>& s
   return list;
 }
 
-// The confirmation list: the exact entity patterns, with leftmost start of match.
-compiled_list make_confirm_list(const std::vector<rule>& rules) {
+// A confirmation list: the exact entity patterns, with leftmost start of match, of the rules that
+// require a context word (`gated`) or of all the others.
+compiled_list make_confirm_list(const std::vector<rule>& rules, bool gated) {
   compiled_list list;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (is_entity(rules[i].kind)) {
+    if (is_entity(rules[i].kind) && (rules[i].context == context_mode::required) == gated) {
       list.patterns.push_back(rules[i].pattern.c_str());
       list.flags.push_back(confirm_flags(rules[i]));
       list.ids.push_back(static_cast<unsigned>(i));
@@ -230,14 +231,14 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
 std::string cache_key(const compiled_list& main, const compiled_list& stream, const compiled_list& confirm,
-                      const compiled_list& signatures) {
+                      const compiled_list& gated_confirm, const compiled_list& signatures) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (const auto* list : {&main, &stream, &confirm, &signatures}) {
+  for (const auto* list : {&main, &stream, &confirm, &gated_confirm, &signatures}) {
     material << "list " << list->patterns.size() << '\n';
     for (std::size_t i = 0; i < list->patterns.size(); ++i) {
       material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
@@ -394,9 +395,10 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   set->parts_ = entries.parts;
   const compiled_list main_list = make_main_list(set->rules_, entries, false);
   const compiled_list stream_list = make_main_list(set->rules_, entries, true);
-  const compiled_list confirm_list = make_confirm_list(set->rules_);
+  const compiled_list confirm_list = make_confirm_list(set->rules_, false);
+  const compiled_list gated_confirm_list = make_confirm_list(set->rules_, true);
   const compiled_list signature_list = make_signature_list(signature_sources);
-  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, signature_list);
+  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, gated_confirm_list, signature_list);
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
@@ -405,7 +407,8 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   };
   const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
                         {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
-                        {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"}};
+                        {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"},
+                        {&set->gated_confirm_db_, &gated_confirm_list, HS_MODE_BLOCK, ".confirm-gated.hsdb"}};
   bool all_cached = !options.cache_dir.empty();
   for (const auto& s : slots) {
     if (!options.cache_dir.empty()) {
@@ -447,12 +450,16 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
 void ruleset::finish_setup() {
   if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
       hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS ||
-      hs_alloc_scratch(confirm_db_, &scratch_) != HS_SUCCESS) {
+      hs_alloc_scratch(confirm_db_, &scratch_) != HS_SUCCESS ||
+      hs_alloc_scratch(gated_confirm_db_, &scratch_) != HS_SUCCESS) {
     throw std::bad_alloc();
   }
   hs_database_size(block_db_, &stats_.block_database_bytes);
   hs_database_size(stream_db_, &stats_.stream_database_bytes);
+  std::size_t gated_bytes = 0;
   hs_database_size(confirm_db_, &stats_.confirm_database_bytes);
+  hs_database_size(gated_confirm_db_, &gated_bytes);
+  stats_.confirm_database_bytes += gated_bytes;
   if (!signatures_->grow_scratch(&scratch_)) {
     throw std::bad_alloc();
   }
@@ -500,6 +507,7 @@ ruleset::~ruleset() {
   hs_free_database(block_db_);
   hs_free_database(stream_db_);
   hs_free_database(confirm_db_);
+  hs_free_database(gated_confirm_db_);
 }
 
 }  // namespace sluice::engine

@@ -74,7 +74,7 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   s.confirmed.clear();
   s.clusters.clear();
   if (!s.hits.empty()) {
-    if (const errc e = confirm_hits(s.hits, window, complete, rules, s.scratch, s.windows, s.candidates);
+    if (const errc e = confirm_hits(s.hits, s.context_hits, window, complete, rules, s.scratch, s.windows, s.candidates);
         e != errc::ok) {
       return e;
     }

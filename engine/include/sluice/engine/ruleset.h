@@ -3,7 +3,7 @@
 // cheap prefilter), secrets, injection signatures, content terms, encoded runs and context words — which
 // is compiled twice, as a block database for whole texts and a stream database for streamed text, so
 // both report exactly the same matches. Entity matches found there are confirmed, with exact start and
-// end, by a third database built from the same rules' exact patterns with leftmost start-of-match, run
+// end, by databases built from the same rules' exact patterns with leftmost start-of-match, run
 // only on small windows around the hits (docs/architecture.md explains why: start-of-match tracking over
 // the whole text costs 10-30x in throughput). Immutable once built and shared read-only by every thread
 // (`std::shared_ptr<const ruleset>`); a reload builds a new one.
@@ -115,8 +115,14 @@ class ruleset {
 
   [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
   [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
-  // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode).
-  [[nodiscard]] const hs_database_t* confirm_database() const noexcept { return confirm_db_; }
+  // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode), in two
+  // groups: rules that require a context word (gated: confirmed only in windows where such a word is
+  // near) and all others. Kept apart so a gated rule's broad pattern (a 40-character base64 run, say)
+  // is never run over the windows other rules open, where nothing could confirm it.
+  [[nodiscard]] const hs_database_t* confirm_database(bool gated) const noexcept {
+    return gated ? gated_confirm_db_ : confirm_db_;
+  }
+  [[nodiscard]] bool context_gated(std::uint32_t id) const noexcept { return context_of_[id] != npos; }
   // The exact-pattern database of an injection/content rule whose main-scan entry is a prefilter, or
   // nullptr when the main database matches the rule whole.
   [[nodiscard]] const hs_database_t* signature_database(std::uint32_t id) const noexcept;
@@ -145,6 +151,7 @@ class ruleset {
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
   hs_database_t* confirm_db_ = nullptr;
+  hs_database_t* gated_confirm_db_ = nullptr;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
   hs_scratch_t* scratch_ = nullptr;
