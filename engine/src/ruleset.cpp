@@ -389,6 +389,14 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
       set->hold_groups_.push_back(b);
     }
   }
+  set->hold_group_bytes_.assign((set->hold_groups_.size() + 63) / 64, {});
+  for (std::size_t g = 0; g < set->hold_groups_.size(); ++g) {
+    for (std::size_t c = 0; c < 256; ++c) {
+      if (set->hold_groups_[g].charset[c]) {
+        set->hold_group_bytes_[g / 64][c] |= std::uint64_t{1} << (g % 64);
+      }
+    }
+  }
 
   std::vector<detail::signature_source> signature_sources;
   const main_entries entries = main_patterns(set->rules_, signature_sources);

@@ -107,6 +107,11 @@ class ruleset {
   // Distinct stream bounds (charset, lead) with the largest width among the pii/secret rules sharing
   // them: what a stream redactor checks to find how much text an open match could still claim.
   [[nodiscard]] const std::vector<stream_bound>& hold_groups() const noexcept { return hold_groups_; }
+  // The same charsets by byte, 64 groups to a word: bit g % 64 of [g / 64][byte] is set when hold group
+  // g's charset holds `byte` (so a stream tracks every group's run with one AND per byte).
+  [[nodiscard]] const std::vector<std::array<std::uint64_t, 256>>& hold_group_bytes() const noexcept {
+    return hold_group_bytes_;
+  }
   // The longest context window any rule uses.
   [[nodiscard]] std::uint32_t max_context_window() const noexcept { return max_context_window_; }
   // The longest match any pii/secret rule allows: the upper bound of the stream hold-back.
@@ -146,6 +151,7 @@ class ruleset {
   std::vector<std::uint32_t> context_of_;
   std::vector<stream_bound> bounds_;
   std::vector<stream_bound> hold_groups_;
+  std::vector<std::array<std::uint64_t, 256>> hold_group_bytes_;
   std::uint32_t max_context_window_ = 0;
   std::uint32_t max_redaction_width_ = 0;
   hs_database_t* block_db_ = nullptr;
