@@ -61,6 +61,46 @@ void hold_tracker::append(std::string_view piece, std::uint64_t piece_base, cons
   }
 }
 
+namespace {
+
+// Whether `text` from `at` agrees with `lead` (stored in lower case for a caseless group) as far as
+// both go: the lead starts there, or the text ends inside what could still become one.
+bool lead_at(std::string_view text, std::size_t at, std::string_view lead, bool caseless) noexcept {
+  const std::size_t n = std::min(lead.size(), text.size() - at);
+  for (std::size_t k = 0; k < n; ++k) {
+    char c = text[at + k];
+    if (caseless && c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (c != lead[k]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+enum class lead_match : std::uint8_t { none, whole, partial };
+
+// The first offset in [from, text.size()) where one of the group's leads starts, whole or cut off by
+// the end of the text, or text.size().
+std::size_t find_lead(std::string_view text, std::size_t from, const stream_bound& g, lead_match& kind) noexcept {
+  for (std::size_t at = from; at < text.size(); ++at) {
+    if (!g.lead_first[static_cast<unsigned char>(text[at])]) {
+      continue;
+    }
+    for (const std::string& lead : g.leads) {
+      if (lead_at(text, at, lead, g.caseless)) {
+        kind = at + lead.size() <= text.size() ? lead_match::whole : lead_match::partial;
+        return at;
+      }
+    }
+  }
+  kind = lead_match::none;
+  return text.size();
+}
+
+}  // namespace
+
 // Earliest viable start of an open match for one group, as an absolute offset, or the end.
 std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint64_t base, std::uint64_t lowest,
                                                 const stream_bound& g, group_state& st) noexcept {
@@ -70,32 +110,22 @@ std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint
   if (run >= end) {
     return end;
   }
-  if (g.lead.empty()) {
+  if (g.leads.empty()) {
     return run;
   }
-  // With a lead, a match can only start where the lead starts (or where the tail is a prefix of it).
-  // Every bound above only moves forward, so a lead found once stays the answer until the run passes
-  // it, and text already searched without finding one is not searched again.
-  const std::size_t n = g.lead.size();
-  if (st.next_lead == none || st.next_lead < run) {
-    std::uint64_t from = run;
-    if (st.next_lead == none && st.searched_to > n - 1) {
-      from = std::max(from, st.searched_to - (n - 1));
-    }
-    const std::size_t found = text.find(g.lead, static_cast<std::size_t>(from - base));
-    st.next_lead = found == std::string_view::npos ? none : base + found;
-    st.searched_to = st.next_lead == none ? end : st.next_lead + 1;
-  }
-  if (st.next_lead != none) {
+  // With leads, a match can only start where a lead starts, or where the end of the text could still
+  // become one. Every bound above only moves forward, and an offset found to start no lead, whole or
+  // cut off, never will: so a whole lead found once stays the answer until the run passes it, and
+  // each byte is looked at about once however long the run grows.
+  if (st.next_lead != none && st.next_lead >= run) {
     return st.next_lead;
   }
-  for (std::uint64_t s = std::max(run, end > n ? end - n + 1 : 0); s < end; ++s) {
-    const std::string_view tail = text.substr(static_cast<std::size_t>(s - base));
-    if (tail[0] == g.lead[0] && std::string_view(g.lead).starts_with(tail)) {
-      return s;
-    }
-  }
-  return end;
+  lead_match kind = lead_match::none;
+  const std::uint64_t at =
+      base + find_lead(text, static_cast<std::size_t>(std::max(run, st.searched_to) - base), g, kind);
+  st.next_lead = kind == lead_match::whole ? at : none;
+  st.searched_to = kind == lead_match::whole ? at + 1 : at;  // a cut-off lead is looked at again
+  return at;
 }
 
 std::uint64_t hold_tracker::hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
@@ -108,12 +138,12 @@ std::uint64_t hold_tracker::hold_point(std::string_view text, std::uint64_t base
   // or after the start of its run, so once the hold is there the lead need not be looked for (on prose
   // a wide group of printable characters keeps the hold well before most runs).
   for (std::size_t g = 0; g < count; ++g) {
-    if (bounds[g].lead.empty()) {
+    if (bounds[g].leads.empty()) {
       hold = std::min(hold, earliest_open_start(text, base, floor, bounds[g], groups_[g]));
     }
   }
   for (std::size_t g = 0; g < count; ++g) {
-    if (!bounds[g].lead.empty() && groups_[g].run_start < hold) {
+    if (!bounds[g].leads.empty() && groups_[g].run_start < hold) {
       hold = std::min(hold, earliest_open_start(text, base, floor, bounds[g], groups_[g]));
     }
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cstdlib>
@@ -372,7 +373,20 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     stream_bound& b = set->bounds_[i];
     b.max_width = max_width;
-    b.lead = r.stream_lead;
+    b.caseless = (r.hs_flags & HS_FLAG_CASELESS) != 0;
+    b.leads = r.stream_leads;
+    for (std::string& l : b.leads) {
+      if (b.caseless) {
+        std::transform(l.begin(), l.end(), l.begin(), [](char c) {
+          return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        });
+      }
+      const auto first = static_cast<unsigned char>(l.front());
+      b.lead_first.set(first);
+      if (b.caseless && first >= 'a' && first <= 'z') {
+        b.lead_first.set(first - 'a' + 'A');
+      }
+    }
     b.charset = charset_bits(r);
     set->max_redaction_width_ = std::max(set->max_redaction_width_, max_width);
     if (r.context == context_mode::required) {
@@ -380,7 +394,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     bool grouped = false;
     for (auto& g : set->hold_groups_) {
-      if (g.charset == b.charset && g.lead == b.lead) {
+      if (g.charset == b.charset && g.leads == b.leads && g.caseless == b.caseless) {
         g.max_width = std::max(g.max_width, b.max_width);
         grouped = true;
       }

@@ -1,6 +1,7 @@
 // Long runs of one character class (digit strings, hex dumps, base64 blobs pasted into prompts) on the
 // default catalog: entities next to them are still found exactly, streamed text still redacts as the
-// whole text does, and a keyed secret is found wherever its context word may stand.
+// whole text does (also with the key words and prefixes that streams hold back from), and a keyed
+// secret is found wherever its context word may stand.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -99,7 +100,8 @@ TEST(LongRuns, StreamsRedactAsTheWholeTextDoes) {
   const std::vector<std::string_view> pieces = {
       " SSN ", "536-22-1876", "routing ", "021000021", "passport ", "C12345678", "phone ", "415 555 0132",
       "AccountKey=", azure_key, "aws_secret_access_key = ", aws_secret, "DE89370400440532013000",
-      "\t", "\n", " ", "=", ":", "4111111111111111"};
+      "\t", "\n", " ", "=", ":", "4111111111111111", "my password is ", "Passwort: ", "pwd=", "Tr0ub4dor&3x!",
+      "mot de passe ", "пароль ", "パスワード：", "pass", "PASSWORD=", "sk-ant-api03-", "eyJhbGciOiJIUzI1NiJ9."};
   for (int i = 0; i < 60; ++i) {
     std::string text;
     const int parts = 2 + static_cast<int>(rng() % 8);

@@ -75,7 +75,9 @@ struct signature_part {
 // What the stream redactor needs to know of a pii/secret rule to bound its hold-back.
 struct stream_bound {
   std::bitset<256> charset;     // every byte a match of the rule can contain
-  std::string lead;             // every match starts with these bytes (may be empty)
+  std::vector<std::string> leads;  // every match starts with one of these (none: anywhere in the run)
+  bool caseless = false;           // leads are stored in lower case and compared ignoring ASCII case
+  std::bitset<256> lead_first;     // the bytes a lead can start with (both cases when caseless)
   std::uint32_t max_width = 0;  // longest match, from hs_expression_info
 };
 
