@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
   overhead->add_option("--saturation-duration", o.saturation_s, "Seconds of the saturation run")->capture_default_str();
   overhead->add_option("--prose", o.prose_file, "Prompt text file")->capture_default_str();
   overhead->add_option("--stream-rate", o.stream_rate, "Streams per second in the streaming run")->capture_default_str();
+  overhead->add_option("--stream-tokens-per-second", o.stream_tokens_per_second,
+                       "Simulator pace for streamed answers, deltas per second (0: unpaced)")
+      ->capture_default_str();
   bool no_stream = false;
   overhead->add_flag("--no-streaming", no_stream, "Skip the streaming measurements");
 

@@ -219,8 +219,10 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
     }
   } remove_dir{dir};
 
+  // --tokens-per-second paces only streamed answers (one delta per token); whole answers are unaffected.
   child_process sim({options.sluice_path, "upstream-sim", "--port", "0", "--threads",
-                     std::to_string(options.sim_threads)});
+                     std::to_string(options.sim_threads), "--tokens-per-second",
+                     std::to_string(options.stream_tokens_per_second)});
   const auto sim_port = start_and_wait(sim, "the upstream simulator", out);
   if (!sim_port) {
     return 2;
@@ -236,30 +238,22 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
   saturation.concurrency = options.saturation_concurrency;
   saturation.duration_s = options.saturation_s;
 
-  // Direct measurements, once per (size, rate), shared by every gateway variant.
-  std::map<std::pair<std::size_t, double>, load_report> direct;
-  std::map<std::size_t, load_report> direct_saturation;
+  // Every gateway measurement is paired with a direct one taken just before it, at the same point:
+  // on a shared machine the background load drifts within minutes, and a direct baseline measured
+  // once at the start made the difference partly a difference in time.
   std::vector<std::size_t> sizes = options.sizes;
   for (std::size_t size : sizes) {
-    const auto body = messages_body(prose, size, false);
-    if (!probe(*sim_port, body, out, "simulator")) {
+    if (!probe(*sim_port, messages_body(prose, size, false), out, "simulator")) {
       return 2;
     }
-    for (double rate : options.rates) {
-      auto o = base;
-      o.rate = rate;
-      direct[{size, rate}] = run_load(target_at(*sim_port, body), o);
-    }
-    direct_saturation[size] = run_load(target_at(*sim_port, body), saturation);
   }
-  std::optional<load_report> direct_stream;
   const std::size_t stream_size = 4096;
   const double stream_rate = options.stream_rate;
-  if (options.streaming) {
+  auto stream_options = [&] {
     auto o = base;
     o.rate = stream_rate;
-    direct_stream = run_load(target_at(*sim_port, messages_body(prose, stream_size, true)), o);
-  }
+    return o;
+  };
 
   int status = 0;
   for (const auto& variant : options.variants) {
@@ -290,36 +284,39 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
       for (double rate : options.rates) {
         auto o = base;
         o.rate = rate;
+        const auto d = run_load(target_at(*sim_port, body), o);
         const auto via = run_load(target_at(*gw_port, body), o);
-        const auto& d = direct[{size, rate}];
         print_row(out, rate, "direct", d);
         print_row(out, rate, "gateway", via);
         print_added(out, d, via);
       }
+      const auto direct_saturation = run_load(target_at(*sim_port, body), saturation);
       const auto sat = run_load(target_at(*gw_port, body), saturation);
       char line[256];
       std::snprintf(line, sizeof line,
                     "saturation (%zu connections, closed loop, %.0f s): direct %.0f req/s, gateway %.0f req/s "
                     "(gateway p50 %s, p99 %s; %llu errors)\n",
-                    options.saturation_concurrency, options.saturation_s, direct_saturation[size].achieved_rate(),
+                    options.saturation_concurrency, options.saturation_s, direct_saturation.achieved_rate(),
                     sat.achieved_rate(), format_ns(double(sat.latency.percentile(0.5))).c_str(),
                     format_ns(double(sat.latency.percentile(0.99))).c_str(),
                     static_cast<unsigned long long>(sat.errors + sat.non_2xx));
       out << line;
       out.flush();
     }
-    if (direct_stream && all_sizes) {
-      const auto via = run_load(target_at(*gw_port, messages_body(prose, stream_size, true)), [&] {
-        auto o = base;
-        o.rate = stream_rate;
-        return o;
-      }());
+    if (options.streaming && all_sizes) {
+      const auto stream_body = messages_body(prose, stream_size, true);
+      const auto direct_stream = run_load(target_at(*sim_port, stream_body), stream_options());
+      const auto via = run_load(target_at(*gw_port, stream_body), stream_options());
       out << "\n== policies: " << variant << ", " << size_name(stream_size) << " prompt, streaming at "
-          << static_cast<long>(stream_rate) << "/s\n";
+          << static_cast<long>(stream_rate) << "/s";
+      if (options.stream_tokens_per_second > 0) {
+        out << ", simulator paced at " << options.stream_tokens_per_second << " deltas/s";
+      }
+      out << "\n";
       out << "          " << pad_left("events", 8) << pad_left("ttfb p50", 11) << pad_left("ttfb p99", 11)
           << pad_left("gap p50", 10) << pad_left("gap p99", 10) << pad_left("last p50", 11) << pad_left("last p99", 11)
           << pad_left("errors", 8) << "\n";
-      for (const auto& [name, r] : {std::pair<const char*, const load_report*>{"direct", &*direct_stream},
+      for (const auto& [name, r] : {std::pair<const char*, const load_report*>{"direct", &direct_stream},
                                   std::pair<const char*, const load_report*>{"gateway", &via}}) {
         out << "  " << name << std::string(8 - std::string(name).size(), ' ')
             << pad_left(std::to_string(r->ok ? r->events / r->ok : 0), 8)

@@ -20,6 +20,10 @@ struct overhead_options {
                                     "full"};
   bool streaming = true;                   // also measure streaming responses (4 KiB prompt)
   double stream_rate = 20;                 // streams per second (each is hundreds of events)
+  // The simulator's pace for streamed answers, deltas per second (0: as fast as it can write). Unpaced,
+  // a 4 KiB echo is ~500 events written in one burst of a few ms of CPU, which on a shared core the
+  // gateway must wait out before it can relay the first one; a real upstream spreads them over seconds.
+  double stream_tokens_per_second = 0;
   double duration_s = 3;
   double warmup_s = 0.5;
   unsigned gateway_threads = 1;

@@ -180,9 +180,15 @@ class pass {
       return pos;
     }
     const std::size_t from = pos == 0 ? 0 : pos - 1;
-    const detail::ascii_profile profile =
-        detail::active_ascii_kernels().profile(in_.data() + from, std::min(in_.size() - from, block + 16));
+    const std::size_t length = std::min(in_.size() - from, block + 16);
+    if (known_suspicious_ != no_run && from + 1 <= known_suspicious_ && known_suspicious_ + 3 < from + length) {
+      return pos;  // a suspicious position already found lies inside this block too
+    }
+    const detail::ascii_profile profile = detail::active_ascii_kernels().profile(in_.data() + from, length);
     if (!profile.ascii || profile.suspicious) {
+      if (profile.ascii) {
+        remember_suspicious(from, length);
+      }
       return pos;
     }
     std::size_t end = pos + block;
@@ -208,6 +214,19 @@ class pass {
     }
     last_ascii_letter_ = false;  // the block ends with a gap byte
     return end;
+  }
+
+  // After a suspicious profile the general path takes the block word by word, and would profile the
+  // block again at each word (in logs and code, a profile of 272 bytes every few bytes cost more than
+  // the rest of the pass). So the last suspicious position with a byte before it and three after it
+  // inside the block is kept: every later block that holds it the same way is suspicious too.
+  void remember_suspicious(std::size_t from, std::size_t length) noexcept {
+    for (std::size_t j = length >= 4 ? length - 4 : 0; j >= 1; --j) {
+      if (detail::suspicious_at(in_.data() + from, length, j)) {
+        known_suspicious_ = from + j;
+        return;
+      }
+    }
   }
 
   // Whether a one-letter word ending at `after` stays as it is: it cannot start a letter-spaced run of
@@ -584,6 +603,7 @@ class pass {
   bool last_ascii_letter_ = false;
   std::size_t last_collapse_end_ = no_run;
   std::size_t plain_until_ = 0;  // tokens before this offset belong to a run already found not to collapse
+  std::size_t known_suspicious_ = no_run;  // see remember_suspicious
 };
 
 void mark_unchanged(normalized_text& out) noexcept {

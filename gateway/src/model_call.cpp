@@ -5,8 +5,11 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
+#include <span>
 
 #include "anthropic_texts.h"
 #include "sluice/gateway/api_errors.h"
@@ -98,27 +101,42 @@ model_call::~model_call() = default;
 
 awaitable<bool> model_call::respond(unsigned status, std::string_view content_type, std::string_view body,
                                     bool keep_alive, std::uint64_t retry_after_ms) {
-  res_ = {};
-  res_.result(status);
-  res_.version(11);
-  res_.set(http::field::server, "sluice");
-  res_.set(http::field::content_type, bsv(content_type));
+  // The head is written into a reused buffer and goes out with the body in one gather write (as the
+  // upstream request's, see upstream_call::start): no field nodes, no serializer. The reason phrase is
+  // Beast's, as before.
+  std::string& head = response_head_;
+  head.assign("HTTP/1.1 ");
+  char number[24];
+  head.append(number, std::to_chars(number, number + sizeof number, status).ptr);
+  head += ' ';
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  head.append(reason.data(), reason.size());
+  head += "\r\nServer: sluice\r\nContent-Type: ";
+  head += content_type;
   if (!ex_.request_id.empty()) {
-    res_.set("request-id", ex_.request_id);
-    res_.set("x-request-id", ex_.request_id);
+    head += "\r\nrequest-id: ";
+    head += ex_.request_id;
+    head += "\r\nx-request-id: ";
+    head += ex_.request_id;
   }
   if (status == 405 && !allow_.empty()) {
-    res_.set(http::field::allow, allow_);
+    head += "\r\nAllow: ";
+    head += allow_;
   }
   if (retry_after_ms > 0 || status == 429 || status == 529) {
-    res_.set(http::field::retry_after, std::to_string((retry_after_ms + 999) / 1000));
+    head += "\r\nRetry-After: ";
+    head.append(number, std::to_chars(number, number + sizeof number, (retry_after_ms + 999) / 1000).ptr);
   }
-  res_.keep_alive(keep_alive);
-  res_.body() = beast::span<const char>(body.data(), body.size());
-  res_.prepare_payload();
+  if (!keep_alive) {
+    head += "\r\nConnection: close";
+  }
+  head += "\r\nContent-Length: ";
+  head.append(number, std::to_chars(number, number + sizeof number, body.size()).ptr);
+  head += "\r\n\r\n";
+  const std::array<net::const_buffer, 2> response{net::buffer(head), net::buffer(body.data(), body.size())};
   client_.expires_after(sh_.state_->rt->config->server.request_timeout);
   error_code ec;
-  co_await http::async_write(client_, res_, net::redirect_error(net::use_awaitable, ec));
+  co_await net::async_write(client_, response, net::redirect_error(net::use_awaitable, ec));
   client_.expires_never();
   co_return !ec && keep_alive;
 }
@@ -326,7 +344,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     const std::string_view tbody = body_for_target(ti, upstream_body);
     std::chrono::milliseconds backoff = target.retry.backoff;
     for (int attempt = 1; attempt <= target.retry.max_attempts && !watch.client_gone(); ++attempt) {
-      call.emplace(sh_.pool_);
+      call.emplace(sh_.pool_, upstream_head_);
       const bool started = co_await call->start(target, "/v1/messages", *key, tbody, anthropic_beta_);
       std::chrono::milliseconds wait = backoff;
       if (!started && call->interrupted()) {
@@ -470,25 +488,46 @@ awaitable<bool> model_call::pass_upstream_error(unsigned status, std::string_vie
   co_return co_await respond(client_status, "application/json", out_, keep_alive, retry_after_ms);
 }
 
-awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
-  http::response<http::empty_body> head{http::status::ok, 11};
-  head.set(http::field::server, "sluice");
-  head.set(http::field::content_type, "text/event-stream");
-  head.set(http::field::cache_control, "no-cache");
-  head.set("request-id", ex_.request_id);
-  head.set("x-request-id", ex_.request_id);
-  head.keep_alive(keep_alive);
-  head.chunked(true);
-  http::response_serializer<http::empty_body> sr{head};
-  const auto write_timeout = state_->rt->config->server.request_timeout;
-  error_code ec;
-  client_.expires_after(write_timeout);
-  co_await http::async_write_header(client_, sr, net::redirect_error(net::use_awaitable, ec));
-  if (ec) {
-    call.abort();
-    finish_exchange(499);
-    co_return false;
+awaitable<bool> model_call::write_stream(std::string_view events, std::string_view more, bool last) {
+  // One gather write: [head] [size line, events, more, CRLF] [last chunk].
+  std::array<net::const_buffer, 6> pieces{};
+  std::size_t n = 0;
+  if (!stream_head_.empty()) {
+    pieces[n++] = net::buffer(stream_head_);
   }
+  if (!events.empty() || !more.empty()) {
+    const int len =
+        std::snprintf(chunk_size_line_, sizeof chunk_size_line_, "%zx\r\n", events.size() + more.size());
+    pieces[n++] = net::buffer(chunk_size_line_, static_cast<std::size_t>(len));
+    pieces[n++] = net::buffer(events.data(), events.size());
+    pieces[n++] = net::buffer(more.data(), more.size());
+    pieces[n++] = net::buffer("\r\n", 2);
+  }
+  if (last) {
+    pieces[n++] = net::buffer("0\r\n\r\n", 5);
+  }
+  if (n == 0) {
+    co_return true;
+  }
+  error_code ec;
+  client_.expires_after(state_->rt->config->server.request_timeout);
+  co_await net::async_write(client_, std::span<const net::const_buffer>(pieces.data(), n),
+                            net::redirect_error(net::use_awaitable, ec));
+  stream_head_.clear();
+  co_return !ec;
+}
+
+awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
+  // The head goes out with the first events (write_stream), not on its own: a separate write is a
+  // separate packet and a separate wake-up of the client, paid before the first byte of the stream.
+  stream_head_.assign(
+      "HTTP/1.1 200 OK\r\nServer: sluice\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n");
+  stream_head_ += "request-id: ";
+  stream_head_ += ex_.request_id;
+  stream_head_ += "\r\nx-request-id: ";
+  stream_head_ += ex_.request_id;
+  stream_head_ += keep_alive ? "\r\n" : "\r\nConnection: close\r\n";
+  stream_head_ += "Transfer-Encoding: chunked\r\n\r\n";
   // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output
   // policies) when a response policy is configured; the relay then adds the disclaimer and reads usage.
   const response_rules& checks = state_->rt->response;
@@ -517,6 +556,10 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   bool upstream_ok = true;
   bool client_ok = true;
   bool ended = false;  // the filter ended the stream (error event already produced)
+  // Each read takes everything the upstream has sent so far (upstream_call::read_some), and what it
+  // yields goes to the client in one write. What the last read yields (the end of the body, or the
+  // filter's error event) waits in ready_ and goes out with the end of the stream, in one write.
+  ready_.clear();
   while (!call.done() && !ended) {
     chunk_.clear();
     const bool got = co_await call.read_some(chunk_);
@@ -538,13 +581,13 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
       ended = ended || openai_failed_;
     }
     overhead_ += clock::now() - t;
-    if (!out_.empty()) {
-      client_.expires_after(write_timeout);
-      co_await net::async_write(client_, http::make_chunk(net::buffer(out_)), net::redirect_error(net::use_awaitable, ec));
-      if (ec) {
-        client_ok = false;  // the client left: cancel the upstream request
-        break;
-      }
+    if (call.done() || ended) {
+      ready_.swap(out_);
+      break;
+    }
+    if (!out_.empty() && !co_await write_stream(out_, {}, false)) {
+      client_ok = false;  // the client left: cancel the upstream request
+      break;
     }
   }
   out_.clear();
@@ -586,19 +629,16 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
                                 out_);
     }
   }
+  bool written = false;
   if (client_ok) {
-    if (!out_.empty()) {
-      co_await net::async_write(client_, http::make_chunk(net::buffer(out_)), net::redirect_error(net::use_awaitable, ec));
-    }
-    if (!ec) {
-      co_await net::async_write(client_, http::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
-    }
+    written = co_await write_stream(ready_, out_, true);
   }
+  stream_head_.clear();
   client_.expires_never();
   ex_.input_tokens = relay_.input_tokens();
   ex_.output_tokens = relay_.output_tokens();
   finish_exchange(client_ok ? 200 : 499);
-  co_return client_ok && upstream_ok && !ended && !ec && keep_alive;
+  co_return client_ok && upstream_ok && !ended && written && keep_alive;
 }
 
 void model_call::translate_events(std::string& events) {

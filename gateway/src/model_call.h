@@ -46,6 +46,9 @@ class model_call {
   awaitable<bool> respond(unsigned status, std::string_view content_type, std::string_view body, bool keep_alive,
                           std::uint64_t retry_after_ms = 0);
   awaitable<bool> relay_stream(upstream_call& call, bool keep_alive);
+  // Writes `events` + `more` as one chunk of the stream, after the head when it has not gone out yet
+  // and followed by the last chunk when `last`, all in one write. False when the client is gone.
+  awaitable<bool> write_stream(std::string_view events, std::string_view more, bool last);
   // Answers an upstream error: byte for byte to an Anthropic client, in OpenAI's shape to an OpenAI one.
   awaitable<bool> pass_upstream_error(unsigned status, std::string_view content_type, std::string_view body,
                                       bool keep_alive, std::uint64_t retry_after_ms);
@@ -93,8 +96,12 @@ class model_call {
   std::string padded_response_;
   std::string out_;              // what the client gets
   std::string chunk_;            // streaming: upstream bytes
+  std::string ready_;            // streaming: the last read's output, written with the end of the stream
+  std::string stream_head_;      // streaming: the response head until it goes out with the first events
+  char chunk_size_line_[24] = {};
   std::string anthropic_beta_;
-  http::response<http::span_body<const char>> res_;
+  std::string upstream_head_;    // the upstream request's head (upstream_call)
+  std::string response_head_;    // a whole answer's head (respond)
 };
 
 }  // namespace sluice::gateway

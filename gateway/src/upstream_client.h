@@ -50,7 +50,8 @@ enum class upstream_failure : std::uint8_t { none, connect, timeout, broken };
 
 class upstream_call {
  public:
-  explicit upstream_call(upstream_pool& pool) : pool_(pool) {}
+  // `head` holds the request head while the call lasts: a buffer its owner reuses from call to call.
+  upstream_call(upstream_pool& pool, std::string& head) : pool_(pool), head_(head) {}
   ~upstream_call() { abort(); }
 
   // Sends POST base_path + path with the key and the Anthropic version, then reads the response head.
@@ -66,7 +67,8 @@ class upstream_call {
 
   // Reads the whole body into `out` (at most `limit` bytes).
   awaitable<bool> read_body(std::string& out, std::uint64_t limit);
-  // Appends the next bytes of the body to `out`; false on failure. done() once the body has ended.
+  // Appends the next bytes of the body to `out` (everything already received, at least one read's
+  // worth); false on failure. done() once the body has ended.
   awaitable<bool> read_some(std::string& out);
   [[nodiscard]] bool done() const noexcept { return parser_ && parser_->is_done(); }
 
@@ -81,6 +83,8 @@ class upstream_call {
 
  private:
   void arm(std::chrono::milliseconds limit) noexcept;
+  // Appends the body bytes already in the connection's buffer (no socket read); false on a parse error.
+  bool take_buffered(std::string& out);
   bool interrupted_ = false;
   bool fail(upstream_failure f, const error_code& ec);
 
@@ -88,7 +92,7 @@ class upstream_call {
   const target_config* target_ = nullptr;
   std::unique_ptr<upstream_connection> conn_;
   std::optional<http::response_parser<http::buffer_body>> parser_;
-  http::request<http::span_body<const char>> request_;
+  std::string& head_;
   std::chrono::steady_clock::time_point deadline_;
   upstream_failure failure_ = upstream_failure::none;
   std::string failure_message_;

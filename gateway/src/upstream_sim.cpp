@@ -166,7 +166,7 @@ std::string_view error_type(unsigned status) {
   }
 }
 
-awaitable<void> pause(std::chrono::milliseconds d) {
+awaitable<void> pause(std::chrono::microseconds d) {
   if (d.count() <= 0) {
     co_return;
   }
@@ -225,8 +225,8 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
   }
   const std::size_t step = std::max<std::size_t>(1, s.options.chunk_chars);
   const auto gap = s.options.tokens_per_second > 0
-                       ? std::chrono::milliseconds(static_cast<long>(1000.0 / s.options.tokens_per_second))
-                       : std::chrono::milliseconds(0);
+                       ? std::chrono::microseconds(static_cast<long>(1e6 / s.options.tokens_per_second))
+                       : std::chrono::microseconds(0);
   std::uint64_t deltas = 0;
   // One content block: its start event, `payload` in deltas of chunk_chars bytes (whole UTF-8
   // characters), its stop event.

@@ -1,6 +1,10 @@
 // The gateway's HTTP surface: endpoints, limits, deadlines and errors in each client's dialect.
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
 #include "gateway_harness.h"
 
 namespace sluice::gateway {
@@ -36,6 +40,33 @@ TEST(GatewayServer, ServesSeveralRequestsOnOneKeepAliveConnection) {
     ++answers;
   }
   EXPECT_EQ(answers, 2u) << out;
+}
+
+TEST(GatewayServer, AnAnswerSaysWhetherTheConnectionStaysOpenAndHowLongItsBodyIs) {
+  harness h;
+  const std::string body = messages_body("one");
+  std::string req = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string closing = req;
+  closing.insert(closing.find("\r\n\r\n"), "\r\nConnection: close");
+  const std::string out = testing::raw_exchange(h.port(), req + closing);
+  std::size_t pos = 0;
+  for (int i = 0; i < 2; ++i) {
+    boost::beast::http::response_parser<boost::beast::http::string_body> parser;
+    parser.eager(true);
+    boost::beast::error_code ec;
+    pos += parser.put(boost::asio::buffer(out.data() + pos, out.size() - pos), ec);
+    ASSERT_FALSE(ec) << ec.message() << " in response " << i << " of:\n" << out;
+    ASSERT_TRUE(parser.is_done());
+    const auto& res = parser.get();
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(res.keep_alive(), i == 0);
+    EXPECT_EQ(res[boost::beast::http::field::content_length], std::to_string(res.body().size()));
+    EXPECT_EQ(res[boost::beast::http::field::server], "sluice");
+    EXPECT_FALSE(res["request-id"].empty());
+    EXPECT_NE(res.body().find("\"type\":\"message\""), std::string::npos) << res.body();
+  }
+  EXPECT_EQ(pos, out.size());
 }
 
 TEST(GatewayServer, AddsTheTargetsDefaultMaxTokensWhenTheRequestHasNone) {

@@ -1,6 +1,10 @@
 // Streaming responses (stream: true) through the gateway.
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
 #include <fstream>
 
 #include "gateway_harness.h"
@@ -11,6 +15,43 @@ namespace {
 using testing::harness;
 using testing::harness_options;
 using testing::messages_body;
+
+// The text of every text_delta event of an Anthropic stream, concatenated (the texts here have no
+// escapes).
+std::string delta_text(const std::string& events, std::size_t* deltas = nullptr) {
+  std::string text;
+  std::size_t n = 0;
+  const std::string key = R"("type":"text_delta","text":")";
+  for (std::size_t pos = 0; (pos = events.find(key, pos)) != std::string::npos;) {
+    pos += key.size();
+    const std::size_t end = events.find('"', pos);
+    text += events.substr(pos, end - pos);
+    ++n;
+  }
+  if (deltas != nullptr) {
+    *deltas = n;
+  }
+  return text;
+}
+
+// Plain words, long enough for hundreds of deltas, most of which reach the gateway in one read.
+std::string long_text() {
+  std::string s;
+  for (int i = 0; s.size() < 3000; ++i) {
+    s += "word" + std::to_string(i) + " ";
+  }
+  return s;
+}
+
+// Parses one HTTP response from `raw` at `pos` (advanced past it).
+bool parse_response(const std::string& raw, std::size_t& pos,
+                    boost::beast::http::response_parser<boost::beast::http::string_body>& parser) {
+  parser.eager(true);
+  boost::beast::error_code ec;
+  const std::size_t used = parser.put(boost::asio::buffer(raw.data() + pos, raw.size() - pos), ec);
+  pos += used;
+  return !ec && parser.is_done();
+}
 
 TEST(Streaming, RelaysTheEventStreamInOrder) {
   harness h;
@@ -25,6 +66,58 @@ TEST(Streaming, RelaysTheEventStreamInOrder) {
   ASSERT_NE(stop, std::string::npos);
   EXPECT_LT(start, delta);
   EXPECT_LT(delta, stop);
+}
+
+TEST(Streaming, EveryEventOfALongStreamIsRelayedWholeAndInOrder) {
+  // The simulator writes one chunk per event, as fast as it can: the gateway reads many at once.
+  harness h;
+  const std::string text = long_text();
+  auto r = h.post_messages(messages_body(text, true));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  std::size_t deltas = 0;
+  EXPECT_EQ(delta_text(r.body, &deltas), "Echo: " + text);
+  EXPECT_EQ(deltas, (("Echo: " + text).size() + 7) / 8);  // the simulator's 8-byte deltas, one event each
+  EXPECT_LT(r.body.find("event: message_start"), r.body.find("event: content_block_start"));
+  EXPECT_NE(r.body.find("event: message_stop"), std::string::npos);
+}
+
+TEST(Streaming, AStreamEndsCleanlyAndTheConnectionServesTheNextRequest) {
+  // Two streaming requests on one connection, the second asking to close: each answer is a complete
+  // chunked response with its own head, and only the second says Connection: close.
+  harness h;
+  const std::string text = long_text();
+  const std::string body = messages_body(text, true);
+  const std::string req = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string closing = req;
+  closing.insert(closing.find("\r\n\r\n"), "\r\nConnection: close");
+  const std::string raw = testing::raw_exchange(h.port(), req + closing);
+  std::size_t pos = 0;
+  for (int i = 0; i < 2; ++i) {
+    boost::beast::http::response_parser<boost::beast::http::string_body> parser;
+    ASSERT_TRUE(parse_response(raw, pos, parser)) << "response " << i << " of:\n" << raw;
+    const auto& res = parser.get();
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(res[boost::beast::http::field::content_type], "text/event-stream");
+    EXPECT_FALSE(res["request-id"].empty());
+    EXPECT_EQ(res.keep_alive(), i == 0);
+    EXPECT_EQ(delta_text(res.body()), "Echo: " + text);
+    EXPECT_NE(res.body().find("event: message_stop"), std::string::npos);
+  }
+  EXPECT_EQ(pos, raw.size());
+}
+
+TEST(Streaming, AFilteredLongStreamKeepsItsTextAndRedactsAcrossReads) {
+  harness_options o;
+  o.policies = "  chain: [pii-detector]\n";
+  o.sim.chunk_chars = 3;
+  harness h(o);
+  const std::string text = long_text() + "write to jane.doe@example.com soon " + long_text();
+  auto r = h.post_messages(messages_body("SIM_REPLY64=" + testing::base64(text), true));
+  ASSERT_EQ(r.status, 200u);
+  const std::string expected = long_text() + "write to [REDACTED:EMAIL] soon " + long_text();
+  EXPECT_EQ(delta_text(r.body), expected);
+  EXPECT_NE(r.body.find("message_stop"), std::string::npos);
 }
 
 TEST(Streaming, DisclaimerArrivesAsAFinalTextBlock) {
