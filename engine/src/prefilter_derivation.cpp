@@ -304,7 +304,7 @@ std::string part_pattern(std::vector<std::string> keys) {
 
 // The parts for one sequence: the rarest required pieces' keys, rarest first, until their evidence
 // reaches `target_prefilter_evidence` or there are `max_prefilter_parts`, from pieces with at least
-// `minimum_part_evidence`. A sequence without such pieces takes its best weaker ones: a weak prefilter
+// `minimum_part_evidence`; common words only while it is below `minimum_prefilter_evidence`. A sequence without such pieces takes its best weaker ones: a weak prefilter
 // costs some confirmation windows, a signature scanned whole in the main database costs far more.
 std::vector<std::string> parts_of(std::string_view sequence) {
   struct piece {
@@ -324,7 +324,8 @@ std::vector<std::string> parts_of(std::string_view sequence) {
     std::size_t total = 0;
     for (const auto& p : pieces) {
       if (total >= target_prefilter_evidence || chosen.size() == max_prefilter_parts ||
-          p.keys.evidence < floor) {
+          p.keys.evidence < floor ||
+          (total >= minimum_prefilter_evidence && p.keys.evidence <= weakest_part_evidence)) {
         break;
       }
       chosen.push_back(&p);

@@ -35,6 +35,7 @@ struct pass_context {
   std::uint64_t text_size = 0;
   std::uint64_t last_part_end = 0;
   bool parts_out_of_order = false;  // a part hit ended before the previous one: windows are grouped after
+  bool collecting_parts = false;    // the pass again, only to record every part hit for the grouping
 };
 
 std::uint64_t to_original(const pass_context& p, unsigned long long offset) noexcept {
@@ -72,6 +73,14 @@ void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexc
 
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
   auto& p = *static_cast<pass_context*>(ctx);
+  if (p.collecting_parts) {
+    const std::size_t part = id - p.rules->size();
+    if (id >= p.rules->size() && part < p.rules->signature_parts().size() &&
+        wants_text_rule(p, p.rules->signature_parts()[part].kind)) {
+      p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
+    }
+    return 0;
+  }
   if (++p.matches > p.options->max_candidates) {
     return 1;  // stop: the caller reports too_many_findings
   }
@@ -80,7 +89,6 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
     const std::size_t part = id - p.rules->size();
     const auto& parts = p.rules->signature_parts();
     if (part < parts.size() && wants_text_rule(p, parts[part].kind)) {
-      p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
       track_part_hit(p, static_cast<std::uint32_t>(part), to);
     }
     return 0;
@@ -211,9 +219,9 @@ void group_by_signature(const std::vector<signature_part>& parts, scanner_buffer
 // of one to the end of the text.
 //
 // Hyperscan reports matches almost always in order of their ends, so track_part_hit works the windows
-// out while the pass runs (no grouping of thousands of hits afterwards) and confirm_signatures only
-// scans them. This function is the same procedure over the hits grouped by signature; it runs when a
-// pass reports a part hit out of order (seen in 3 of the ~6000 corpus records, one byte early).
+// out while the pass runs (nothing is recorded per hit) and confirm_signatures only scans them. This
+// function is the same procedure over the hits grouped by signature; when a pass reports a part hit out
+// of order (seen in 3 of the ~6000 corpus records, one byte early), run_pass scans again to record them.
 errc confirm_signatures_grouped(std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
   scanner_buffers& b = *p.buffers;
   if (b.signature_hits.empty()) {
@@ -325,16 +333,22 @@ void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexc
   }
   scanner_buffers& b = *p.buffers;
   const signature_part& sp = p.rules->signature_parts()[part];
-  auto& state = b.window_state[sp.rule];
-  if (!state.seen) {
-    state.seen = true;
-    b.pass_signatures.push_back(sp.rule);
+  constexpr std::uint64_t none = ~std::uint64_t{0};
+  std::uint64_t& last_end = b.part_last_end[part];
+  if (last_end == none) {
+    // The part's first hit in this pass, so perhaps its rule's first. (Most hits are later hits of
+    // parts that are not last in their branch, and touch nothing but this entry.)
+    auto& state = b.window_state[sp.rule];
+    if (!state.seen) {
+      state.seen = true;
+      b.pass_signatures.push_back(sp.rule);
+    }
   }
-  b.part_last_end[part] = at;
+  last_end = at;
   if (part != sp.branch_first + sp.branch_size - 1) {
     return;  // a match ends its branch's parts with the last one: windows open at its hits only
   }
-  constexpr std::uint64_t none = ~std::uint64_t{0};
+  auto& state = b.window_state[sp.rule];
   const std::uint64_t w = ruleset::signature_window;
   for (std::uint32_t q = sp.branch_first; q < part; ++q) {
     const std::uint64_t seen = b.part_last_end[q];
@@ -354,13 +368,13 @@ void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexc
   state.end = std::min<std::uint64_t>(p.text_size, at + w);
 }
 
-// Leaves the per-part and per-rule tracking unset for the next pass.
+// Leaves the per-part and per-rule tracking unset for the next pass: every part that had a hit belongs
+// to a rule in pass_signatures.
 void reset_window_tracking(scanner_buffers& b) noexcept {
   constexpr std::uint64_t none = ~std::uint64_t{0};
-  for (const auto& h : b.signature_hits) {
-    b.part_last_end[h.rule] = none;
-  }
   for (const std::uint32_t rule : b.pass_signatures) {
+    const auto [first, count] = b.parts_of_rule[rule];
+    std::fill_n(b.part_last_end.begin() + first, count, none);
     b.window_state[rule] = {};
   }
   b.pass_signatures.clear();
@@ -371,10 +385,6 @@ void reset_window_tracking(scanner_buffers& b) noexcept {
 // confirms it.
 errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
   scanner_buffers& b = *p.buffers;
-  if (p.parts_out_of_order) {
-    reset_window_tracking(b);
-    return confirm_signatures_grouped(text, scratch, p);
-  }
   errc result = errc::ok;
   for (const std::uint32_t rule : b.pass_signatures) {
     auto& state = b.window_state[rule];
@@ -401,7 +411,6 @@ errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_conte
     }
   }
   reset_window_tracking(b);
-  b.signature_hits.clear();
   return result;
 }
 
@@ -422,6 +431,13 @@ scanner::scanner(std::shared_ptr<const ruleset> rules)
   buffers_->signature_hit_count.assign(rules_->size(), 0);
   buffers_->window_state.assign(rules_->size(), {});
   buffers_->part_last_end.assign(rules_->signature_parts().size(), ~std::uint64_t{0});
+  buffers_->parts_of_rule.assign(rules_->size(), {0, 0});
+  const auto& parts = rules_->signature_parts();
+  for (std::uint32_t i = 0; i < parts.size(); ++i) {  // a rule's parts are consecutive
+    auto& range = buffers_->parts_of_rule[parts[i].rule];
+    range.first = range.second == 0 ? i : range.first;
+    ++range.second;
+  }
 }
 
 scanner::~scanner() {
@@ -463,6 +479,17 @@ errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scra
   if (rc != HS_SUCCESS) {
     reset_window_tracking(*p.buffers);
     return rc == HS_SCAN_TERMINATED ? errc::too_many_findings : errc::hyperscan_failure;
+  }
+  if (p.parts_out_of_order) {
+    // Rare: record every part hit and take the grouped way (see confirm_signatures_grouped).
+    reset_window_tracking(*p.buffers);
+    p.collecting_parts = true;
+    const hs_error_t again = hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &p);
+    p.collecting_parts = false;
+    if (again != HS_SUCCESS) {
+      return errc::hyperscan_failure;
+    }
+    return confirm_signatures_grouped(text, scratch, p);
   }
   return confirm_signatures(text, scratch, p);
 }

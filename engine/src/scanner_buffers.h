@@ -2,6 +2,7 @@
 // Everything one scanner reuses between scans. Grows to the largest input seen, never shrinks.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sluice/engine/ruleset.h"
@@ -28,8 +29,8 @@ struct scanner_buffers {
   std::vector<text_rule_hit> injection_hits;
   std::vector<text_rule_hit> content_hits;
   std::vector<payload_run> encoded_runs;
-  // Prefilter part hits awaiting their signature's exact pattern (pass-local): `rule` holds the part's
-  // index in ruleset::signature_parts().
+  // Prefilter part hits, recorded only when a pass reported them out of order (pass-local): `rule`
+  // holds the part's index in ruleset::signature_parts().
   std::vector<detail::entity_hit> signature_hits;
   std::vector<detail::entity_hit> signature_hits_grouped;  // the same, by signature, then by end
   std::vector<std::uint32_t> signature_hit_count;  // per rule: scratch for the grouping (zero between uses)
@@ -52,6 +53,7 @@ struct scanner_buffers {
   std::vector<signature_window_state> window_state;  // per rule (all unset between passes)
   std::vector<signature_window> signature_windows;
   std::vector<std::uint32_t> pass_signatures;  // rules with a part hit, in order of their first
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> parts_of_rule;  // per rule: first part, count
   std::vector<std::uint8_t> signature_seen;  // per rule: already counted in this scan
   normalized_text normalized;
   std::string decoded;
