@@ -105,4 +105,40 @@ inline generated_input make_input(input_kind kind, std::size_t size, std::uint32
   return out;
 }
 
+// Inputs built to be hard for a scanner rather than typical: long runs of one character class, where
+// many rules' prefilters fire at every position and a careless confirmer rescans the run once per end.
+enum class adversarial_kind { digit_run, random_digits, hex_run, base64_blob, random_alnum };
+
+inline std::string_view name_of(adversarial_kind k) {
+  switch (k) {
+    case adversarial_kind::digit_run: return "digit_run";
+    case adversarial_kind::random_digits: return "random_digits";
+    case adversarial_kind::hex_run: return "hex_run";
+    case adversarial_kind::base64_blob: return "base64_blob";
+    case adversarial_kind::random_alnum: return "random_alnum";
+  }
+  return "?";
+}
+
+inline std::string make_adversarial(adversarial_kind kind, std::size_t size, std::uint32_t seed = 42) {
+  static constexpr std::string_view digits = "0123456789";
+  static constexpr std::string_view hex = "0123456789abcdef";
+  static constexpr std::string_view base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr std::string_view alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::mt19937 rng(seed);
+  const auto pick = [&](std::string_view from) { return from[rng() % from.size()]; };
+  std::string out;
+  out.reserve(size);
+  while (out.size() < size) {
+    switch (kind) {
+      case adversarial_kind::digit_run: out.push_back('0'); break;
+      case adversarial_kind::random_digits: out.push_back(pick(digits)); break;
+      case adversarial_kind::hex_run: out.push_back(pick(hex)); break;
+      case adversarial_kind::base64_blob: out.push_back(pick(base64)); break;
+      case adversarial_kind::random_alnum: out.push_back(pick(alnum)); break;
+    }
+  }
+  return out;
+}
+
 }  // namespace sluice::bench

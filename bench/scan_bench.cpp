@@ -185,6 +185,33 @@ void BM_pcre2_baseline(benchmark::State& state) {
 }
 #endif
 
+// The whole catalog on inputs built to be hard (bench_inputs.h): what one bad prompt can cost.
+void BM_engine_adversarial(benchmark::State& state) {
+  const auto kind = static_cast<bench::adversarial_kind>(state.range(0));
+  const std::string input = bench::make_adversarial(kind, static_cast<std::size_t>(state.range(1)));
+  engine::scanner scanner(catalog());
+  engine::scan_result result;
+  if (scanner.scan(input, result) != engine::errc::ok) {
+    state.SkipWithError("scan failed");
+    return;
+  }
+  for (auto _ : state) {
+    const auto e = scanner.scan(input, result);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+  state.SetLabel(std::string(bench::name_of(kind)));
+}
+
+void adversarial_sizes(benchmark::internal::Benchmark* b) {
+  for (int k = 0; k < 5; ++k) {
+    for (int size : {4096, 65536}) {
+      b->Args({k, size});
+    }
+  }
+  b->ArgNames({"input", "bytes"});
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   for (int k = 0; k < 4; ++k) {
     for (int size : {256, 4096, 65536, 1 << 20}) {
@@ -197,6 +224,7 @@ void sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_engine_scan)->Apply(sizes);
 BENCHMARK(BM_engine_entities_only)->Apply(sizes);
 BENCHMARK(BM_hyperscan_only)->Apply(sizes);
+BENCHMARK(BM_engine_adversarial)->Apply(adversarial_sizes);
 #ifdef SLUICE_HAVE_PCRE2
 BENCHMARK(BM_pcre2_baseline)->Apply(sizes);
 #endif

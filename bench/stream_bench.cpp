@@ -249,8 +249,35 @@ void BM_holdback_prose(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 
+// Streamed redaction of 16 KiB long runs (bench_inputs.h) in 16-byte deltas: what a streamed hex dump
+// or base64 blob costs per byte.
+void BM_stream_long_runs(benchmark::State& state) {
+  const auto kind = static_cast<bench::adversarial_kind>(state.range(0));
+  const std::string text = bench::make_adversarial(kind, 16 * 1024);
+  const auto pieces = pieces_of(text, 16);
+  engine::scanner scanner(stream_catalog());
+  engine::redactor placeholders;
+  engine::stream_redactor sr(stream_catalog(), scanner.scratch(), placeholders);
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    (void)sr.reset();
+    for (std::string_view p : pieces) {
+      (void)sr.write(p, out);
+    }
+    (void)sr.finish(out);
+  }
+  if (out != block_redaction(text)) {
+    state.SkipWithError("streamed output differs from block-mode redaction");
+    return;
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.SetLabel(std::string(bench::name_of(kind)));
+}
+
 }  // namespace
 
+BENCHMARK(BM_stream_long_runs)->ArgName("input")->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_stream_filter)
     ->ArgNames({"delta", "openai", "pii", "event_reads"})
     ->ArgsProduct({{1, 4, 16}, {0, 1}, {0}, {0, 1}})

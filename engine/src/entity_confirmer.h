@@ -31,9 +31,11 @@ struct confirm_window {
 
 // `text` covers absolute offsets [text.text_base, text.text_base + text.text.size()). When `complete` is
 // false more text may follow, so matches ending at the last byte are left for later (they may grow).
+// `context` holds the context-word hits seen so far, sorted by end: a too-long match of a rule that
+// requires context is only rescanned where a context word could still confirm it (see the .cpp).
 // Appends candidates to `out`; `windows` is scratch space. Errors: hyperscan_failure.
-[[nodiscard]] errc confirm_hits(std::span<const entity_hit> hits, const text_window& text, bool complete,
-                                const ruleset& rules, hs_scratch_t* scratch,
+[[nodiscard]] errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit> context,
+                                const text_window& text, bool complete, const ruleset& rules, hs_scratch_t* scratch,
                                 std::vector<confirm_window>& windows,
                                 std::vector<candidate>& out) noexcept;
 

@@ -15,35 +15,6 @@ std::size_t sequence_length(unsigned char lead) noexcept {
   return 1;
 }
 
-// Earliest viable start of an open match for one group, as an index into `text`, or text.size().
-std::size_t earliest_open_start(std::string_view text, std::size_t lowest, const stream_bound& g) noexcept {
-  const std::size_t end = text.size();
-  const std::size_t width_floor = end > g.max_width ? end - g.max_width : 0;
-  const std::size_t lo = std::max(lowest, width_floor);
-  std::size_t run = end;
-  while (run > lo && g.charset[static_cast<unsigned char>(text[run - 1])]) {
-    --run;
-  }
-  if (run == end) {
-    return end;
-  }
-  if (g.lead.empty()) {
-    return run;
-  }
-  // With a lead, a match can only start where the lead starts (or where the tail is a prefix of it).
-  const std::string_view tail = text.substr(run);
-  const std::size_t found = tail.find(g.lead);
-  if (found != std::string_view::npos) {
-    return run + found;
-  }
-  for (std::size_t s = std::max(run, end > g.lead.size() ? end - g.lead.size() + 1 : 0); s < end; ++s) {
-    if (std::string_view(g.lead).starts_with(text.substr(s))) {
-      return s;
-    }
-  }
-  return end;
-}
-
 }  // namespace
 
 std::uint64_t utf8_safe_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
@@ -66,17 +37,117 @@ std::uint64_t utf8_safe_point(std::string_view text, std::uint64_t base, std::ui
   return base + i;
 }
 
-std::uint64_t hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
-                         const ruleset& rules) noexcept {
-  const std::size_t lowest = static_cast<std::size_t>(floor - base);
-  std::size_t hold = text.size();
-  for (const stream_bound& g : rules.hold_groups()) {
-    hold = std::min(hold, earliest_open_start(text, lowest, g));
-    if (hold == lowest) {
-      break;
+void hold_tracker::reset(const ruleset& rules) {
+  groups_.assign(rules.hold_groups().size(), group_state{});
+}
+
+void hold_tracker::append(std::string_view piece, std::uint64_t piece_base, const ruleset& rules) noexcept {
+  // A group's run restarts after the piece's last byte outside its characters, if any. Walk back from
+  // the end with every group of a word still open at once, closing each at its first such byte.
+  const auto& bytes = rules.hold_group_bytes();
+  const std::size_t count = std::min(groups_.size(), rules.hold_groups().size());
+  for (std::size_t word = 0; word < bytes.size(); ++word) {
+    const std::size_t in_word = std::min<std::size_t>(64, count - word * 64);
+    std::uint64_t open = in_word == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << in_word) - 1;
+    for (std::size_t i = piece.size(); i > 0 && open != 0; --i) {
+      std::uint64_t closed = open & ~bytes[word][static_cast<unsigned char>(piece[i - 1])];
+      open &= ~closed;
+      while (closed != 0) {
+        const int bit = __builtin_ctzll(closed);
+        closed &= closed - 1;
+        groups_[word * 64 + static_cast<std::size_t>(bit)].run_start = piece_base + i;
+      }
     }
   }
-  return utf8_safe_point(text, base, floor, base + hold);
+}
+
+namespace {
+
+// Whether `text` from `at` agrees with `lead` (stored in lower case for a caseless group) as far as
+// both go: the lead starts there, or the text ends inside what could still become one.
+bool lead_at(std::string_view text, std::size_t at, std::string_view lead, bool caseless) noexcept {
+  const std::size_t n = std::min(lead.size(), text.size() - at);
+  for (std::size_t k = 0; k < n; ++k) {
+    char c = text[at + k];
+    if (caseless && c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (c != lead[k]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+enum class lead_match : std::uint8_t { none, whole, partial };
+
+// The first offset in [from, text.size()) where one of the group's leads starts, whole or cut off by
+// the end of the text, or text.size().
+std::size_t find_lead(std::string_view text, std::size_t from, const stream_bound& g, lead_match& kind) noexcept {
+  for (std::size_t at = from; at < text.size(); ++at) {
+    if (!g.lead_first[static_cast<unsigned char>(text[at])]) {
+      continue;
+    }
+    for (const std::string& lead : g.leads) {
+      if (lead_at(text, at, lead, g.caseless)) {
+        kind = at + lead.size() <= text.size() ? lead_match::whole : lead_match::partial;
+        return at;
+      }
+    }
+  }
+  kind = lead_match::none;
+  return text.size();
+}
+
+}  // namespace
+
+// Earliest viable start of an open match for one group, as an absolute offset, or the end.
+std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint64_t base, std::uint64_t lowest,
+                                                const stream_bound& g, group_state& st) noexcept {
+  const std::uint64_t end = base + text.size();
+  const std::uint64_t width_floor = end > g.max_width ? end - g.max_width : 0;
+  const std::uint64_t run = std::max({lowest, width_floor, st.run_start});
+  if (run >= end) {
+    return end;
+  }
+  if (g.leads.empty()) {
+    return run;
+  }
+  // With leads, a match can only start where a lead starts, or where the end of the text could still
+  // become one. Every bound above only moves forward, and an offset found to start no lead, whole or
+  // cut off, never will: so a whole lead found once stays the answer until the run passes it, and
+  // each byte is looked at about once however long the run grows.
+  if (st.next_lead != none && st.next_lead >= run) {
+    return st.next_lead;
+  }
+  lead_match kind = lead_match::none;
+  const std::uint64_t at =
+      base + find_lead(text, static_cast<std::size_t>(std::max(run, st.searched_to) - base), g, kind);
+  st.next_lead = kind == lead_match::whole ? at : none;
+  st.searched_to = kind == lead_match::whole ? at + 1 : at;  // a cut-off lead is looked at again
+  return at;
+}
+
+std::uint64_t hold_tracker::hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
+                                       const ruleset& rules) noexcept {
+  const auto& bounds = rules.hold_groups();
+  const std::size_t count = std::min(bounds.size(), groups_.size());
+  const std::uint64_t end = base + text.size();
+  std::uint64_t hold = end;
+  // Groups without a lead first: they cost a comparison each. A group with a lead can only answer at
+  // or after the start of its run, so once the hold is there the lead need not be looked for (on prose
+  // a wide group of printable characters keeps the hold well before most runs).
+  for (std::size_t g = 0; g < count; ++g) {
+    if (bounds[g].leads.empty()) {
+      hold = std::min(hold, earliest_open_start(text, base, floor, bounds[g], groups_[g]));
+    }
+  }
+  for (std::size_t g = 0; g < count; ++g) {
+    if (!bounds[g].leads.empty() && groups_[g].run_start < hold) {
+      hold = std::min(hold, earliest_open_start(text, base, floor, bounds[g], groups_[g]));
+    }
+  }
+  return utf8_safe_point(text, base, floor, hold);
 }
 
 }  // namespace sluice::engine::detail

@@ -3,15 +3,41 @@
 // have a match that has not ended yet. See stream_redactor.h for the reasoning.
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "sluice/engine/ruleset.h"
 
 namespace sluice::engine::detail {
 
-// `text` holds absolute offsets [base, base + text.size()); nothing before `floor` can be held (it was
-// emitted). Returns a hold point in [floor, end], never inside a UTF-8 character.
-[[nodiscard]] std::uint64_t hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
-                                       const ruleset& rules) noexcept;
+// Keeps, per hold group (ruleset::hold_groups), where the trailing run of the group's characters starts
+// and where the next occurrence of its lead is, updated from each piece as it arrives. The answer is
+// the one a scan back from the end would give, but a long run (a hex dump, a base64 blob) costs each
+// delta its own bytes instead of a rescan of up to the widest entity (8 KiB) per group.
+class hold_tracker {
+ public:
+  // Forgets everything: a new stream starts at offset 0. Sizes the state once per rule set.
+  void reset(const ruleset& rules);
+
+  // `piece` was appended at absolute offset `piece_base`.
+  void append(std::string_view piece, std::uint64_t piece_base, const ruleset& rules) noexcept;
+
+  // `text` holds absolute offsets [base, base + text.size()), ending at the last appended byte; nothing
+  // before `floor` can be held (it was emitted). Returns a hold point in [floor, end], never inside a
+  // UTF-8 character. `floor` never decreases between calls.
+  [[nodiscard]] std::uint64_t hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
+                                         const ruleset& rules) noexcept;
+
+ private:
+  static constexpr std::uint64_t none = ~std::uint64_t{0};
+  struct group_state {
+    std::uint64_t run_start = 0;      // first byte of the trailing run of the group's characters
+    std::uint64_t next_lead = none;   // a lead occurrence at or after the last search start, or none
+    std::uint64_t searched_to = 0;    // lead occurrences starting before this were looked for
+  };
+  [[nodiscard]] std::uint64_t earliest_open_start(std::string_view text, std::uint64_t base, std::uint64_t lowest,
+                                                  const stream_bound& g, group_state& st) noexcept;
+  std::vector<group_state> groups_;
+};
 
 // Moves `offset` back to the start of the UTF-8 character it falls in, and before a trailing
 // character that is not complete yet.

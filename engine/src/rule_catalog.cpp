@@ -123,7 +123,20 @@ void parse_stream(const std::string& source, const YAML::Node& node, rule& r) {
   for (const auto& entry : node) {
     const std::string key = entry.first.Scalar();
     if (key == "charset") r.stream_charset_spec = scalar(source, entry.second, "charset");
-    else if (key == "lead") r.stream_lead = scalar(source, entry.second, "lead");
+    else if (key == "lead") {
+      // One literal, or a list of them when the pattern starts with one of several words.
+      if (entry.second.IsSequence()) {
+        for (const auto& item : entry.second) {
+          r.stream_leads.push_back(scalar(source, item, "lead"));
+        }
+      } else {
+        r.stream_leads.push_back(scalar(source, entry.second, "lead"));
+      }
+      if (std::erase_if(r.stream_leads, [](const std::string& l) { return l.empty(); }) > 0 &&
+          entry.second.IsSequence()) {
+        fail(source, entry.second, "a lead in the list is empty");
+      }
+    }
     else if (key == "max_width") {
       int w = 0;
       try {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cstdlib>
@@ -177,11 +178,12 @@ compiled_list make_signature_list(const std::vector<detail::signature_source>& s
   return list;
 }
 
-// The confirmation list: the exact entity patterns, with leftmost start of match.
-compiled_list make_confirm_list(const std::vector<rule>& rules) {
+// A confirmation list: the exact entity patterns, with leftmost start of match, of the rules that
+// require a context word (`gated`) or of all the others.
+compiled_list make_confirm_list(const std::vector<rule>& rules, bool gated) {
   compiled_list list;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (is_entity(rules[i].kind)) {
+    if (is_entity(rules[i].kind) && (rules[i].context == context_mode::required) == gated) {
       list.patterns.push_back(rules[i].pattern.c_str());
       list.flags.push_back(confirm_flags(rules[i]));
       list.ids.push_back(static_cast<unsigned>(i));
@@ -230,14 +232,14 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
 std::string cache_key(const compiled_list& main, const compiled_list& stream, const compiled_list& confirm,
-                      const compiled_list& signatures) {
+                      const compiled_list& gated_confirm, const compiled_list& signatures) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (const auto* list : {&main, &stream, &confirm, &signatures}) {
+  for (const auto* list : {&main, &stream, &confirm, &gated_confirm, &signatures}) {
     material << "list " << list->patterns.size() << '\n';
     for (std::size_t i = 0; i < list->patterns.size(); ++i) {
       material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
@@ -371,7 +373,20 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     stream_bound& b = set->bounds_[i];
     b.max_width = max_width;
-    b.lead = r.stream_lead;
+    b.caseless = (r.hs_flags & HS_FLAG_CASELESS) != 0;
+    b.leads = r.stream_leads;
+    for (std::string& l : b.leads) {
+      if (b.caseless) {
+        std::transform(l.begin(), l.end(), l.begin(), [](char c) {
+          return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        });
+      }
+      const auto first = static_cast<unsigned char>(l.front());
+      b.lead_first.set(first);
+      if (b.caseless && first >= 'a' && first <= 'z') {
+        b.lead_first.set(first - 'a' + 'A');
+      }
+    }
     b.charset = charset_bits(r);
     set->max_redaction_width_ = std::max(set->max_redaction_width_, max_width);
     if (r.context == context_mode::required) {
@@ -379,7 +394,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     bool grouped = false;
     for (auto& g : set->hold_groups_) {
-      if (g.charset == b.charset && g.lead == b.lead) {
+      if (g.charset == b.charset && g.leads == b.leads && g.caseless == b.caseless) {
         g.max_width = std::max(g.max_width, b.max_width);
         grouped = true;
       }
@@ -388,15 +403,24 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
       set->hold_groups_.push_back(b);
     }
   }
+  set->hold_group_bytes_.assign((set->hold_groups_.size() + 63) / 64, {});
+  for (std::size_t g = 0; g < set->hold_groups_.size(); ++g) {
+    for (std::size_t c = 0; c < 256; ++c) {
+      if (set->hold_groups_[g].charset[c]) {
+        set->hold_group_bytes_[g / 64][c] |= std::uint64_t{1} << (g % 64);
+      }
+    }
+  }
 
   std::vector<detail::signature_source> signature_sources;
   const main_entries entries = main_patterns(set->rules_, signature_sources);
   set->parts_ = entries.parts;
   const compiled_list main_list = make_main_list(set->rules_, entries, false);
   const compiled_list stream_list = make_main_list(set->rules_, entries, true);
-  const compiled_list confirm_list = make_confirm_list(set->rules_);
+  const compiled_list confirm_list = make_confirm_list(set->rules_, false);
+  const compiled_list gated_confirm_list = make_confirm_list(set->rules_, true);
   const compiled_list signature_list = make_signature_list(signature_sources);
-  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, signature_list);
+  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, gated_confirm_list, signature_list);
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
@@ -405,7 +429,8 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   };
   const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
                         {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
-                        {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"}};
+                        {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"},
+                        {&set->gated_confirm_db_, &gated_confirm_list, HS_MODE_BLOCK, ".confirm-gated.hsdb"}};
   bool all_cached = !options.cache_dir.empty();
   for (const auto& s : slots) {
     if (!options.cache_dir.empty()) {
@@ -447,12 +472,16 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
 void ruleset::finish_setup() {
   if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
       hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS ||
-      hs_alloc_scratch(confirm_db_, &scratch_) != HS_SUCCESS) {
+      hs_alloc_scratch(confirm_db_, &scratch_) != HS_SUCCESS ||
+      hs_alloc_scratch(gated_confirm_db_, &scratch_) != HS_SUCCESS) {
     throw std::bad_alloc();
   }
   hs_database_size(block_db_, &stats_.block_database_bytes);
   hs_database_size(stream_db_, &stats_.stream_database_bytes);
+  std::size_t gated_bytes = 0;
   hs_database_size(confirm_db_, &stats_.confirm_database_bytes);
+  hs_database_size(gated_confirm_db_, &gated_bytes);
+  stats_.confirm_database_bytes += gated_bytes;
   if (!signatures_->grow_scratch(&scratch_)) {
     throw std::bad_alloc();
   }
@@ -500,6 +529,7 @@ ruleset::~ruleset() {
   hs_free_database(block_db_);
   hs_free_database(stream_db_);
   hs_free_database(confirm_db_);
+  hs_free_database(gated_confirm_db_);
 }
 
 }  // namespace sluice::engine

@@ -23,6 +23,7 @@ struct stream_state {
   std::uint64_t buffer_base = 0;
   std::uint64_t emitted = 0;      // everything before this offset has been handed out
   std::vector<entity_hit> hits;   // prefilter hits that may still matter
+  std::vector<entity_hit> due;    // those confirmed this time (see due_hits)
   std::vector<context_hit> context_hits;
   std::vector<confirm_window> windows;
   std::vector<candidate> candidates;
@@ -30,6 +31,7 @@ struct stream_state {
   std::vector<finding> clusters;  // absolute offsets
   std::vector<finding> emitted_findings;
   std::vector<finding> content;
+  hold_tracker holds;
 
   [[nodiscard]] std::uint64_t end() const noexcept { return buffer_base + buffer.size(); }
 };
@@ -59,13 +61,30 @@ int on_stream_match(unsigned id, unsigned long long, unsigned long long to, unsi
   return 0;
 }
 
+// The pending hits whose matches could start before `hold`, into `due`. Every match that can become
+// a finding holds a prefilter hit of its own rule no further than the rule's width after its start
+// (for rules that require context, its first byte's), and a hit at or before the emitted point belongs
+// to a match that starts before it and no longer matters. A match starting at or after the hold point
+// is neither emitted nor held back for this time, and cannot overlap one that ends before it, so
+// only these hits need confirming now: inside a long run of key characters, the hits between the
+// hold point and the end would otherwise be rescanned on every delta.
+void due_hits(const std::vector<entity_hit>& hits, std::uint64_t hold, const ruleset& rules,
+              std::vector<entity_hit>& due) noexcept {
+  due.clear();
+  for (const entity_hit& h : hits) {
+    if (h.end <= hold + rules.bound(h.rule).max_width + 1) {
+      due.push_back(h);
+    }
+  }
+}
+
 // Confirms what can be confirmed, emits text up to the hold point, and trims history.
 errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   const ruleset& rules = *s.rules;
   const std::uint64_t end = s.end();
   const text_window window{s.buffer, s.buffer_base};
 
-  std::uint64_t hold = complete ? end : hold_point(s.buffer, s.buffer_base, s.emitted, rules);
+  std::uint64_t hold = complete ? end : s.holds.hold_point(s.buffer, s.buffer_base, s.emitted, rules);
 
   // Hits at or before the emitted point cannot start a new finding (a match holding them would have
   // started before it and been decided already).
@@ -73,8 +92,9 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   s.candidates.clear();
   s.confirmed.clear();
   s.clusters.clear();
-  if (!s.hits.empty()) {
-    if (const errc e = confirm_hits(s.hits, window, complete, rules, s.scratch, s.windows, s.candidates);
+  due_hits(s.hits, hold, rules, s.due);
+  if (!s.due.empty()) {
+    if (const errc e = confirm_hits(s.due, s.context_hits, window, complete, rules, s.scratch, s.windows, s.candidates);
         e != errc::ok) {
       return e;
     }
@@ -138,6 +158,7 @@ stream_redactor::stream_redactor(std::shared_ptr<const ruleset> rules, hs_scratc
   state_->scratch = scratch;
   state_->placeholders = &placeholders;
   state_->validators = validators;
+  state_->holds.reset(*state_->rules);
   if (hs_open_stream(state_->rules->stream_database(), 0, &state_->stream) != HS_SUCCESS) {
     throw std::bad_alloc();
   }
@@ -160,6 +181,7 @@ errc stream_redactor::write(std::string_view piece, std::string& out) noexcept {
   if (piece.empty()) {
     return errc::ok;
   }
+  s.holds.append(piece, s.end(), *s.rules);
   s.buffer.append(piece);
   if (hs_scan_stream(s.stream, piece.data(), static_cast<unsigned>(piece.size()), 0, s.scratch,
                      detail::on_stream_match, &s) != HS_SUCCESS) {
@@ -193,6 +215,7 @@ errc stream_redactor::reset() noexcept {
     return errc::hyperscan_failure;
   }
   s.closed = false;
+  s.holds.reset(*s.rules);
   s.buffer.clear();
   s.buffer_base = 0;
   s.emitted = 0;

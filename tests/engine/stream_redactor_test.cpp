@@ -181,6 +181,54 @@ TEST(StreamRedactor, HoldsBackOnlyTheUnfinishedWordOfProse) {
   EXPECT_EQ(sr.held_bytes(), 5u);
 }
 
+TEST(StreamRedactor, RuleWithSeveralLeadsHoldsBackOnlyFromOneOfThem) {
+  // A password-like rule whose charset takes in whole sentences: without its leads, a stream would
+  // hold back its full width of every sentence.
+  const auto rules = ruleset::compile(parse_rule_file(R"(rules:
+  - id: secret.pw
+    kind: secret
+    entity: PASSWORD
+    pattern: '(?:pass|pwd)[a-z ]*: [A-Za-z0-9!]{6,20}'
+    flags: [caseless]
+    stream: {charset: '[A-Za-z0-9 :!]', lead: [pass, pwd], max_width: 60}
+)", "leads.yaml"));
+  scanner s(rules);
+  redactor red;
+  stream_redactor sr(rules, s.scratch(), red);
+  std::string out;
+  ASSERT_EQ(sr.write("We met on Monday and talked about the plan ", out), errc::ok);
+  EXPECT_EQ(sr.held_bytes(), 0u);
+  ASSERT_EQ(sr.write("and then the PASSWORD is: ", out), errc::ok);  // a lead in upper case
+  EXPECT_EQ(out, "We met on Monday and talked about the plan and then the ");
+  ASSERT_EQ(sr.write("Hunter22! ok", out), errc::ok);
+  ASSERT_EQ(sr.finish(out), errc::ok);
+  EXPECT_EQ(out, "We met on Monday and talked about the plan and then the [REDACTED:PASSWORD] ok");
+  // A lead cut off by the end of a delta is held back too: "P" may become "PWD".
+  ASSERT_EQ(sr.reset(), errc::ok);
+  out.clear();
+  ASSERT_EQ(sr.write("note P", out), errc::ok);
+  EXPECT_EQ(out, "note ");
+  ASSERT_EQ(sr.write("Wd: abc123!", out), errc::ok);
+  ASSERT_EQ(sr.finish(out), errc::ok);
+  EXPECT_EQ(out, "note [REDACTED:PASSWORD]");
+}
+
+TEST(StreamRedactor, DefaultCatalogHoldsBackAFewBytesOfProse) {
+  // How long a client waits for streamed text: on plain prose, never more than 32 bytes are held.
+  const auto& rules = testing::default_rules();
+  const std::string prose =
+      "The quarterly report is ready. Shipping delays in the northern region affected revenue, and the "
+      "support team answered more tickets than usual during the holiday season. Please draft a short, "
+      "polite summary for the customer, explain why the numbers moved, and suggest what we should do "
+      "next year. The budget forecast looks reasonable but depends on growth assumptions.";
+  std::mt19937 rng(17);
+  std::size_t max_held = 0;
+  for (int round = 0; round < 20; ++round) {
+    EXPECT_EQ(stream_redaction(rules, prose, random_cuts(prose.size(), rng, 1 + round % 6), &max_held), prose);
+  }
+  EXPECT_LE(max_held, 32u);
+}
+
 TEST(StreamRedactor, WriteAfterFinishIsAnError) {
   const auto rules = stream_rules();
   scanner s(rules);

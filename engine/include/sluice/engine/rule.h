@@ -50,11 +50,12 @@ struct rule {
   double weight = 1.0;       // injection: signature weight in [0,1]; others: confidence
   std::string language;      // injection: ISO 639-1 code of the signature's language, "" if any
   // Streaming hold-back description (pii and secret rules): every byte a match can contain is in
-  // `stream_charset` (a 256-bit set), and a match starts with `stream_lead` when that is not empty.
+  // `stream_charset` (a 256-bit set), and a match starts with one of `stream_leads` when there are any
+  // (in any ASCII case when the rule is caseless).
   // Together with the maximum match width Hyperscan computes, this bounds how far back a match that is
   // still open can reach, so the stream redactor holds back only that much.
   std::string stream_charset_spec;  // as written in YAML, e.g. "[A-Za-z0-9._%+@-]"
-  std::string stream_lead;
+  std::vector<std::string> stream_leads;
   // Longest match that counts as this entity, in bytes; required when the pattern itself is unbounded
   // (Hyperscan compiles unbounded repeats with start-of-match far smaller than large bounded ones).
   // A longer match is not a finding, in block and stream mode alike.

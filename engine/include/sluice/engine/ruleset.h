@@ -3,7 +3,7 @@
 // cheap prefilter), secrets, injection signatures, content terms, encoded runs and context words — which
 // is compiled twice, as a block database for whole texts and a stream database for streamed text, so
 // both report exactly the same matches. Entity matches found there are confirmed, with exact start and
-// end, by a third database built from the same rules' exact patterns with leftmost start-of-match, run
+// end, by databases built from the same rules' exact patterns with leftmost start-of-match, run
 // only on small windows around the hits (docs/architecture.md explains why: start-of-match tracking over
 // the whole text costs 10-30x in throughput). Immutable once built and shared read-only by every thread
 // (`std::shared_ptr<const ruleset>`); a reload builds a new one.
@@ -75,7 +75,9 @@ struct signature_part {
 // What the stream redactor needs to know of a pii/secret rule to bound its hold-back.
 struct stream_bound {
   std::bitset<256> charset;     // every byte a match of the rule can contain
-  std::string lead;             // every match starts with these bytes (may be empty)
+  std::vector<std::string> leads;  // every match starts with one of these (none: anywhere in the run)
+  bool caseless = false;           // leads are stored in lower case and compared ignoring ASCII case
+  std::bitset<256> lead_first;     // the bytes a lead can start with (both cases when caseless)
   std::uint32_t max_width = 0;  // longest match, from hs_expression_info
 };
 
@@ -107,6 +109,11 @@ class ruleset {
   // Distinct stream bounds (charset, lead) with the largest width among the pii/secret rules sharing
   // them: what a stream redactor checks to find how much text an open match could still claim.
   [[nodiscard]] const std::vector<stream_bound>& hold_groups() const noexcept { return hold_groups_; }
+  // The same charsets by byte, 64 groups to a word: bit g % 64 of [g / 64][byte] is set when hold group
+  // g's charset holds `byte` (so a stream tracks every group's run with one AND per byte).
+  [[nodiscard]] const std::vector<std::array<std::uint64_t, 256>>& hold_group_bytes() const noexcept {
+    return hold_group_bytes_;
+  }
   // The longest context window any rule uses.
   [[nodiscard]] std::uint32_t max_context_window() const noexcept { return max_context_window_; }
   // The longest match any pii/secret rule allows: the upper bound of the stream hold-back.
@@ -115,8 +122,14 @@ class ruleset {
 
   [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
   [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
-  // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode).
-  [[nodiscard]] const hs_database_t* confirm_database() const noexcept { return confirm_db_; }
+  // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode), in two
+  // groups: rules that require a context word (gated: confirmed only in windows where such a word is
+  // near) and all others. Kept apart so a gated rule's broad pattern (a 40-character base64 run, say)
+  // is never run over the windows other rules open, where nothing could confirm it.
+  [[nodiscard]] const hs_database_t* confirm_database(bool gated) const noexcept {
+    return gated ? gated_confirm_db_ : confirm_db_;
+  }
+  [[nodiscard]] bool context_gated(std::uint32_t id) const noexcept { return context_of_[id] != npos; }
   // The exact-pattern database of an injection/content rule whose main-scan entry is a prefilter, or
   // nullptr when the main database matches the rule whole.
   [[nodiscard]] const hs_database_t* signature_database(std::uint32_t id) const noexcept;
@@ -140,11 +153,13 @@ class ruleset {
   std::vector<std::uint32_t> context_of_;
   std::vector<stream_bound> bounds_;
   std::vector<stream_bound> hold_groups_;
+  std::vector<std::array<std::uint64_t, 256>> hold_group_bytes_;
   std::uint32_t max_context_window_ = 0;
   std::uint32_t max_redaction_width_ = 0;
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
   hs_database_t* confirm_db_ = nullptr;
+  hs_database_t* gated_confirm_db_ = nullptr;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
   hs_scratch_t* scratch_ = nullptr;
