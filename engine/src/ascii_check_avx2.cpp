@@ -1,4 +1,5 @@
 // The AVX2 build of the ASCII kernels (see ascii_check_simd.h).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 

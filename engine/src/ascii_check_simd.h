@@ -43,6 +43,21 @@ struct simd_ascii {
     return (v == bytes(std::uint8_t{' '})) | (v == bytes(std::uint8_t{'.'})) | (v == bytes(std::uint8_t{'-'}));
   }
 
+  // Whether any of the positions i..i+width-1 is suspicious; reads p[i-1] .. p[i+width+2], so the
+  // caller keeps 1 <= i and i + width + 3 <= n (every position then has all the neighbours it reads).
+  static bool suspicious_vector(const char* p, std::size_t i) noexcept {
+    const bytes v = load(p + i);
+    const bytes next = load(p + i + 1);
+    const bytes prev = load(p + i - 1);
+    const auto leet_before_letter = (leet(v) & letter(next)) |
+                                    (letter(prev) & ((v == bytes(std::uint8_t{'0'})) | (v == bytes(std::uint8_t{'3'}))));
+    const auto tok_v = letter(v) | leet(v);
+    const bytes after2 = load(p + i + 2);
+    const auto spaced = separator(prev) & tok_v & separator(next) &
+                        (letter(after2) | leet(after2)) & separator(load(p + i + 3));
+    return xsimd::any(leet_before_letter | spaced);
+  }
+
   // Vector i covers positions i..i+width-1 and reads up to i+width+3.
   static sluice::engine::detail::ascii_profile profile(const char* p, std::size_t n) noexcept {
     sluice::engine::detail::ascii_profile out{true, false};
@@ -55,15 +70,18 @@ struct simd_ascii {
       if (suspicious) {
         continue;
       }
-      const bytes next = load(p + i + 1);
-      const bytes prev = load(p + i - 1);
-      const auto leet_before_letter = (leet(v) & letter(next)) |
-                                      (letter(prev) & ((v == bytes(std::uint8_t{'0'})) | (v == bytes(std::uint8_t{'3'}))));
-      const auto tok_v = letter(v) | leet(v);
-      const bytes after2 = load(p + i + 2);
-      const auto spaced = separator(prev) & tok_v & separator(next) &
-                          (letter(after2) | leet(after2)) & separator(load(p + i + 3));
-      suspicious = xsimd::any(leet_before_letter | spaced);
+      suspicious = suspicious_vector(p, i);
+    }
+    // One more vector, overlapping the last one, ends three positions before the end; only those three
+    // are left to the scalar check (it had been up to width + 3 positions per call, and the normalizer
+    // profiles every 272-byte block).
+    std::size_t scalar_from = i;
+    if (n >= width + 4) {
+      // The loop stopped at i >= n - width - 3, so this vector covers every position from i to n - 4.
+      if (!suspicious) {
+        suspicious = suspicious_vector(p, n - width - 3);
+      }
+      scalar_from = std::max(i, n - 3);
     }
     if (xsimd::any(acc >= bytes(std::uint8_t{0x80})) || (n > 0 && static_cast<unsigned char>(p[0]) >= 0x80)) {
       out.ascii = false;
@@ -79,7 +97,7 @@ struct simd_ascii {
       if (n > 0 && sluice::engine::detail::suspicious_at(p, n, 0)) {
         suspicious = true;
       }
-      for (std::size_t j = i; j < n && !suspicious; ++j) {
+      for (std::size_t j = scalar_from; j < n && !suspicious; ++j) {
         suspicious = sluice::engine::detail::suspicious_at(p, n, j);
       }
     }
