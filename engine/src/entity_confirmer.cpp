@@ -7,7 +7,7 @@ namespace {
 
 struct window_scan {
   const ruleset* rules;
-  const text_window* text;
+  std::uint32_t rule;  // the window's rule: its database holds that one pattern
   confirm_window window;
   std::uint64_t text_end;
   bool complete;
@@ -15,38 +15,41 @@ struct window_scan {
   std::vector<candidate>* too_long;  // leftmost start too far back: rescan tightly
 };
 
-int on_confirm(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
+int on_confirm(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
   auto& w = *static_cast<window_scan*>(ctx);
-  if (id >= w.rules->size()) {
-    return 0;
-  }
   const std::uint64_t start = w.window.start + from;
   const std::uint64_t end = w.window.start + to;
-  // A match touching a window edge that is not the text's edge saw a false boundary there.
-  if (start == w.window.start && w.window.start != 0) {
-    return 0;
-  }
+  // A match ending at a window edge that is not the text's edge may still grow.
   if (end == w.window.end && !(w.complete && end == w.text_end)) {
     return 0;
   }
-  if (end - start > w.rules->bound(id).max_width) {
+  // Too long, even from the window's edge: the true leftmost start is at least as far back, so the
+  // bounded start for this end is looked for in a tight window.
+  if (end - start > w.rules->bound(w.rule).max_width) {
     if (w.too_long != nullptr) {
-      w.too_long->push_back({id, start, end});
+      w.too_long->push_back({w.rule, start, end});
     }
     return 0;
   }
-  w.out->push_back({id, start, end});
+  // A match starting at a window edge that is not the text's edge saw a false boundary there.
+  if (start == w.window.start && w.window.start != 0) {
+    return 0;
+  }
+  w.out->push_back({w.rule, start, end});
   return 0;
 }
 
-errc scan_window(const confirm_window& window, bool gated, const text_window& text, bool complete,
+errc scan_window(std::uint32_t rule, const confirm_window& window, const text_window& text, bool complete,
                  const ruleset& rules, hs_scratch_t* scratch, std::vector<candidate>& out,
                  std::vector<candidate>* too_long) noexcept {
+  const hs_database_t* db = rules.confirm_database(rule);
+  if (db == nullptr) {
+    return errc::ok;
+  }
   const std::uint64_t text_end = text.text_base + text.text.size();
-  window_scan ctx{&rules, &text, window, text_end, complete, &out, too_long};
+  window_scan ctx{&rules, rule, window, text_end, complete, &out, too_long};
   const std::string_view bytes = text.slice(window.start, window.end);
-  const hs_error_t rc = hs_scan(rules.confirm_database(gated), bytes.data(), static_cast<unsigned>(bytes.size()),
-                                0, scratch, on_confirm, &ctx);
+  const hs_error_t rc = hs_scan(db, bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, on_confirm, &ctx);
   return rc == HS_SUCCESS ? errc::ok : errc::hyperscan_failure;
 }
 
@@ -71,62 +74,47 @@ bool context_may_confirm(std::uint32_t rule, std::uint64_t at, std::span<const c
   return false;
 }
 
-// The windows around one group's hits, sorted and merged so each byte is scanned once. Hits come in
-// order of their ends, so a hit's window mostly overlaps the one before it and is folded in there at
-// once (a run of digits brings thousands of hits, and would otherwise bring as many windows to sort);
-// the sort and merge put right whatever that greedy step leaves out of order.
-void group_windows(std::span<const entity_hit> hits, bool gated, std::span<const context_hit> context,
-                   const text_window& text, const ruleset& rules, std::vector<confirm_window>& windows) noexcept {
-  const std::uint64_t base = text.text_base;
-  const std::uint64_t text_end = base + text.text.size();
-  windows.clear();
-  for (const entity_hit& h : hits) {
-    if (rules.context_gated(h.rule) != gated || (gated && !context_may_confirm(h.rule, h.end, context, rules))) {
-      continue;
-    }
-    const std::uint64_t w = rules.bound(h.rule).max_width + 1;
-    const std::uint64_t start = h.end > base + w ? h.end - w : base;
-    const std::uint64_t end = std::min(text_end, h.end + w);
-    if (!windows.empty() && start <= windows.back().end && end >= windows.back().start) {
-      windows.back().start = std::min(windows.back().start, start);
-      windows.back().end = std::max(windows.back().end, end);
-    } else {
-      windows.push_back({start, end});
-    }
-  }
-  if (windows.empty()) {
-    return;
-  }
-  std::sort(windows.begin(), windows.end(),
-            [](const confirm_window& a, const confirm_window& b) { return a.start < b.start; });
-  std::size_t merged = 0;
-  for (std::size_t i = 1; i < windows.size(); ++i) {
-    if (windows[i].start <= windows[merged].end) {
-      windows[merged].end = std::max(windows[merged].end, windows[i].end);
-    } else {
-      windows[++merged] = windows[i];
-    }
-  }
-  windows.resize(merged + 1);
-}
-
 }  // namespace
 
 errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit> context,
                   const text_window& text, bool complete, const ruleset& rules, hs_scratch_t* scratch,
-                  std::vector<confirm_window>& windows, std::vector<candidate>& out) noexcept {
+                  std::vector<entity_hit>& by_rule, std::vector<confirm_window>& windows,
+                  std::vector<candidate>& out) noexcept {
   if (hits.empty()) {
     return errc::ok;
   }
   const std::uint64_t base = text.text_base;
   const std::uint64_t text_end = base + text.text.size();
+  // Each rule is confirmed in the windows around its own hits, with its own database. Hits come in
+  // order of their ends; ordered by rule and then end, each rule's windows come out sorted, and a hit's
+  // window that overlaps the previous one extends it.
+  by_rule.assign(hits.begin(), hits.end());
+  std::sort(by_rule.begin(), by_rule.end(), [](const entity_hit& a, const entity_hit& b) {
+    return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
+  });
   std::vector<candidate> too_long_storage;  // only used in the pathological case below
-  // Rules that need a context word are confirmed in their own windows, opened only where such a word is
-  // near (a match without one would be dropped by confirm_candidates anyway); all others share theirs.
-  for (const bool gated : {false, true}) {
-    group_windows(hits, gated, context, text, rules, windows);
+  for (std::size_t i = 0; i < by_rule.size();) {
+    const std::uint32_t rule = by_rule[i].rule;
+    const bool gated = rules.context_gated(rule);
+    const std::uint64_t w = rules.bound(rule).max_width + 1;
+    windows.clear();
+    for (; i < by_rule.size() && by_rule[i].rule == rule; ++i) {
+      const std::uint64_t at = by_rule[i].end;
+      // A rule that needs a context word opens windows only where one is near: a match without one
+      // would be dropped by confirm_candidates anyway.
+      if (gated && !context_may_confirm(rule, at, context, rules)) {
+        continue;
+      }
+      const std::uint64_t start = at > base + w ? at - w : base;
+      const std::uint64_t end = std::min(text_end, at + w);
+      if (!windows.empty() && start <= windows.back().end) {
+        windows.back().end = std::max(windows.back().end, end);
+      } else {
+        windows.push_back({start, end});
+      }
+    }
     for (const confirm_window& window : windows) {
-      if (const errc e = scan_window(window, gated, text, complete, rules, scratch, out, &too_long_storage);
+      if (const errc e = scan_window(rule, window, text, complete, rules, scratch, out, &too_long_storage);
           e != errc::ok) {
         return e;
       }
@@ -143,12 +131,11 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
     const std::uint64_t w = rules.bound(c.rule).max_width + 1;
     const confirm_window tight{std::max(base, c.end > w ? c.end - w : 0), std::min(text_end, c.end + 1)};
     std::vector<candidate> found;
-    if (const errc e = scan_window(tight, rules.context_gated(c.rule), text, complete, rules, scratch, found, nullptr);
-        e != errc::ok) {
+    if (const errc e = scan_window(c.rule, tight, text, complete, rules, scratch, found, nullptr); e != errc::ok) {
       return e;
     }
     for (const candidate& f : found) {
-      if (f.rule == c.rule && f.end == c.end) {
+      if (f.end == c.end) {
         out.push_back(f);
       }
     }

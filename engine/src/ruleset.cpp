@@ -178,18 +178,16 @@ compiled_list make_signature_list(const std::vector<detail::signature_source>& s
   return list;
 }
 
-// A confirmation list: the exact entity patterns, with leftmost start of match, of the rules that
-// require a context word (`gated`) or of all the others.
-compiled_list make_confirm_list(const std::vector<rule>& rules, bool gated) {
-  compiled_list list;
+// The confirmation sources: each entity rule's exact pattern, with leftmost start of match, compiled
+// into a database of its own.
+std::vector<detail::signature_source> make_confirm_sources(const std::vector<rule>& rules) {
+  std::vector<detail::signature_source> sources;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (is_entity(rules[i].kind) && (rules[i].context == context_mode::required) == gated) {
-      list.patterns.push_back(rules[i].pattern.c_str());
-      list.flags.push_back(confirm_flags(rules[i]));
-      list.ids.push_back(static_cast<unsigned>(i));
+    if (is_entity(rules[i].kind)) {
+      sources.push_back({static_cast<std::uint32_t>(i), rules[i].pattern, confirm_flags(rules[i])});
     }
   }
-  return list;
+  return sources;
 }
 
 hs_database_t* compile_database(const std::vector<rule>& rules, const compiled_list& list,
@@ -232,14 +230,14 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
 std::string cache_key(const compiled_list& main, const compiled_list& stream, const compiled_list& confirm,
-                      const compiled_list& gated_confirm, const compiled_list& signatures) {
+                      const compiled_list& signatures) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (const auto* list : {&main, &stream, &confirm, &gated_confirm, &signatures}) {
+  for (const auto* list : {&main, &stream, &confirm, &signatures}) {
     material << "list " << list->patterns.size() << '\n';
     for (std::size_t i = 0; i < list->patterns.size(); ++i) {
       material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
@@ -417,10 +415,10 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   set->parts_ = entries.parts;
   const compiled_list main_list = make_main_list(set->rules_, entries, false);
   const compiled_list stream_list = make_main_list(set->rules_, entries, true);
-  const compiled_list confirm_list = make_confirm_list(set->rules_, false);
-  const compiled_list gated_confirm_list = make_confirm_list(set->rules_, true);
+  const std::vector<detail::signature_source> confirm_sources = make_confirm_sources(set->rules_);
+  const compiled_list confirm_list = make_signature_list(confirm_sources);
   const compiled_list signature_list = make_signature_list(signature_sources);
-  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, gated_confirm_list, signature_list);
+  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, signature_list);
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
@@ -428,9 +426,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     const char* suffix;
   };
   const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
-                        {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
-                        {&set->confirm_db_, &confirm_list, HS_MODE_BLOCK, ".confirm.hsdb"},
-                        {&set->gated_confirm_db_, &gated_confirm_list, HS_MODE_BLOCK, ".confirm-gated.hsdb"}};
+                        {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"}};
   bool all_cached = !options.cache_dir.empty();
   for (const auto& s : slots) {
     if (!options.cache_dir.empty()) {
@@ -438,23 +434,29 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     all_cached = all_cached && *s.db != nullptr;
   }
-  set->signatures_ = std::make_unique<detail::signature_databases>();
-  bool signatures_cached = false;
-  try {
-    set->signatures_->build(signature_sources, set->rules_.size(),
-                            options.cache_dir.empty()
-                                ? std::filesystem::path()
-                                : options.cache_dir / (set->stats_.cache_key + ".signatures.hsdb"),
-                            signatures_cached);
-  } catch (const std::runtime_error& e) {
-    // Name the rule as the other compile errors do.
-    const std::string what = e.what();
-    const auto hash = what.find('#');
-    const auto index = hash == std::string::npos ? 0 : std::stoul(what.substr(hash + 1));
-    const rule& r = set->rules_[index < set->rules_.size() ? index : 0];
-    throw compile_error(r.id, r.source_file, r.source_line, what.substr(what.find(':') + 2));
-  }
-  set->stats_.loaded_from_cache = all_cached && signatures_cached;
+  // Per-rule databases: the signatures' exact patterns, and the entities' with start of match.
+  const auto build_per_rule = [&](const std::vector<detail::signature_source>& sources, const char* suffix) {
+    auto dbs = std::make_unique<detail::signature_databases>();
+    bool cached = false;
+    try {
+      dbs->build(sources, set->rules_.size(),
+                 options.cache_dir.empty() ? std::filesystem::path()
+                                           : options.cache_dir / (set->stats_.cache_key + suffix),
+                 cached);
+    } catch (const std::runtime_error& e) {
+      // Name the rule as the other compile errors do.
+      const std::string what = e.what();
+      const auto hash = what.find('#');
+      const auto index = hash == std::string::npos ? 0 : std::stoul(what.substr(hash + 1));
+      const rule& r = set->rules_[index < set->rules_.size() ? index : 0];
+      throw compile_error(r.id, r.source_file, r.source_line, what.substr(what.find(':') + 2));
+    }
+    all_cached = all_cached && cached;
+    return dbs;
+  };
+  set->signatures_ = build_per_rule(signature_sources, ".signatures.hsdb");
+  set->confirm_ = build_per_rule(confirm_sources, ".confirm.hsdbs");
+  set->stats_.loaded_from_cache = all_cached;
   for (const auto& s : slots) {
     if (*s.db == nullptr) {
       *s.db = compile_database(set->rules_, *s.list, s.mode);
@@ -472,16 +474,12 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
 void ruleset::finish_setup() {
   if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
       hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS ||
-      hs_alloc_scratch(confirm_db_, &scratch_) != HS_SUCCESS ||
-      hs_alloc_scratch(gated_confirm_db_, &scratch_) != HS_SUCCESS) {
+      !confirm_->grow_scratch(&scratch_)) {
     throw std::bad_alloc();
   }
   hs_database_size(block_db_, &stats_.block_database_bytes);
   hs_database_size(stream_db_, &stats_.stream_database_bytes);
-  std::size_t gated_bytes = 0;
-  hs_database_size(confirm_db_, &stats_.confirm_database_bytes);
-  hs_database_size(gated_confirm_db_, &gated_bytes);
-  stats_.confirm_database_bytes += gated_bytes;
+  stats_.confirm_database_bytes = confirm_->total_bytes();
   if (!signatures_->grow_scratch(&scratch_)) {
     throw std::bad_alloc();
   }
@@ -516,6 +514,10 @@ std::filesystem::path ruleset::default_cache_dir() {
   return {};
 }
 
+const hs_database_t* ruleset::confirm_database(std::uint32_t id) const noexcept {
+  return confirm_ ? confirm_->of(id) : nullptr;
+}
+
 const hs_database_t* ruleset::signature_database(std::uint32_t id) const noexcept {
   return signatures_ ? signatures_->of(id) : nullptr;
 }
@@ -528,8 +530,6 @@ ruleset::~ruleset() {
   hs_free_scratch(scratch_);
   hs_free_database(block_db_);
   hs_free_database(stream_db_);
-  hs_free_database(confirm_db_);
-  hs_free_database(gated_confirm_db_);
 }
 
 }  // namespace sluice::engine

@@ -23,6 +23,7 @@ struct text_rule_hit {
 struct scanner_buffers {
   std::vector<detail::entity_hit> entity_hits;
   std::vector<detail::confirm_window> windows;
+  std::vector<detail::entity_hit> hits_by_rule;
   std::vector<detail::candidate> candidates;
   std::vector<detail::candidate> confirmed;
   std::vector<detail::context_hit> context_hits;

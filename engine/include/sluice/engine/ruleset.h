@@ -3,8 +3,8 @@
 // cheap prefilter), secrets, injection signatures, content terms, encoded runs and context words — which
 // is compiled twice, as a block database for whole texts and a stream database for streamed text, so
 // both report exactly the same matches. Entity matches found there are confirmed, with exact start and
-// end, by databases built from the same rules' exact patterns with leftmost start-of-match, run
-// only on small windows around the hits (docs/architecture.md explains why: start-of-match tracking over
+// end, by one database per rule built from its exact pattern with leftmost start-of-match, run
+// only on small windows around that rule's hits (docs/architecture.md explains why: start-of-match tracking over
 // the whole text costs 10-30x in throughput). Immutable once built and shared read-only by every thread
 // (`std::shared_ptr<const ruleset>`); a reload builds a new one.
 #include <array>
@@ -122,13 +122,12 @@ class ruleset {
 
   [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
   [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
-  // Exact pii/secret patterns with leftmost start of match, for confirming windows (block mode), in two
-  // groups: rules that require a context word (gated: confirmed only in windows where such a word is
-  // near) and all others. Kept apart so a gated rule's broad pattern (a 40-character base64 run, say)
-  // is never run over the windows other rules open, where nothing could confirm it.
-  [[nodiscard]] const hs_database_t* confirm_database(bool gated) const noexcept {
-    return gated ? gated_confirm_db_ : confirm_db_;
-  }
+  // A pii/secret rule's exact pattern with leftmost start of match, in a block database of its own,
+  // for confirming the windows around that rule's own hits (null for other kinds). One database per
+  // rule: a window is scanned only for the rule that needs it, as fast as its one pattern allows, and a
+  // broad pattern (a 40-character base64 run, say) never runs over windows other rules open.
+  [[nodiscard]] const hs_database_t* confirm_database(std::uint32_t id) const noexcept;
+  // Whether the rule requires a context word (its windows open only where one is near).
   [[nodiscard]] bool context_gated(std::uint32_t id) const noexcept { return context_of_[id] != npos; }
   // The exact-pattern database of an injection/content rule whose main-scan entry is a prefilter, or
   // nullptr when the main database matches the rule whole.
@@ -158,8 +157,7 @@ class ruleset {
   std::uint32_t max_redaction_width_ = 0;
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
-  hs_database_t* confirm_db_ = nullptr;
-  hs_database_t* gated_confirm_db_ = nullptr;
+  std::unique_ptr<detail::signature_databases> confirm_;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
   hs_scratch_t* scratch_ = nullptr;
