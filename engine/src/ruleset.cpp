@@ -147,18 +147,30 @@ constexpr const char* never_matches = "\\xff\\xfe\\xff\\xfe";
 // responses are governed by entities and content terms only, and every engine in a stream database costs
 // stream state and time on each write. Content terms are matched whole there, since the stream redactor
 // reports them without a confirmation step.
-compiled_list make_main_list(const std::vector<rule>& rules, const main_entries& entries, bool for_stream) {
+//
+// Two halves of the block list serve scans that want only one side: the entity list (entity
+// prefilters and context words; a scan for a pii-detector alone runs at the PII catalog's own speed)
+// and the text-rule list (injection and content rules and the parts; the pass over normalized text,
+// and decoded payloads). Left-out rules keep their ids with a pattern that never matches.
+enum class main_half : std::uint8_t { all, entities, text_rules };
+
+compiled_list make_main_list(const std::vector<rule>& rules, const main_entries& entries, bool for_stream,
+                             main_half half = main_half::all) {
   compiled_list list;
+  const auto in_half = [&](rule_kind kind) {
+    const bool entity_side = is_entity(kind) || kind == rule_kind::context;
+    return half == main_half::all || (half == main_half::entities) == entity_side;
+  };
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const rule& r = rules[i];
     const bool left_out = r.kind == rule_kind::encoded || (for_stream && r.kind == rule_kind::injection) ||
-                          (!for_stream && entries.prefiltered[i]);
+                          (!for_stream && entries.prefiltered[i]) || !in_half(r.kind);
     const std::string& pattern = for_stream && r.kind == rule_kind::content ? r.pattern : entries.patterns[i];
     list.patterns.push_back(left_out ? never_matches : pattern.c_str());
     list.flags.push_back(left_out ? 0 : main_flags(r));
     list.ids.push_back(static_cast<unsigned>(i));
   }
-  if (!for_stream) {
+  if (!for_stream && half != main_half::entities) {
     for (std::size_t j = 0; j < entries.parts.size(); ++j) {
       list.patterns.push_back(entries.part_patterns[j].c_str());
       list.flags.push_back(main_flags(rules[entries.parts[j].rule]));
@@ -415,6 +427,8 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   set->parts_ = entries.parts;
   const compiled_list main_list = make_main_list(set->rules_, entries, false);
   const compiled_list stream_list = make_main_list(set->rules_, entries, true);
+  const compiled_list entity_list = make_main_list(set->rules_, entries, false, main_half::entities);
+  const compiled_list text_list = make_main_list(set->rules_, entries, false, main_half::text_rules);
   const std::vector<detail::signature_source> confirm_sources = make_confirm_sources(set->rules_);
   const compiled_list confirm_list = make_signature_list(confirm_sources);
   const compiled_list signature_list = make_signature_list(signature_sources);
@@ -426,7 +440,9 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     const char* suffix;
   };
   const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
-                        {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"}};
+                        {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
+                        {&set->entity_db_, &entity_list, HS_MODE_BLOCK, ".entities.hsdb"},
+                        {&set->text_db_, &text_list, HS_MODE_BLOCK, ".text.hsdb"}};
   bool all_cached = !options.cache_dir.empty();
   for (const auto& s : slots) {
     if (!options.cache_dir.empty()) {
@@ -474,6 +490,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
 void ruleset::finish_setup() {
   if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
       hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS ||
+      hs_alloc_scratch(entity_db_, &scratch_) != HS_SUCCESS || hs_alloc_scratch(text_db_, &scratch_) != HS_SUCCESS ||
       !confirm_->grow_scratch(&scratch_)) {
     throw std::bad_alloc();
   }
@@ -530,6 +547,8 @@ ruleset::~ruleset() {
   hs_free_scratch(scratch_);
   hs_free_database(block_db_);
   hs_free_database(stream_db_);
+  hs_free_database(entity_db_);
+  hs_free_database(text_db_);
 }
 
 }  // namespace sluice::engine

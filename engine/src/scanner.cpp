@@ -508,7 +508,7 @@ errc scan_encoded_payloads(std::string_view text, const ruleset& rules, hs_scrat
       decoded_text = b.decoded_normalized.text;
     }
     pass_context p{&b, &rules, &options, nullptr, pass_kind::decoded, run.start, run.end, 0};
-    if (const errc e = run_pass(rules.block_database(), decoded_text, scratch, p); e != errc::ok) {
+    if (const errc e = run_pass(rules.text_rules_database(), decoded_text, scratch, p); e != errc::ok) {
       return e;
     }
   }
@@ -565,15 +565,22 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     normalized_differs = b.normalized.changed;
   }
 
-  const hs_database_t* db = rules_->block_database();
-  pass_context first{&b, rules_.get(), &options, nullptr,
-                     normalized_differs ? pass_kind::entities : pass_kind::everything, 0, 0, 0};
-  if (const errc e = run_pass(db, text, scratch_, first); e != errc::ok) {
-    return e;
+  // One pass of the whole block database when both sides are wanted over the same text; otherwise
+  // each side's half over its own text (entities over the original, text rules over the normalized).
+  const bool one_pass = options.entities && wants_text_rules && !normalized_differs;
+  pass_context first{&b, rules_.get(), &options, nullptr, one_pass ? pass_kind::everything : pass_kind::entities,
+                     0, 0, 0};
+  if (one_pass || options.entities) {
+    const hs_database_t* db = one_pass ? rules_->block_database() : rules_->entity_database();
+    if (const errc e = run_pass(db, text, scratch_, first); e != errc::ok) {
+      return e;
+    }
   }
-  if (normalized_differs) {
-    pass_context second{&b, rules_.get(), &options, &b.normalized, pass_kind::text_rules, 0, 0, first.matches};
-    if (const errc e = run_pass(db, b.normalized.text, scratch_, second); e != errc::ok) {
+  if (wants_text_rules && !one_pass) {
+    pass_context second{&b,  rules_.get(), &options, normalized_differs ? &b.normalized : nullptr, pass_kind::text_rules,
+                        0, 0, first.matches};
+    const std::string_view pass_text = normalized_differs ? std::string_view(b.normalized.text) : text;
+    if (const errc e = run_pass(rules_->text_rules_database(), pass_text, scratch_, second); e != errc::ok) {
       return e;
     }
   }

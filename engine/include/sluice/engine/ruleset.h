@@ -122,6 +122,11 @@ class ruleset {
 
   [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
   [[nodiscard]] const hs_database_t* stream_database() const noexcept { return stream_db_; }
+  // The block database's two halves, with the same ids: entity prefilters and context words only, and
+  // injection/content rules with their parts only. For scans that want one side (a pii-detector alone,
+  // the pass over normalized text, decoded payloads).
+  [[nodiscard]] const hs_database_t* entity_database() const noexcept { return entity_db_; }
+  [[nodiscard]] const hs_database_t* text_rules_database() const noexcept { return text_db_; }
   // A pii/secret rule's exact pattern with leftmost start of match, in a block database of its own,
   // for confirming the windows around that rule's own hits (null for other kinds). One database per
   // rule: a window is scanned only for the rule that needs it, as fast as its one pattern allows, and a
@@ -157,6 +162,8 @@ class ruleset {
   std::uint32_t max_redaction_width_ = 0;
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
+  hs_database_t* entity_db_ = nullptr;
+  hs_database_t* text_db_ = nullptr;
   std::unique_ptr<detail::signature_databases> confirm_;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
