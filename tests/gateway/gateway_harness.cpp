@@ -62,6 +62,22 @@ http_reply http_call(std::uint16_t port, const std::string& method, const std::s
   return reply;
 }
 
+std::string keep_alive_then_close(const std::string& body) {
+  const std::string request = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string closing = request;
+  closing.insert(closing.find("\r\n\r\n"), "\r\nConnection: close");
+  return request + closing;
+}
+
+bool parse_response(const std::string& raw, std::size_t& pos,
+                    boost::beast::http::response_parser<boost::beast::http::string_body>& parser) {
+  parser.eager(true);
+  boost::beast::error_code ec;
+  pos += parser.put(boost::asio::buffer(raw.data() + pos, raw.size() - pos), ec);
+  return !ec && parser.is_done();
+}
+
 std::string raw_exchange(std::uint16_t port, const std::string& bytes, int wait_ms) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);

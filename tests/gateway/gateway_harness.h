@@ -3,6 +3,8 @@
 // our own so the tests do not depend on the shipped catalog, and a blocking HTTP client.
 #include <gtest/gtest.h>
 
+#include <boost/beast/http.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -37,6 +39,14 @@ http_reply http_call(std::uint16_t port, const std::string& method, const std::s
 
 // Sends raw bytes and returns whatever comes back until the peer closes (or `wait_ms` passes).
 std::string raw_exchange(std::uint16_t port, const std::string& bytes, int wait_ms = 5000);
+
+// Two POST /v1/messages requests with `body` for one connection, the second asking to close it.
+std::string keep_alive_then_close(const std::string& body);
+
+// Parses one HTTP response from `raw` at `pos` (advanced past it); false on a parse error or when the
+// response is incomplete.
+bool parse_response(const std::string& raw, std::size_t& pos,
+                    boost::beast::http::response_parser<boost::beast::http::string_body>& parser);
 
 // The compiled test catalog: EMAIL, PHONE (3-3-4 digits, confirmed by libphonenumber), an injection
 // signature ("ignore previous instructions", weight 0.95), a weaker one ("you are now", 0.3) and a

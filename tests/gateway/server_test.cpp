@@ -29,12 +29,7 @@ TEST(GatewayServer, ForwardsAMessageToTheUpstreamAndReturnsItsAnswer) {
 
 TEST(GatewayServer, ServesSeveralRequestsOnOneKeepAliveConnection) {
   harness h;
-  const std::string body = messages_body("one");
-  std::string req = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body;
-  std::string closing = req;
-  closing.insert(closing.find("\r\n\r\n"), "\r\nConnection: close");
-  const std::string out = testing::raw_exchange(h.port(), req + closing);
+  const std::string out = testing::raw_exchange(h.port(), testing::keep_alive_then_close(messages_body("one")));
   std::size_t answers = 0;
   for (std::size_t pos = 0; (pos = out.find("HTTP/1.1 200", pos)) != std::string::npos; ++pos) {
     ++answers;
@@ -44,20 +39,11 @@ TEST(GatewayServer, ServesSeveralRequestsOnOneKeepAliveConnection) {
 
 TEST(GatewayServer, AnAnswerSaysWhetherTheConnectionStaysOpenAndHowLongItsBodyIs) {
   harness h;
-  const std::string body = messages_body("one");
-  std::string req = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body;
-  std::string closing = req;
-  closing.insert(closing.find("\r\n\r\n"), "\r\nConnection: close");
-  const std::string out = testing::raw_exchange(h.port(), req + closing);
+  const std::string out = testing::raw_exchange(h.port(), testing::keep_alive_then_close(messages_body("one")));
   std::size_t pos = 0;
   for (int i = 0; i < 2; ++i) {
     boost::beast::http::response_parser<boost::beast::http::string_body> parser;
-    parser.eager(true);
-    boost::beast::error_code ec;
-    pos += parser.put(boost::asio::buffer(out.data() + pos, out.size() - pos), ec);
-    ASSERT_FALSE(ec) << ec.message() << " in response " << i << " of:\n" << out;
-    ASSERT_TRUE(parser.is_done());
+    ASSERT_TRUE(testing::parse_response(out, pos, parser)) << "response " << i << " of:\n" << out;
     const auto& res = parser.get();
     EXPECT_EQ(res.result_int(), 200u);
     EXPECT_EQ(res.keep_alive(), i == 0);

@@ -43,16 +43,6 @@ std::string long_text() {
   return s;
 }
 
-// Parses one HTTP response from `raw` at `pos` (advanced past it).
-bool parse_response(const std::string& raw, std::size_t& pos,
-                    boost::beast::http::response_parser<boost::beast::http::string_body>& parser) {
-  parser.eager(true);
-  boost::beast::error_code ec;
-  const std::size_t used = parser.put(boost::asio::buffer(raw.data() + pos, raw.size() - pos), ec);
-  pos += used;
-  return !ec && parser.is_done();
-}
-
 TEST(Streaming, RelaysTheEventStreamInOrder) {
   harness h;
   auto r = h.post_messages(messages_body("stream this", true));
@@ -87,15 +77,11 @@ TEST(Streaming, AStreamEndsCleanlyAndTheConnectionServesTheNextRequest) {
   harness h;
   const std::string text = long_text();
   const std::string body = messages_body(text, true);
-  const std::string req = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
-  std::string closing = req;
-  closing.insert(closing.find("\r\n\r\n"), "\r\nConnection: close");
-  const std::string raw = testing::raw_exchange(h.port(), req + closing);
+  const std::string raw = testing::raw_exchange(h.port(), testing::keep_alive_then_close(body));
   std::size_t pos = 0;
   for (int i = 0; i < 2; ++i) {
     boost::beast::http::response_parser<boost::beast::http::string_body> parser;
-    ASSERT_TRUE(parse_response(raw, pos, parser)) << "response " << i << " of:\n" << raw;
+    ASSERT_TRUE(testing::parse_response(raw, pos, parser)) << "response " << i << " of:\n" << raw;
     const auto& res = parser.get();
     EXPECT_EQ(res.result_int(), 200u);
     EXPECT_EQ(res[boost::beast::http::field::content_type], "text/event-stream");
