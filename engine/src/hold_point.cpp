@@ -106,9 +106,26 @@ std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint
                                                 const stream_bound& g, group_state& st) noexcept {
   const std::uint64_t end = base + text.size();
   const std::uint64_t width_floor = end > g.max_width ? end - g.max_width : 0;
-  const std::uint64_t run = std::max({lowest, width_floor, st.run_start});
+  std::uint64_t run = std::max({lowest, width_floor, st.run_start});
   if (run >= end) {
     return end;
+  }
+  if (g.digit_within != 0) {
+    // A match holds a digit among its first N bytes: an open one starts at most N - 1 bytes before the
+    // first digit at or after the run's start, or, with no digit yet, fewer than N bytes before the end.
+    if (st.next_digit == none || st.next_digit < run) {
+      std::size_t at = static_cast<std::size_t>(std::max(run, st.digits_searched_to) - base);
+      while (at < text.size() && (text[at] < '0' || text[at] > '9')) {
+        ++at;
+      }
+      st.next_digit = at < text.size() ? base + at : none;
+      st.digits_searched_to = st.next_digit != none ? st.next_digit + 1 : end;
+    }
+    const std::uint64_t reach = (st.next_digit != none ? st.next_digit : end) + 1;
+    run = std::max(run, reach > g.digit_within ? reach - g.digit_within : 0);
+    if (run >= end) {
+      return end;
+    }
   }
   if (g.leads.empty()) {
     return run;

@@ -33,6 +33,8 @@ class hold_tracker {
     std::uint64_t run_start = 0;      // first byte of the trailing run of the group's characters
     std::uint64_t next_lead = none;   // a lead occurrence at or after the last search start, or none
     std::uint64_t searched_to = 0;    // lead occurrences starting before this were looked for
+    std::uint64_t next_digit = none;  // likewise for stream_bound::digit_within: a digit, or none
+    std::uint64_t digits_searched_to = 0;
   };
   [[nodiscard]] std::uint64_t earliest_open_start(std::string_view text, std::uint64_t base, std::uint64_t lowest,
                                                   const stream_bound& g, group_state& st) noexcept;

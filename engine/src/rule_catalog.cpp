@@ -118,7 +118,7 @@ void parse_context(const std::string& source, const YAML::Node& node, rule& r) {
 
 void parse_stream(const std::string& source, const YAML::Node& node, rule& r) {
   if (!node.IsMap()) {
-    fail(source, node, "'stream' must be a map with 'charset' and optional 'lead' and 'max_width'");
+    fail(source, node, "'stream' must be a map with 'charset' and optional 'lead', 'max_width' and 'digit_within'");
   }
   for (const auto& entry : node) {
     const std::string key = entry.first.Scalar();
@@ -148,6 +148,18 @@ void parse_stream(const std::string& source, const YAML::Node& node, rule& r) {
         fail(source, entry.second, "max_width must be between 1 and 65536 bytes");
       }
       r.stream_max_width = static_cast<std::uint32_t>(w);
+    }
+    else if (key == "digit_within") {
+      int n = 0;
+      try {
+        n = entry.second.as<int>();
+      } catch (const YAML::BadConversion&) {
+        fail(source, entry.second, "digit_within must be a number");
+      }
+      if (n <= 0 || n > 65536) {
+        fail(source, entry.second, "digit_within must be between 1 and 65536 bytes");
+      }
+      r.stream_digit_within = static_cast<std::uint32_t>(n);
     }
     else fail(source, entry.first, "unknown stream key '" + key + "'");
   }

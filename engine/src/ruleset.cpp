@@ -383,6 +383,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     stream_bound& b = set->bounds_[i];
     b.max_width = max_width;
+    b.digit_within = r.stream_digit_within;
     b.caseless = (r.hs_flags & HS_FLAG_CASELESS) != 0;
     b.leads = r.stream_leads;
     for (std::string& l : b.leads) {
@@ -404,7 +405,8 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
     bool grouped = false;
     for (auto& g : set->hold_groups_) {
-      if (g.charset == b.charset && g.leads == b.leads && g.caseless == b.caseless) {
+      if (g.charset == b.charset && g.leads == b.leads && g.caseless == b.caseless &&
+          g.digit_within == b.digit_within) {
         g.max_width = std::max(g.max_width, b.max_width);
         grouped = true;
       }

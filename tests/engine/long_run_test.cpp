@@ -101,7 +101,8 @@ TEST(LongRuns, StreamsRedactAsTheWholeTextDoes) {
       " SSN ", "536-22-1876", "routing ", "021000021", "passport ", "C12345678", "phone ", "415 555 0132",
       "AccountKey=", azure_key, "aws_secret_access_key = ", aws_secret, "DE89370400440532013000",
       "\t", "\n", " ", "=", ":", "4111111111111111", "my password is ", "Passwort: ", "pwd=", "Tr0ub4dor&3x!",
-      "mot de passe ", "пароль ", "パスワード：", "pass", "PASSWORD=", "sk-ant-api03-", "eyJhbGciOiJIUzI1NiJ9."};
+      "mot de passe ", "пароль ", "パスワード：", "pass", "PASSWORD=", "sk-ant-api03-", "eyJhbGciOiJIUzI1NiJ9.",
+      "born ", "DOB: ", "5 March 1980", "September 21st, 1975", "18. Oktober 2003", "1986年6月20日"};
   for (int i = 0; i < 60; ++i) {
     std::string text;
     const int parts = 2 + static_cast<int>(rng() % 8);

@@ -112,6 +112,11 @@ TEST(RuleExamples, PositiveMatchesStayInsideTheStreamCharset) {
               << r.stream_charset_spec;
         }
         const stream_bound& bound = rules->bound(id);
+        if (bound.digit_within != 0) {
+          const std::string head = m.text.substr(f.start, std::min<std::size_t>(bound.digit_within, f.end - f.start));
+          EXPECT_TRUE(std::any_of(head.begin(), head.end(), [](char c) { return c >= '0' && c <= '9'; }))
+              << r.id << ": no digit among the first stream.digit_within bytes of a match";
+        }
         if (!bound.leads.empty()) {
           std::string head = m.text.substr(f.start, f.end - f.start);
           if (bound.caseless) {

@@ -60,6 +60,10 @@ struct rule {
   // (Hyperscan compiles unbounded repeats with start-of-match far smaller than large bounded ones).
   // A longer match is not a finding, in block and stream mode alike.
   std::uint32_t stream_max_width = 0;
+  // When not 0: every match holds an ASCII digit among its first `stream_digit_within` bytes (a date
+  // whose month is written out still reaches its day within 15 bytes), so an open match with no digit
+  // yet started at most that far back.
+  std::uint32_t stream_digit_within = 0;
   std::vector<rule_example> positives;
   std::vector<rule_example> negatives;
   // Where the rule was written, for error messages.

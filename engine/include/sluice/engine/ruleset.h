@@ -79,6 +79,7 @@ struct stream_bound {
   bool caseless = false;           // leads are stored in lower case and compared ignoring ASCII case
   std::bitset<256> lead_first;     // the bytes a lead can start with (both cases when caseless)
   std::uint32_t max_width = 0;  // longest match, from hs_expression_info
+  std::uint32_t digit_within = 0;  // every match holds a digit among its first this many bytes (0: no rule)
 };
 
 class ruleset {
