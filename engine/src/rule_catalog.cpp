@@ -116,6 +116,20 @@ void parse_context(const std::string& source, const YAML::Node& node, rule& r) {
   }
 }
 
+// A stream size in bytes: a number from 1 to 65536.
+std::uint32_t byte_count(const std::string& source, const YAML::Node& node, const std::string& key) {
+  int n = 0;
+  try {
+    n = node.as<int>();
+  } catch (const YAML::BadConversion&) {
+    fail(source, node, key + " must be a number");
+  }
+  if (n <= 0 || n > 65536) {
+    fail(source, node, key + " must be between 1 and 65536 bytes");
+  }
+  return static_cast<std::uint32_t>(n);
+}
+
 void parse_stream(const std::string& source, const YAML::Node& node, rule& r) {
   if (!node.IsMap()) {
     fail(source, node, "'stream' must be a map with 'charset' and optional 'lead', 'max_width' and 'digit_within'");
@@ -137,30 +151,8 @@ void parse_stream(const std::string& source, const YAML::Node& node, rule& r) {
         fail(source, entry.second, "a lead in the list is empty");
       }
     }
-    else if (key == "max_width") {
-      int w = 0;
-      try {
-        w = entry.second.as<int>();
-      } catch (const YAML::BadConversion&) {
-        fail(source, entry.second, "max_width must be a number");
-      }
-      if (w <= 0 || w > 65536) {
-        fail(source, entry.second, "max_width must be between 1 and 65536 bytes");
-      }
-      r.stream_max_width = static_cast<std::uint32_t>(w);
-    }
-    else if (key == "digit_within") {
-      int n = 0;
-      try {
-        n = entry.second.as<int>();
-      } catch (const YAML::BadConversion&) {
-        fail(source, entry.second, "digit_within must be a number");
-      }
-      if (n <= 0 || n > 65536) {
-        fail(source, entry.second, "digit_within must be between 1 and 65536 bytes");
-      }
-      r.stream_digit_within = static_cast<std::uint32_t>(n);
-    }
+    else if (key == "max_width") r.stream_max_width = byte_count(source, entry.second, "max_width");
+    else if (key == "digit_within") r.stream_digit_within = byte_count(source, entry.second, "digit_within");
     else fail(source, entry.first, "unknown stream key '" + key + "'");
   }
 }

@@ -299,6 +299,20 @@ TEST(Catalog, ErrorsNameFileLineAndColumn) {
   }
 }
 
+TEST(Catalog, StreamSizesMustBePositiveNumbers) {
+  for (const std::string& size : {"0", "many", "70000"}) {
+    try {
+      (void)parse_rule_file("rules:\n  - id: x\n    kind: pii\n    entity: DATE_OF_BIRTH\n    pattern: 'a'\n"
+                            "    stream: {charset: '[a]', digit_within: " + size + "}\n",
+                            "sizes.yaml");
+      FAIL() << "expected a catalog error for " << size;
+    } catch (const catalog_error& e) {
+      EXPECT_NE(std::string(e.what()).find("digit_within must be"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("sizes.yaml:6:"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Catalog, RejectsUnknownValidatorAndKind) {
   EXPECT_THROW((void)parse_rule_file("rules:\n  - {id: a, kind: pii, entity: X, pattern: a, validator: nope, stream: {charset: '[a]'}}\n", "v.yaml"), catalog_error);
   EXPECT_THROW((void)parse_rule_file("rules:\n  - {id: a, kind: weird, entity: X, pattern: a}\n", "k.yaml"), catalog_error);
