@@ -242,15 +242,13 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   if (dialect == client_dialect::openai) {
     openai_request_options options;
     options.default_max_tokens = cfg.targets.empty() ? 0 : cfg.targets[0].default_max_tokens;
-    openai_request_facts ofacts;
-    const dialect_error e = sh_.openai_request_.translate(sh_.request_parser_, body, options, translated_, ofacts);
+    const dialect_error e =
+        sh_.openai_request_.translate(sh_.request_parser_, body, options, translated_, openai_facts_);
     if (e) {
-      refused_param_ = ofacts.error_param;
+      refused_param_ = openai_facts_.error_param;
       ex_.refuse(e.code == dialect_errc::too_large ? 413 : 400, "invalid_request_error", "", std::string(e.message));
       co_return co_await refuse(keep_alive);
     }
-    openai_model_ = std::move(ofacts.model);
-    openai_include_usage_ = ofacts.include_usage;
     body = padded_body(padded_, translated_);
   }
   request_facts facts;
@@ -459,7 +457,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
   if (dialect == client_dialect::openai) {
     const std::string_view message = padded_body(openai_scratch_, answer);
     openai_response_context context;
-    context.model = openai_model_;
+    context.model = openai_facts_.model;
     context.created = unix_seconds(ex_.wall_started);
     if (sh_.openai_response_.translate(sh_.response_parser_, message, context, out_)) {
       overhead_ += clock::now() - t1;
@@ -549,7 +547,7 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   relay_.begin(ex_);
   const bool translating = ex_.dialect == client_dialect::openai;
   if (translating) {
-    openai_stream_.start(openai_model_, unix_seconds(ex_.wall_started), openai_include_usage_);
+    openai_stream_.start(openai_facts_.model, unix_seconds(ex_.wall_started), openai_facts_.include_usage);
     openai_events_.reset();
     openai_failed_ = false;
   }

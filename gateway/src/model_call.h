@@ -10,6 +10,7 @@
 #include "sluice/gateway/access_control.h"
 #include "sluice/gateway/exchange.h"
 #include "sluice/gateway/metrics.h"
+#include "sluice/gateway/openai_request.h"
 #include "sluice/gateway/openai_response.h"
 #include "sluice/gateway/sse_parser.h"
 #include "sluice/gateway/policy_chain.h"
@@ -80,8 +81,9 @@ class model_call {
 
   // OpenAI clients: the request as translated, what the responses echo, and the stream translator.
   std::string translated_;
-  std::string openai_model_;
-  bool openai_include_usage_ = false;
+  // What the translator learned (the model the responses echo, stream options). Kept per connection so
+  // the model name's buffer is reused, not allocated per request.
+  openai_request_facts openai_facts_;
   bool openai_failed_ = false;
   std::string_view refused_param_;  // OpenAI `param` of a 400 (a static string from the translator)
   openai_stream_translator openai_stream_;
