@@ -130,15 +130,14 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
     }
     const std::uint64_t w = rules.bound(c.rule).max_width + 1;
     const confirm_window tight{std::max(base, c.end > w ? c.end - w : 0), std::min(text_end, c.end + 1)};
-    std::vector<candidate> found;
-    if (const errc e = scan_window(c.rule, tight, text, complete, rules, scratch, found, nullptr); e != errc::ok) {
+    // Appended to `out` directly; of what the tight window yields, only the match for this end stays.
+    const std::size_t before = out.size();
+    if (const errc e = scan_window(c.rule, tight, text, complete, rules, scratch, out, nullptr); e != errc::ok) {
       return e;
     }
-    for (const candidate& f : found) {
-      if (f.end == c.end) {
-        out.push_back(f);
-      }
-    }
+    out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
+                             [&](const candidate& f) { return f.end != c.end; }),
+              out.end());
   }
   return errc::ok;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "validator_text.h"
+
 namespace sluice::engine::detail {
 namespace {
 
@@ -68,11 +70,7 @@ namespace {
 bool lead_at(std::string_view text, std::size_t at, std::string_view lead, bool caseless) noexcept {
   const std::size_t n = std::min(lead.size(), text.size() - at);
   for (std::size_t k = 0; k < n; ++k) {
-    char c = text[at + k];
-    if (caseless && c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (c != lead[k]) {
+    if ((caseless ? to_lower(text[at + k]) : text[at + k]) != lead[k]) {
       return false;
     }
   }
@@ -115,7 +113,7 @@ std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint
     // first digit at or after the run's start, or, with no digit yet, fewer than N bytes before the end.
     if (st.next_digit == none || st.next_digit < run) {
       std::size_t at = static_cast<std::size_t>(std::max(run, st.digits_searched_to) - base);
-      while (at < text.size() && (text[at] < '0' || text[at] > '9')) {
+      while (at < text.size() && !is_digit(text[at])) {
         ++at;
       }
       st.next_digit = at < text.size() ? base + at : none;

@@ -17,6 +17,7 @@
 
 #include "prefilter_derivation.h"
 #include "signature_databases.h"
+#include "validator_text.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::engine {
@@ -388,14 +389,11 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     b.leads = r.stream_leads;
     for (std::string& l : b.leads) {
       if (b.caseless) {
-        std::transform(l.begin(), l.end(), l.begin(), [](char c) {
-          return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-        });
+        std::transform(l.begin(), l.end(), l.begin(), detail::to_lower);
       }
-      const auto first = static_cast<unsigned char>(l.front());
-      b.lead_first.set(first);
-      if (b.caseless && first >= 'a' && first <= 'z') {
-        b.lead_first.set(first - 'a' + 'A');
+      b.lead_first.set(static_cast<unsigned char>(l.front()));
+      if (b.caseless) {
+        b.lead_first.set(static_cast<unsigned char>(detail::to_upper(l.front())));
       }
     }
     b.charset = charset_bits(r);
