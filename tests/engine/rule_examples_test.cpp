@@ -8,6 +8,7 @@
 
 #include "sluice/engine/scanner.h"
 #include "test_rules.h"
+#include "validator_text.h"
 
 namespace sluice::engine {
 namespace {
@@ -114,13 +115,13 @@ TEST(RuleExamples, PositiveMatchesStayInsideTheStreamCharset) {
         const stream_bound& bound = rules->bound(id);
         if (bound.digit_within != 0) {
           const std::string head = m.text.substr(f.start, std::min<std::size_t>(bound.digit_within, f.end - f.start));
-          EXPECT_TRUE(std::any_of(head.begin(), head.end(), [](char c) { return c >= '0' && c <= '9'; }))
+          EXPECT_TRUE(std::any_of(head.begin(), head.end(), detail::is_digit))
               << r.id << ": no digit among the first stream.digit_within bytes of a match";
         }
         if (!bound.leads.empty()) {
           std::string head = m.text.substr(f.start, f.end - f.start);
           if (bound.caseless) {
-            for (char& c : head) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            std::transform(head.begin(), head.end(), head.begin(), detail::to_lower);
           }
           EXPECT_TRUE(std::any_of(bound.leads.begin(), bound.leads.end(),
                                   [&](const std::string& lead) { return head.starts_with(lead); }))
