@@ -1,5 +1,7 @@
 #include "encoded_payload.h"
 
+#include "validator_text.h"
+
 #include <simdjson.h>
 
 #include <array>
@@ -13,24 +15,7 @@
 namespace sluice::engine {
 namespace {
 
-// A table: the run finder tests a byte for every letter of ordinary text it walks over, and the
-// comparison chain cost it a third of its time.
-constexpr std::array<bool, 256> base64_chars = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    t[static_cast<std::size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                     c == '+' || c == '/' || c == '-' || c == '_';
-  }
-  return t;
-}();
-
-bool is_base64_char(unsigned char c) noexcept { return base64_chars[c]; }
-
-bool is_hex_char(unsigned char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int base64_value(unsigned char c) noexcept {
+constexpr int base64_value(unsigned char c) noexcept {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -38,6 +23,20 @@ int base64_value(unsigned char c) noexcept {
   if (c == '/' || c == '_') return 63;
   return -1;
 }
+
+// A table of the same set: the run finder tests a byte for every letter of ordinary text it walks
+// over, and the comparison chain cost it a third of its time.
+constexpr std::array<bool, 256> base64_chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[static_cast<std::size_t>(c)] = base64_value(static_cast<unsigned char>(c)) >= 0;
+  }
+  return t;
+}();
+
+bool is_base64_char(unsigned char c) noexcept { return base64_chars[c]; }
+
+bool is_hex_char(unsigned char c) noexcept { return detail::is_hex(static_cast<char>(c)); }
 
 int hex_value(unsigned char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';

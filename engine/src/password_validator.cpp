@@ -71,18 +71,6 @@ bool looks_like_code(std::string_view v) noexcept {
   return dotted || (upper_snake && v.find('_') != std::string_view::npos);
 }
 
-bool is_identifier(std::string_view v) noexcept {
-  if (v.empty() || (!is_alpha(v[0]) && v[0] != '_')) {
-    return false;
-  }
-  for (char c : v) {
-    if (!is_alnum(c) && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
 // A quoted value that is still code, not a string anyone would choose as a password: a call without
 // arguments ("getpass()"), an environment lookup ("os.environ['DB_PASS']", "process.env.DB_PASSWORD"),
 // or any dotted chain of identifiers ending in a constant's name.

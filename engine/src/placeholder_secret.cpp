@@ -38,14 +38,8 @@ bool is_placeholder_secret(std::string_view v) noexcept {
       v.find("$(") != std::string_view::npos) {
     return true;  // shell/compose/Helm/Jinja substitutions
   }
-  if (v[0] == '$' && v.size() > 1 && (is_alpha(v[1]) || v[1] == '_')) {
-    bool identifier = true;
-    for (char c : v.substr(1)) {
-      identifier = identifier && (is_alnum(c) || c == '_');
-    }
-    if (identifier) {
-      return true;  // $DB_PASSWORD
-    }
+  if (v[0] == '$' && is_identifier(v.substr(1))) {
+    return true;  // $DB_PASSWORD
   }
   // A value made only of mask characters (***, •••, xxx mixed with dashes).
   if (v.find_first_not_of("*xX-_.#?") == std::string_view::npos) {

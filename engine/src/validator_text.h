@@ -18,6 +18,19 @@ constexpr char to_upper(char c) noexcept { return is_lower(c) ? static_cast<char
 constexpr char to_lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 constexpr int digit_value(char c) noexcept { return c - '0'; }
 
+// A C-style identifier: a letter or '_', then letters, digits or '_'.
+constexpr bool is_identifier(std::string_view s) noexcept {
+  if (s.empty() || (!is_alpha(s[0]) && s[0] != '_')) {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_alnum(c) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
 constexpr bool all_digits(std::string_view s) noexcept {
   for (char c : s) {
     if (!is_digit(c)) {
