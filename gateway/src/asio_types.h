@@ -29,7 +29,6 @@ using awaitable = net::awaitable<T>;
 
 // Beast 1.74 speaks boost::string_view; the rest of Sluice speaks std::string_view.
 [[nodiscard]] inline std::string_view sv(beast::string_view s) noexcept { return {s.data(), s.size()}; }
-[[nodiscard]] inline beast::string_view bsv(std::string_view s) noexcept { return {s.data(), s.size()}; }
 
 // Initial capacity of every connection's read buffer (client, upstream, simulator). Beast reads at most
 // the free capacity, 512 bytes for an empty buffer, so without it a 4 KiB request took nine reads.

@@ -19,9 +19,7 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
   // `sluice admin serve` uses too).
   const audit_options wanted = audit_options_of(*rt->config);
   if (!wanted.directory.empty()) {
-    rt->audit_directory = wanted.directory;
-    rt->audit_immutable = wanted.immutable;
-    if (previous != nullptr && previous->audit && previous->audit_directory == rt->audit_directory) {
+    if (previous != nullptr && previous->audit && previous->audit->directory() == wanted.directory) {
       // One writer per directory: the running log is kept, with the options it was opened with
       // (immutable, retention, signing key); changing those needs a restart.
       rt->audit = previous->audit;

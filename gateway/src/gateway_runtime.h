@@ -18,9 +18,7 @@ struct gateway_runtime {
   std::shared_ptr<const gateway_config> config;
   std::shared_ptr<const engine::ruleset> rules;
   std::unique_ptr<policy_chain> chain;
-  std::shared_ptr<audit_log> audit;  // null without audit-logger
-  std::string audit_directory;       // what `audit` was opened with, to reuse it across reloads
-  bool audit_immutable = false;
+  std::shared_ptr<audit_log> audit;  // null without audit-logger; reused across reloads by directory
   // Keys, limits, budgets: null in open mode (no `governance:` section). Kept across reloads, so that
   // counters and reservations survive a SIGHUP; changing the section needs a restart.
   std::shared_ptr<access_controller> access;

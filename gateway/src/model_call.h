@@ -74,8 +74,8 @@ class model_call {
   endpoint_kind kind_ = endpoint_kind::messages;
   std::chrono::steady_clock::duration overhead_{};
   bool has_max_tokens_ = false;
-  reservation held_;
-  std::shared_ptr<watch_state> watch_state_;  // the client watch's state, shared with its wait handler  // what governance reserved for this request; settled in finish_exchange
+  reservation held_;  // what governance reserved for this request; settled in finish_exchange
+  std::shared_ptr<watch_state> watch_state_;  // the client watch's state, shared with its wait handler
   std::uint32_t model_raw_begin_ = 0;
   std::uint32_t model_raw_end_ = 0;
 

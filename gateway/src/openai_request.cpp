@@ -594,9 +594,6 @@ struct openai_request_walker : json_walker {
     auto not_strings = [&] {
       return fail(dialect_errc::wrong_type, "stop must be a string or an array of strings", "stop");
     };
-    if (type != ondemand::json_type::array) {
-      return not_strings();
-    }
     return for_each_item(v, not_strings, [&](ondemand::value& item) -> dialect_error {
       const std::string_view raw = raw_string(item);
       if (raw.empty()) {

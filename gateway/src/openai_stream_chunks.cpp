@@ -240,21 +240,17 @@ simdjson::error_code read_chunk(stream_filter_state& s, std::string_view data, c
       e = value.type().get(type);
       if (e == simdjson::SUCCESS && type == od::json_type::object) {
         c.other = true;
-        od::object usage;
-        e = value.get_object().get(usage);
-        if (e == simdjson::SUCCESS) {
-          e = for_each_field(usage, [&](std::string_view name, od::value& u) {
-            std::uint64_t n = 0;
-            if (name == "prompt_tokens" && u.get_uint64().get(n) == simdjson::SUCCESS) {
-              s.usage.input_tokens = n;
-              s.usage.has_input = true;
-            } else if (name == "completion_tokens" && u.get_uint64().get(n) == simdjson::SUCCESS) {
-              s.usage.output_tokens = n;
-              s.usage.has_output = true;
-            }
-            return simdjson::SUCCESS;
-          });
-        }
+        e = for_each_field(value, as_error_code, [&](std::string_view name, od::value& u) {
+          std::uint64_t n = 0;
+          if (name == "prompt_tokens" && u.get_uint64().get(n) == simdjson::SUCCESS) {
+            s.usage.input_tokens = n;
+            s.usage.has_input = true;
+          } else if (name == "completion_tokens" && u.get_uint64().get(n) == simdjson::SUCCESS) {
+            s.usage.output_tokens = n;
+            s.usage.has_output = true;
+          }
+          return simdjson::SUCCESS;
+        });
       }
     } else if (key == "error") {
       c.upstream_error = true;
