@@ -73,15 +73,8 @@ void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexc
 
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
   auto& p = *static_cast<pass_context*>(ctx);
-  if (p.collecting_parts) {
-    const std::size_t part = id - p.rules->size();
-    if (id >= p.rules->size() && part < p.rules->signature_parts().size() &&
-        wants_text_rule(p, p.rules->signature_parts()[part].kind)) {
-      p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
-    }
-    return 0;
-  }
-  if (++p.matches > p.options->max_candidates) {
+  // A collecting scan (a pass whose part hits came out of order, scanned again) only records part hits.
+  if (!p.collecting_parts && ++p.matches > p.options->max_candidates) {
     return 1;  // stop: the caller reports too_many_findings
   }
   if (id >= p.rules->size()) {
@@ -89,8 +82,15 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
     const std::size_t part = id - p.rules->size();
     const auto& parts = p.rules->signature_parts();
     if (part < parts.size() && wants_text_rule(p, parts[part].kind)) {
-      track_part_hit(p, static_cast<std::uint32_t>(part), to);
+      if (p.collecting_parts) {
+        p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
+      } else {
+        track_part_hit(p, static_cast<std::uint32_t>(part), to);
+      }
     }
+    return 0;
+  }
+  if (p.collecting_parts) {
     return 0;
   }
   const rule& r = p.rules->at(id);
