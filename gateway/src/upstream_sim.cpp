@@ -239,6 +239,12 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
     if (!co_await write_chunk(out)) {
       co_return false;
     }
+    // Every delta's JSON up to its text is the same: written once per block, reused per delta.
+    std::string prefix = R"({"type":"content_block_delta","index":)" + at + R"(,"delta":{"type":)";
+    engine::append_json_string(prefix, delta_type);
+    prefix += ",";
+    engine::append_json_string(prefix, field);
+    prefix += ":";
     for (std::size_t pos = 0; pos < payload.size();) {
       std::size_t n = std::min(step, payload.size() - pos);
       // Never split a UTF-8 sequence: the real API sends whole characters.
@@ -252,14 +258,10 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
       }
       co_await pause(gap);
       out.clear();
-      std::string event = R"({"type":"content_block_delta","index":)" + at + R"(,"delta":{"type":)";
-      engine::append_json_string(event, delta_type);
-      event += ",";
-      engine::append_json_string(event, field);
-      event += ":";
-      engine::append_json_string(event, payload.substr(pos, n));
-      event += "}}";
-      append_event(out, "content_block_delta", event);
+      data.assign(prefix);
+      engine::append_json_string(data, payload.substr(pos, n));
+      data += "}}";
+      append_event(out, "content_block_delta", data);
       if (!co_await write_chunk(out)) {
         co_return false;
       }
@@ -271,7 +273,9 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
     co_return co_await write_chunk(out);
   };
   const bool tool = !d.tool.empty();
-  const std::string text = tool ? "Calling " + d.tool + "." : reply;
+  // The answer is the reply itself, or a short preamble before a tool call: no copy of the reply.
+  const std::string preamble = tool ? "Calling " + d.tool + "." : std::string();
+  const std::string_view text = tool ? std::string_view(preamble) : std::string_view(reply);
   if (!co_await send_block(0, R"({"type":"text","text":""})", "text_delta", "text", text)) {
     co_return false;
   }
