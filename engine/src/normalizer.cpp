@@ -182,13 +182,11 @@ class pass {
     const std::size_t from = pos == 0 ? 0 : pos - 1;
     const std::size_t length = std::min(in_.size() - from, block + 16);
     if (known_suspicious_ != no_run && from + 1 <= known_suspicious_ && known_suspicious_ + 3 < from + length) {
-      return pos;  // a suspicious position already found lies inside this block too
+      return pos;  // a position already found to stop the shortcut lies inside this block too
     }
     const detail::ascii_profile profile = detail::active_ascii_kernels().profile(in_.data() + from, length);
     if (!profile.ascii || profile.suspicious) {
-      if (profile.ascii) {
-        remember_suspicious(from, length);
-      }
+      remember_blocker(from, length, profile.ascii);
       return pos;
     }
     std::size_t end = pos + block;
@@ -220,9 +218,12 @@ class pass {
   // block again at each word (in logs and code, a profile of 272 bytes every few bytes cost more than
   // the rest of the pass). So the last suspicious position with a byte before it and three after it
   // inside the block is kept: every later block that holds it the same way is suspicious too.
-  void remember_suspicious(std::size_t from, std::size_t length) noexcept {
+  // A block that is not all ASCII is kept the same way, by its last non-ASCII byte (CJK text, or curly
+  // quotes in English, would otherwise be profiled again at every character).
+  void remember_blocker(std::size_t from, std::size_t length, bool ascii) noexcept {
     for (std::size_t j = length >= 4 ? length - 4 : 0; j >= 1; --j) {
-      if (detail::suspicious_at(in_.data() + from, length, j)) {
+      if (ascii ? detail::suspicious_at(in_.data() + from, length, j)
+                : static_cast<unsigned char>(in_[from + j]) >= 0x80) {
         known_suspicious_ = from + j;
         return;
       }
@@ -603,7 +604,7 @@ class pass {
   bool last_ascii_letter_ = false;
   std::size_t last_collapse_end_ = no_run;
   std::size_t plain_until_ = 0;  // tokens before this offset belong to a run already found not to collapse
-  std::size_t known_suspicious_ = no_run;  // see remember_suspicious
+  std::size_t known_suspicious_ = no_run;  // see remember_blocker
 };
 
 void mark_unchanged(normalized_text& out) noexcept {
