@@ -132,7 +132,7 @@ class pass {
 
   // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of
   // ASCII letters and digits that end at such a byte (or at the end) and cannot change:
-  // - one-letter words only where they cannot start a letter-spaced run, and no one-digit words;
+  // - one-character words only where they cannot start a letter-spaced run;
   // - a word with digits only when it cannot read as leetspeak: it has no leetspeak digit, a digit that
   //   never stands for a letter (2 6 8 9: hex ids, versions, timestamps), fewer than two letters
   //   ("23T10", "113Z"), or more leetspeak digits than letters ("30000ms"). Logs and code are made of
@@ -172,7 +172,7 @@ class pass {
       if (w < in_.size() && !is_plain_ascii_gap(at(w))) {
         break;
       }
-      if (w - end == 1 ? letters == 0 || !lone_letter(w)
+      if (w - end == 1 ? !lone_letter(w)
                        : !(leet_digits == 0 || other_digit || letters < 2 || letters < leet_digits)) {
         break;
       }
@@ -254,9 +254,10 @@ class pass {
     }
   }
 
-  // Whether a one-letter word ending at `after` stays as it is: it cannot start a letter-spaced run of
-  // two or more tokens when the text ends there, when a gap other than a run separator follows, or when
-  // the word after its separator has two letters or more.
+  // Whether a one-character word (a letter or a digit) ending at `after` stays as it is: it cannot
+  // start a letter-spaced run of two or more tokens when the text ends there, when a gap other than a
+  // run separator follows, when what follows its separator cannot be a token (code: "i = 0", "x - y"),
+  // or when the word after its separator has two letters or more.
   bool lone_letter(std::size_t after) const noexcept {
     const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
     if (after == in_.size()) {
@@ -265,7 +266,14 @@ class pass {
     if (!is_run_separator(at(after))) {
       return true;
     }
-    return after + 2 < in_.size() && is_ascii_letter(at(after + 1)) && is_ascii_letter(at(after + 2));
+    if (after + 1 == in_.size()) {
+      return true;
+    }
+    const unsigned char next = at(after + 1);
+    if (next < 0x80 && !is_ascii_letter(next) && !is_leet_char(next)) {
+      return true;
+    }
+    return after + 2 < in_.size() && is_ascii_letter(next) && is_ascii_letter(at(after + 2));
   }
 
   // The next visible character at or after `pos` (a unit with len 0 at the end of the input).

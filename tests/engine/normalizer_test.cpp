@@ -265,7 +265,8 @@ TEST(Normalizer, DigitWordShortcutChangesNothing) {
   const std::vector<std::string> fixed = {"7f3c9a2e", "23T10", "113Z", "30000ms", "h4x0r", "l33t", "1st",
                                           "4th", "0x1f", "v2", "pr3v10us", "1 g n 0 r 3", "3", "0", "$5",
                                           "user@example.com"};
-  const std::vector<std::string> gaps = {" ", "=", ":", ".", "-", "\n", "/", ", ", "_", "\t"};
+  const std::vector<std::string> gaps = {" ", "=", ":", ".", "-", "\n", "/", ", ", "_", "\t", " = ", " < ",
+                                         "; ", " - ", ". ", " @", " $"};
   std::mt19937 rng(23);
   for (int round = 0; round < 4000; ++round) {
     std::string text;
