@@ -7,13 +7,16 @@
 //   words:0  every part word;
 //   words:1  only the words that never occur in the text (so no match is reported: the literal
 //            matcher's own cost for a vocabulary of this size);
-//   words:2  only those of at least 8 bytes (the same matcher with fewer, longer literals, for scale).
+//   words:2  only those of at least 8 bytes (the same matcher with fewer, longer literals, for scale);
+//   words:3  for each branch of each signature, only the words of its one part that occurs least in the
+//            text: the fewest literals any sound screening made of these parts could use on this text.
 #include <benchmark/benchmark.h>
 
 #include <hs/hs.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,7 +38,8 @@ std::string lower(std::string s) {
 
 // The words of a part that is a plain alternation ("(?:ignore|disregard)" or "ignore"); parts with
 // classes, escapes or separators in them are left out (they are not plain literals).
-void add_words(const std::string& part, std::set<std::string>& words) {
+template <class Words>
+void add_words(const std::string& part, Words& words) {
   std::string body = part;
   if (body.size() > 4 && body.rfind("(?:", 0) == 0 && body.back() == ')') {
     body = body.substr(3, body.size() - 4);
@@ -47,13 +51,23 @@ void add_words(const std::string& part, std::set<std::string>& words) {
   while (from <= body.size()) {
     const std::size_t bar = std::min(body.find('|', from), body.size());
     if (bar > from) {
-      words.insert(lower(body.substr(from, bar - from)));
+      words.insert(words.end(), lower(body.substr(from, bar - from)));
     }
     from = bar + 1;
   }
 }
 
-std::set<std::string> part_words() {
+std::size_t occurrences(const std::string& text_lower, const std::string& word) {
+  std::size_t n = 0;
+  for (std::size_t at = text_lower.find(word); at != std::string::npos; at = text_lower.find(word, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// Every part word (least_present == false), or per branch only the words of its part with the fewest
+// occurrences in `text_lower`.
+std::set<std::string> part_words(const std::string& text_lower, bool least_present) {
   engine::compile_options options;
   options.cache_dir = engine::ruleset::default_cache_dir();
   const auto rules = engine::ruleset::load(engine::ruleset::default_rules_dir(), options);
@@ -62,16 +76,32 @@ std::set<std::string> part_words() {
     if (r.kind != engine::rule_kind::injection && r.kind != engine::rule_kind::content) {
       continue;
     }
-    if (!r.prefilter.empty()) {
-      add_words(r.prefilter, words);
-      continue;
+    engine::detail::prefilter_plan plan{{{r.prefilter}}};
+    if (r.prefilter.empty()) {
+      auto derived = engine::detail::derive_prefilter(r.pattern);
+      if (!derived) {
+        continue;
+      }
+      plan = std::move(*derived);
     }
-    if (const auto plan = engine::detail::derive_prefilter(r.pattern)) {
-      for (const auto& branch : plan->branches) {
-        for (const auto& part : branch) {
-          add_words(part, words);
+    for (const auto& branch : plan.branches) {
+      std::vector<std::string> best;
+      std::size_t best_count = SIZE_MAX;
+      for (const auto& part : branch) {
+        std::vector<std::string> these;
+        add_words(part, these);
+        if (!least_present) {
+          words.insert(these.begin(), these.end());
+          continue;
+        }
+        std::size_t count = 0;
+        for (const auto& w : these) count += occurrences(text_lower, w);
+        if (!these.empty() && count < best_count) {
+          best = these;
+          best_count = count;
         }
       }
+      words.insert(best.begin(), best.end());
     }
   }
   return words;
@@ -81,9 +111,9 @@ void BM_part_words(benchmark::State& state) {
   const std::string text = bench::make_input(bench::input_kind::prose, 65536).text;
   const std::string text_lower = lower(text);
   std::vector<std::string> chosen;
-  for (const auto& w : part_words()) {
+  for (const auto& w : part_words(text_lower, state.range(0) == 3)) {
     const bool absent = text_lower.find(w) == std::string::npos;
-    if (state.range(0) == 0 || (absent && (state.range(0) == 1 || w.size() >= 8))) {
+    if (state.range(0) == 0 || state.range(0) == 3 || (absent && (state.range(0) == 1 || w.size() >= 8))) {
       chosen.push_back(w);
     }
   }
@@ -139,7 +169,7 @@ void BM_part_words(benchmark::State& state) {
   state.counters["matches"] = static_cast<double>(matches_per_scan);
 }
 
-BENCHMARK(BM_part_words)->ArgName("words")->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_part_words)->ArgName("words")->Arg(0)->Arg(1)->Arg(2)->Arg(3);
 
 }  // namespace
 
