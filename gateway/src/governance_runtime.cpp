@@ -38,6 +38,27 @@ audit_options audit_options_of(const gateway_config& config) {
   return wanted;
 }
 
+std::unique_ptr<admin_server> start_admin_listener(const governance_admin_config& admin, const std::string& listen,
+                                                   access_controller& access, std::shared_ptr<audit_log> audit,
+                                                   std::string& why_not) {
+  if (!admin.enabled) {
+    why_not = "disabled in the configuration (governance.admin.enabled: false)";
+    return nullptr;
+  }
+  admin_options options;
+  options.listen = listen;
+  try {
+    options.token = load_admin_token(admin.token_env, admin.token_file);
+  } catch (const std::exception& e) {
+    if (admin.required) {
+      throw std::runtime_error(std::string("governance.admin.enabled is true but ") + e.what());
+    }
+    why_not = e.what();
+    return nullptr;
+  }
+  return std::make_unique<admin_server>(access, std::move(audit), options);
+}
+
 governance_runtime::governance_runtime(const gateway_config& config) {
   const governance_config& g = config.governance;
   governance_options options = access_options_of(g);
@@ -46,19 +67,7 @@ governance_runtime::governance_runtime(const gateway_config& config) {
     options.audit = audit_;
   }
   access_ = std::make_unique<access_controller>(options);
-  if (!g.admin.enabled) {
-    admin_disabled_reason_ = "disabled in the configuration (governance.admin.enabled: false)";
-    return;
-  }
-  admin_options admin;
-  admin.listen = g.admin.listen;
-  try {
-    admin.token = load_admin_token(g.admin.token_env, g.admin.token_file);
-  } catch (const std::exception& e) {
-    admin_disabled_reason_ = e.what();
-    return;
-  }
-  admin_ = std::make_unique<admin_server>(*access_, audit_, admin);
+  admin_ = start_admin_listener(g.admin, g.admin.listen, *access_, audit_, admin_disabled_reason_);
 }
 
 governance_runtime::~governance_runtime() {

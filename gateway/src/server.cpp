@@ -9,6 +9,7 @@
 #include "gateway_runtime.h"
 #include "shard.h"
 #include "sluice/gateway/admin_server.h"
+#include "sluice/gateway/governance_runtime.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::gateway {
@@ -39,24 +40,11 @@ void gateway_server::impl::start_admin() {
   if (!runtime->access) {
     return;  // no governance section: nothing to administer, nothing to report
   }
-  if (!g.admin.enabled) {
-    admin_status = "disabled in the configuration (governance.admin.enabled: false)";
-    return;
+  admin = start_admin_listener(g.admin, settings.admin_listen.empty() ? g.admin.listen : settings.admin_listen,
+                               *runtime->access, runtime->audit, admin_status);
+  if (admin) {
+    admin_access = runtime->access;  // the controller the listener serves outlives reloads
   }
-  admin_options options;
-  options.listen = settings.admin_listen.empty() ? g.admin.listen : settings.admin_listen;
-  try {
-    options.token = load_admin_token(g.admin.token_env, g.admin.token_file);
-  } catch (const std::exception& e) {
-    if (g.admin.required) {
-      throw std::runtime_error(std::string("governance.admin.enabled is true but ") + e.what());
-    }
-    // Without a token the listener would be an open door: run without it, and say so at start-up.
-    admin_status = e.what();
-    return;
-  }
-  admin_access = runtime->access;
-  admin = std::make_unique<admin_server>(*admin_access, runtime->audit, options);
 }
 
 namespace {

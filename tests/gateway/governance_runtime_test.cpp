@@ -116,6 +116,21 @@ TEST(GovernanceRuntime, WithoutAnAdminTokenTheAdminApiStaysOff) {
   EXPECT_EQ(runtime.audit(), nullptr);  // no audit-logger policy, no governance.audit
 }
 
+// `enabled: true` written out means the admin API must run: `sluice admin serve` and `sluice gateway run`
+// (both start it through start_admin_listener) refuse to start without a token instead of warning.
+TEST(GovernanceRuntime, AnAdminApiMarkedRequiredWithoutATokenIsAStartUpError) {
+  gateway_config c;
+  c.governance.admin.token_env = "SLUICE_TEST_TOKEN_THAT_IS_NOT_SET";
+  c.governance.admin.required = true;
+  try {
+    governance_runtime runtime(c);
+    FAIL() << "expected a start-up error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("governance.admin.enabled is true"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("SLUICE_TEST_TOKEN_THAT_IS_NOT_SET"), std::string::npos) << e.what();
+  }
+}
+
 TEST(AnomalyDetector, UsageAboveTwiceTheBaselineRaisesOneAlertPerMinute) {
   anomaly_detector detector;
   std::vector<anomaly> found;

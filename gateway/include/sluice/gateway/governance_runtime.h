@@ -28,11 +28,21 @@ namespace sluice::gateway {
 // Throws std::runtime_error when the signing key cannot be read.
 [[nodiscard]] audit_options audit_options_of(const gateway_config& config);
 
+// Starts the admin listener that governance.admin asks for, on `listen` (the configured address or a
+// command-line override), over `access` and `audit`. Returns nullptr with `why_not` set when the admin
+// API is disabled or no token can be loaded (a listener without a token would be an open door); with
+// governance.admin.required a missing token throws std::runtime_error instead. `sluice gateway run` and
+// `sluice admin serve` both start their listener here.
+[[nodiscard]] std::unique_ptr<admin_server> start_admin_listener(const governance_admin_config& admin,
+                                                                 const std::string& listen,
+                                                                 access_controller& access,
+                                                                 std::shared_ptr<audit_log> audit,
+                                                                 std::string& why_not);
+
 class governance_runtime {
  public:
-  // Opens the audit log and store, loads keys, starts the admin listener on governance.admin. The
-  // admin API is skipped (admin.enabled false, or no token in admin.token_env / admin.token_file) —
-  // check admin() — since a listener without a token would be an open door. A default
+  // Opens the audit log and store, loads keys, starts the admin listener on governance.admin
+  // (start_admin_listener: check admin() and admin_disabled_reason()). A default
   // gateway_config gives open mode, an in-memory store, no audit log. Throws std::runtime_error on
   // load errors.
   explicit governance_runtime(const gateway_config& config);
