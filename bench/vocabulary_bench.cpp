@@ -76,8 +76,11 @@ std::set<std::string> part_words(const std::string& text_lower, bool least_prese
     if (r.kind != engine::rule_kind::injection && r.kind != engine::rule_kind::content) {
       continue;
     }
-    engine::detail::prefilter_plan plan{{{r.prefilter}}};
-    if (r.prefilter.empty()) {
+    engine::detail::prefilter_plan plan{{r.prefilter_parts}};
+    if (r.prefilter_parts.empty()) {
+      plan = {{{r.prefilter}}};
+    }
+    if (r.prefilter.empty() && r.prefilter_parts.empty()) {
       auto derived = engine::detail::derive_prefilter(r.pattern);
       if (!derived) {
         continue;

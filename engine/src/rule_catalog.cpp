@@ -157,6 +157,20 @@ void parse_stream(const std::string& source, const YAML::Node& node, rule& r) {
   }
 }
 
+// `prefilter: '…'`, or for a signature `prefilter: ['…', '…']`: parts in the order a match holds them.
+void parse_prefilter(const std::string& source, const YAML::Node& value, rule& r) {
+  if (!value.IsSequence()) {
+    r.prefilter = scalar(source, value, "prefilter");
+    return;
+  }
+  if (value.size() == 0) {
+    fail(source, value, "'prefilter' list is empty");
+  }
+  for (const auto& part : value) {
+    r.prefilter_parts.push_back(scalar(source, part, "prefilter"));
+  }
+}
+
 rule parse_rule(const std::string& source, const YAML::Node& node) {
   if (!node.IsMap()) {
     fail(source, node, "each rule must be a map");
@@ -172,7 +186,7 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
     else if (key == "kind") r.kind = parse_kind(source, value);
     else if (key == "entity") r.entity = scalar(source, value, "entity");
     else if (key == "pattern") { r.pattern = scalar(source, value, "pattern"); has_pattern = true; }
-    else if (key == "prefilter") r.prefilter = scalar(source, value, "prefilter");
+    else if (key == "prefilter") parse_prefilter(source, value, r);
     else if (key == "flags") r.hs_flags = parse_flags(source, value);
     else if (key == "validator") {
       const std::string v = scalar(source, value, "validator");
@@ -201,6 +215,9 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
   if (!has_pattern || r.pattern.empty()) fail(source, node, "rule '" + r.id + "' has no 'pattern'");
   if (r.entity.empty()) fail(source, node, "rule '" + r.id + "' has no 'entity'");
   const bool redacts = r.kind == rule_kind::pii || r.kind == rule_kind::secret;
+  if (redacts && !r.prefilter_parts.empty()) {
+    fail(source, node["prefilter"], "rule '" + r.id + "' (pii/secret): 'prefilter' is one pattern, not a list");
+  }
   if (redacts && r.stream_charset_spec.empty()) {
     fail(source, node, "rule '" + r.id + "' (pii/secret) needs 'stream: {charset: ...}'");
   }

@@ -113,7 +113,9 @@ main_entries main_patterns(const std::vector<rule>& rules, std::vector<detail::s
       }
     } else if (r.kind == rule_kind::injection || r.kind == rule_kind::content) {
       std::optional<detail::prefilter_plan> plan;
-      if (!r.prefilter.empty()) {
+      if (!r.prefilter_parts.empty()) {
+        plan = detail::prefilter_plan{{r.prefilter_parts}};
+      } else if (!r.prefilter.empty()) {
         plan = detail::prefilter_plan{{{r.prefilter}}};
       } else {
         plan = detail::derive_prefilter(r.pattern);
