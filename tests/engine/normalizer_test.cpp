@@ -232,7 +232,8 @@ TEST(AsciiCheck, ProfileMatchesTheScalarDefinitionAtEveryPosition) {
       const char background = planted.size() == 1 ? 'q' : '_';
       for (std::size_t at = 0; at < n; ++at) {
         for (const std::string_view outside : outsides) {
-          std::string frame = std::string(outside) + std::string(n, background) + std::string(outside.rbegin(), outside.rend());
+          std::string frame =
+              std::string(outside) + std::string(n, background) + std::string(outside.rbegin(), outside.rend());
           frame.replace(outside.size() + at, std::min(planted.size(), n - at), planted.substr(0, n - at));
           expect_every_kernel_agrees(frame, outside.size(), n);
           if (HasFatalFailure()) {
