@@ -66,9 +66,13 @@ struct simd_ascii {
   // Classes of the 64 bytes at p (all inside the buffer), which are ORed into acc for the ASCII test.
   // Each byte is classified once, instead of once for every neighbour that reads it. Bytes past the
   // end of the buffer get no class, which is exactly how suspicious_at treats a neighbour outside [0, n).
-  static class_bits classify(const char* p, sbytes& acc) noexcept {
+  static class_bits classify(const char* p, sbytes& acc) noexcept { return classify_from(p, 0, acc); }
+
+  // The same for the vectors from byte `first` (a multiple of width) of the block on; the bits below
+  // `first` are left 0.
+  static class_bits classify_from(const char* p, std::size_t first, sbytes& acc) noexcept {
     class_bits out;
-    for (std::size_t k = 0; k < block; k += width) {
+    for (std::size_t k = first; k < block; k += width) {
       const sbytes v = xsimd::bitwise_cast<sbytes>(load(p + k));
       acc = acc | v;
       const class_bits c = Classifier::of(v);
@@ -97,12 +101,13 @@ struct simd_ascii {
   }
 
   // Classes of the block at p + at when fewer than 64 bytes are left: read the 64 bytes ending at the
-  // end of the buffer when there are that many (no copy; the extra bytes are shifted out), else a
-  // zero-padded copy (a zero byte has no class and is ASCII).
+  // end of the buffer when there are that many (no copy; the extra bytes, already classified with the
+  // block before, are shifted out, and the vectors holding only those are not loaded: the normalizer's
+  // 272-byte profiles end with 16 bytes), else a zero-padded copy (a zero byte has no class and is ASCII).
   static class_bits classify_last(const char* p, std::size_t n, std::size_t at, sbytes& acc) noexcept {
     const std::size_t left = n - at;  // 1..63
     if (n >= block) {
-      class_bits c = classify(p + n - block, acc);
+      class_bits c = classify_from(p + n - block, (block - left) / width * width, acc);
       const unsigned drop = static_cast<unsigned>(block - left);
       c.letter >>= drop;
       c.leet >>= drop;
