@@ -74,12 +74,41 @@ bool context_may_confirm(std::uint32_t rule, std::uint64_t at, std::span<const c
   return false;
 }
 
+// Puts `hits` in `by_rule` ordered by rule and then end. A counting sort: a log page has thousands of
+// hits over a few hundred rules, and a comparison sort of them took 7 % of its scan. Each rule's hits
+// keep their order, which is already by end when Hyperscan reports in order; a rule whose hits are not
+// is sorted on its own.
+void order_by_rule(std::span<const entity_hit> hits, std::size_t rule_count, std::vector<entity_hit>& by_rule,
+                   std::vector<std::uint32_t>& rule_ends) noexcept {
+  rule_ends.assign(rule_count + 1, 0);
+  for (const entity_hit& h : hits) {
+    ++rule_ends[h.rule + 1];
+  }
+  for (std::size_t r = 1; r <= rule_count; ++r) {
+    rule_ends[r] += rule_ends[r - 1];
+  }
+  by_rule.resize(hits.size());
+  for (const entity_hit& h : hits) {
+    by_rule[rule_ends[h.rule]++] = h;  // afterwards rule_ends[r] is where rule r's hits end
+  }
+  const auto by_end = [](const entity_hit& a, const entity_hit& b) { return a.end < b.end; };
+  std::uint32_t first = 0;
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    const auto from = by_rule.begin() + first;
+    const auto to = by_rule.begin() + rule_ends[r];
+    if (!std::is_sorted(from, to, by_end)) {
+      std::sort(from, to, by_end);
+    }
+    first = rule_ends[r];
+  }
+}
+
 }  // namespace
 
 errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit> context,
                   const text_window& text, bool complete, const ruleset& rules, hs_scratch_t* scratch,
-                  std::vector<entity_hit>& by_rule, std::vector<confirm_window>& windows,
-                  std::vector<candidate>& out) noexcept {
+                  std::vector<entity_hit>& by_rule, std::vector<std::uint32_t>& rule_ends,
+                  std::vector<confirm_window>& windows, std::vector<candidate>& out) noexcept {
   if (hits.empty()) {
     return errc::ok;
   }
@@ -88,10 +117,7 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
   // Each rule is confirmed in the windows around its own hits, with its own database. Hits come in
   // order of their ends; ordered by rule and then end, each rule's windows come out sorted, and a hit's
   // window that overlaps the previous one extends it.
-  by_rule.assign(hits.begin(), hits.end());
-  std::sort(by_rule.begin(), by_rule.end(), [](const entity_hit& a, const entity_hit& b) {
-    return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
-  });
+  order_by_rule(hits, rules.size(), by_rule, rule_ends);
   std::vector<candidate> too_long_storage;  // only used in the pathological case below
   for (std::size_t i = 0; i < by_rule.size();) {
     const std::uint32_t rule = by_rule[i].rule;

@@ -124,37 +124,61 @@ class pass {
 
  private:
   static bool is_ascii_letter(unsigned char b) noexcept { return static_cast<unsigned char>((b | 0x20) - 'a') < 26; }
-  static bool is_ascii_alnum(unsigned char b) noexcept { return is_ascii_letter(b) || b - '0' < 10u; }
+  static bool is_ascii_alnum(unsigned char b) noexcept { return is_ascii_letter(b) || static_cast<unsigned>(b - '0') < 10u; }
   // An ASCII byte that never starts or continues a word (not a letter, digit or sigil).
   static bool is_plain_ascii_gap(unsigned char b) noexcept {
     return b < 0x80 && !is_ascii_alnum(b) && b != '@' && b != '$';
   }
 
   // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of
-  // ASCII letters that end at such a byte (or at the end) — one-letter words only where they cannot
-  // start a letter-spaced run. Nothing in them can change (no leetspeak digit, no spaced run, no mark
-  // or look-alike), and a word leaves the state as the general path would: a Latin neighbour. Copies the longest such stretch at `pos` in one
-  // append and returns the position after it, or `pos` when the general path must look.
+  // ASCII letters and digits that end at such a byte (or at the end) and cannot change:
+  // - one-character words only where they cannot start a letter-spaced run;
+  // - a word with digits only when it cannot read as leetspeak: it has no leetspeak digit, a digit that
+  //   never stands for a letter (2 6 8 9: hex ids, versions, timestamps), fewer than two letters
+  //   ("23T10", "113Z"), or more leetspeak digits than letters ("30000ms"). Logs and code are made of
+  //   such words, and each one used to be decoded and measured by the general path.
+  // Nothing in them can change (no leetspeak, no spaced run, no mark or look-alike), and a word leaves
+  // the state as the general path would: a Latin neighbour, or none after a number. Copies the longest
+  // such stretch at `pos` in one append and returns the position after it, or `pos` when the general
+  // path must look.
   std::size_t plain_ascii(std::size_t pos) noexcept {
     const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
     std::size_t end = pos;
     bool word = false;
+    bool letters_in_last_word = false;
     while (end < in_.size()) {
       const unsigned char b = at(end);
       if (is_plain_ascii_gap(b)) {
         ++end;
         continue;
       }
-      if (!is_ascii_letter(b)) {
+      if (!is_ascii_alnum(b)) {
         break;
       }
-      std::size_t w = end + 1;
-      while (w < in_.size() && is_ascii_letter(at(w))) ++w;
-      if ((w < in_.size() && !is_plain_ascii_gap(at(w))) || (w - end == 1 && !lone_letter(w))) {
+      std::size_t w = end;
+      std::size_t letters = 0;
+      std::size_t leet_digits = 0;
+      bool other_digit = false;
+      for (; w < in_.size() && is_ascii_alnum(at(w)); ++w) {
+        const unsigned char c = at(w);
+        if (is_ascii_letter(c)) {
+          ++letters;
+        } else if (is_leet_char(c)) {
+          ++leet_digits;
+        } else {
+          other_digit = true;
+        }
+      }
+      if (w < in_.size() && !is_plain_ascii_gap(at(w))) {
+        break;
+      }
+      if (w - end == 1 ? !lone_letter(w)
+                       : !(leet_digits == 0 || other_digit || letters < 2 || letters < leet_digits)) {
         break;
       }
       end = w;
       word = true;
+      letters_in_last_word = letters > 0;
     }
     if (end == pos) {
       return pos;
@@ -164,7 +188,7 @@ class pass {
     }
     last_ascii_letter_ = is_ascii_letter(at(end - 1));
     if (word) {
-      prev_word_ = neighbour::latin;
+      prev_word_ = letters_in_last_word ? neighbour::latin : neighbour::none;
     }
     return end;
   }
@@ -230,9 +254,10 @@ class pass {
     }
   }
 
-  // Whether a one-letter word ending at `after` stays as it is: it cannot start a letter-spaced run of
-  // two or more tokens when the text ends there, when a gap other than a run separator follows, or when
-  // the word after its separator has two letters or more.
+  // Whether a one-character word (a letter or a digit) ending at `after` stays as it is: it cannot
+  // start a letter-spaced run of two or more tokens when the text ends there, when a gap other than a
+  // run separator follows, when what follows its separator cannot be a token (code: "i = 0", "x - y"),
+  // or when the word after its separator has two letters or more.
   bool lone_letter(std::size_t after) const noexcept {
     const auto at = [this](std::size_t k) { return static_cast<unsigned char>(in_[k]); };
     if (after == in_.size()) {
@@ -241,7 +266,14 @@ class pass {
     if (!is_run_separator(at(after))) {
       return true;
     }
-    return after + 2 < in_.size() && is_ascii_letter(at(after + 1)) && is_ascii_letter(at(after + 2));
+    if (after + 1 == in_.size()) {
+      return true;
+    }
+    const unsigned char next = at(after + 1);
+    if (next < 0x80 && !is_ascii_letter(next) && !is_leet_char(next)) {
+      return true;
+    }
+    return after + 2 < in_.size() && is_ascii_letter(next) && is_ascii_letter(at(after + 2));
   }
 
   // The next visible character at or after `pos` (a unit with len 0 at the end of the input).

@@ -594,7 +594,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
   if (options.entities) {
     const detail::text_window whole{text, 0};
     if (const errc e = detail::confirm_hits(b.entity_hits, b.context_hits, whole, true, *rules_, scratch_, b.hits_by_rule,
-                                             b.windows, b.candidates);
+                                             b.rule_ends, b.windows, b.candidates);
         e != errc::ok) {
       return e;
     }

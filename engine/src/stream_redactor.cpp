@@ -25,6 +25,7 @@ struct stream_state {
   std::vector<entity_hit> hits;   // prefilter hits that may still matter
   std::vector<entity_hit> due;    // those confirmed this time (see due_hits)
   std::vector<entity_hit> by_rule;
+  std::vector<std::uint32_t> rule_ends;
   std::vector<context_hit> context_hits;
   std::vector<confirm_window> windows;
   std::vector<candidate> candidates;
@@ -95,7 +96,7 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   s.clusters.clear();
   due_hits(s.hits, hold, rules, s.due);
   if (!s.due.empty()) {
-    if (const errc e = confirm_hits(s.due, s.context_hits, window, complete, rules, s.scratch, s.by_rule, s.windows, s.candidates);
+    if (const errc e = confirm_hits(s.due, s.context_hits, window, complete, rules, s.scratch, s.by_rule, s.rule_ends, s.windows, s.candidates);
         e != errc::ok) {
       return e;
     }

@@ -346,5 +346,33 @@ TEST(Normalizer, PlainBlockShortcutChangesNothing) {
   }
 }
 
+// Words of letters and digits (log lines, hex ids, versions, timestamps) are passed over without
+// decoding only when they cannot read as leetspeak; random words over an alphabet of letters, leetspeak
+// digits and other digits, next to real leetspeak and spaced letters, come out as the general path has
+// them.
+TEST(Normalizer, DigitWordShortcutChangesNothing) {
+  const std::string alphabet = "aertZs0134572689";
+  const std::vector<std::string> fixed = {"7f3c9a2e", "23T10", "113Z", "30000ms", "h4x0r", "l33t", "1st",
+                                          "4th", "0x1f", "v2", "pr3v10us", "1 g n 0 r 3", "3", "0", "$5",
+                                          "user@example.com"};
+  const std::vector<std::string> gaps = {" ", "=", ":", ".", "-", "\n", "/", ", ", "_", "\t", " = ", " < ",
+                                         "; ", " - ", ". ", " @", " $"};
+  std::mt19937 rng(23);
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 10);
+    for (int i = 0; i < n; ++i) {
+      if (rng() % 4 == 0) {
+        text += fixed[rng() % fixed.size()];
+      } else {
+        const int len = 1 + static_cast<int>(rng() % 7);
+        for (int k = 0; k < len; ++k) text += alphabet[rng() % alphabet.size()];
+      }
+      text += gaps[rng() % gaps.size()];
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_same_as_general_path(text));
+  }
+}
+
 }  // namespace
 }  // namespace sluice::engine
