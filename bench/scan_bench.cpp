@@ -5,9 +5,11 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
+#include "ascii_check.h"
 #include "bench_inputs.h"
 #include "sluice/engine/scanner.h"
 
@@ -203,6 +205,47 @@ void BM_engine_adversarial(benchmark::State& state) {
   state.SetLabel(std::string(bench::name_of(kind)));
 }
 
+// The normalizer's ASCII profile alone (the SIMD kernel that decides whether a block can skip
+// normalization), on 64 KiB of prose: args are the kernel (0 sse2, 1 avx2) and the window. Window 272
+// is what the normalizer does (a 272-byte profile every 256 bytes); window 0 profiles the whole input
+// in one call. Every window's answer is checked against the scalar kernel before timing.
+void BM_ascii_profile(benchmark::State& state) {
+  const bool avx2 = state.range(0) == 1;
+  if (avx2 && !__builtin_cpu_supports("avx2")) {
+    state.SkipWithError("no avx2 on this CPU");
+    return;
+  }
+  const auto kernels = avx2 ? engine::detail::avx2_ascii_kernels() : engine::detail::sse2_ascii_kernels();
+  const auto reference = engine::detail::scalar_ascii_kernels();
+  const auto input = bench::make_input(bench::input_kind::prose, 65536);
+  const std::string& text = input.text;
+  const std::size_t window = static_cast<std::size_t>(state.range(1));
+  const std::size_t step = window == 0 ? text.size() : 256;
+  const std::size_t length = window == 0 ? text.size() : window;
+  std::size_t suspicious_windows = 0;
+  for (std::size_t from = 0; from < text.size(); from += step) {
+    const std::size_t n = std::min(text.size() - from, length);
+    const auto got = kernels.profile(text.data() + from, n);
+    const auto want = reference.profile(text.data() + from, n);
+    if (got.ascii != want.ascii || (want.ascii && got.suspicious != want.suspicious)) {
+      state.SkipWithError("profile differs from the scalar kernel");
+      return;
+    }
+    suspicious_windows += want.suspicious ? 1 : 0;
+  }
+  for (auto _ : state) {
+    std::size_t suspicious = 0;
+    for (std::size_t from = 0; from < text.size(); from += step) {
+      const auto got = kernels.profile(text.data() + from, std::min(text.size() - from, length));
+      suspicious += got.suspicious ? 1 : 0;
+    }
+    benchmark::DoNotOptimize(suspicious);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.counters["suspicious_windows"] = static_cast<double>(suspicious_windows);
+  state.SetLabel(std::string(kernels.name));
+}
+
 void adversarial_sizes(benchmark::internal::Benchmark* b) {
   for (int k = 0; k < 5; ++k) {
     for (int size : {4096, 65536}) {
@@ -225,6 +268,7 @@ BENCHMARK(BM_engine_scan)->Apply(sizes);
 BENCHMARK(BM_engine_entities_only)->Apply(sizes);
 BENCHMARK(BM_hyperscan_only)->Apply(sizes);
 BENCHMARK(BM_engine_adversarial)->Apply(adversarial_sizes);
+BENCHMARK(BM_ascii_profile)->ArgsProduct({{0, 1}, {272, 0}})->ArgNames({"kernel", "window"});
 #ifdef SLUICE_HAVE_PCRE2
 BENCHMARK(BM_pcre2_baseline)->Apply(sizes);
 #endif

@@ -29,8 +29,8 @@ ascii_kernels avx2_ascii_kernels() noexcept;
 // The kernels in use (chosen once; SLUICE_SIMD=scalar|sse2|avx2 forces one).
 const ascii_kernels& active_ascii_kernels() noexcept;
 
-// Scalar reference for the suspicious test at position i of an ASCII buffer; the SIMD kernels use it
-// for the bytes a full vector cannot cover (the first few and the tail).
+// Scalar reference for the suspicious test at position i of an ASCII buffer: the definition every kernel's
+// profile must match at every position, the edges of the buffer included (tests check it).
 bool suspicious_at(const char* p, std::size_t n, std::size_t i) noexcept;
 
 }  // namespace sluice::engine::detail

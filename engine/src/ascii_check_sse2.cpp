@@ -1,7 +1,10 @@
 // The SSE2 build of the ASCII kernels (see ascii_check_simd.h).
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include <xsimd/xsimd.hpp>
 
@@ -9,6 +12,12 @@
 
 namespace sluice::engine::detail {
 namespace {
+
+// One bit per byte lane: the one raw intrinsic, here because xsimd 8 has no batch_bool::mask().
+std::uint64_t bits_of(xsimd::batch_bool<std::int8_t, xsimd::sse2> b) noexcept {
+  return static_cast<std::uint16_t>(_mm_movemask_epi8(b));
+}
+
 #include "ascii_check_simd.h"
 
 using kernel = simd_ascii<xsimd::sse2>;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -180,6 +181,95 @@ TEST(AsciiCheck, EveryImplementationAgrees) {
         EXPECT_EQ(got.suspicious, ref.suspicious) << k.name << " on '" << s << "'";
       }
       EXPECT_EQ(k.is_ascii(s.data(), s.size()), ref.ascii) << k.name;
+    }
+  }
+}
+
+// The profile answers exactly what the scalar definition (suspicious_at at every position) answers, for
+// every kernel, at every position of the buffer: the SIMD kernels work on 64-byte blocks with carried
+// neighbour bits and a padded last block, so patterns are planted at every position of buffers up to
+// 300 bytes (the first and last bytes, both sides of each block edge), around bytes that must not count
+// (the buffer is cut out of a larger one whose neighbouring bytes would complete a pattern).
+detail::ascii_profile scalar_definition(const char* p, std::size_t n) {
+  detail::ascii_profile out{true, false};
+  for (std::size_t i = 0; i < n; ++i) {
+    out.ascii = out.ascii && static_cast<unsigned char>(p[i]) < 0x80;
+  }
+  for (std::size_t i = 0; i < n && out.ascii && !out.suspicious; ++i) {
+    out.suspicious = detail::suspicious_at(p, n, i);
+  }
+  return out;
+}
+
+void expect_every_kernel_agrees(const std::string& frame, std::size_t offset, std::size_t n) {
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  const char* p = frame.data() + offset;
+  const detail::ascii_profile want = scalar_definition(p, n);
+  for (const auto& k : {detail::scalar_ascii_kernels(), detail::sse2_ascii_kernels(), detail::avx2_ascii_kernels()}) {
+    if (k.name == "avx2" && !has_avx2) {
+      continue;
+    }
+    const detail::ascii_profile got = k.profile(p, n);
+    ASSERT_EQ(got.ascii, want.ascii) << k.name << " n=" << n << " on '" << std::string(p, n) << "'";
+    if (want.ascii) {
+      ASSERT_EQ(got.suspicious, want.suspicious) << k.name << " n=" << n << " on '" << std::string(p, n) << "'";
+    }
+    ASSERT_EQ(k.is_ascii(p, n), want.ascii) << k.name << " n=" << n;
+  }
+}
+
+TEST(AsciiCheck, ProfileMatchesTheScalarDefinitionAtEveryPosition) {
+  // Bytes outside the buffer, ending (before it) and starting (after it) with a letter or a separator, so
+  // that a kernel reading them would complete a pattern at the edge.
+  const std::string_view outsides[] = {"3 a b . c 0x3y", " a.b - c -"};
+  // Patterns that are suspicious (or nearly) only as a whole; the background around them is not.
+  const std::string_view patterns[] = {"3", "0", "@x", "$x", "7", "x", " a b ", " a b", "a b ", ".4-z-", "-a.b",
+                                       "\xC3\xA9"};
+  for (std::size_t n = 0; n <= 300; ++n) {
+    for (const std::string_view pattern : patterns) {
+      const std::string planted(pattern);
+      // Letters around a single leet character; '_' (neither letter, leet nor separator) around the rest.
+      const char background = planted.size() == 1 ? 'q' : '_';
+      for (std::size_t at = 0; at < n; ++at) {
+        for (const std::string_view outside : outsides) {
+          std::string frame =
+              std::string(outside) + std::string(n, background) + std::string(outside.rbegin(), outside.rend());
+          frame.replace(outside.size() + at, std::min(planted.size(), n - at), planted.substr(0, n - at));
+          expect_every_kernel_agrees(frame, outside.size(), n);
+          if (HasFatalFailure()) {
+            return;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(AsciiCheck, ProfileMatchesTheScalarDefinitionOnRandomText) {
+  std::mt19937 rng(11);
+  // Rich in the bytes the profile looks at, with a two-byte UTF-8 letter (é) now and then.
+  const std::string rich = "abqXYZe 0134579@$.-_\n26";
+  const std::string quiet = "abcdqrXYZ_,\n26";  // no leet character, no separator
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t n = rng() % 301;
+    const std::size_t offset = rng() % 64;
+    const bool dense = rng() % 2 == 0;
+    std::string frame(offset + n + 8, ' ');
+    for (char& c : frame) {
+      c = rich[rng() % rich.size()];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& alphabet = dense || rng() % 40 == 0 ? rich : quiet;
+      frame[offset + i] = alphabet[rng() % alphabet.size()];
+    }
+    if (n >= 2 && rng() % 8 == 0) {
+      const std::size_t at = offset + rng() % (n - 1);
+      frame[at] = static_cast<char>(0xC3);
+      frame[at + 1] = static_cast<char>(0xA9);
+    }
+    expect_every_kernel_agrees(frame, offset, n);
+    if (HasFatalFailure()) {
+      return;
     }
   }
 }
