@@ -97,11 +97,28 @@ std::size_t find_lead(std::string_view text, std::size_t from, const stream_boun
   return text.size();
 }
 
+// For a group whose rules all need a context word: the earliest start at or after `run` that has a hit
+// of one of the group's context rules ending at most the context window before it, or `none`. A match
+// starting at s needs such a hit ending in [s - window, s]; a hit still to come ends after every byte
+// received so far, so only the hits already reported can serve a match that is open now.
+std::uint64_t context_start(std::span<const context_hit> context, const stream_bound& g, std::uint64_t run) noexcept {
+  const std::uint64_t lowest = run > g.context_window ? run - g.context_window : 0;
+  auto it = std::lower_bound(context.begin(), context.end(), lowest,
+                             [](const context_hit& h, std::uint64_t v) { return h.end < v; });
+  for (; it != context.end(); ++it) {
+    if (std::find(g.context_rules.begin(), g.context_rules.end(), it->rule) != g.context_rules.end()) {
+      return std::max(run, it->end);
+    }
+  }
+  return ~std::uint64_t{0};
+}
+
 }  // namespace
 
 // Earliest viable start of an open match for one group, as an absolute offset, or the end.
 std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint64_t base, std::uint64_t lowest,
-                                                const stream_bound& g, group_state& st) noexcept {
+                                                std::span<const context_hit> context, const stream_bound& g,
+                                                group_state& st) noexcept {
   const std::uint64_t end = base + text.size();
   const std::uint64_t width_floor = end > g.max_width ? end - g.max_width : 0;
   std::uint64_t run = std::max({lowest, width_floor, st.run_start});
@@ -125,6 +142,13 @@ std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint
       return end;
     }
   }
+  if (g.context_gated) {
+    // Prose streams without a date-of-birth or passport label nearby no longer wait for one.
+    run = context_start(context, g, run);
+    if (run >= end) {
+      return end;
+    }
+  }
   if (g.leads.empty()) {
     return run;
   }
@@ -144,7 +168,7 @@ std::uint64_t hold_tracker::earliest_open_start(std::string_view text, std::uint
 }
 
 std::uint64_t hold_tracker::hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
-                                       const ruleset& rules) noexcept {
+                                       std::span<const context_hit> context, const ruleset& rules) noexcept {
   const auto& bounds = rules.hold_groups();
   const std::size_t count = std::min(bounds.size(), groups_.size());
   const std::uint64_t end = base + text.size();
@@ -154,12 +178,12 @@ std::uint64_t hold_tracker::hold_point(std::string_view text, std::uint64_t base
   // a wide group of printable characters keeps the hold well before most runs).
   for (std::size_t g = 0; g < count; ++g) {
     if (bounds[g].leads.empty()) {
-      hold = std::min(hold, earliest_open_start(text, base, floor, bounds[g], groups_[g]));
+      hold = std::min(hold, earliest_open_start(text, base, floor, context, bounds[g], groups_[g]));
     }
   }
   for (std::size_t g = 0; g < count; ++g) {
     if (!bounds[g].leads.empty() && groups_[g].run_start < hold) {
-      hold = std::min(hold, earliest_open_start(text, base, floor, bounds[g], groups_[g]));
+      hold = std::min(hold, earliest_open_start(text, base, floor, context, bounds[g], groups_[g]));
     }
   }
   return utf8_safe_point(text, base, floor, hold);

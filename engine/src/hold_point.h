@@ -2,10 +2,12 @@
 // Where a stream must stop emitting: the earliest offset from which some pii/secret rule could still
 // have a match that has not ended yet. See stream_redactor.h for the reasoning.
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "sluice/engine/ruleset.h"
+#include "span_resolver.h"
 
 namespace sluice::engine::detail {
 
@@ -22,10 +24,11 @@ class hold_tracker {
   void append(std::string_view piece, std::uint64_t piece_base, const ruleset& rules) noexcept;
 
   // `text` holds absolute offsets [base, base + text.size()), ending at the last appended byte; nothing
-  // before `floor` can be held (it was emitted). Returns a hold point in [floor, end], never inside a
-  // UTF-8 character. `floor` never decreases between calls.
+  // before `floor` can be held (it was emitted). `context` holds the context-word hits so far, sorted by
+  // end, back to at least the widest context window before `floor`. Returns a hold point in [floor, end],
+  // never inside a UTF-8 character. `floor` never decreases between calls.
   [[nodiscard]] std::uint64_t hold_point(std::string_view text, std::uint64_t base, std::uint64_t floor,
-                                         const ruleset& rules) noexcept;
+                                         std::span<const context_hit> context, const ruleset& rules) noexcept;
 
  private:
   static constexpr std::uint64_t none = ~std::uint64_t{0};
@@ -37,7 +40,8 @@ class hold_tracker {
     std::uint64_t digits_searched_to = 0;
   };
   [[nodiscard]] std::uint64_t earliest_open_start(std::string_view text, std::uint64_t base, std::uint64_t lowest,
-                                                  const stream_bound& g, group_state& st) noexcept;
+                                                  std::span<const context_hit> context, const stream_bound& g,
+                                                  group_state& st) noexcept;
   std::vector<group_state> groups_;
 };
 

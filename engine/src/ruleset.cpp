@@ -402,12 +402,23 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     set->max_redaction_width_ = std::max(set->max_redaction_width_, max_width);
     if (r.context == context_mode::required) {
       set->max_context_window_ = std::max(set->max_context_window_, r.context_window);
+      b.context_gated = true;
+      b.context_rules = {set->context_of_[i]};
+      b.context_window = r.context_window;
     }
     bool grouped = false;
     for (auto& g : set->hold_groups_) {
       if (g.charset == b.charset && g.leads == b.leads && g.caseless == b.caseless &&
           g.digit_within == b.digit_within) {
         g.max_width = std::max(g.max_width, b.max_width);
+        // The group can wait for a context word only if every rule in it needs one.
+        g.context_gated = g.context_gated && b.context_gated;
+        if (g.context_gated) {
+          g.context_rules.insert(g.context_rules.end(), b.context_rules.begin(), b.context_rules.end());
+          g.context_window = std::max(g.context_window, b.context_window);
+        } else {
+          g.context_rules.clear();
+        }
         grouped = true;
       }
     }

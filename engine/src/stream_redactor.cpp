@@ -86,7 +86,7 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   const std::uint64_t end = s.end();
   const text_window window{s.buffer, s.buffer_base};
 
-  std::uint64_t hold = complete ? end : s.holds.hold_point(s.buffer, s.buffer_base, s.emitted, rules);
+  std::uint64_t hold = complete ? end : s.holds.hold_point(s.buffer, s.buffer_base, s.emitted, s.context_hits, rules);
 
   // Hits at or before the emitted point cannot start a new finding (a match holding them would have
   // started before it and been decided already).

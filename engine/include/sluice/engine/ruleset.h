@@ -80,6 +80,11 @@ struct stream_bound {
   std::bitset<256> lead_first;     // the bytes a lead can start with (both cases when caseless)
   std::uint32_t max_width = 0;  // longest match, from hs_expression_info
   std::uint32_t digit_within = 0;  // every match holds a digit among its first this many bytes (0: no rule)
+  // Every match needs a hit of one of `context_rules` ending at most `context_window` bytes before its
+  // start (rules with `context: {mode: required}`); a hold group has this only when all its rules do.
+  bool context_gated = false;
+  std::vector<std::uint32_t> context_rules;
+  std::uint32_t context_window = 0;
 };
 
 class ruleset {
