@@ -3,7 +3,7 @@
 //
 // The signature parts (prefilter_derivation.h) are plain word alternations; this collects every distinct
 // word of them and compiles the words as caseless literals, one expression each, into a database of
-// their own. The scan's callback only counts. Three sets, over the same prose as BM_engine_scan:
+// their own. The scan's callback only counts. Four sets, over the same prose as BM_engine_scan:
 //   words:0  every part word;
 //   words:1  only the words that never occur in the text (so no match is reported: the literal
 //            matcher's own cost for a vocabulary of this size);
@@ -34,27 +34,6 @@ std::string lower(std::string s) {
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
   return s;
-}
-
-// The words of a part that is a plain alternation ("(?:ignore|disregard)" or "ignore"); parts with
-// classes, escapes or separators in them are left out (they are not plain literals).
-template <class Words>
-void add_words(const std::string& part, Words& words) {
-  std::string body = part;
-  if (body.size() > 4 && body.rfind("(?:", 0) == 0 && body.back() == ')') {
-    body = body.substr(3, body.size() - 4);
-  }
-  if (body.find_first_of("()[]\\.*+?{}^$ ") != std::string::npos) {
-    return;
-  }
-  std::size_t from = 0;
-  while (from <= body.size()) {
-    const std::size_t bar = std::min(body.find('|', from), body.size());
-    if (bar > from) {
-      words.insert(words.end(), lower(body.substr(from, bar - from)));
-    }
-    from = bar + 1;
-  }
 }
 
 std::size_t occurrences(const std::string& text_lower, const std::string& word) {
@@ -91,8 +70,8 @@ std::set<std::string> part_words(const std::string& text_lower, bool least_prese
       std::vector<std::string> best;
       std::size_t best_count = SIZE_MAX;
       for (const auto& part : branch) {
-        std::vector<std::string> these;
-        add_words(part, these);
+        std::vector<std::string> these = engine::detail::plain_part_words(part);
+        for (auto& w : these) w = lower(w);
         if (!least_present) {
           words.insert(these.begin(), these.end());
           continue;

@@ -368,6 +368,29 @@ std::optional<prefilter_plan> derive_prefilter(std::string_view pattern) {
   return plan;
 }
 
+std::vector<std::string> plain_part_words(std::string_view part) {
+  std::string_view body = part;
+  if (body.size() > 4 && body.starts_with("(?:") && body.ends_with(")")) {
+    body = body.substr(3, body.size() - 4);
+  }
+  std::vector<std::string> words;
+  std::size_t from = 0;
+  while (from <= body.size()) {
+    const std::size_t bar = std::min(body.find('|', from), body.size());
+    const std::string_view word = body.substr(from, bar - from);
+    const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return std::isalnum(u) != 0 || u == '_' || u >= 0x80;
+    });
+    if (!plain) {
+      return {};
+    }
+    words.emplace_back(word);
+    from = bar + 1;
+  }
+  return words;
+}
+
 std::size_t prefilter_evidence(std::string_view literal) { return literal_keys(literal).evidence; }
 
 }  // namespace sluice::engine::detail

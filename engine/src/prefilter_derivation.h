@@ -47,6 +47,11 @@ struct prefilter_plan {
 // whole).
 [[nodiscard]] std::optional<prefilter_plan> derive_prefilter(std::string_view pattern);
 
+// The words of a part that is a plain alternation of words ("(?:ignore|disregard)" or "ignore": letters,
+// digits, '_' and non-ASCII bytes), or nothing when it is anything else (classes, escapes, separators,
+// groups inside).
+[[nodiscard]] std::vector<std::string> plain_part_words(std::string_view part);
+
 // The evidence a literal carries by the measure above (exposed for tests).
 [[nodiscard]] std::size_t prefilter_evidence(std::string_view literal);
 

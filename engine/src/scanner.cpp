@@ -71,6 +71,17 @@ bool wants_text_rule(const pass_context& p, rule_kind kind) noexcept {
 
 void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexcept;
 
+void on_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexcept {
+  if (!wants_text_rule(p, p.rules->signature_parts()[part].kind)) {
+    return;
+  }
+  if (p.collecting_parts) {
+    p.buffers->signature_hits.push_back({part, at});
+  } else {
+    track_part_hit(p, part, at);
+  }
+}
+
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) noexcept {
   auto& p = *static_cast<pass_context*>(ctx);
   // A collecting scan (a pass whose part hits came out of order, scanned again) only records part hits.
@@ -78,14 +89,15 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
     return 1;  // stop: the caller reports too_many_findings
   }
   if (id >= p.rules->size()) {
-    // A prefilter part of a signature: confirmed after the pass where all parts of a branch meet.
+    // A prefilter part of a signature, or a word shared by several: confirmed after the pass where all
+    // parts of a branch meet.
     const std::size_t part = id - p.rules->size();
-    const auto& parts = p.rules->signature_parts();
-    if (part < parts.size() && wants_text_rule(p, parts[part].kind)) {
-      if (p.collecting_parts) {
-        p.buffers->signature_hits.push_back({static_cast<std::uint32_t>(part), to});
-      } else {
-        track_part_hit(p, static_cast<std::uint32_t>(part), to);
+    const std::size_t part_count = p.rules->signature_parts().size();
+    if (part < part_count) {
+      on_part_hit(p, static_cast<std::uint32_t>(part), to);
+    } else {
+      for (const std::uint32_t word_part : p.rules->parts_of_word(part - part_count)) {
+        on_part_hit(p, word_part, to);
       }
     }
     return 0;

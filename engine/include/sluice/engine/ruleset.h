@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,11 @@ class ruleset {
   [[nodiscard]] const hs_database_t* signature_database(std::uint32_t id) const noexcept;
   // The prefilter part with block-database id `size() + index`.
   [[nodiscard]] const std::vector<signature_part>& signature_parts() const noexcept { return parts_; }
+  // The block databases' ids from `size() + signature_parts().size()` on are shared part words: a hit of
+  // word `w` is a hit of each part in parts_of_word(w), in increasing order.
+  [[nodiscard]] std::span<const std::uint32_t> parts_of_word(std::size_t w) const noexcept {
+    return {word_parts_.data() + word_first_[w], word_first_[w + 1] - word_first_[w]};
+  }
   // Whether that rule's exact pattern uses `^`, so its confirmation windows start at a line start.
   [[nodiscard]] bool signature_line_anchored(std::uint32_t id) const noexcept;
   // The widest signature match that counts, and so how far either side of a prefilter hit a
@@ -173,6 +179,8 @@ class ruleset {
   std::unique_ptr<detail::signature_databases> confirm_;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
+  std::vector<std::uint32_t> word_first_;  // see parts_of_word
+  std::vector<std::uint32_t> word_parts_;
   hs_scratch_t* scratch_ = nullptr;
   ruleset_stats stats_;
 };
