@@ -79,5 +79,17 @@ TEST(PrefilterDerivation, EvidenceWeighsWordsByLengthAndCommonness) {
   EXPECT_EQ(prefilter_evidence("do anything"), 2u) << "a literal's rarest word";
 }
 
+// Only parts that are plain word lists are split into shared words; anything with a class, an escape,
+// a separator or a group inside stays one expression.
+TEST(PrefilterDerivation, PlainPartWordsAreTheWordsOfAPlainList) {
+  EXPECT_EQ(plain_part_words("(?:ignore|disregard)"), (parts{"ignore", "disregard"}));
+  EXPECT_EQ(plain_part_words("instructions"), (parts{"instructions"}));
+  EXPECT_EQ(plain_part_words("(?:règles|regles)"), (parts{"règles", "regles"}));
+  EXPECT_EQ(plain_part_words("at\\W+all"), parts{});
+  EXPECT_EQ(plain_part_words("<\\|"), parts{}) << "an escape";
+  EXPECT_EQ(plain_part_words("(?:send|delete)_"), parts{}) << "a group inside";
+  EXPECT_EQ(plain_part_words("(?:a||b)"), parts{}) << "an empty alternative matches everywhere";
+}
+
 }  // namespace
 }  // namespace sluice::engine::detail
