@@ -48,6 +48,9 @@ int run_gateway(server_settings settings) {
       if (server->reload(error)) {
         std::cerr << "sluice gateway: configuration reloaded (generation " << server->generation() << ")"
                   << std::endl;
+        if (!server->reload_notice().empty()) {
+          std::cerr << "sluice gateway: note: " << server->reload_notice() << std::endl;
+        }
       } else {
         std::cerr << "sluice gateway: reload failed, keeping the running configuration:\n" << error << std::endl;
       }

@@ -25,6 +25,8 @@ struct gateway_server::impl {
   std::shared_ptr<access_controller> admin_access;
   std::unique_ptr<admin_server> admin;
   std::string admin_status;
+  std::shared_ptr<const gateway_config> started_with;  // its governance section is the one in effect
+  std::string reload_notice;
   std::mutex reload_mutex;  // reloads and shutdown, never the request path
   std::atomic<std::uint64_t> generation{0};
   std::uint16_t port = 0;
@@ -89,6 +91,7 @@ gateway_server::gateway_server(server_settings settings) : impl_(std::make_uniqu
   impl_->settings = std::move(settings);
   auto [cfg, rules] = load_all(impl_->settings);
   impl_->runtime = build_runtime(cfg, rules, nullptr, ++impl_->generation);
+  impl_->started_with = impl_->runtime->config;
 }
 
 gateway_server::gateway_server(server_settings settings, std::shared_ptr<const gateway_config> config,
@@ -98,6 +101,7 @@ gateway_server::gateway_server(server_settings settings, std::shared_ptr<const g
   impl_->runtime =
       build_runtime(with_upstream(std::move(config), impl_->settings.upstream_override), std::move(rules), nullptr,
                     ++impl_->generation);
+  impl_->started_with = impl_->runtime->config;
 }
 
 gateway_server::~gateway_server() {
@@ -150,11 +154,19 @@ const std::string& gateway_server::admin_status() const noexcept { return impl_-
 
 std::uint64_t gateway_server::generation() const noexcept { return impl_->generation.load(); }
 
+const std::string& gateway_server::reload_notice() const noexcept { return impl_->reload_notice; }
+
 void gateway_server::install(std::shared_ptr<const gateway_config> config, std::shared_ptr<const engine::ruleset> rules) {
   auto& s = *impl_;
   std::lock_guard lock(s.reload_mutex);
   auto rt = build_runtime(with_upstream(std::move(config), s.settings.upstream_override), std::move(rules),
                           s.runtime.get(), s.generation + 1);
+  // The access controller, its store and the admin listener are those of the start (build_runtime keeps
+  // them), so a changed governance section waits for a restart: say so rather than let it look applied.
+  s.reload_notice = rt->config->governance == s.started_with->governance
+                        ? std::string()
+                        : "the governance section differs from the one this gateway started with; keys, limits, "
+                          "budgets, the audit log's options and the admin API run as started until a restart";
   s.runtime = rt;
   // Post to every shard and wait until each has switched, so that when this returns new requests see it.
   std::vector<std::promise<void>> done(s.shards.size());

@@ -51,6 +51,37 @@ TEST(Reload, ReloadFromAFileKeepsTheOldStateWhenTheNewOneIsBroken) {
   server.wait();
 }
 
+// The governance section (keys, limits, budgets, the admin API) runs as the gateway started: a reload
+// applies the rest and says that this section waits for a restart.
+TEST(Reload, AChangedGovernanceSectionIsReportedAsWaitingForARestart) {
+  testing::temp_dir dir;
+  ::setenv("SLUICE_GATEWAY_TEST_KEY", "k", 1);
+  upstream_simulator sim({});
+  const auto sim_port = sim.start();
+  const auto file = dir.path / "gateway.yaml";
+  const std::string providers = "providers:\n  targets:\n    - base_url: http://127.0.0.1:" +
+                                std::to_string(sim_port) + "\n      secret_key_ref: {env: SLUICE_GATEWAY_TEST_KEY}\n";
+  std::ofstream(file) << providers << "governance:\n  require_keys: false\n  admin: {enabled: false}\n";
+  server_settings settings;
+  settings.threads = 1;
+  settings.config_path = file;
+  gateway_server server(settings);
+  (void)server.start();
+  std::string error;
+  std::ofstream(file) << providers << "governance:\n  require_keys: false\n  admin: {enabled: false}\n"
+                      << "policies:\n  chain: [disclaimer]\n  policy:\n    disclaimer: {text: \" (r)\"}\n";
+  ASSERT_TRUE(server.reload(error)) << error;
+  EXPECT_EQ(server.reload_notice(), "") << "governance unchanged";
+  std::ofstream(file) << providers << "governance:\n  require_keys: true\n  admin: {enabled: false}\n";
+  ASSERT_TRUE(server.reload(error)) << error;
+  EXPECT_NE(server.reload_notice().find("governance section differs"), std::string::npos) << server.reload_notice();
+  std::ofstream(file) << providers << "governance:\n  require_keys: false\n  admin: {enabled: false}\n";
+  ASSERT_TRUE(server.reload(error)) << error;
+  EXPECT_EQ(server.reload_notice(), "") << "back to what it started with";
+  server.shutdown();
+  server.wait();
+}
+
 TEST(Reload, ShutdownLetsARequestInFlightFinish) {
   harness h;
   std::thread client([&] {

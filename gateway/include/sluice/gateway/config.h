@@ -45,6 +45,7 @@ class config_error : public std::runtime_error {
 struct secret_ref {
   std::string env;
   std::filesystem::path file;
+  bool operator==(const secret_ref&) const = default;
 };
 
 struct upstream_timeouts {
@@ -171,6 +172,7 @@ struct governance_audit_config {
   // With a signing key: records are signed off by a checkpoint once this old (and at shutdown), not
   // only when the next day file starts. 0: day starts and shutdown only.
   std::int64_t checkpoint_interval_s = 300;
+  bool operator==(const governance_audit_config&) const = default;
 };
 
 // governance.admin: the admin API listener started by `sluice gateway run` and `sluice admin serve`.
@@ -180,6 +182,7 @@ struct governance_admin_config {
   std::string listen = "127.0.0.1:41003";  // host:port ([v6]:port); port 0 lets the OS pick
   std::string token_env = "SLUICE_ADMIN_TOKEN";
   std::string token_file;  // used when token_env is unset or empty
+  bool operator==(const governance_admin_config&) const = default;
 };
 
 // Virtual keys, limits and budgets (issue: governance). Present: requests go through the access
@@ -197,6 +200,7 @@ struct governance_config {
   std::vector<token_price> prices;
   governance_audit_config audit;
   governance_admin_config admin;
+  bool operator==(const governance_config&) const = default;
 };
 
 struct pack_info {

@@ -24,6 +24,7 @@ struct token_price {
   std::string model_glob;            // "claude-sonnet-4*", "*"
   double input_usd_per_mtok = 0.0;
   double output_usd_per_mtok = 0.0;
+  bool operator==(const token_price&) const = default;
 };
 // Built-in list prices for the Claude families (used when options.prices is empty).
 [[nodiscard]] std::vector<token_price> default_token_prices();

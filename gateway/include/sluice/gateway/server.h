@@ -54,6 +54,9 @@ class gateway_server {
   // Installs the given state on every shard.
   void install(std::shared_ptr<const gateway_config> config, std::shared_ptr<const engine::ruleset> rules);
   [[nodiscard]] std::uint64_t generation() const noexcept;
+  // What the last install or reload could not apply (a changed governance section, which takes effect
+  // at a restart); empty when it applied everything. Read it from the thread that reloads.
+  [[nodiscard]] const std::string& reload_notice() const noexcept;
 
   // Stops accepting (the admin API too), lets requests in flight finish (up to
   // server.drain_timeout_ms), then stops the shards and the admin API. Safe to call more than once
