@@ -182,143 +182,6 @@ std::uint64_t snap_end(std::string_view text, std::uint64_t end) noexcept {
   return e;
 }
 
-// Orders the pass's part hits by signature, each signature's hits by end, into signature_hits_grouped:
-// a counting sort, since a prose page brings thousands of hits and Hyperscan already reports them in
-// order of their ends (checked, and sorted where not).
-void group_by_signature(const std::vector<signature_part>& parts, scanner_buffers& b) noexcept {
-  auto& count = b.signature_hit_count;
-  for (const auto& h : b.signature_hits) {
-    ++count[parts[h.rule].rule];
-  }
-  std::uint32_t at = 0;
-  for (const auto& h : b.signature_hits) {  // offsets, only for the signatures that occur
-    auto& c = count[parts[h.rule].rule];
-    if (c != 0 && (c & 0x80000000u) == 0) {
-      const std::uint32_t n = c;
-      c = at | 0x80000000u;
-      at += n;
-    }
-  }
-  b.signature_hits_grouped.resize(b.signature_hits.size());
-  for (const auto& h : b.signature_hits) {
-    auto& c = count[parts[h.rule].rule];
-    b.signature_hits_grouped[c & 0x7fffffffu] = h;
-    ++c;
-  }
-  for (const auto& h : b.signature_hits) {
-    count[parts[h.rule].rule] = 0;
-  }
-  auto& g = b.signature_hits_grouped;
-  const auto by_end = [](const detail::entity_hit& x, const detail::entity_hit& y) { return x.end < y.end; };
-  for (std::size_t i = 0; i < g.size();) {
-    std::size_t j = i + 1;
-    while (j < g.size() && parts[g[j].rule].rule == parts[g[i].rule].rule) ++j;
-    if (!std::is_sorted(g.begin() + static_cast<std::ptrdiff_t>(i), g.begin() + static_cast<std::ptrdiff_t>(j), by_end)) {
-      std::sort(g.begin() + static_cast<std::ptrdiff_t>(i), g.begin() + static_cast<std::ptrdiff_t>(j), by_end);
-    }
-    i = j;
-  }
-}
-
-// Looks for the exact pattern of each prefiltered signature around the places where its parts meet.
-// A signature match is at most `signature_window` bytes wide and contains every part of its branch, so
-// it lies within `signature_window` bytes either side of each of those parts' hits, and all of them lie
-// within `signature_window` bytes of each other. Parts are in pattern order, so in a match the last
-// part's hit ends after the others'. Hits are taken in order of their ends; a hit of a branch's last part
-// where every other part of the branch was last seen no more than that far back gets a window of that
-// size either side; a signature's overlapping windows are merged, and it stops at its first confirmed window.
-// Ordinary prose seldom brings the parts of a branch together, and a window costs one small scan instead
-// of one to the end of the text.
-//
-// Hyperscan reports matches almost always in order of their ends, so track_part_hit works the windows
-// out while the pass runs (nothing is recorded per hit) and confirm_signatures only scans them. This
-// function is the same procedure over the hits grouped by signature; when a pass reports a part hit out
-// of order (seen in 3 of the ~6000 corpus records, one byte early), run_pass scans again to record them.
-errc confirm_signatures_grouped(std::string_view text, hs_scratch_t* scratch, pass_context& p) noexcept {
-  scanner_buffers& b = *p.buffers;
-  if (b.signature_hits.empty()) {
-    return errc::ok;
-  }
-  const auto& parts = p.rules->signature_parts();
-  group_by_signature(parts, b);
-  constexpr std::uint64_t none = ~std::uint64_t{0};
-  if (b.part_last_end.size() < parts.size()) {
-    b.part_last_end.assign(parts.size(), none);
-  }
-  const std::uint64_t w = ruleset::signature_window;
-  const auto& hits = b.signature_hits_grouped;
-  std::size_t i = 0;
-  while (i < hits.size()) {
-    const std::uint32_t rule = parts[hits[i].rule].rule;
-    const std::size_t rule_begin = i;
-    const hs_database_t* db = p.rules->signature_database(rule);
-    const bool line_anchored = p.rules->signature_line_anchored(rule);
-    bool found = false;
-    bool open = false;  // a window is being grown
-    std::uint64_t start = 0;
-    std::uint64_t end = 0;
-    auto scan_window = [&]() noexcept -> errc {
-      open = false;
-      if (found) {
-        return errc::ok;
-      }
-      const std::uint64_t from = snap_start(text, start, line_anchored);
-      const std::uint64_t to = snap_end(text, end);
-      signature_window_scan ctx{&p, rule, from, false};
-      const hs_error_t rc = hs_scan(db, text.data() + from, static_cast<unsigned>(to - from), 0, scratch,
-                                    on_signature, &ctx);
-      if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-        return errc::hyperscan_failure;
-      }
-      found = ctx.found;
-      return errc::ok;
-    };
-    for (; i < hits.size() && parts[hits[i].rule].rule == rule && !found; ++i) {
-      const std::uint64_t at = hits[i].end;
-      const signature_part& part = parts[hits[i].rule];
-      b.part_last_end[hits[i].rule] = at;
-      if (hits[i].rule != part.branch_first + part.branch_size - 1) {
-        continue;  // a match ends its branch's parts with the last one: windows open at its hits only
-      }
-      bool all_near = true;
-      for (std::uint32_t q = part.branch_first; q < part.branch_first + part.branch_size; ++q) {
-        const std::uint64_t seen = b.part_last_end[q];
-        all_near = all_near && seen != none && seen + w >= at;
-      }
-      if (!all_near) {
-        continue;
-      }
-      if (open && at <= end + w) {
-        end = std::min<std::uint64_t>(text.size(), at + w);  // overlaps the window being grown
-        continue;
-      }
-      if (open) {
-        if (const errc e = scan_window(); e != errc::ok) {
-          return e;
-        }
-        if (found) {
-          break;
-        }
-      }
-      open = true;
-      start = at > w ? at - w : 0;
-      end = std::min<std::uint64_t>(text.size(), at + w);
-    }
-    if (open) {
-      if (const errc e = scan_window(); e != errc::ok) {
-        return e;
-      }
-    }
-    // Skip the rest of this signature's hits, and forget where its parts were seen.
-    while (i < hits.size() && parts[hits[i].rule].rule == rule) ++i;
-    for (std::size_t k = rule_begin; k < i; ++k) {
-      b.part_last_end[hits[k].rule] = none;
-    }
-  }
-  b.signature_hits.clear();
-  return errc::ok;
-}
-
 constexpr std::uint32_t no_window = 0xffffffffu;
 
 void close_window(scanner_buffers& b, scanner_buffers::signature_window_state& state) noexcept {
@@ -333,8 +196,20 @@ void close_window(scanner_buffers& b, scanner_buffers::signature_window_state& s
   state.open = false;
 }
 
-// The windows of confirm_signatures_grouped, worked out hit by hit as the pass reports them: each
-// signature's hits arrive in order of their ends, as that function takes them.
+// Looks for the exact pattern of each prefiltered signature around the places where its parts meet.
+// A signature match is at most `signature_window` bytes wide and contains every part of its branch, so
+// it lies within `signature_window` bytes either side of each of those parts' hits, and all of them lie
+// within `signature_window` bytes of each other. Parts are in pattern order, so in a match the last
+// part's hit ends after the others'. Hits are taken in order of their ends; a hit of a branch's last part
+// where every other part of the branch was last seen no more than that far back gets a window of that
+// size either side; a signature's overlapping windows are merged, and it stops at its first confirmed
+// window (confirm_signatures). Ordinary prose seldom brings the parts of a branch together, and a window
+// costs one small scan instead of one to the end of the text.
+//
+// Hyperscan reports matches almost always in order of their ends, so the windows are worked out hit by
+// hit while the pass runs, and nothing is recorded per hit. When a pass reports a part hit out of order
+// (seen in 3 of the ~6000 corpus records, one byte early), run_pass scans again to record the hits, and
+// replays them here in order.
 void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexcept {
   if (at < p.last_part_end) {
     p.parts_out_of_order = true;
@@ -440,7 +315,6 @@ scanner::scanner(std::shared_ptr<const ruleset> rules)
     throw std::bad_alloc();
   }
   buffers_->signature_seen.assign(rules_->size(), 0);
-  buffers_->signature_hit_count.assign(rules_->size(), 0);
   buffers_->window_state.assign(rules_->size(), {});
   buffers_->part_last_end.assign(rules_->signature_parts().size(), ~std::uint64_t{0});
   buffers_->parts_of_rule.assign(rules_->size(), {0, 0});
@@ -493,7 +367,7 @@ errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scra
     return rc == HS_SCAN_TERMINATED ? errc::too_many_findings : errc::hyperscan_failure;
   }
   if (p.parts_out_of_order) {
-    // Rare: record every part hit and take the grouped way (see confirm_signatures_grouped).
+    // Rare: record every part hit, put them in order of their ends, and track them again.
     reset_window_tracking(*p.buffers);
     p.collecting_parts = true;
     const hs_error_t again = hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &p);
@@ -501,7 +375,15 @@ errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scra
     if (again != HS_SUCCESS) {
       return errc::hyperscan_failure;
     }
-    return confirm_signatures_grouped(text, scratch, p);
+    auto& hits = p.buffers->signature_hits;
+    std::sort(hits.begin(), hits.end(), [](const detail::entity_hit& x, const detail::entity_hit& y) {
+      return x.end != y.end ? x.end < y.end : x.rule < y.rule;
+    });
+    p.parts_out_of_order = false;
+    p.last_part_end = 0;
+    for (const detail::entity_hit& h : hits) {
+      track_part_hit(p, h.rule, h.end);
+    }
   }
   return confirm_signatures(text, scratch, p);
 }

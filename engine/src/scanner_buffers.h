@@ -34,9 +34,7 @@ struct scanner_buffers {
   // Prefilter part hits, recorded only when a pass reported them out of order (pass-local): `rule`
   // holds the part's index in ruleset::signature_parts().
   std::vector<detail::entity_hit> signature_hits;
-  std::vector<detail::entity_hit> signature_hits_grouped;  // the same, by signature, then by end
-  std::vector<std::uint32_t> signature_hit_count;  // per rule: scratch for the grouping (zero between uses)
-  std::vector<std::uint64_t> part_last_end;  // per part: end of its latest hit (all unset between rules)
+  std::vector<std::uint64_t> part_last_end;  // per part: end of its latest hit (all unset between passes)
   // Signature windows worked out while the main pass reports part hits (scanner.cpp): per rule the
   // window being grown and the chain of closed ones; the rules in order of their first part hit.
   struct signature_window_state {
