@@ -489,6 +489,12 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   std::vector<detail::signature_source> signature_sources;
   const main_entries entries = main_patterns(set->rules_, signature_sources);
   set->parts_ = entries.parts;
+  set->parts_of_rule_.assign(set->rules_.size(), {0, 0});
+  for (std::uint32_t j = 0; j < set->parts_.size(); ++j) {  // a rule's parts are consecutive
+    auto& range = set->parts_of_rule_[set->parts_[j].rule];
+    range.first = range.second == 0 ? j : range.first;
+    ++range.second;
+  }
   set->word_first_ = entries.word_first;
   set->word_parts_ = entries.word_parts;
   const compiled_list main_list = make_main_list(set->rules_, entries, false);

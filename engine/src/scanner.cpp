@@ -257,10 +257,10 @@ void track_part_hit(pass_context& p, std::uint32_t part, std::uint64_t at) noexc
 
 // Leaves the per-part and per-rule tracking unset for the next pass: every part that had a hit belongs
 // to a rule in pass_signatures.
-void reset_window_tracking(scanner_buffers& b) noexcept {
+void reset_window_tracking(const ruleset& rules, scanner_buffers& b) noexcept {
   constexpr std::uint64_t none = ~std::uint64_t{0};
   for (const std::uint32_t rule : b.pass_signatures) {
-    const auto [first, count] = b.parts_of_rule[rule];
+    const auto [first, count] = rules.parts_of_rule(rule);
     std::fill_n(b.part_last_end.begin() + first, count, none);
     b.window_state[rule] = {};
   }
@@ -297,7 +297,7 @@ errc confirm_signatures(std::string_view text, hs_scratch_t* scratch, pass_conte
       break;
     }
   }
-  reset_window_tracking(b);
+  reset_window_tracking(*p.rules, b);
   return result;
 }
 
@@ -317,13 +317,6 @@ scanner::scanner(std::shared_ptr<const ruleset> rules)
   buffers_->signature_seen.assign(rules_->size(), 0);
   buffers_->window_state.assign(rules_->size(), {});
   buffers_->part_last_end.assign(rules_->signature_parts().size(), ~std::uint64_t{0});
-  buffers_->parts_of_rule.assign(rules_->size(), {0, 0});
-  const auto& parts = rules_->signature_parts();
-  for (std::uint32_t i = 0; i < parts.size(); ++i) {  // a rule's parts are consecutive
-    auto& range = buffers_->parts_of_rule[parts[i].rule];
-    range.first = range.second == 0 ? i : range.first;
-    ++range.second;
-  }
 }
 
 scanner::~scanner() {
@@ -363,12 +356,12 @@ errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scra
   p.parts_out_of_order = false;
   const hs_error_t rc = hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &p);
   if (rc != HS_SUCCESS) {
-    reset_window_tracking(*p.buffers);
+    reset_window_tracking(*p.rules, *p.buffers);
     return rc == HS_SCAN_TERMINATED ? errc::too_many_findings : errc::hyperscan_failure;
   }
   if (p.parts_out_of_order) {
     // Rare: record every part hit, put them in order of their ends, and track them again.
-    reset_window_tracking(*p.buffers);
+    reset_window_tracking(*p.rules, *p.buffers);
     p.collecting_parts = true;
     const hs_error_t again = hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_match, &p);
     p.collecting_parts = false;

@@ -2,7 +2,6 @@
 // Everything one scanner reuses between scans. Grows to the largest input seen, never shrinks.
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "sluice/engine/ruleset.h"
@@ -53,7 +52,6 @@ struct scanner_buffers {
   std::vector<signature_window_state> window_state;  // per rule (all unset between passes)
   std::vector<signature_window> signature_windows;
   std::vector<std::uint32_t> pass_signatures;  // rules with a part hit, in order of their first
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> parts_of_rule;  // per rule: first part, count
   std::vector<std::uint8_t> signature_seen;  // per rule: already counted in this scan
   normalized_text normalized;
   std::string decoded;

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <hs/hs.h>
@@ -146,6 +147,11 @@ class ruleset {
   [[nodiscard]] const hs_database_t* signature_database(std::uint32_t id) const noexcept;
   // The prefilter part with block-database id `size() + index`.
   [[nodiscard]] const std::vector<signature_part>& signature_parts() const noexcept { return parts_; }
+  // A signature's parts, which are consecutive: the index of its first and how many (0 for a rule
+  // without parts).
+  [[nodiscard]] std::pair<std::uint32_t, std::uint32_t> parts_of_rule(std::uint32_t id) const noexcept {
+    return parts_of_rule_[id];
+  }
   // The block databases' ids from `size() + signature_parts().size()` on are shared part words: a hit of
   // word `w` is a hit of each part in parts_of_word(w), in increasing order.
   [[nodiscard]] std::span<const std::uint32_t> parts_of_word(std::size_t w) const noexcept {
@@ -179,6 +185,7 @@ class ruleset {
   std::unique_ptr<detail::signature_databases> confirm_;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> parts_of_rule_;
   std::vector<std::uint32_t> word_first_;  // see parts_of_word
   std::vector<std::uint32_t> word_parts_;
   hs_scratch_t* scratch_ = nullptr;
