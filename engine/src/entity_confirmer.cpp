@@ -63,11 +63,11 @@ bool context_may_confirm(std::uint32_t rule, std::uint64_t at, std::span<const c
     return true;
   }
   const std::uint64_t reach = std::uint64_t{rules.bound(rule).max_width} + rules.at(rule).context_window;
-  const std::uint64_t lowest = at > reach ? at - reach : 0;
-  auto it = std::lower_bound(context.begin(), context.end(), lowest,
-                             [](const context_hit& h, std::uint64_t v) { return h.end < v; });
-  for (; it != context.end() && it->end <= at; ++it) {
-    if (it->rule == context_rule) {
+  for (const context_hit& h : context_hits_from(context, at > reach ? at - reach : 0)) {
+    if (h.end > at) {
+      break;
+    }
+    if (h.rule == context_rule) {
       return true;
     }
   }

@@ -102,12 +102,9 @@ std::size_t find_lead(std::string_view text, std::size_t from, const stream_boun
 // starting at s needs such a hit ending in [s - window, s]; a hit still to come ends after every byte
 // received so far, so only the hits already reported can serve a match that is open now.
 std::uint64_t context_start(std::span<const context_hit> context, const stream_bound& g, std::uint64_t run) noexcept {
-  const std::uint64_t lowest = run > g.context_window ? run - g.context_window : 0;
-  auto it = std::lower_bound(context.begin(), context.end(), lowest,
-                             [](const context_hit& h, std::uint64_t v) { return h.end < v; });
-  for (; it != context.end(); ++it) {
-    if (std::find(g.context_rules.begin(), g.context_rules.end(), it->rule) != g.context_rules.end()) {
-      return std::max(run, it->end);
+  for (const context_hit& h : context_hits_from(context, run > g.context_window ? run - g.context_window : 0)) {
+    if (std::find(g.context_rules.begin(), g.context_rules.end(), h.rule) != g.context_rules.end()) {
+      return std::max(run, h.end);
     }
   }
   return ~std::uint64_t{0};

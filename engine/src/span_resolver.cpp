@@ -15,12 +15,11 @@ bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
                  std::span<const context_hit> hits, const text_window& text) noexcept {
   // hits are sorted by end: look at those ending in [start - window, start].
   const std::uint64_t window = r.context_window;
-  const std::uint64_t lowest = start > window ? start - window : 0;
-  auto it = std::lower_bound(hits.begin(), hits.end(), lowest,
-                             [](const context_hit& h, std::uint64_t v) { return h.end < v; });
-  for (; it != hits.end() && it->end <= start; ++it) {
-    if (it->rule == context_rule &&
-        (!r.context_same_clause || !breaks_clause(text.slice(it->end, start)))) {
+  for (const context_hit& h : context_hits_from(hits, start > window ? start - window : 0)) {
+    if (h.end > start) {
+      break;
+    }
+    if (h.rule == context_rule && (!r.context_same_clause || !breaks_clause(text.slice(h.end, start)))) {
       return true;
     }
   }

@@ -10,6 +10,7 @@
 //     ',' or ';' between the word and the span);
 //  3. overlapping confirmed spans merge into one finding whose type is the longest span's (ties: the
 //     rule written first).
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -31,6 +32,15 @@ struct context_hit {
   std::uint32_t rule;  // the generated context rule's id
   std::uint64_t end;
 };
+
+// The context hits (sorted by end, as every scan keeps them) from the first one ending at or after
+// `lowest` on: where the lookups for a context word before a span start.
+[[nodiscard]] inline std::span<const context_hit> context_hits_from(std::span<const context_hit> hits,
+                                                                    std::uint64_t lowest) noexcept {
+  const auto it = std::lower_bound(hits.begin(), hits.end(), lowest,
+                                   [](const context_hit& h, std::uint64_t v) { return h.end < v; });
+  return hits.subspan(static_cast<std::size_t>(it - hits.begin()));
+}
 
 // Offsets are absolute positions in the scanned text; `text` holds the bytes from `text_base` on, and
 // must cover every candidate span passed in and the context window before it.
