@@ -36,8 +36,6 @@ constexpr std::array<bool, 256> base64_chars = [] {
 
 bool is_base64_char(unsigned char c) noexcept { return base64_chars[c]; }
 
-bool is_hex_char(unsigned char c) noexcept { return detail::is_hex(static_cast<char>(c)); }
-
 int hex_value(unsigned char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -159,7 +157,7 @@ void find_encoded_runs(std::string_view text, const encoded_rule_ids& rules, std
     if (end - start >= min_base64_run) {
       bool all_hex = true;
       for (std::size_t k = start; k < end && all_hex; ++k) {
-        all_hex = is_hex_char(static_cast<unsigned char>(text[k]));
+        all_hex = detail::is_hex(text[k]);
       }
       const bool hex = all_hex && end - start >= min_hex_run;
       const std::uint32_t rule = hex ? rules.hex : rules.base64;

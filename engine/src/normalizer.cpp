@@ -10,6 +10,7 @@
 
 #include "ascii_check.h"
 #include "normalizer_detail.h"
+#include "validator_text.h"
 #include "unicode_folding.h"
 
 namespace sluice::engine {
@@ -123,11 +124,9 @@ class pass {
   }
 
  private:
-  static bool is_ascii_letter(unsigned char b) noexcept { return static_cast<unsigned char>((b | 0x20) - 'a') < 26; }
-  static bool is_ascii_alnum(unsigned char b) noexcept { return is_ascii_letter(b) || static_cast<unsigned>(b - '0') < 10u; }
   // An ASCII byte that never starts or continues a word (not a letter, digit or sigil).
   static bool is_plain_ascii_gap(unsigned char b) noexcept {
-    return b < 0x80 && !is_ascii_alnum(b) && b != '@' && b != '$';
+    return b < 0x80 && !detail::is_alnum(b) && b != '@' && b != '$';
   }
 
   // The common case, copied without decoding or measuring: ASCII bytes outside words, and words of
@@ -152,16 +151,16 @@ class pass {
         ++end;
         continue;
       }
-      if (!is_ascii_alnum(b)) {
+      if (!detail::is_alnum(b)) {
         break;
       }
       std::size_t w = end;
       std::size_t letters = 0;
       std::size_t leet_digits = 0;
       bool other_digit = false;
-      for (; w < in_.size() && is_ascii_alnum(at(w)); ++w) {
+      for (; w < in_.size() && detail::is_alnum(at(w)); ++w) {
         const unsigned char c = at(w);
-        if (is_ascii_letter(c)) {
+        if (detail::is_alpha(c)) {
           ++letters;
         } else if (is_leet_char(c)) {
           ++leet_digits;
@@ -186,7 +185,7 @@ class pass {
     if (writing()) {
       append_plain(pos, end);
     }
-    last_ascii_letter_ = is_ascii_letter(at(end - 1));
+    last_ascii_letter_ = detail::is_alpha(at(end - 1));
     if (word) {
       prev_word_ = letters_in_last_word ? neighbour::latin : neighbour::none;
     }
@@ -227,8 +226,8 @@ class pass {
     bool letters = false;
     bool alnum = false;  // sigils alone ("@") are not a word
     while (w > pos && !is_plain_ascii_gap(static_cast<unsigned char>(in_[w - 1]))) {
-      letters = letters || is_ascii_letter(static_cast<unsigned char>(in_[w - 1]));
-      alnum = alnum || is_ascii_alnum(static_cast<unsigned char>(in_[w - 1]));
+      letters = letters || detail::is_alpha(static_cast<unsigned char>(in_[w - 1]));
+      alnum = alnum || detail::is_alnum(static_cast<unsigned char>(in_[w - 1]));
       --w;
     }
     if (alnum) {
@@ -270,10 +269,10 @@ class pass {
       return true;
     }
     const unsigned char next = at(after + 1);
-    if (next < 0x80 && !is_ascii_letter(next) && !is_leet_char(next)) {
+    if (next < 0x80 && !detail::is_alpha(next) && !is_leet_char(next)) {
       return true;
     }
-    return after + 2 < in_.size() && is_ascii_letter(next) && is_ascii_letter(at(after + 2));
+    return after + 2 < in_.size() && detail::is_alpha(next) && detail::is_alpha(at(after + 2));
   }
 
   // The next visible character at or after `pos` (a unit with len 0 at the end of the input).

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "validator_text.h"
+
 namespace sluice::engine::detail {
 namespace {
 
@@ -90,7 +92,7 @@ std::size_t quantifier(std::string_view s, std::size_t i, bool& optional, bool& 
 
 bool is_literal_byte(char c) {
   const auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || u >= 0x80 || c == ' ' || c == '_' || c == '-' || c == '\'' || c == ',' ||
+  return is_alnum(c) || u >= 0x80 || c == ' ' || c == '_' || c == '-' || c == '\'' || c == ',' ||
          c == ':' || c == '<' || c == '>' || c == '=' || c == '"' || c == '!' || c == '@' || c == '#' ||
          c == '%' || c == '&' || c == '~' || c == ';' || c == '/';
 }
@@ -211,7 +213,7 @@ std::size_t word_rarity(std::string_view word) {
 }
 
 bool is_word_byte(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
+  return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80;
 }
 
 // What a required piece guarantees a match contains: one of a few literal words (`keys`), and how rare
@@ -379,8 +381,7 @@ std::vector<std::string> plain_part_words(std::string_view part) {
     const std::size_t bar = std::min(body.find('|', from), body.size());
     const std::string_view word = body.substr(from, bar - from);
     const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-      const auto u = static_cast<unsigned char>(c);
-      return std::isalnum(u) != 0 || u == '_' || u >= 0x80;
+      return is_alnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
     });
     if (!plain) {
       return {};
