@@ -55,18 +55,11 @@ std::set<std::string> part_words(const std::string& text_lower, bool least_prese
     if (r.kind != engine::rule_kind::injection && r.kind != engine::rule_kind::content) {
       continue;
     }
-    engine::detail::prefilter_plan plan{{r.prefilter_parts}};
-    if (r.prefilter_parts.empty()) {
-      plan = {{{r.prefilter}}};
+    const auto plan = engine::detail::signature_prefilter(r);
+    if (!plan) {
+      continue;
     }
-    if (r.prefilter.empty() && r.prefilter_parts.empty()) {
-      auto derived = engine::detail::derive_prefilter(r.pattern);
-      if (!derived) {
-        continue;
-      }
-      plan = std::move(*derived);
-    }
-    for (const auto& branch : plan.branches) {
+    for (const auto& branch : plan->branches) {
       std::vector<std::string> best;
       std::size_t best_count = SIZE_MAX;
       for (const auto& part : branch) {

@@ -370,6 +370,13 @@ std::optional<prefilter_plan> derive_prefilter(std::string_view pattern) {
   return plan;
 }
 
+std::optional<prefilter_plan> signature_prefilter(const rule& r) {
+  if (!r.prefilter_parts.empty()) {
+    return prefilter_plan{{r.prefilter_parts}};
+  }
+  return derive_prefilter(r.pattern);
+}
+
 std::vector<std::string> plain_part_words(std::string_view part) {
   std::string_view body = part;
   if (body.size() > 4 && body.starts_with("(?:") && body.ends_with(")")) {

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/engine/rule.h"
+
 namespace sluice::engine::detail {
 
 // Parts are taken from pieces with at least this much evidence when the branch has enough of them.
@@ -46,6 +48,10 @@ struct prefilter_plan {
 // The derived prefilter, or nullopt when some branch has no qualifying runs (the rule is then scanned
 // whole).
 [[nodiscard]] std::optional<prefilter_plan> derive_prefilter(std::string_view pattern);
+
+// The parts an injection or content rule is screened by: its written `prefilter` parts, else those derived
+// from its pattern (nullopt: matched whole).
+[[nodiscard]] std::optional<prefilter_plan> signature_prefilter(const rule& r);
 
 // The words of a part that is a plain alternation of words ("(?:ignore|disregard)" or "ignore": letters,
 // digits, '_' and non-ASCII bytes), or nothing when it is anything else (classes, escapes, separators,

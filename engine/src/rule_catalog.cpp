@@ -218,6 +218,10 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
   if (redacts && !r.prefilter_parts.empty()) {
     fail(source, node["prefilter"], "rule '" + r.id + "' (pii/secret): 'prefilter' is one pattern, not a list");
   }
+  if (!redacts && !r.prefilter.empty()) {
+    r.prefilter_parts = {std::move(r.prefilter)};  // a signature's one written part
+    r.prefilter.clear();
+  }
   if (redacts && r.stream_charset_spec.empty()) {
     fail(source, node, "rule '" + r.id + "' (pii/secret) needs 'stream: {charset: ...}'");
   }

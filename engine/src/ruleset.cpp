@@ -154,14 +154,7 @@ main_entries main_patterns(const std::vector<rule>& rules, std::vector<detail::s
         out.patterns[i] = r.prefilter;
       }
     } else if (r.kind == rule_kind::injection || r.kind == rule_kind::content) {
-      std::optional<detail::prefilter_plan> plan;
-      if (!r.prefilter_parts.empty()) {
-        plan = detail::prefilter_plan{{r.prefilter_parts}};
-      } else if (!r.prefilter.empty()) {
-        plan = detail::prefilter_plan{{{r.prefilter}}};
-      } else {
-        plan = detail::derive_prefilter(r.pattern);
-      }
+      const std::optional<detail::prefilter_plan> plan = detail::signature_prefilter(r);
       if (!plan) {
         continue;
       }

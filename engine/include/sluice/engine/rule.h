@@ -35,13 +35,13 @@ struct rule {
   rule_kind kind = rule_kind::pii;
   std::string entity;        // entity type (EMAIL, API_KEY…) for pii/secret; category for injection/content
   std::string pattern;       // Hyperscan regular expression: exactly the entity (pii/secret)
-  // pii/secret: a cheap pattern for the main scan that matches inside every match of `pattern` (its end
-  // lies within the entity's span). Empty: `pattern` itself. See docs/architecture.md.
-  // injection/content: the parts every match contains, in the order they occur in it (the last one ends
-  // last); one part written as a string, several as a list. Empty: parts derived from `pattern`
-  // (prefilter_derivation.h).
+  // pii/secret: `prefilter:`, a cheap pattern for the main scan that matches inside every match of
+  // `pattern` (its end lies within the entity's span). Empty: `pattern` itself. See docs/architecture.md.
   std::string prefilter;
-  std::vector<std::string> prefilter_parts;  // the list form (injection/content only)
+  // injection/content: `prefilter:` as the parts every match contains, in the order they occur in it (the
+  // last one ends last); one part written as a string, several as a list. Empty: parts derived from
+  // `pattern` (prefilter_derivation.h).
+  std::vector<std::string> prefilter_parts;
   unsigned hs_flags = 0;     // HS_FLAG_* bits from `flags:`
   validator_kind validator = validator_kind::none;
   std::vector<std::string> context_words;
