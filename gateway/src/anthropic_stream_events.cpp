@@ -7,9 +7,9 @@
 //   message_delta {delta:{stop_reason…}, usage:{output_tokens}}          cumulative: the last one wins
 //   message_stop, ping, error, and event types added later             passed through
 // Fields are read in whatever order they come (On-Demand, one pass).
-#include <charconv>
 
 #include "sluice/engine/json_escape.h"
+#include "decimal_text.h"
 #include "sse_writer.h"
 #include "stream_filter_state.h"
 
@@ -129,9 +129,7 @@ void append_delta_event(stream_filter_state& s, std::uint64_t index, text_kind k
   std::string& data = s.rewritten;
   data.clear();
   data += R"({"type":"content_block_delta","index":)";
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
-  data.append(digits, end);
+  append_number(data, index);
   data += R"(,"delta":{"type":")";
   data += d.delta_type;
   data += R"(",")";

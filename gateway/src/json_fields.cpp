@@ -1,8 +1,8 @@
 // JSON member building with RFC 8259 escaping, for audit records and admin API answers.
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
+#include "decimal_text.h"
 #include "sluice/gateway/audit_log.h"
 
 namespace sluice::gateway {
@@ -49,17 +49,13 @@ json_fields& json_fields::add(std::string_view name, std::string_view value) {
 
 json_fields& json_fields::add(std::string_view name, std::int64_t value) {
   key(name);
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, r.ptr);
+  append_signed(out_, value);
   return *this;
 }
 
 json_fields& json_fields::add(std::string_view name, std::uint64_t value) {
   key(name);
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, r.ptr);
+  append_number(out_, value);
   return *this;
 }
 

@@ -7,11 +7,11 @@
 
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <span>
 
 #include "anthropic_texts.h"
+#include "decimal_text.h"
 #include "sluice/gateway/api_errors.h"
 #include "shard.h"
 #include "sluice/engine/json_escape.h"
@@ -80,7 +80,6 @@ class model_call::client_watch {
   std::shared_ptr<watch_state> state_;
 };
 
-
 namespace {
 
 awaitable<void> sleep_for(std::chrono::milliseconds d) {
@@ -88,6 +87,27 @@ awaitable<void> sleep_for(std::chrono::milliseconds d) {
   t.expires_after(d);
   error_code ec;
   co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+}
+
+// The start of a response head written by hand (whole answers and streams alike): status line with
+// Beast's reason phrase, Server and Content-Type; the caller adds its fields and the blank line.
+void start_response_head(std::string& head, unsigned status, std::string_view content_type) {
+  head.assign("HTTP/1.1 ");
+  append_number(head, status);
+  head += ' ';
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  head.append(reason.data(), reason.size());
+  head += "\r\nServer: sluice\r\nContent-Type: ";
+  head += content_type;
+}
+
+void append_request_ids(std::string& head, std::string_view request_id) {
+  if (!request_id.empty()) {
+    head += "\r\nrequest-id: ";
+    head += request_id;
+    head += "\r\nx-request-id: ";
+    head += request_id;
+  }
 }
 
 }  // namespace
@@ -105,33 +125,21 @@ awaitable<bool> model_call::respond(unsigned status, std::string_view content_ty
   // upstream request's, see upstream_call::start): no field nodes, no serializer. The reason phrase is
   // Beast's, as before.
   std::string& head = response_head_;
-  head.assign("HTTP/1.1 ");
-  char number[24];
-  head.append(number, std::to_chars(number, number + sizeof number, status).ptr);
-  head += ' ';
-  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
-  head.append(reason.data(), reason.size());
-  head += "\r\nServer: sluice\r\nContent-Type: ";
-  head += content_type;
-  if (!ex_.request_id.empty()) {
-    head += "\r\nrequest-id: ";
-    head += ex_.request_id;
-    head += "\r\nx-request-id: ";
-    head += ex_.request_id;
-  }
+  start_response_head(head, status, content_type);
+  append_request_ids(head, ex_.request_id);
   if (status == 405 && !allow_.empty()) {
     head += "\r\nAllow: ";
     head += allow_;
   }
   if (retry_after_ms > 0 || status == 429 || status == 529) {
     head += "\r\nRetry-After: ";
-    head.append(number, std::to_chars(number, number + sizeof number, (retry_after_ms + 999) / 1000).ptr);
+    append_number(head, (retry_after_ms + 999) / 1000);
   }
   if (!keep_alive) {
     head += "\r\nConnection: close";
   }
   head += "\r\nContent-Length: ";
-  head.append(number, std::to_chars(number, number + sizeof number, body.size()).ptr);
+  append_number(head, body.size());
   head += "\r\n\r\n";
   const std::array<net::const_buffer, 2> response{net::buffer(head), net::buffer(body.data(), body.size())};
   client_.expires_after(sh_.state_->rt->config->server.request_timeout);
@@ -518,12 +526,9 @@ awaitable<bool> model_call::write_stream(std::string_view events, std::string_vi
 awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   // The head goes out with the first events (write_stream), not on its own: a separate write is a
   // separate packet and a separate wake-up of the client, paid before the first byte of the stream.
-  stream_head_.assign(
-      "HTTP/1.1 200 OK\r\nServer: sluice\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n");
-  stream_head_ += "request-id: ";
-  stream_head_ += ex_.request_id;
-  stream_head_ += "\r\nx-request-id: ";
-  stream_head_ += ex_.request_id;
+  start_response_head(stream_head_, 200, "text/event-stream");
+  stream_head_ += "\r\nCache-Control: no-cache";
+  append_request_ids(stream_head_, ex_.request_id);
   stream_head_ += keep_alive ? "\r\n" : "\r\nConnection: close\r\n";
   stream_head_ += "Transfer-Encoding: chunked\r\n\r\n";
   // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output

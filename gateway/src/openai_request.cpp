@@ -4,8 +4,7 @@
 // arguments that become objects) are decoded.
 #include "sluice/gateway/openai_request.h"
 
-#include <charconv>
-
+#include "decimal_text.h"
 #include "json_walk.h"
 #include "sluice/engine/json_escape.h"
 
@@ -793,9 +792,7 @@ struct openai_request_walker : json_walker {
     out += R"({"model":)";
     out += model_raw;
     out += R"(,"max_tokens":)";
-    char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, max_tokens);
-    out.append(digits, r.ptr);
+    append_number(out, max_tokens);
     if (!t.system_.empty()) {
       out += R"(,"system":[)";
       out += t.system_;

@@ -3,8 +3,7 @@
 // never unescaped and escaped again.
 #include "sluice/gateway/openai_response.h"
 
-#include <charconv>
-
+#include "decimal_text.h"
 #include "json_walk.h"
 #include "sluice/engine/json_escape.h"
 #include "sluice/gateway/api_errors.h"
@@ -30,18 +29,6 @@ std::string_view string_inside(ondemand::value& v, bool& ok) noexcept {
     return {};
   }
   return token.substr(1, token.size() - 2);
-}
-
-void append_number(std::string& out, std::uint64_t n) {
-  char digits[24];
-  const auto r = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, r.ptr);
-}
-
-void append_signed(std::string& out, std::int64_t n) {
-  char digits[24];
-  const auto r = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, r.ptr);
 }
 
 // Reads Anthropic's usage object into `usage` (fields absent or null are left alone).

@@ -7,8 +7,8 @@
 // texts end at its finish_reason, or at [DONE]. logprobs repeat the text token by token, so they are
 // replaced by null. A chunk whose only content was text that is still held back is not sent.
 #include <array>
-#include <charconv>
 
+#include "decimal_text.h"
 #include "sluice/engine/json_escape.h"
 #include "sse_writer.h"
 #include "stream_filter_state.h"
@@ -257,12 +257,6 @@ simdjson::error_code read_chunk(stream_filter_state& s, std::string_view data, c
     }
     return e;
   });
-}
-
-void append_number(std::string& out, std::uint64_t n) {
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
 }
 
 // Appends a chunk of our own carrying `text` for `slot`'s field, with the latest chunk's identity.

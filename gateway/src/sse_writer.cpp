@@ -1,8 +1,7 @@
 // SSE event writing (see sse_writer.h) and the error events that end a filtered stream.
 #include "sse_writer.h"
 
-#include <charconv>
-
+#include "decimal_text.h"
 #include "sluice/engine/json_escape.h"
 #include "sluice/gateway/stream_filter.h"
 
@@ -38,10 +37,8 @@ void append_sse_event(const sse_event& like, std::string_view data, std::string&
     out.push_back('\n');
   }
   if (like.has_retry) {
-    char digits[16];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, like.retry_ms);
     out += "retry: ";
-    out.append(digits, end);
+    append_number(out, like.retry_ms);
     out.push_back('\n');
   }
   append_data_lines(data, out);

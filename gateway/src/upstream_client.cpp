@@ -8,6 +8,8 @@
 #include <charconv>
 #include <limits>
 
+#include "decimal_text.h"
+
 namespace sluice::gateway {
 
 using namespace std::chrono_literals;
@@ -151,9 +153,7 @@ awaitable<bool> upstream_call::start(const target_config& target, std::string_vi
     head += anthropic_beta;
   }
   head += "\r\nUser-Agent: sluice-gateway\r\nContent-Length: ";
-  char length[24];
-  const auto [end, length_ec] = std::to_chars(length, length + sizeof length, body.size());
-  head.append(length, end);
+  append_number(head, body.size());
   head += "\r\n\r\n";
   const std::array<net::const_buffer, 2> request{net::buffer(head), net::buffer(body.data(), body.size())};
 
