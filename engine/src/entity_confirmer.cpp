@@ -107,8 +107,7 @@ void order_by_rule(std::span<const entity_hit> hits, std::size_t rule_count, std
 
 errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit> context,
                   const text_window& text, bool complete, const ruleset& rules, hs_scratch_t* scratch,
-                  std::vector<entity_hit>& by_rule, std::vector<std::uint32_t>& rule_ends,
-                  std::vector<confirm_window>& windows, std::vector<candidate>& out) noexcept {
+                  confirm_scratch& work, std::vector<candidate>& out) noexcept {
   if (hits.empty()) {
     return errc::ok;
   }
@@ -117,8 +116,10 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
   // Each rule is confirmed in the windows around its own hits, with its own database. Hits come in
   // order of their ends; ordered by rule and then end, each rule's windows come out sorted, and a hit's
   // window that overlaps the previous one extends it.
-  order_by_rule(hits, rules.size(), by_rule, rule_ends);
-  std::vector<candidate> too_long_storage;  // only used in the pathological case below
+  std::vector<entity_hit>& by_rule = work.by_rule;
+  std::vector<confirm_window>& windows = work.windows;
+  order_by_rule(hits, rules.size(), by_rule, work.rule_ends);
+  work.too_long.clear();
   for (std::size_t i = 0; i < by_rule.size();) {
     const std::uint32_t rule = by_rule[i].rule;
     const bool gated = rules.context_gated(rule);
@@ -140,7 +141,7 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
       }
     }
     for (const confirm_window& window : windows) {
-      if (const errc e = scan_window(rule, window, text, complete, rules, scratch, out, &too_long_storage);
+      if (const errc e = scan_window(rule, window, text, complete, rules, scratch, out, &work.too_long);
           e != errc::ok) {
         return e;
       }
@@ -150,7 +151,7 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
   // the tight window [end - W - 1, end + 1). Each such rescan costs a scan of W bytes, and a long run of
   // a rule's characters makes every end one: rescanning only where a required context word could
   // confirm the result skips what confirm_candidates would drop.
-  for (const candidate& c : too_long_storage) {
+  for (const candidate& c : work.too_long) {
     if (!context_may_confirm(c.rule, c.end, context, rules)) {
       continue;
     }

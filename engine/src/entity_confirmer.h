@@ -31,16 +31,22 @@ struct confirm_window {
   std::uint64_t end;
 };
 
+// What confirm_hits reuses from call to call (a scanner or a stream owns one): hits ordered by rule, the
+// counting sort's offsets, one rule's windows, and matches too long for their window.
+struct confirm_scratch {
+  std::vector<entity_hit> by_rule;
+  std::vector<std::uint32_t> rule_ends;
+  std::vector<confirm_window> windows;
+  std::vector<candidate> too_long;
+};
+
 // `text` covers absolute offsets [text.text_base, text.text_base + text.text.size()). When `complete` is
 // false more text may follow, so matches ending at the last byte are left for later (they may grow).
 // `context` holds the context-word hits seen so far, sorted by end: a too-long match of a rule that
 // requires context is only rescanned where a context word could still confirm it (see the .cpp).
-// Appends candidates to `out`; `by_rule`, `rule_ends` and `windows` are scratch space. Errors:
-// hyperscan_failure.
+// Appends candidates to `out`. Errors: hyperscan_failure.
 [[nodiscard]] errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit> context,
                                 const text_window& text, bool complete, const ruleset& rules, hs_scratch_t* scratch,
-                                std::vector<entity_hit>& by_rule, std::vector<std::uint32_t>& rule_ends,
-                                std::vector<confirm_window>& windows,
-                                std::vector<candidate>& out) noexcept;
+                                confirm_scratch& work, std::vector<candidate>& out) noexcept;
 
 }  // namespace sluice::engine::detail

@@ -480,8 +480,8 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
   }
   if (options.entities) {
     const detail::text_window whole{text, 0};
-    if (const errc e = detail::confirm_hits(b.entity_hits, b.context_hits, whole, true, *rules_, scratch_, b.hits_by_rule,
-                                             b.rule_ends, b.windows, b.candidates);
+    if (const errc e = detail::confirm_hits(b.entity_hits, b.context_hits, whole, true, *rules_, scratch_, b.confirm,
+                                             b.candidates);
         e != errc::ok) {
       return e;
     }

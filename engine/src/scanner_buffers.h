@@ -21,9 +21,7 @@ struct text_rule_hit {
 
 struct scanner_buffers {
   std::vector<detail::entity_hit> entity_hits;
-  std::vector<detail::confirm_window> windows;
-  std::vector<detail::entity_hit> hits_by_rule;
-  std::vector<std::uint32_t> rule_ends;  // confirm_hits' counting sort
+  detail::confirm_scratch confirm;
   std::vector<detail::candidate> candidates;
   std::vector<detail::candidate> confirmed;
   std::vector<detail::context_hit> context_hits;

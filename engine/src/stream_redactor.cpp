@@ -24,10 +24,8 @@ struct stream_state {
   std::uint64_t emitted = 0;      // everything before this offset has been handed out
   std::vector<entity_hit> hits;   // prefilter hits that may still matter
   std::vector<entity_hit> due;    // those confirmed this time (see due_hits)
-  std::vector<entity_hit> by_rule;
-  std::vector<std::uint32_t> rule_ends;
   std::vector<context_hit> context_hits;
-  std::vector<confirm_window> windows;
+  confirm_scratch confirm;
   std::vector<candidate> candidates;
   std::vector<candidate> confirmed;
   std::vector<finding> clusters;  // absolute offsets
@@ -96,7 +94,7 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   s.clusters.clear();
   due_hits(s.hits, hold, rules, s.due);
   if (!s.due.empty()) {
-    if (const errc e = confirm_hits(s.due, s.context_hits, window, complete, rules, s.scratch, s.by_rule, s.rule_ends, s.windows, s.candidates);
+    if (const errc e = confirm_hits(s.due, s.context_hits, window, complete, rules, s.scratch, s.confirm, s.candidates);
         e != errc::ok) {
       return e;
     }
