@@ -12,6 +12,7 @@
 #include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 #include <unordered_set>
@@ -288,15 +289,14 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 
 // Everything that changes the compiled bytes: Hyperscan's version, the host platform it targets, the
 // modes, and each pattern with its flags and id.
-std::string cache_key(const compiled_list& main, const compiled_list& stream, const compiled_list& confirm,
-                      const compiled_list& signatures) {
+std::string cache_key(std::initializer_list<const compiled_list*> lists) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   std::ostringstream material;
   material << hs_version() << '\n'
            << platform.tune << ' ' << platform.cpu_features << '\n'
            << stream_mode << '\n';
-  for (const auto* list : {&main, &stream, &confirm, &signatures}) {
+  for (const compiled_list* list : lists) {
     material << "list " << list->patterns.size() << '\n';
     for (std::size_t i = 0; i < list->patterns.size(); ++i) {
       material << list->ids[i] << ' ' << list->flags[i] << ' ' << list->patterns[i] << '\n';
@@ -497,7 +497,8 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   const std::vector<detail::signature_source> confirm_sources = make_confirm_sources(set->rules_);
   const compiled_list confirm_list = make_signature_list(confirm_sources);
   const compiled_list signature_list = make_signature_list(signature_sources);
-  set->stats_.cache_key = cache_key(main_list, stream_list, confirm_list, signature_list);
+  // Every list a cached database is built from: the halves too, whose contents code decides.
+  set->stats_.cache_key = cache_key({&main_list, &stream_list, &entity_list, &text_list, &confirm_list, &signature_list});
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
