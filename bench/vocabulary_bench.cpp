@@ -15,7 +15,6 @@
 #include <hs/hs.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -24,15 +23,14 @@
 #include "bench_inputs.h"
 #include "prefilter_derivation.h"
 #include "sluice/engine/ruleset.h"
+#include "validator_text.h"
 
 namespace {
 
 using namespace sluice;
 
 std::string lower(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
+  std::transform(s.begin(), s.end(), s.begin(), engine::detail::to_lower);
   return s;
 }
 
@@ -98,7 +96,7 @@ void BM_part_words(benchmark::State& state) {
     std::string p;
     for (const unsigned char c : w) {
       static const char hex[] = "0123456789abcdef";
-      if (std::isalnum(c)) {
+      if (engine::detail::is_alnum(static_cast<char>(c))) {
         p.push_back(static_cast<char>(c));
       } else {
         p += "\\x";
