@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <iostream>
 
-#include "anthropic_texts.h"
+#include "pipeline/anthropic_texts.h"
 #include "bench_inputs.h"
-#include "gateway_runtime.h"
+#include "pipeline/gateway_runtime.h"
 #include "sluice/engine/json_escape.h"
 #include "sluice/engine/scanner.h"
-#include "sluice/gateway/messages_request.h"
-#include "sluice/gateway/openai_request.h"
-#include "sluice/gateway/policy_chain.h"
+#include "dialects/anthropic/messages_request.h"
+#include "dialects/openai/openai_request.h"
+#include "policies/policy_chain.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <map>
 
-#include "ascii_check.h"
+#include "simd/ascii_check.h"
 #include "bench_inputs.h"
 #include "sluice/engine/scanner.h"
 

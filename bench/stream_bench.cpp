@@ -16,8 +16,8 @@
 #include "sluice/engine/redactor.h"
 #include "sluice/engine/scanner.h"
 #include "sluice/engine/stream_redactor.h"
-#include "sluice/gateway/sse_parser.h"
-#include "sluice/gateway/stream_filter.h"
+#include "wire/sse_parser.h"
+#include "streaming/stream_filter.h"
 
 namespace {
 

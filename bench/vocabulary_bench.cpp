@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "bench_inputs.h"
-#include "prefilter_derivation.h"
+#include "compile/prefilter_derivation.h"
 #include "sluice/engine/ruleset.h"
-#include "validator_text.h"
+#include "validators/validator_text.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli_registry.h"
-#include "sluice/gateway/upstream_sim.h"
+#include "sluice/sim/upstream_sim.h"
 
 namespace sluice::cli {
 namespace {

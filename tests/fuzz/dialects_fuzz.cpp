@@ -12,11 +12,11 @@
 #include <string>
 #include <string_view>
 
-#include "sluice/gateway/api_errors.h"
-#include "sluice/gateway/json_strings.h"
-#include "sluice/gateway/messages_request.h"
-#include "sluice/gateway/openai_request.h"
-#include "sluice/gateway/openai_response.h"
+#include "dialects/api_errors.h"
+#include "wire/json_strings.h"
+#include "dialects/anthropic/messages_request.h"
+#include "dialects/openai/openai_request.h"
+#include "dialects/openai/openai_response.h"
 
 using namespace sluice::gateway;
 

@@ -15,7 +15,7 @@
 #include "sluice/engine/ruleset.h"
 #include "sluice/gateway/config.h"
 #include "sluice/gateway/server.h"
-#include "sluice/gateway/upstream_sim.h"
+#include "sluice/sim/upstream_sim.h"
 
 namespace sluice::gateway::testing {
 

@@ -6,8 +6,8 @@
 #include <random>
 #include <string>
 
-#include "controller_core.h"
-#include "sluice/gateway/access_control.h"
+#include "governance/controller_core.h"
+#include "governance/access_control.h"
 #include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway::testing {

@@ -12,13 +12,14 @@
 #include <memory>
 #include <string>
 
-#include "sluice/gateway/access_control.h"
 #include "sluice/gateway/admin_server.h"
 #include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/config.h"
 #include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway {
+
+class access_controller;  // governance/access_control.h: private to the library
 
 // The access controller's options from governance settings (options.audit and options.clock unset).
 [[nodiscard]] governance_options access_options_of(const governance_config& g);

@@ -1,0 +1,86 @@
+#include "scan/span_resolver.h"
+
+#include <algorithm>
+
+namespace sluice::engine::detail {
+namespace {
+
+// A digit (another number came first) or a clause break between a context word and its candidate.
+bool breaks_clause(std::string_view s) noexcept {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == ',' || c == ';'; });
+}
+
+bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
+                 std::span<const context_hit> hits, const text_window& text) noexcept {
+  // hits are sorted by end: look at those ending in [start - window, start].
+  const std::uint64_t window = r.context_window;
+  for (const context_hit& h : context_hits_from(hits, start > window ? start - window : 0)) {
+    if (h.end > start) {
+      break;
+    }
+    if (h.rule == context_rule && (!r.context_same_clause || !breaks_clause(text.slice(h.end, start)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void confirm_candidates(std::vector<candidate>& candidates, std::span<const context_hit> hits,
+                        const text_window& text, const ruleset& rules,
+                        const validator_options& options, std::vector<candidate>& confirmed) noexcept {
+  std::sort(candidates.begin(), candidates.end(), [](const candidate& a, const candidate& b) {
+    if (a.rule != b.rule) return a.rule < b.rule;
+    if (a.start != b.start) return a.start < b.start;
+    return a.end > b.end;  // longest first
+  });
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const candidate& c = candidates[i];
+    if (i > 0 && candidates[i - 1].rule == c.rule && candidates[i - 1].start == c.start) {
+      continue;  // a shorter match from the same start
+    }
+    if (c.end - c.start > rules.bound(c.rule).max_width) {
+      continue;  // longer than the entity can be: not a finding (the same rule holds when streaming)
+    }
+    const rule& r = rules.at(c.rule);
+    if (r.validator != validator_kind::none && !validate(r.validator, text.slice(c.start, c.end), options)) {
+      continue;
+    }
+    const std::uint32_t ctx = rules.context_rule_of(c.rule);
+    if (ctx != ruleset::npos && !has_context(r, ctx, c.start, hits, text)) {
+      continue;
+    }
+    confirmed.push_back(c);
+  }
+}
+
+void merge_overlaps(std::vector<candidate>& confirmed, std::uint64_t out_base,
+                    std::vector<finding>& out) noexcept {
+  std::sort(confirmed.begin(), confirmed.end(), [](const candidate& a, const candidate& b) {
+    if (a.start != b.start) return a.start < b.start;
+    if (a.end != b.end) return a.end > b.end;
+    return a.rule < b.rule;
+  });
+  std::size_t i = 0;
+  while (i < confirmed.size()) {
+    candidate dominant = confirmed[i];
+    std::uint64_t end = dominant.end;
+    std::size_t j = i + 1;
+    for (; j < confirmed.size() && confirmed[j].start < end; ++j) {
+      const candidate& c = confirmed[j];
+      const std::uint64_t len = c.end - c.start;
+      const std::uint64_t best = dominant.end - dominant.start;
+      if (len > best || (len == best && c.rule < dominant.rule)) {
+        dominant = c;
+      }
+      end = std::max(end, c.end);
+    }
+    out.push_back(finding{dominant.rule, static_cast<std::uint32_t>(confirmed[i].start - out_base),
+                          static_cast<std::uint32_t>(end - out_base)});
+    i = j;
+  }
+}
+
+}  // namespace sluice::engine::detail

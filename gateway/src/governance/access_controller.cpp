@@ -1,0 +1,426 @@
+// admit() and settle(): the per-request half of governance. Everything here is noexcept, reads the
+// key table through a per-thread snapshot and touches only per-key atomics.
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "governance/controller_core.h"
+#include "governance/keys/glob_match.h"
+#include "governance/access_control.h"
+#include "sluice/gateway/governance_options.h"
+#include "base/time_util.h"
+
+namespace sluice::gateway {
+
+std::string_view to_string(refusal r) noexcept {
+  switch (r) {
+    case refusal::none: return "none";
+    case refusal::missing_key: return "missing_key";
+    case refusal::unknown_key: return "unknown_key";
+    case refusal::revoked_key: return "revoked_key";
+    case refusal::expired_key: return "expired_key";
+    case refusal::model_not_allowed: return "model_not_allowed";
+    case refusal::endpoint_not_allowed: return "endpoint_not_allowed";
+    case refusal::ip_not_allowed: return "ip_not_allowed";
+    case refusal::rate_limited: return "rate_limited";
+    case refusal::budget_exceeded: return "budget_exceeded";
+    case refusal::unavailable: return "unavailable";
+  }
+  return "unknown";
+}
+
+void reservation::text_copy::assign(std::string_view s) noexcept {
+  size = static_cast<std::uint8_t>(std::min(s.size(), data.size()));
+  std::memcpy(data.data(), s.data(), size);
+}
+
+reservation::reservation(reservation&& other) noexcept { *this = std::move(other); }
+
+reservation& reservation::operator=(reservation&& other) noexcept {
+  if (this != &other) {
+    release();
+    core_ = std::move(other.core_);
+    key_ = std::move(other.key_);
+    caller_ = other.caller_;
+    reserved_tokens_ = other.reserved_tokens_;
+    reserved_micro_usd_ = other.reserved_micro_usd_;
+    reserved_tpm_tokens_ = other.reserved_tpm_tokens_;
+    budget_month_ = other.budget_month_;
+    admitted_at_ms_ = other.admitted_at_ms_;
+    client_ip_ = other.client_ip_;
+    has_client_ip_ = other.has_client_ip_;
+    model_ = other.model_;
+    team_header_ = other.team_header_;
+    project_header_ = other.project_header_;
+    // Views into the other reservation's inline copies must now view ours.
+    if (caller_.team.data() == other.team_header_.data.data()) {
+      caller_.team = team_header_.view();
+    }
+    if (caller_.project.data() == other.project_header_.data.data()) {
+      caller_.project = project_header_.view();
+    }
+    other.core_.reset();
+    other.key_.reset();
+  }
+  return *this;
+}
+
+reservation::~reservation() { release(); }
+
+// Gives back everything reserved: the request never went upstream, so it used nothing.
+void reservation::release() noexcept {
+  if (core_ && key_) {
+    key_counters& c = *key_->counters;
+    const auto& limits = key_->record.limits;
+    c.tokens_per_minute.adjust(limits.tokens_per_minute, -static_cast<std::int64_t>(reserved_tpm_tokens_));
+    const std::uint32_t month = timeutil::month_index(core_->now_ms());
+    c.budget_tokens.settle(budget_month_, reserved_tokens_, 0, month);
+    c.budget_micro_usd.settle(budget_month_, reserved_micro_usd_, 0, month);
+  }
+  core_.reset();
+  key_.reset();
+}
+
+namespace {
+
+constexpr std::string_view key_prefix = "sk-sluice-";
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) noexcept {
+  if (text.size() < prefix.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    const char a = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] + 32) : text[i];
+    if (a != prefix[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// The credential to check: a Sluice key from either header wins; otherwise whatever was presented.
+std::string_view pick_credential(const admission_request& r) noexcept {
+  std::string_view bearer;
+  const std::string_view auth = trim(r.authorization);
+  if (starts_with_ci(auth, "bearer ")) {
+    bearer = trim(auth.substr(7));
+  }
+  const std::string_view api_key = trim(r.x_api_key);
+  if (bearer.substr(0, key_prefix.size()) == key_prefix) {
+    return bearer;
+  }
+  if (api_key.substr(0, key_prefix.size()) == key_prefix) {
+    return api_key;
+  }
+  return !bearer.empty() ? bearer : api_key;
+}
+
+void refuse(admission& a, refusal why, std::string message, std::uint32_t retry_after = 0) noexcept {
+  a.allowed = false;
+  a.reason = why;
+  switch (why) {
+    case refusal::missing_key:
+    case refusal::unknown_key:
+    case refusal::revoked_key:
+    case refusal::expired_key:
+      a.http_status = 401;
+      a.error_type = "authentication_error";
+      break;
+    case refusal::model_not_allowed:
+    case refusal::endpoint_not_allowed:
+    case refusal::ip_not_allowed:
+      a.http_status = 403;
+      a.error_type = "permission_error";
+      break;
+    case refusal::rate_limited:
+      a.http_status = 429;
+      a.error_type = "rate_limit_error";
+      break;
+    case refusal::budget_exceeded:
+      a.http_status = 429;
+      a.error_type = "budget_exceeded";
+      break;
+    case refusal::none:
+    case refusal::unavailable:
+      a.http_status = 503;
+      a.error_type = "api_error";
+      break;
+  }
+  a.retry_after_seconds = a.http_status == 429 ? std::max<std::uint32_t>(1, retry_after) : 0;
+  try {
+    a.message = std::move(message);
+  } catch (...) {
+    // keep the empty message: status and type still say what happened
+  }
+}
+
+std::uint32_t seconds_ceil(std::int64_t ns) noexcept {
+  return static_cast<std::uint32_t>(std::max<std::int64_t>(1, (ns + 999'999'999) / 1'000'000'000));
+}
+
+std::string with_key(std::string_view text, const key_record& k) {
+  std::string out(text);
+  out += " (key ";
+  out += k.id;
+  out += ')';
+  return out;
+}
+
+}  // namespace
+
+access_controller::access_controller() : access_controller(governance_options{}) {}
+
+access_controller::access_controller(const governance_options& options)
+    : core_(std::make_shared<detail::controller_core>(options)) {}
+
+access_controller::~access_controller() = default;
+
+bool access_controller::open_mode() const noexcept {
+  return !core_->require_keys() && !core_->snapshot().has_active_keys;
+}
+
+admission access_controller::admit(const admission_request& request) noexcept {
+  admission a;
+  detail::controller_core& core = *core_;
+  const key_table& table = core.snapshot();
+  const std::string_view credential = pick_credential(request);
+  const bool keyed = core.require_keys() || table.has_active_keys;
+  const bool sluice_key = credential.substr(0, key_prefix.size()) == key_prefix;
+  const std::int64_t now = core.now_ms();
+
+  auto count_keyless = [&](refusal r) { core.refused_without_key[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); };
+
+  if (!sluice_key && !keyed) {
+    // Open mode: admitted; team and project come from the headers.
+    a.allowed = true;
+    reservation& held = a.held;
+    held.core_ = core_;
+    held.admitted_at_ms_ = now;
+    held.model_.assign(request.model);
+    held.team_header_.assign(request.team_header);
+    held.project_header_.assign(request.project_header);
+    held.caller_.team = held.team_header_.view();
+    held.caller_.project = held.project_header_.view();
+    held.has_client_ip_ = parse_ip(request.client_ip, held.client_ip_);
+    a.caller.team = request.team_header;
+    a.caller.project = request.project_header;
+    return a;
+  }
+  if (credential.empty()) {
+    count_keyless(refusal::missing_key);
+    refuse(a, refusal::missing_key,
+           "this gateway requires a Sluice key: send `Authorization: Bearer sk-sluice-…` or `x-api-key: sk-sluice-…`");
+    return a;
+  }
+  if (!sluice_key) {
+    count_keyless(refusal::unknown_key);
+    refuse(a, refusal::unknown_key,
+           "the credential is not a Sluice key (sk-sluice-…); the upstream provider key stays inside the gateway");
+    return a;
+  }
+  const secret_slot* slot = table.find(crypto::sha256(credential));
+  if (slot == nullptr) {
+    count_keyless(refusal::unknown_key);
+    refuse(a, refusal::unknown_key, "unknown Sluice key");
+    return a;
+  }
+  const detail::key_entry& key = *slot->key;
+  key_counters& counters = *key.counters;
+  const key_limits& limits = key.record.limits;
+  a.key_pin = slot->key;
+  a.caller.key_id = key.record.id;
+  a.caller.key_name = key.record.name;
+  a.caller.team = key.record.team.empty() ? request.team_header : std::string_view(key.record.team);
+  a.caller.project = key.record.project.empty() ? request.project_header : std::string_view(key.record.project);
+  a.caller.environment = key.record.environment;
+  auto refuse_key = [&](refusal why, std::string message, std::uint32_t retry = 0) {
+    counters.refused[static_cast<std::size_t>(why)].fetch_add(1, std::memory_order_relaxed);
+    refuse(a, why, std::move(message), retry);
+  };
+
+  if (slot->valid_until_ms != 0 && now >= slot->valid_until_ms) {
+    refuse_key(refusal::unknown_key,
+               with_key("this secret was replaced by a rotation and its grace period has ended; use the new secret",
+                        key.record));
+    return a;
+  }
+  if (counters.revoked.load(std::memory_order_acquire)) {
+    refuse_key(refusal::revoked_key, with_key("this Sluice key has been revoked", key.record));
+    return a;
+  }
+  if (key.record.expires_at_ms != 0 && now >= key.record.expires_at_ms) {
+    refuse_key(refusal::expired_key,
+               with_key("this Sluice key expired at " + timeutil::iso8601(key.record.expires_at_ms), key.record));
+    return a;
+  }
+  ip_bytes ip{};
+  const bool has_ip = parse_ip(request.client_ip, ip);
+  if (!key.allowlist.empty()) {
+    const bool inside = has_ip && std::any_of(key.allowlist.begin(), key.allowlist.end(),
+                                              [&](const cidr_block& b) { return cidr_contains(b, ip); });
+    if (!inside) {
+      refuse_key(refusal::ip_not_allowed,
+                 with_key("client address " + std::string(request.client_ip) + " is not in this key's IP allowlist",
+                          key.record));
+      return a;
+    }
+  }
+  const auto& endpoints = key.record.allowed_endpoints;
+  if (!endpoints.empty() && std::none_of(endpoints.begin(), endpoints.end(), [&](const std::string& g) {
+        return glob_match(g, request.endpoint);
+      })) {
+    refuse_key(refusal::endpoint_not_allowed,
+               with_key("endpoint " + std::string(request.endpoint) + " is outside this key's allowed endpoints",
+                        key.record));
+    return a;
+  }
+  const auto& models = key.record.allowed_models;
+  if (!request.model.empty() && !models.empty() &&
+      std::none_of(models.begin(), models.end(), [&](const std::string& g) { return glob_match(g, request.model); })) {
+    refuse_key(refusal::model_not_allowed,
+               with_key("model " + std::string(request.model) + " is outside this key's allowed models", key.record));
+    return a;
+  }
+
+  // Limits, then budgets. Each step that fails gives back what the earlier steps took, so a refused
+  // request consumes nothing.
+  const std::int64_t now_ns = now * 1'000'000;
+  if (const std::int64_t wait = counters.requests_per_minute.try_acquire(now_ns, limits.requests_per_minute, 1)) {
+    refuse_key(refusal::rate_limited,
+               with_key("rate limit of " + std::to_string(limits.requests_per_minute) + " requests per minute reached",
+                        key.record),
+               seconds_ceil(wait));
+    return a;
+  }
+  const std::uint64_t tokens = std::uint64_t{request.estimated_input_tokens} + request.max_tokens;
+  if (const std::int64_t wait = counters.tokens_per_minute.try_acquire(now_ns, limits.tokens_per_minute, tokens)) {
+    counters.requests_per_minute.adjust(limits.requests_per_minute, -1);
+    std::string message = tokens > limits.tokens_per_minute
+                              ? "this request may use " + std::to_string(tokens) +
+                                    " tokens (input estimate + max_tokens), more than the key's limit of " +
+                                    std::to_string(limits.tokens_per_minute) + " tokens per minute; lower max_tokens"
+                              : "rate limit of " + std::to_string(limits.tokens_per_minute) + " tokens per minute reached";
+    refuse_key(refusal::rate_limited, with_key(message, key.record), seconds_ceil(wait));
+    return a;
+  }
+  const std::uint32_t month = timeutil::month_index(now);
+  const bool hard = limits.hard_budget;
+  const std::uint64_t micro_usd = core.price_micro_usd(request.model, request.estimated_input_tokens, request.max_tokens);
+  const bool tokens_ok =
+      counters.budget_tokens.reserve(month, tokens, hard ? limits.monthly_token_budget : 0);
+  const bool usd_ok = tokens_ok && counters.budget_micro_usd.reserve(month, micro_usd, hard ? key.usd_budget_micro : 0);
+  if (!tokens_ok || !usd_ok) {
+    if (tokens_ok) {
+      counters.budget_tokens.settle(month, tokens, 0, month);
+    }
+    counters.tokens_per_minute.adjust(limits.tokens_per_minute, -static_cast<std::int64_t>(tokens));
+    counters.requests_per_minute.adjust(limits.requests_per_minute, -1);
+    const std::int64_t next_month_ms = timeutil::month_start_ms(month + 1);
+    std::string message = !tokens_ok ? "monthly token budget of " + std::to_string(limits.monthly_token_budget) +
+                                           " tokens is exhausted (this request may use up to " +
+                                           std::to_string(tokens) + ")"
+                                     : "monthly budget of $" + std::to_string(limits.monthly_usd_budget) +
+                                           " is exhausted (this request may cost up to $" +
+                                           std::to_string(static_cast<double>(micro_usd) / 1e6) + ")";
+    refuse_key(refusal::budget_exceeded, with_key(message, key.record), seconds_ceil((next_month_ms - now) * 1'000'000));
+    return a;
+  }
+
+  a.allowed = true;
+  reservation& held = a.held;
+  held.core_ = core_;
+  held.key_ = slot->key;
+  held.reserved_tpm_tokens_ = tokens;
+  held.reserved_tokens_ = tokens;
+  held.reserved_micro_usd_ = micro_usd;
+  held.budget_month_ = month;
+  held.admitted_at_ms_ = now;
+  held.client_ip_ = ip;
+  held.has_client_ip_ = has_ip;
+  held.model_.assign(request.model);
+  held.team_header_.assign(request.team_header);
+  held.project_header_.assign(request.project_header);
+  held.caller_ = a.caller;
+  if (key.record.team.empty()) {
+    held.caller_.team = held.team_header_.view();
+  }
+  if (key.record.project.empty()) {
+    held.caller_.project = held.project_header_.view();
+  }
+  return a;
+}
+
+void access_controller::settle(reservation&& held, const usage_report& usage) noexcept {
+  if (!held.core_) {
+    return;
+  }
+  detail::controller_core& core = *held.core_;
+  const std::int64_t now = core.now_ms();
+  const std::string_view model = usage.model.empty() ? held.model_.view() : usage.model;
+  const std::uint64_t tokens = std::uint64_t{usage.input_tokens} + usage.output_tokens;
+  const std::uint64_t micro_usd = usage.cost_usd >= 0 ? static_cast<std::uint64_t>(usage.cost_usd * 1e6 + 0.5)
+                                                      : core.price_micro_usd(model, usage.input_tokens, usage.output_tokens);
+  pending_usage record;
+  if (held.key_) {
+    const detail::key_entry& key = *held.key_;
+    key_counters& c = *key.counters;
+    const key_limits& limits = key.record.limits;
+    const std::uint32_t month = timeutil::month_index(now);
+    c.tokens_per_minute.adjust(limits.tokens_per_minute,
+                               static_cast<std::int64_t>(tokens) - static_cast<std::int64_t>(held.reserved_tpm_tokens_));
+    c.budget_tokens.settle(held.budget_month_, held.reserved_tokens_, tokens, month);
+    c.budget_micro_usd.settle(held.budget_month_, held.reserved_micro_usd_, micro_usd, month);
+    // Budget alerts: announce each threshold once per month, from whichever thread crosses it first.
+    const double fraction = std::max(
+        limits.monthly_token_budget ? static_cast<double>(c.budget_tokens.used(month)) / limits.monthly_token_budget : 0.0,
+        key.usd_budget_micro ? static_cast<double>(c.budget_micro_usd.used(month)) / key.usd_budget_micro : 0.0);
+    const auto& thresholds = limits.alert_thresholds;
+    std::uint32_t state = c.alert_state.load(std::memory_order_acquire);
+    for (;;) {
+      const std::uint32_t announced = (state >> 8) == (month & 0xFFFFFF) ? (state & 0xFF) : 0;
+      std::uint32_t reach = 0;
+      while (reach < thresholds.size() && fraction >= thresholds[reach]) {
+        ++reach;
+      }
+      if (reach <= announced) {
+        break;
+      }
+      if (c.alert_state.compare_exchange_weak(state, (month & 0xFFFFFF) << 8 | reach, std::memory_order_acq_rel)) {
+        core.enqueue_alert(pending_alert{held.key_, month, thresholds[reach - 1], fraction});
+        break;
+      }
+    }
+    record.key = held.key_;
+  }
+  record.ts_ms = now;
+  record.model.assign(model);
+  record.team.assign(held.caller_.team);
+  record.project.assign(held.caller_.project);
+  record.verdicts.assign(usage.verdicts);
+  record.ip = held.client_ip_;
+  record.has_ip = held.has_client_ip_;
+  record.input_tokens = usage.input_tokens;
+  record.output_tokens = usage.output_tokens;
+  record.cost_micro_usd = static_cast<std::int64_t>(micro_usd);
+  record.http_status = usage.http_status;
+  record.latency_us = usage.latency_us;
+  record.added_latency_us = usage.added_latency_us;
+  core.enqueue(std::move(record));
+  // Settled: nothing left to give back.
+  held.core_.reset();
+  held.key_.reset();
+}
+
+void access_controller::append_metrics(std::string& out) const { core_->append_metrics(out); }
+
+}  // namespace sluice::gateway

@@ -1,0 +1,424 @@
+// The admin API's routes, independent of the network: admin_server feeds it parsed requests.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include "governance/admin/admin_json.h"
+#include "governance/audit/audit_files.h"
+#include "governance/controller_core.h"
+#include "base/crypto_util.h"
+#include "governance/access_control.h"
+#include "sluice/gateway/admin_server.h"
+#include "sluice/gateway/audit_log.h"
+#include "base/time_util.h"
+
+namespace sluice::gateway {
+
+namespace {
+
+admin_reply error_reply(unsigned status, std::string_view type, std::string_view message) {
+  admin_reply r;
+  r.status = status;
+  json_fields inner;
+  inner.add("type", type).add("message", message);
+  r.body = "{\"error\":{" + inner.str() + "}}";
+  return r;
+}
+
+admin_reply json_reply(unsigned status, std::string body) {
+  admin_reply r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2])));
+      i += 2;
+    } else if (s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    out[percent_decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) {
+      break;
+    }
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+// Splits "/admin/keys/key_12/rotate" into its segments after "/admin".
+std::vector<std::string> segments(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const auto slash = path.find('/');
+    out.push_back(percent_decode(path.substr(0, slash)));
+    path.remove_prefix(slash == std::string_view::npos ? path.size() : slash);
+  }
+  return out;
+}
+
+// [from, to) from the query; defaults: start of this month until now (+1 ms).
+std::string time_range(const std::map<std::string, std::string>& q, std::int64_t now, std::int64_t& from,
+                       std::int64_t& to) {
+  from = timeutil::month_start_ms(timeutil::month_index(now));
+  to = now + 1;
+  if (const auto it = q.find("from"); it != q.end() && !timeutil::parse_time(it->second, from)) {
+    return "'from' must be a date like 2026-03-01, a time like 2026-03-01T12:00:00Z, or Unix seconds";
+  }
+  if (const auto it = q.find("to"); it != q.end() && !timeutil::parse_time(it->second, to)) {
+    return "'to' must be a date like 2026-04-01, a time like 2026-04-01T00:00:00Z, or Unix seconds";
+  }
+  if (to <= from) {
+    return "'to' must be after 'from'";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string load_admin_token(const std::string& env_name, const std::string& file) {
+  if (!env_name.empty()) {
+    if (const char* value = std::getenv(env_name.c_str()); value != nullptr && *value != '\0') {
+      return value;
+    }
+  }
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) {
+      throw std::runtime_error("admin token file " + file + " cannot be read");
+    }
+    std::string token((std::istreambuf_iterator<char>(in)), {});
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
+      token.pop_back();
+    }
+    if (token.empty()) {
+      throw std::runtime_error("admin token file " + file + " is empty");
+    }
+    return token;
+  }
+  throw std::runtime_error("no admin token: set " + (env_name.empty() ? std::string("an environment variable") : env_name) +
+                           " or configure an admin token file");
+}
+
+admin_api::admin_api(access_controller& controller, std::shared_ptr<audit_log> audit, std::string token)
+    : controller_(controller), audit_(std::move(audit)) {
+  if (token.size() < 16) {
+    throw std::invalid_argument("the admin token must be at least 16 characters");
+  }
+  token_digest_ = crypto::to_hex(crypto::sha256(token));
+}
+
+admin_reply admin_api::handle(const admin_call& call) {
+  detail::controller_core& core = *controller_.core();
+  const std::int64_t now = core.now_ms();
+  const std::string_view target = call.target;
+  const auto question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const auto query = parse_query(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+  auto record = [&](std::string_view type, std::string_view why) {
+    if (audit_) {
+      json_fields f;
+      f.add("method", call.method).add("path", path).add("client", mask_client_ip(call.client_ip)).add("reason", why);
+      audit_->append(type, f.str());
+    }
+  };
+
+  // Authentication first: nothing about keys is revealed to a caller without the token.
+  std::string_view presented = call.authorization;
+  if (presented.size() >= 7 && (presented.substr(0, 7) == "Bearer " || presented.substr(0, 7) == "bearer ")) {
+    presented.remove_prefix(7);
+  } else {
+    presented = {};
+  }
+  crypto::digest expected{}, got{};
+  (void)crypto::from_hex(token_digest_, expected);
+  got = crypto::sha256(presented);
+  if (presented.empty() || !crypto::equal_constant_time(expected, got)) {
+    record("admin.auth_failed", presented.empty() ? "missing admin token" : "wrong admin token");
+    return error_reply(401, "authentication_error",
+                       presented.empty() ? "missing admin token: send `Authorization: Bearer <admin token>`"
+                                         : "wrong admin token");
+  }
+
+  const auto parts = segments(path);
+  if (parts.empty() || parts[0] != "admin") {
+    return error_reply(404, "not_found_error", "unknown route " + std::string(path) + "; routes start with /admin/");
+  }
+  const std::string actor = "admin:" + mask_client_ip(call.client_ip);
+
+  // Bodies: parsed once, must be a JSON object when present.
+  simdjson::dom::parser parser;
+  simdjson::dom::object body;
+  const bool has_body = (call.method == "POST" || call.method == "PATCH") && !call.body.empty();
+  if (has_body) {
+    simdjson::dom::element doc;
+    if (auto error = parser.parse(call.body).get(doc); error != simdjson::SUCCESS) {
+      record("admin.bad_request", "malformed JSON");
+      return error_reply(400, "invalid_request_error",
+                         std::string("the body is not valid JSON: ") + simdjson::error_message(error));
+    }
+    if (doc.get_object().get(body) != simdjson::SUCCESS) {
+      record("admin.bad_request", "body is not an object");
+      return error_reply(400, "invalid_request_error", "the body must be a JSON object");
+    }
+  }
+  auto method_not_allowed = [&](std::string_view allowed) {
+    return error_reply(405, "invalid_request_error",
+                       "method " + call.method + " is not allowed on " + std::string(path) + " (allowed: " +
+                           std::string(allowed) + ")");
+  };
+
+  try {
+    if (parts.size() >= 2 && parts[1] == "keys") {
+      if (parts.size() == 2) {
+        if (call.method == "GET") {
+          std::string out = "{\"keys\":[";
+          bool first = true;
+          for (const auto& k : core.list_keys()) {
+            if (!first) {
+              out += ',';
+            }
+            first = false;
+            append_key_json(out, k, now);
+          }
+          out += "]}";
+          return json_reply(200, std::move(out));
+        }
+        if (call.method == "POST") {
+          if (call.body.empty()) {
+            return error_reply(400, "invalid_request_error", "creating a key needs a JSON body with at least \"name\"");
+          }
+          key_record spec;
+          if (std::string error = apply_key_json(body, spec); !error.empty()) {
+            record("admin.bad_request", error);
+            return error_reply(400, "invalid_request_error", error);
+          }
+          auto created = core.create_key(std::move(spec), actor);
+          std::string out = "{\"key\":";
+          append_key_json(out, created.record, now);
+          out += ",\"secret\":";
+          append_json_string(out, created.secret);
+          out += ",\"note\":\"the secret is shown only now; store it safely\"}";
+          return json_reply(201, std::move(out));
+        }
+        return method_not_allowed("GET, POST");
+      }
+      const std::string& id = parts[2];
+      const auto existing = core.find_key(id);
+      if (!existing) {
+        return error_reply(404, "not_found_error", "no key with id '" + id + "'");
+      }
+      if (parts.size() == 3) {
+        if (call.method == "GET") {
+          const auto [tokens, micro_usd] = core.budget_used(id);
+          std::string out = "{\"key\":";
+          append_key_json(out, *existing, now);
+          json_fields used;
+          used.add("tokens", tokens).add("usd", static_cast<double>(micro_usd) / 1e6);
+          out += ",\"budget_used_this_month\":{" + used.str() + "}}";
+          return json_reply(200, std::move(out));
+        }
+        if (call.method == "PATCH") {
+          if (!has_body) {
+            return error_reply(400, "invalid_request_error", "an update needs a JSON body with the fields to change");
+          }
+          key_record next = *existing;
+          if (std::string error = apply_key_json(body, next); !error.empty()) {
+            record("admin.bad_request", error);
+            return error_reply(400, "invalid_request_error", error);
+          }
+          const auto updated = core.update_key(id, next, actor);
+          std::string out = "{\"key\":";
+          append_key_json(out, *updated, now);
+          out += '}';
+          return json_reply(200, std::move(out));
+        }
+        return method_not_allowed("GET, PATCH");
+      }
+      if (parts.size() == 4 && parts[3] == "rotate") {
+        if (call.method != "POST") {
+          return method_not_allowed("POST");
+        }
+        std::optional<std::int64_t> grace;
+        if (has_body) {
+          for (const auto field : body) {
+            std::int64_t seconds = 0;
+            if (field.key != "grace_seconds" || field.value.get_int64().get(seconds) != simdjson::SUCCESS) {
+              return error_reply(400, "invalid_request_error",
+                                 "rotate accepts only {\"grace_seconds\": <non-negative integer>}");
+            }
+            grace = seconds;
+          }
+        }
+        const auto rotated = core.rotate_key(id, grace, actor);
+        std::string out = "{\"key\":";
+        append_key_json(out, rotated->record, now);
+        out += ",\"secret\":";
+        append_json_string(out, rotated->secret);
+        out += ",\"note\":\"the previous secret keeps working until previous_secret_valid_until\"}";
+        return json_reply(200, std::move(out));
+      }
+      if (parts.size() == 4 && parts[3] == "revoke") {
+        if (call.method != "POST") {
+          return method_not_allowed("POST");
+        }
+        const auto revoked = core.revoke_key(id, actor);
+        std::string out = "{\"key\":";
+        append_key_json(out, *revoked, now);
+        out += '}';
+        return json_reply(200, std::move(out));
+      }
+    }
+    if (parts.size() == 2 && parts[1] == "usage") {
+      if (call.method != "GET") {
+        return method_not_allowed("GET");
+      }
+      const std::string group = query.count("group_by") ? query.at("group_by") : "key";
+      usage_grouping grouping;
+      if (group == "key") {
+        grouping = usage_grouping::key;
+      } else if (group == "team") {
+        grouping = usage_grouping::team;
+      } else if (group == "project") {
+        grouping = usage_grouping::project;
+      } else if (group == "model") {
+        grouping = usage_grouping::model;
+      } else {
+        return error_reply(400, "invalid_request_error", "group_by must be key, team, project or model");
+      }
+      std::int64_t from = 0, to = 0;
+      if (std::string error = time_range(query, now, from, to); !error.empty()) {
+        return error_reply(400, "invalid_request_error", error);
+      }
+      core.flush();  // include what settled up to now
+      std::string out = "{\"group_by\":";
+      append_json_string(out, group);
+      out += ",\"from\":\"" + timeutil::iso8601(from) + "\",\"to\":\"" + timeutil::iso8601(to) + "\",\"rows\":[";
+      bool first = true;
+      for (const auto& row : core.store().usage_by(grouping, from, to)) {
+        json_fields f;
+        f.add("group", row.group).add("requests", row.requests).add("input_tokens", row.input_tokens);
+        f.add("output_tokens", row.output_tokens).add("cost_usd", static_cast<double>(row.cost_micro_usd) / 1e6);
+        out += first ? "{" : ",{";
+        out += f.str();
+        out += '}';
+        first = false;
+      }
+      out += "]}";
+      return json_reply(200, std::move(out));
+    }
+    if (parts.size() >= 2 && parts[1] == "audit") {
+      if (call.method != "GET") {
+        return method_not_allowed("GET");
+      }
+      if (!audit_) {
+        return error_reply(404, "not_found_error", "the audit log is not enabled on this gateway");
+      }
+      if (parts.size() == 3 && parts[2] == "head") {
+        audit_->flush();
+        return json_reply(200, "{\"head\":\"" + audit_->head() + "\"}");
+      }
+      if (parts.size() != 2) {
+        return error_reply(404, "not_found_error", "unknown route " + std::string(path));
+      }
+      std::int64_t from = 0, to = 0;
+      if (std::string error = time_range(query, now, from, to); !error.empty()) {
+        return error_reply(400, "invalid_request_error", error);
+      }
+      std::size_t limit = 100;
+      if (const auto it = query.find("limit"); it != query.end()) {
+        limit = std::strtoul(it->second.c_str(), nullptr, 10);
+        if (limit == 0 || limit > 1000) {
+          return error_reply(400, "invalid_request_error", "limit must be between 1 and 1000");
+        }
+      }
+      const std::string type = query.count("type") ? query.at("type") : "";
+      const std::string key_id = query.count("key_id") ? query.at("key_id") : "";
+      audit_->flush();
+      const std::string from_iso = timeutil::iso8601(from);
+      const std::string to_iso = timeutil::iso8601(to);
+      const int first_day = timeutil::yyyymmdd(from);
+      const int last_day = timeutil::yyyymmdd(to);
+      std::vector<std::string> matches;
+      simdjson::dom::parser line_parser;
+      for (const auto& file : audit_files_in(audit_->directory())) {
+        const int day = audit_file_day(file);
+        if (day < first_day || day > last_day) {
+          continue;
+        }
+        std::ifstream in(file);
+        for (std::string line; std::getline(in, line);) {
+          simdjson::dom::element doc;
+          std::string_view ts, t, k;
+          if (line_parser.parse(line).get(doc) != simdjson::SUCCESS || doc["ts"].get_string().get(ts) != simdjson::SUCCESS) {
+            continue;
+          }
+          if (ts < from_iso || ts >= to_iso) {
+            continue;
+          }
+          if (!type.empty() && (doc["type"].get_string().get(t) != simdjson::SUCCESS || t != type)) {
+            continue;
+          }
+          if (!key_id.empty() && (doc["key_id"].get_string().get(k) != simdjson::SUCCESS || k != key_id)) {
+            continue;
+          }
+          matches.push_back(std::move(line));
+        }
+      }
+      const bool truncated = matches.size() > limit;
+      std::string out = "{\"records\":[";
+      for (std::size_t i = truncated ? matches.size() - limit : 0, n = 0; i < matches.size(); ++i, ++n) {
+        out += n ? "," : "";
+        out += matches[i];
+      }
+      out += "],\"truncated\":";
+      out += truncated ? "true}" : "false}";
+      return json_reply(200, std::move(out));
+    }
+  } catch (const std::invalid_argument& e) {
+    record("admin.bad_request", e.what());
+    return error_reply(400, "invalid_request_error", e.what());
+  } catch (const std::exception& e) {
+    return error_reply(500, "api_error", std::string("internal error: ") + e.what());
+  }
+  return error_reply(404, "not_found_error", "unknown route " + std::string(path));
+}
+
+}  // namespace sluice::gateway

@@ -1,0 +1,365 @@
+// The audit log writer: records are queued by any thread and written, chained and fsynced by one
+// background thread, so the request path only pays for a short queue push.
+#include "sluice/gateway/audit_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "governance/audit/audit_files.h"
+#include "base/crypto_util.h"
+#include "base/file_lock.h"
+#include "sluice/gateway/governance_options.h"
+#include "base/time_util.h"
+
+namespace sluice::gateway {
+
+namespace fs = std::filesystem;
+
+struct audit_log::impl {
+  audit_options options;
+  std::shared_ptr<const clock_source> clock;
+
+  // Queue shared with appenders: entries are "ts\x1ftype\x1ffields" strings in append order.
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::condition_variable flushed_cv;
+  std::vector<std::string> queue;
+  std::uint64_t appended = 0;  // records queued so far (guarded by queue_mutex)
+  std::uint64_t written = 0;   // records durable so far (guarded by queue_mutex)
+  bool stopping = false;
+  bool flush_requested = false;
+
+  // Writer-thread state.
+  std::uint64_t next_seq = 1;
+  std::string prev_hash = std::string(64, '0');
+  int open_day = 0;
+  int fd = -1;
+  std::string head_copy;  // guarded by queue_mutex (read by head())
+  std::string key_id;     // checkpoint_key_id(options.checkpoint_key) when signing
+  std::thread writer;
+  std::unique_ptr<file_lock> writer_lock;  // held while this object writes the directory
+
+  std::int64_t last_prune_day = 0;
+  // Signed checkpoints between day starts (options.checkpoint_interval_ms), writer thread only.
+  std::int64_t last_checkpoint_ms = 0;
+  bool records_since_checkpoint = false;
+  std::string last_file;  // name of the newest day file before the open one (for checkpoints)
+
+  ~impl() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+
+  void resume() {
+    fs::create_directories(options.directory);
+    // One writer per chain: a second one (another gateway, `sluice admin serve`) would fork it.
+    writer_lock = std::make_unique<file_lock>(options.directory + "/.sluice-audit.lock",
+                                              "the audit log " + options.directory);
+    const auto files = audit_files_in(options.directory);
+    for (auto it = files.rbegin(); it != files.rend(); ++it) {
+      std::string last;
+      if (!read_last_line(*it, last)) {
+        throw std::runtime_error("audit log " + *it +
+                                 " ends with an incomplete record; run `sluice audit verify` on it");
+      }
+      if (last.empty()) {
+        continue;  // an empty file (created just before a crash): look at the one before
+      }
+      std::uint64_t seq = 0;
+      if (!read_seq(last, seq)) {
+        throw std::runtime_error("audit log " + *it + ": the last record is not a valid audit record");
+      }
+      next_seq = seq + 1;
+      prev_hash = crypto::to_hex(crypto::sha256(last));
+      // The previous run's tail is not signed off yet unless it ended with a checkpoint.
+      records_since_checkpoint = last.find("\"type\":\"checkpoint\"") == std::string::npos;
+      last_file = std::filesystem::path(*it).filename().string();
+      break;
+    }
+    head_copy = prev_hash;
+  }
+
+  std::string build_line(std::string_view ts, std::string_view type, std::string_view fields, bool sign = false) {
+    std::string line;
+    line.reserve(96 + type.size() + fields.size());
+    line += "{\"seq\":";
+    line += std::to_string(next_seq);
+    line += ",\"ts\":\"";
+    line += ts;
+    line += "\",\"type\":";
+    append_json_string(line, type);
+    line += ",\"prev\":\"";
+    line += prev_hash;
+    line += '"';
+    if (!fields.empty()) {
+      line += ',';
+      line += fields;
+    }
+    if (sign && !options.checkpoint_key.empty()) {
+      line += ",\"sig_alg\":\"hmac-sha256\",\"sig_key\":\"";
+      line += key_id;
+      line += '"';
+      // The signed text is the record as it reads without the sig member (see audit_log.h).
+      line += '}';
+      crypto::digest sig{};
+      (void)crypto::hmac_sha256(options.checkpoint_key, line, sig);  // a failure writes zeros: verify flags it
+      line.pop_back();
+      line += ",\"sig\":\"";
+      line += crypto::to_hex(sig);
+      line += '"';
+    }
+    line += '}';
+    prev_hash = crypto::to_hex(crypto::sha256(line));
+    ++next_seq;
+    return line;
+  }
+
+  // Opens the day file for `day`, starting it with a checkpoint record when it is new.
+  void open_day_file(int day, std::int64_t ts_ms, std::string& out) {
+    if (fd >= 0) {
+      write_all(out);
+      ::close(fd);
+      fd = -1;
+      last_file = audit_file_name(open_day);
+    }
+    const std::string path = options.directory + "/" + audit_file_name(day);
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND;
+    fd = ::open(path.c_str(), flags, 0640);
+    if (fd < 0) {
+      return;  // reported by write_all's caller through the error record below
+    }
+    open_day = day;
+    if (::lseek(fd, 0, SEEK_END) == 0) {
+      // A new file starts with a checkpoint linking it to the previous file, so verification can start
+      // here once older files are pruned.
+      // prev_file and retention_days let the verifier tell pruning from deletion.
+      append_checkpoint(ts_ms, {}, out);
+    }
+  }
+
+  // A checkpoint in the open file: names it, the file before it and the retention in force (so the
+  // verifier can tell pruning from deletion), signed when there is a key. `reason` is empty for the
+  // one starting a file.
+  void append_checkpoint(std::int64_t ts_ms, std::string_view reason, std::string& out) {
+    json_fields f;
+    f.add("file", audit_file_name(open_day)).add("prev_file", last_file).add("retention_days", options.retention_days);
+    if (!reason.empty()) {
+      f.add("reason", reason);
+    }
+    out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str(), true);
+    out += '\n';
+    last_checkpoint_ms = ts_ms;
+    records_since_checkpoint = false;
+  }
+
+  // With a signing key, signs off the records written since the last checkpoint once they are
+  // checkpoint_interval_ms old, or at once when `final` (shutdown): whoever rewrites them later
+  // cannot re-sign the checkpoint that covers them.
+  void maybe_checkpoint(bool final) {
+    if (options.checkpoint_key.empty() || !records_since_checkpoint || fd < 0) {
+      return;
+    }
+    const std::int64_t now = clock->now_ms();
+    if (!final && (options.checkpoint_interval_ms <= 0 || now - last_checkpoint_ms < options.checkpoint_interval_ms)) {
+      return;
+    }
+    std::string out;
+    if (timeutil::yyyymmdd(now) > open_day) {
+      open_day_file(timeutil::yyyymmdd(now), now, out);  // a new day starts with a signed checkpoint
+    } else {
+      append_checkpoint(now, final ? "shutdown" : "interval", out);
+    }
+    write_all(out);
+    if (options.immutable && fd >= 0) {
+      ::fdatasync(fd);
+    }
+  }
+
+  void write_all(std::string& out) {
+    std::size_t done = 0;
+    while (fd >= 0 && done < out.size()) {
+      const ssize_t n = ::write(fd, out.data() + done, out.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        break;  // disk full or similar: the records are lost; nothing else we can do without blocking
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    out.clear();
+  }
+
+  void prune(std::int64_t now_ms) {
+    if (options.retention_days <= 0) {
+      return;
+    }
+    const int oldest_kept = timeutil::yyyymmdd(now_ms - options.retention_days * 86'400'000LL);
+    for (const auto& path : audit_files_in(options.directory)) {
+      const int day = audit_file_day(path);
+      if (day != 0 && day < oldest_kept && day != open_day) {
+        std::error_code ec;
+        fs::remove(path, ec);
+      }
+    }
+  }
+
+  void write_batch(std::vector<std::string>& batch) {
+    std::string out;
+    for (const auto& entry : batch) {
+      const auto a = entry.find('\x1f');
+      const auto b = entry.find('\x1f', a + 1);
+      const std::string_view all(entry);
+      const std::string_view ts_text = all.substr(0, a);
+      const std::int64_t ts_ms = std::strtoll(std::string(ts_text).c_str(), nullptr, 10);
+      // Never go back to an earlier day's file (a clock stepped back at midnight): the chain must run
+      // through the files in name order.
+      const int day = std::max(timeutil::yyyymmdd(ts_ms), open_day);
+      if (fd < 0 || day != open_day) {
+        open_day_file(day, ts_ms, out);
+        if (day != last_prune_day) {
+          prune(ts_ms);
+          last_prune_day = day;
+        }
+      }
+      out += build_line(timeutil::iso8601(ts_ms), all.substr(a + 1, b - a - 1), all.substr(b + 1));
+      out += '\n';
+      records_since_checkpoint = true;
+    }
+    write_all(out);
+    if (options.immutable && fd >= 0) {
+      ::fdatasync(fd);
+    }
+  }
+
+  void run() {
+    std::vector<std::string> batch;
+    std::unique_lock lock(queue_mutex);
+    for (;;) {
+      queue_cv.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(1, options.flush_interval_ms)),
+                        [&] { return stopping || flush_requested; });
+      flush_requested = false;
+      batch.swap(queue);
+      const std::uint64_t target = appended;
+      const bool stop = stopping;
+      lock.unlock();
+      if (!batch.empty()) {
+        write_batch(batch);
+        batch.clear();
+      }
+      maybe_checkpoint(stop);
+      lock.lock();
+      written = target;
+      head_copy = prev_hash;
+      flushed_cv.notify_all();
+      if (stop && queue.empty()) {
+        return;
+      }
+    }
+  }
+};
+
+std::string checkpoint_key_id(std::string_view key) {
+  return crypto::to_hex(crypto::sha256(key)).substr(0, 16);
+}
+
+audit_log::audit_log(audit_options options) : impl_(std::make_unique<impl>()) {
+  if (options.directory.empty()) {
+    throw std::runtime_error("audit log: no directory configured");
+  }
+  impl_->clock = options.clock ? options.clock : system_clock_source();
+  impl_->options = std::move(options);
+  if (!impl_->options.checkpoint_key.empty()) {
+    impl_->key_id = checkpoint_key_id(impl_->options.checkpoint_key);
+  }
+  impl_->resume();
+  impl_->writer = std::thread([p = impl_.get()] { p->run(); });
+}
+
+audit_log::~audit_log() {
+  {
+    std::lock_guard lock(impl_->queue_mutex);
+    impl_->stopping = true;
+  }
+  impl_->queue_cv.notify_all();
+  impl_->writer.join();
+}
+
+void audit_log::append(std::string_view type, std::string_view fields) noexcept {
+  try {
+    std::string entry = std::to_string(impl_->clock->now_ms());
+    entry += '\x1f';
+    entry += type;
+    entry += '\x1f';
+    entry += fields;
+    std::lock_guard lock(impl_->queue_mutex);
+    impl_->queue.push_back(std::move(entry));
+    ++impl_->appended;
+  } catch (...) {
+    // Out of memory: the record is dropped rather than failing the request.
+  }
+}
+
+void audit_log::append_lines(std::string&& lines, std::string_view type) noexcept {
+  try {
+    const std::string ts = std::to_string(impl_->clock->now_ms());
+    std::vector<std::string> entries;
+    std::string_view rest = lines;
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.remove_suffix(1);
+      }
+      if (line.empty()) {
+        continue;
+      }
+      std::string entry = ts;
+      entry += '\x1f';
+      entry += type;
+      entry += '\x1f';
+      if (line.size() >= 2 && line.front() == '{' && line.back() == '}') {
+        entry += line.substr(1, line.size() - 2);
+      } else {
+        entry += "\"raw\":";
+        append_json_string(entry, line);
+      }
+      entries.push_back(std::move(entry));
+    }
+    std::lock_guard lock(impl_->queue_mutex);
+    for (auto& e : entries) {
+      impl_->queue.push_back(std::move(e));
+    }
+    impl_->appended += entries.size();
+  } catch (...) {
+    // Out of memory: the batch is dropped rather than failing requests.
+  }
+}
+
+void audit_log::flush() {
+  std::unique_lock lock(impl_->queue_mutex);
+  const std::uint64_t target = impl_->appended;
+  impl_->flush_requested = true;
+  impl_->queue_cv.notify_all();
+  impl_->flushed_cv.wait(lock, [&] { return impl_->written >= target; });
+}
+
+std::string audit_log::head() const {
+  std::lock_guard lock(impl_->queue_mutex);
+  return impl_->head_copy;
+}
+
+const std::string& audit_log::directory() const noexcept { return impl_->options.directory; }
+
+}  // namespace sluice::gateway

@@ -1,0 +1,79 @@
+#include "sluice/gateway/governance_runtime.h"
+#include "governance/access_control.h"
+
+#include <stdexcept>
+
+namespace sluice::gateway {
+
+governance_options access_options_of(const governance_config& g) {
+  return {.require_keys = g.require_keys,
+          .store_path = g.store_path,
+          .rotation_grace_seconds = g.rotation_grace_seconds,
+          .usage_flush_interval_ms = g.usage_flush_interval_ms,
+          .prices = g.prices,
+          .alert_webhook_url = g.alert_webhook_url,
+          .anomaly_detection = g.anomaly_detection};
+}
+
+audit_options audit_options_of(const gateway_config& config) {
+  const governance_audit_config& gov_audit = config.governance.audit;
+  audit_options wanted;
+  if (const policy_config* audit = config.find(policy_kind::audit_logger)) {
+    wanted.directory = audit->audit.directory;
+    wanted.immutable = audit->audit.immutable;
+    wanted.retention_days = audit->audit.retention_days;
+    wanted.flush_interval_ms = audit->audit.flush_interval.count();
+  } else if (config.governance.enabled && gov_audit.present) {
+    wanted.directory = gov_audit.directory;
+    wanted.immutable = gov_audit.immutable;
+    wanted.retention_days = gov_audit.retention_days;
+    wanted.flush_interval_ms = gov_audit.flush_interval.count();
+  }
+  if (wanted.directory.empty()) {
+    return wanted;
+  }
+  if (!gov_audit.signing_key.env.empty() || !gov_audit.signing_key.file.empty()) {
+    wanted.checkpoint_key = read_secret(gov_audit.signing_key);
+  }
+  wanted.checkpoint_interval_ms = gov_audit.checkpoint_interval_s * 1000;
+  return wanted;
+}
+
+std::unique_ptr<admin_server> start_admin_listener(const governance_admin_config& admin, const std::string& listen,
+                                                   access_controller& access, std::shared_ptr<audit_log> audit,
+                                                   std::string& why_not) {
+  if (!admin.enabled) {
+    why_not = "disabled in the configuration (governance.admin.enabled: false)";
+    return nullptr;
+  }
+  admin_options options;
+  options.listen = listen;
+  try {
+    options.token = load_admin_token(admin.token_env, admin.token_file);
+  } catch (const std::exception& e) {
+    if (admin.required) {
+      throw std::runtime_error(std::string("governance.admin.enabled is true but ") + e.what());
+    }
+    why_not = e.what();
+    return nullptr;
+  }
+  return std::make_unique<admin_server>(access, std::move(audit), options);
+}
+
+governance_runtime::governance_runtime(const gateway_config& config) {
+  const governance_config& g = config.governance;
+  governance_options options = access_options_of(g);
+  if (const audit_options ao = audit_options_of(config); !ao.directory.empty()) {
+    audit_ = std::make_shared<audit_log>(ao);
+    options.audit = audit_;
+  }
+  access_ = std::make_unique<access_controller>(options);
+  admin_ = start_admin_listener(g.admin, g.admin.listen, *access_, audit_, admin_disabled_reason_);
+}
+
+governance_runtime::~governance_runtime() {
+  admin_.reset();   // stop taking admin calls first
+  access_.reset();  // final usage flush (may write alerts to the audit log)
+}
+
+}  // namespace sluice::gateway

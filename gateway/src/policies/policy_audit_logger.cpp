@@ -1,0 +1,113 @@
+// audit-logger: one JSON line per request — time, request id, caller, model, each policy's verdict,
+// entity counts, tokens, latency — appended to the shard's audit buffer (the writer thread puts it on
+// disk). Raw prompt text never goes in; with include_text the redacted text does.
+#include <cstdio>
+#include <ctime>
+
+#include "policies/policies.h"
+#include "sluice/engine/json_escape.h"
+#include "sluice/gateway/audit_log.h"
+
+namespace sluice::gateway {
+namespace {
+
+struct no_state {};
+
+void append_time(std::string& out, std::chrono::system_clock::time_point t) {
+  const auto since = t.time_since_epoch();
+  const std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(since).count();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  out += buf;
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  engine::append_json_string(out, value);
+}
+
+class audit_logger_filter final : public policy_filter {
+ public:
+  audit_logger_filter(const policy_config& config, const no_state&) : config_(config) {}
+
+  void on_record(const exchange& ex) noexcept override {
+    if (ex.audit_out == nullptr) {
+      return;
+    }
+    std::string& out = *ex.audit_out;
+    const std::size_t rollback = out.size();
+    try {
+      // The members of one JSON object without its braces: the audit log adds seq, ts, type and the
+      // hash of the previous record around them.
+      out += "\"time\":";
+      append_time(out, ex.wall_started);
+      append_field(out, "request_id", ex.request_id);
+      append_field(out, "caller", ex.caller);
+      append_field(out, "team", ex.team);
+      append_field(out, "project", ex.project);
+      append_field(out, "client", mask_client_ip(ex.client_address));
+      append_field(out, "endpoint", ex.endpoint);
+      append_field(out, "dialect", ex.dialect == client_dialect::openai ? "openai" : "anthropic");
+      append_field(out, "model", ex.model);
+      append_field(out, "target", ex.target);
+      out += ",\"stream\":";
+      out += ex.stream ? "true" : "false";
+      out += ",\"status\":" + std::to_string(ex.status);
+      if (ex.is_refused()) {
+        append_field(out, "refused_by", ex.refused.policy);
+        append_field(out, "refusal", ex.refused.message);
+      }
+      out += ",\"verdicts\":[";
+      for (std::size_t i = 0; i < ex.verdicts.size(); ++i) {
+        const auto& v = ex.verdicts[i];
+        out += i == 0 ? "{\"policy\":\"" : ",{\"policy\":\"";
+        out += to_string(v.policy);
+        out += "\",\"action\":\"";
+        out += v.action;
+        out += "\",\"count\":" + std::to_string(v.count) + "}";
+      }
+      out += "],\"entities\":{";
+      for (std::size_t i = 0; i < ex.entity_counts.size(); ++i) {
+        if (i > 0) {
+          out += ',';
+        }
+        engine::append_json_string(out, ex.entity_counts[i].entity);
+        out += ':' + std::to_string(ex.entity_counts[i].count);
+      }
+      out += "},\"tokens\":{\"input\":" + std::to_string(ex.input_tokens) +
+             ",\"output\":" + std::to_string(ex.output_tokens) + "}";
+      if (ex.priced) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, ",\"cost_usd\":%.6f", ex.cost_usd);
+        out += buf;
+      }
+      char buf[48];
+      std::snprintf(buf, sizeof buf, ",\"latency_ms\":%.3f", ex.latency_ms());
+      out += buf;
+      if (config_.audit.include_text) {
+        append_field(out, "request_text", ex.redacted_request_text);
+        append_field(out, "response_text", ex.redacted_response_text);
+      }
+      out += "\n";
+    } catch (...) {
+      out.resize(rollback);  // never a half line
+    }
+  }
+
+ private:
+  const policy_config& config_;
+};
+
+}  // namespace
+
+std::unique_ptr<policy_factory> make_audit_logger_factory(const policy_config& config, const policy_environment&) {
+  return std::make_unique<simple_factory<audit_logger_filter, no_state>>(config, no_state{});
+}
+
+}  // namespace sluice::gateway

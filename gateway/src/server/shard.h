@@ -1,0 +1,78 @@
+#pragma once
+// One shard: a thread's io_context, acceptor, scanner, parsers, upstream pool, metrics and audit
+// buffer. Everything here is touched only by the shard's own thread, except `metrics` (read by a
+// /metrics scrape on any shard) and `install`, which other threads reach by posting to `ioc`.
+#include <simdjson.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "http/asio_types.h"
+#include "pipeline/gateway_runtime.h"
+#include "sluice/engine/scanner.h"
+#include "pipeline/metrics.h"
+#include "dialects/openai/openai_request.h"
+#include "dialects/openai/openai_response.h"
+#include "upstream/upstream_client.h"
+
+namespace sluice::gateway {
+
+// The state of one configuration generation on one shard.
+struct shard_state {
+  explicit shard_state(std::shared_ptr<const gateway_runtime> r) : rt(std::move(r)), scanner(rt->rules) {}
+  std::shared_ptr<const gateway_runtime> rt;
+  engine::scanner scanner;
+};
+
+struct cached_secret {
+  std::string value;
+  std::string error;
+  std::filesystem::file_time_type mtime{};
+  std::chrono::steady_clock::time_point checked{};
+  bool loaded = false;
+};
+
+class shard {
+ public:
+  shard(unsigned index, std::shared_ptr<net::ssl::context> tls, const std::vector<std::unique_ptr<shard>>& all);
+  // Destroys the io_context (and with it the coroutine frames of sessions still open) while every
+  // other member is still alive.
+  ~shard();
+
+  // Replaces the state (on this shard's thread). Requests in flight keep the state they hold.
+  void install(std::shared_ptr<const gateway_runtime> rt);
+  // The upstream key of target `i` of the current state; a file secret is re-read at most once a
+  // second when its modification time changed. Returns nullptr with `error` set when unavailable.
+  const std::string* secret_for(std::size_t i, std::string& error);
+  // Hands buffered audit lines to the writer thread.
+  void flush_audit() noexcept;
+  void start_audit_timer();
+
+  unsigned index_;
+  std::unique_ptr<net::io_context> ioc_holder_ = std::make_unique<net::io_context>(1);
+  net::io_context& ioc_ = *ioc_holder_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::shared_ptr<shard_state> state_;
+  upstream_pool pool_;
+  shard_metrics metrics_;
+  simdjson::ondemand::parser request_parser_;
+  simdjson::ondemand::parser response_parser_;
+  openai_request_translator openai_request_;
+  openai_response_translator openai_response_;
+  engine::scan_result scan_result_;
+  std::string audit_buffer_;
+  std::optional<net::steady_timer> audit_timer_;
+  std::vector<cached_secret> secrets_;
+  std::uint64_t next_request_ = 0;
+  bool draining_ = false;
+  std::uint64_t open_sessions_ = 0;
+  std::uint64_t active_requests_ = 0;
+  const std::vector<std::unique_ptr<shard>>& all_;
+};
+
+// Serves one client connection until it closes (session.cpp).
+awaitable<void> run_session(shard& sh, tcp::socket socket);
+
+}  // namespace sluice::gateway

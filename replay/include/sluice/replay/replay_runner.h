@@ -1,0 +1,25 @@
+#pragma once
+// Runs the engine over labelled corpora and measures it: the work behind `sluice replay`.
+#include <string>
+#include <vector>
+
+#include "sluice/replay/replay_report.h"
+#include "sluice/engine/scanner.h"
+
+namespace sluice::replay {
+
+struct replay_options {
+  double threshold = 0.5;        // injection score at or above which a line is flagged
+  double fpr_budget = 0.02;      // for "lowest threshold with FPR <= budget"
+  std::size_t context_radius = 40;
+};
+
+// Reads every file (JSONL, either shape per line), scans each line once with `scanner` and scores it.
+// Unreadable files and bad lines are listed in the result's input_errors and skipped.
+// Only entity types that both the catalog produces and some input labels are scored; the others are
+// counted in not_in_catalog / unlabelled_predictions so that a corpus with other label sets (PERSON…)
+// and a catalog with more types than a corpus labels are both measured fairly.
+[[nodiscard]] replay_result run_replay(const std::vector<std::string>& files, sluice::engine::scanner& scanner,
+                                       const replay_options& options);
+
+}  // namespace sluice::replay
