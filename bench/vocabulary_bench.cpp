@@ -23,7 +23,7 @@
 #include "bench_inputs.h"
 #include "compile/prefilter_derivation.h"
 #include "sluice/engine/ruleset.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace {
 

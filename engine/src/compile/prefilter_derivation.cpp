@@ -4,7 +4,7 @@
 #include <cctype>
 #include <vector>
 
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

@@ -19,7 +19,7 @@
 
 #include "compile/prefilter_derivation.h"
 #include "compile/signature_databases.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::engine {

@@ -1,6 +1,6 @@
 #include "scan/encoded_payload.h"
 
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 #include <simdjson.h>
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "simd/ascii_check.h"
 #include "text/normalizer_detail.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 #include "text/unicode_folding.h"
 
 namespace sluice::engine {

@@ -1,7 +1,7 @@
 // ABA routing transit numbers: nine digits whose weighted sum (3, 7, 1 repeating) is a multiple of 10,
 // and whose first two digits are a Federal Reserve routing symbol that is actually in use.
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

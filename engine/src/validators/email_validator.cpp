@@ -2,7 +2,7 @@
 // hostname labels, an alphabetic top-level domain), so that `user@localhost`, `a@b.c`, `x@1.2.3.4`,
 // `@decorators` or `name@v1.2` in code are not taken for addresses.
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 

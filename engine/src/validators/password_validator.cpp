@@ -2,7 +2,7 @@
 // chosen secret (long enough, varied enough) rather than a reference to one (a variable, a call, a
 // template) or a placeholder.
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

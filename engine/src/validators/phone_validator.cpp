@@ -7,7 +7,7 @@
 #include <string>
 
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

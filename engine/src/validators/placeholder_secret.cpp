@@ -3,7 +3,7 @@
 #include <array>
 
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

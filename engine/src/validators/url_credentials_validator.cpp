@@ -1,7 +1,7 @@
 // Credentials inside URLs and connection strings: scheme://user:password@host. Only the password makes
 // it a secret, so a URL with just a user name, or with a placeholder password, is not reported.
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 

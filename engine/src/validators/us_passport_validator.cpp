@@ -2,7 +2,7 @@
 // Generation passport). The format is weak on its own, so rules pair it with context words; this check
 // removes the filler people type instead of a real number.
 #include "validators/validator_checks.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine::detail {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "sluice/engine/scanner.h"
 #include "test_rules.h"
-#include "validators/validator_text.h"
+#include "text/ascii_text.h"
 
 namespace sluice::engine {
 namespace {

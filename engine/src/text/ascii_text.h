@@ -1,5 +1,6 @@
 #pragma once
-// Character helpers shared by the validators. ASCII only and locale-free on purpose: <cctype> depends
+// ASCII character and text helpers shared by the normalizer, the compiler, the scanner and the
+// validators. ASCII only and locale-free on purpose: <cctype> depends
 // on the C locale and is undefined for negative chars, and every entity we validate is ASCII.
 #include <cstddef>
 #include <string_view>
