@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli_registry.h"
-#include "sluice/replay/replay_runner.h"
+#include "sluice/replay/runner.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/engine/scanner.h"
 

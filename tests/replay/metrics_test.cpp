@@ -1,7 +1,7 @@
 // The arithmetic behind `sluice replay`: what counts as found, missed, spurious and exact.
 #include <gtest/gtest.h>
 
-#include "sluice/replay/replay_metrics.h"
+#include "sluice/replay/metrics.h"
 
 namespace sluice::replay {
 namespace {

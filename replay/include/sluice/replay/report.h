@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sluice/replay/replay_corpus.h"
-#include "sluice/replay/replay_metrics.h"
+#include "sluice/replay/corpus.h"
+#include "sluice/replay/metrics.h"
 
 namespace sluice::replay {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "sluice/replay/replay_corpus.h"
+#include "sluice/replay/corpus.h"
 
 namespace sluice::replay {
 

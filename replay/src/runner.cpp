@@ -1,4 +1,4 @@
-#include "sluice/replay/replay_runner.h"
+#include "sluice/replay/runner.h"
 
 #include <set>
 

@@ -1,4 +1,4 @@
-#include "sluice/replay/replay_report.h"
+#include "sluice/replay/report.h"
 
 #include <simdjson.h>
 

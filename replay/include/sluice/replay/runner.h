@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sluice/replay/replay_report.h"
+#include "sluice/replay/report.h"
 #include "sluice/engine/scanner.h"
 
 namespace sluice::replay {

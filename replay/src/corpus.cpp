@@ -1,4 +1,4 @@
-#include "sluice/replay/replay_corpus.h"
+#include "sluice/replay/corpus.h"
 
 #include <simdjson.h>
 

@@ -1,4 +1,4 @@
-#include "sluice/replay/replay_metrics.h"
+#include "sluice/replay/metrics.h"
 
 #include <cmath>
 

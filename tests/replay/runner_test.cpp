@@ -6,7 +6,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "sluice/replay/replay_runner.h"
+#include "sluice/replay/runner.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::replay {

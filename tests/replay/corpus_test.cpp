@@ -6,7 +6,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "sluice/replay/replay_corpus.h"
+#include "sluice/replay/corpus.h"
 
 namespace sluice::replay {
 namespace {
