@@ -18,11 +18,11 @@ governance_options access_options_of(const governance_config& g) {
 audit_options audit_options_of(const gateway_config& config) {
   const governance_audit_config& gov_audit = config.governance.audit;
   audit_options wanted;
-  if (const policy_config* audit = config.find(policy_kind::audit_logger)) {
-    wanted.directory = audit->audit.directory;
-    wanted.immutable = audit->audit.immutable;
-    wanted.retention_days = audit->audit.retention_days;
-    wanted.flush_interval_ms = audit->audit.flush_interval.count();
+  if (const auto& audit = config.audit_log) {  // the audit-logger policy's log
+    wanted.directory = audit->directory;
+    wanted.immutable = audit->immutable;
+    wanted.retention_days = audit->retention_days;
+    wanted.flush_interval_ms = audit->flush_interval.count();
   } else if (config.governance.enabled && gov_audit.present) {
     wanted.directory = gov_audit.directory;
     wanted.immutable = gov_audit.immutable;

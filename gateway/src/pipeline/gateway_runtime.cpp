@@ -38,17 +38,8 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
       rt->access = std::make_shared<access_controller>(options);
     }
   }
-  if (const policy_config* pii = rt->config->find(policy_kind::pii_detector); pii != nullptr && pii->pii.responses) {
-    rt->response.pii = true;
-    rt->response.pii_action = pii->pii.action;
-    rt->response.pii_rules =
-        select_rules(*rt->rules, {engine::rule_kind::pii, engine::rule_kind::secret}, pii->pii.entities);
-  }
-  if (const policy_config* c = rt->config->find(policy_kind::content_filter); c != nullptr && c->content.responses) {
-    rt->response.content = true;
-    rt->response.content_action = c->content.action;
-    rt->response.content_rules = select_rules(*rt->rules, {engine::rule_kind::content}, c->content.categories);
-  }
+  // What streamed responses are checked for: the configured policies' stream hooks (owned by the chain).
+  rt->response = rt->chain->stream_rules();
   return rt;
 }
 

@@ -10,7 +10,7 @@
 #include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/config.h"
 #include "policies/policy_chain.h"
-#include "streaming/stream_guard.h"
+#include "policies/stream_hook.h"
 
 namespace sluice::gateway {
 
@@ -22,7 +22,7 @@ struct gateway_runtime {
   // Keys, limits, budgets: null in open mode (no `governance:` section). Kept across reloads, so that
   // counters and reservations survive a SIGHUP; changing the section needs a restart.
   std::shared_ptr<access_controller> access;
-  response_rules response;  // what streamed responses are checked for
+  response_rules response;  // what streamed responses are checked for (the chain's stream hooks)
   std::uint64_t generation = 0;
 };
 

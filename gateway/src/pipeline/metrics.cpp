@@ -1,7 +1,10 @@
 // Prometheus text exposition of the shards' counters.
 #include "pipeline/metrics.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "policies/policy_registry.h"
 
 namespace sluice::gateway {
 
@@ -42,8 +45,11 @@ void shard_metrics::count_request(endpoint_kind e, unsigned status) noexcept {
   add(requests_[static_cast<std::size_t>(e)][status]);
 }
 
-void shard_metrics::count_verdict(policy_kind p, std::string_view action) noexcept {
-  add(verdicts_[static_cast<std::size_t>(p)][action_slot(action)]);
+void shard_metrics::count_verdict(policy_id p, std::string_view action) noexcept {
+  if (p >= max_policies) {
+    return;
+  }
+  add(verdicts_[p][action_slot(action)]);
 }
 
 void shard_metrics::observe_overhead(double ms) noexcept {
@@ -81,14 +87,16 @@ void shard_metrics::render(std::span<const shard_metrics* const> shards, std::st
   }
   out += "# HELP sluice_policy_verdicts_total Policy decisions, by policy and action.\n";
   out += "# TYPE sluice_policy_verdicts_total counter\n";
-  for (std::size_t p = 0; p < 6; ++p) {
+  // Rows in registry order (policy_registry.h), the same in every process.
+  const std::size_t policies = std::min(policy_registry::all().size(), max_policies);
+  for (std::size_t p = 0; p < policies; ++p) {
     for (std::size_t a = 0; a < policy_action_slots; ++a) {
       const std::uint64_t n = sum([&](const shard_metrics& s) -> const counter& { return s.verdicts_[p][a]; });
       if (n == 0) {
         continue;
       }
       std::snprintf(line, sizeof line, "sluice_policy_verdicts_total{policy=\"%s\",action=\"%s\"} %llu\n",
-                    std::string(to_string(static_cast<policy_kind>(p))).c_str(),
+                    std::string(policy_registry::name_of(static_cast<policy_id>(p))).c_str(),
                     std::string(action_names[a]).c_str(), static_cast<unsigned long long>(n));
       out += line;
     }

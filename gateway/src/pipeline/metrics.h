@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sluice/gateway/config.h"
+#include "policies/policy_id.h"
 
 namespace sluice::gateway {
 
@@ -24,7 +25,7 @@ class shard_metrics {
   using counter = std::atomic<std::uint64_t>;
 
   void count_request(endpoint_kind e, unsigned status) noexcept;
-  void count_verdict(policy_kind p, std::string_view action) noexcept;
+  void count_verdict(policy_id p, std::string_view action) noexcept;
   void count_upstream(upstream_outcome o) noexcept { add(upstream_[static_cast<int>(o)]); }
   void count_tokens(std::uint64_t in, std::uint64_t out) noexcept {
     add(tokens_in_, in);
@@ -44,7 +45,7 @@ class shard_metrics {
   static void add(counter& c, std::uint64_t n = 1) noexcept { c.fetch_add(n, std::memory_order_relaxed); }
 
   std::array<std::array<counter, 600>, static_cast<std::size_t>(endpoint_kind::count)> requests_{};
-  std::array<std::array<counter, policy_action_slots>, 6> verdicts_{};
+  std::array<std::array<counter, policy_action_slots>, max_policies> verdicts_{};  // by policy_id
   std::array<counter, static_cast<std::size_t>(upstream_outcome::count)> upstream_{};
   std::array<counter, latency_buckets_ms.size() + 1> overhead_buckets_{};
   counter overhead_sum_us_{0};

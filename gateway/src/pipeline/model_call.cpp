@@ -306,8 +306,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, client_di
     overhead_ += clock::now() - t0;
     co_return co_await refuse(keep_alive);
   }
-  const policy_config* pii = cfg.find(policy_kind::pii_detector);
-  const auto style = pii != nullptr && pii->pii.numbered ? engine::redaction_style::numbered : engine::redaction_style::tag;
+  const auto style = rt.chain->redaction_style();
   if (redactor_.style() != style) {
     redactor_ = engine::redactor(style);
   }
@@ -534,7 +533,7 @@ awaitable<bool> model_call::relay_stream(upstream_call& call, bool keep_alive) {
   // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output
   // policies) when a response policy is configured; the relay then adds the disclaimer and reads usage.
   const response_rules& checks = state_->rt->response;
-  const bool filtering = checks.pii || checks.content;
+  const bool filtering = checks.active();
   if (filtering) {
     if (!filter_ || filter_state_ != state_.get()) {
       stream_filter_options options;

@@ -48,7 +48,7 @@ void exchange::refuse(unsigned code, std::string_view type, std::string_view pol
   refused.message = std::move(message);
 }
 
-void exchange::add_verdict(policy_kind policy, std::string_view action, std::uint32_t count) {
+void exchange::add_verdict(policy_id policy, std::string_view action, std::uint32_t count) {
   verdicts.push_back({policy, action, count});
 }
 

@@ -11,6 +11,7 @@
 #include "sluice/engine/finding.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/gateway/config.h"
+#include "policies/policy_id.h"
 #include "wire/dialect_error.h"
 #include "wire/json_strings.h"
 
@@ -36,7 +37,7 @@ struct marked_finding {
 
 // One policy's decision, in chain order.
 struct policy_verdict {
-  policy_kind policy = policy_kind::prompt_injection;
+  policy_id policy = 0;  // policy_registry::name_of() names it
   std::string_view action = "pass";  // pass | flag | redact | block | error | skip
   std::uint32_t count = 0;            // findings behind the action
 };
@@ -115,7 +116,7 @@ struct exchange {
     return phase == exchange_phase::request ? 0 : response_texts_begin;
   }
   void refuse(unsigned status, std::string_view type, std::string_view policy, std::string message);
-  void add_verdict(policy_kind policy, std::string_view action, std::uint32_t count);
+  void add_verdict(policy_id policy, std::string_view action, std::uint32_t count);
   void count_entity(std::string_view entity);
   [[nodiscard]] double latency_ms() const noexcept;
 };

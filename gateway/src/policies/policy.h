@@ -1,7 +1,8 @@
 #pragma once
-// The policy chain's filter interface. A config name (`pii-detector`…) selects a factory built once from
-// the immutable configuration; the factory makes one filter per request (in the exchange's arena, so it
-// costs no heap allocation) and the chain calls the filters in the configured order.
+// The policy chain's filter interface. A config name (`pii-detector`…) selects, through the policy
+// registry (policy_registry.h), a factory built once from the immutable configuration; the factory
+// makes one filter per request (in the exchange's arena, so it costs no heap allocation) and the chain
+// calls the filters in the configured order.
 //
 // Contract of each call:
 // - on_request: the request's texts are scanned (exchange::texts, entities, content, injection of the
@@ -9,8 +10,8 @@
 //   never sent upstream and later filters are not called. A filter marks entities for redaction by
 //   setting marked_finding::redact (and scanned_text::redact).
 // - on_response: the same for a whole (non-streamed) response; reject replaces the response with the
-//   refusal. For streams the stream filter applies the same decisions delta by delta (see
-//   stream_hooks()).
+//   refusal. For streams the stream filter applies the same decisions delta by delta through the
+//   policy's stream hook (stream_hook.h).
 // - on_complete: the exchange is over (status, tokens known); compute what must be recorded. Called for
 //   every filter, refused exchanges included.
 // - on_record: after every on_complete; writers (the audit log) see the final exchange here.
@@ -21,8 +22,12 @@
 #include <span>
 #include <string_view>
 
+#include "sluice/engine/redactor.h"
+#include "sluice/engine/ruleset.h"
+#include "sluice/engine/scanner.h"
 #include "sluice/gateway/config.h"
 #include "policies/exchange.h"
+#include "policies/policy_id.h"
 
 namespace sluice::gateway {
 
@@ -37,23 +42,60 @@ class policy_filter {
   virtual void on_record(const exchange& ex) noexcept {}
 };
 
+// What the configured policies need from the rest of the gateway, gathered once per configuration from
+// each policy's registration (policy_registry.h: declare_needs).
+struct chain_requirements {
+  engine::scan_options scan = nothing_to_scan();  // what the scanner must look for
+  bool wants_text = false;       // the (redacted) request and response texts are recorded
+  bool scans_responses = false;  // whole responses are scanned and given to on_response
+  bool redacts = false;          // some policy redacts entities
+  engine::redaction_style redaction = engine::redaction_style::tag;  // how redacted entities are written
+
+  [[nodiscard]] static engine::scan_options nothing_to_scan() noexcept {
+    engine::scan_options o;
+    o.entities = false;
+    o.injection = false;
+    o.content = false;
+    return o;
+  }
+};
+
 class policy_factory {
  public:
   virtual ~policy_factory() = default;
   [[nodiscard]] virtual const policy_config& config() const noexcept = 0;
+  // The policy's number in the registry (what its verdicts carry).
+  [[nodiscard]] virtual policy_id id() const noexcept = 0;
   // Makes this request's filter in `arena` (released wholesale between requests).
   [[nodiscard]] virtual policy_filter* make(std::pmr::polymorphic_allocator<> arena) const = 0;
 };
-
-class audit_log;
 
 // Everything a factory may need besides its own options.
 struct policy_environment {
   std::shared_ptr<const engine::ruleset> rules;
 };
 
-// Builds the factory for `config` (load time; throws std::runtime_error on bad options).
-[[nodiscard]] std::unique_ptr<policy_factory> make_policy_factory(const policy_config& config,
-                                                                  const policy_environment& env);
+// A factory whose filters are `Filter` objects constructed from (const Options&, policy_id, const State&):
+// what most policies need. `State` is built once per configuration (e.g. the rules a policy selected).
+template <class Filter, class Options, class State>
+class simple_factory final : public policy_factory {
+ public:
+  simple_factory(const policy_config& config, const Options& options, policy_id id, State state)
+      : config_(config), options_(options), id_(id), state_(std::move(state)) {}
+  [[nodiscard]] const policy_config& config() const noexcept override { return config_; }
+  [[nodiscard]] policy_id id() const noexcept override { return id_; }
+  [[nodiscard]] policy_filter* make(std::pmr::polymorphic_allocator<> arena) const override {
+    return arena.new_object<Filter>(options_, id_, state_);
+  }
+
+ private:
+  policy_config config_;    // holds the options alive (shared)
+  const Options& options_;  // *config_.options
+  policy_id id_;
+  State state_;
+};
+
+// For filters that need nothing built per configuration.
+struct no_state {};
 
 }  // namespace sluice::gateway

@@ -1,39 +1,42 @@
 // Builds the configured filters and runs them in order (see policy.h for each call's contract).
 #include "policies/policy_chain.h"
 
+#include <algorithm>
+#include <stdexcept>
+
+#include "policies/policy_registry.h"
+
 namespace sluice::gateway {
 
 policy_chain::policy_chain(const gateway_config& config, const policy_environment& env) {
-  scan_options_.entities = false;
-  scan_options_.injection = false;
-  scan_options_.content = false;
+  // Hooks in registry order, not chain order: a stream then reports (and, when two policies would
+  // block the same release, refuses) in the same fixed order whatever order the chain lists them in.
+  std::vector<std::pair<policy_id, std::unique_ptr<stream_hook>>> hooks;
   for (const auto& p : config.chain) {
-    factories_.push_back(make_policy_factory(p, env));
-    switch (p.kind) {
-      case policy_kind::prompt_injection:
-        scan_options_.injection = true;
-        break;
-      case policy_kind::pii_detector:
-        scan_options_.entities = true;
-        // National phone numbers (without +CC) are read in this region; config.cpp checked its shape.
-        scan_options_.validators.default_region[0] = p.pii.phone_region[0];
-        scan_options_.validators.default_region[1] = p.pii.phone_region[1];
-        scans_responses_ = scans_responses_ || p.pii.responses;
-        redacts_ = redacts_ || p.pii.action == policy_action::redact;
-        break;
-      case policy_kind::content_filter:
-        scan_options_.content = true;
-        scans_responses_ = scans_responses_ || p.content.responses;
-        break;
-      case policy_kind::audit_logger:
-        wants_text_ = p.audit.include_text;
-        break;
-      default:
-        break;
+    const policy_descriptor* policy = policy_registry::find(p.name);
+    const std::optional<policy_id> id = policy_registry::id_of(p.name);
+    if (policy == nullptr || !id || !p.options) {
+      throw std::runtime_error("unknown policy '" + p.name + "' (known: " + policy_registry::known_names() + ")");
+    }
+    factories_.push_back(policy->make_factory(p, *id, env));
+    if (policy->declare_needs) {
+      policy->declare_needs(*p.options, needs_);
+    }
+    if (policy->make_stream_hook) {
+      if (auto hook = policy->make_stream_hook(*p.options, *id, env)) {
+        hooks.emplace_back(*id, std::move(hook));
+      }
     }
   }
-  scans_ = scan_options_.entities || scan_options_.injection || scan_options_.content;
+  std::stable_sort(hooks.begin(), hooks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [id, hook] : hooks) {
+    stream_rules_.hooks.push_back(hook.get());
+    hooks_.push_back(std::move(hook));
+  }
+  scans_ = needs_.scan.entities || needs_.scan.injection || needs_.scan.content;
 }
+
+policy_chain::~policy_chain() = default;
 
 chain_run::chain_run() : arena_(initial_, sizeof initial_) { filters_.reserve(8); }
 
@@ -66,15 +69,15 @@ bool chain_run::run(exchange& ex, bool request_phase) noexcept {
     if (s == filter_status::reject) {
       return false;
     }
-    const policy_config& cfg = chain_->factories()[i]->config();
-    ex.add_verdict(cfg.kind, "error", 0);
+    const policy_factory& factory = *chain_->factories()[i];
+    const policy_config& cfg = factory.config();
+    ex.add_verdict(factory.id(), "error", 0);
     if (cfg.fail_open) {
       continue;
     }
     try {
-      ex.refuse(500, "api_error", to_string(cfg.kind),
-                "Policy " + std::string(to_string(cfg.kind)) +
-                    " failed to evaluate this request; it was refused (fail closed)");
+      ex.refuse(500, "api_error", cfg.name,
+                "Policy " + cfg.name + " failed to evaluate this request; it was refused (fail closed)");
     } catch (...) {
       ex.refused.status = 500;
     }

@@ -1,38 +1,47 @@
 #pragma once
-// The configured policies in order: factories built once per configuration (shared read-only by every
-// shard) and, per request, a chain_run that makes the filters in the exchange's arena and calls them.
+// The configured policies in order: factories (and stream hooks) built once per configuration through
+// the policy registry, shared read-only by every shard, and, per request, a chain_run that makes the
+// filters in the exchange's arena and calls them.
 #include <memory>
 #include <memory_resource>
 #include <vector>
 
 #include "sluice/engine/scanner.h"
 #include "policies/policy.h"
+#include "policies/stream_hook.h"
 
 namespace sluice::gateway {
 
 class policy_chain {
  public:
-  // Builds every factory. Throws std::runtime_error on an option the ruleset cannot honour.
+  // Builds every factory and stream hook. Throws std::runtime_error on an option the ruleset cannot
+  // honour, or a policy the registry does not know (config loading has checked the names).
   policy_chain(const gateway_config& config, const policy_environment& env);
+  ~policy_chain();
+  policy_chain(const policy_chain&) = delete;
+  policy_chain& operator=(const policy_chain&) = delete;
 
   [[nodiscard]] const std::vector<std::unique_ptr<policy_factory>>& factories() const noexcept {
     return factories_;
   }
   // What the scanner must look for, given the policies configured.
-  [[nodiscard]] const engine::scan_options& scan_options() const noexcept { return scan_options_; }
+  [[nodiscard]] const engine::scan_options& scan_options() const noexcept { return needs_.scan; }
   [[nodiscard]] bool scans_anything() const noexcept { return scans_; }
   // True when the audit log wants the (redacted) text of requests and responses.
-  [[nodiscard]] bool wants_text() const noexcept { return wants_text_; }
-  [[nodiscard]] bool scans_responses() const noexcept { return scans_responses_; }
-  [[nodiscard]] bool redacts() const noexcept { return redacts_; }
+  [[nodiscard]] bool wants_text() const noexcept { return needs_.wants_text; }
+  [[nodiscard]] bool scans_responses() const noexcept { return needs_.scans_responses; }
+  [[nodiscard]] bool redacts() const noexcept { return needs_.redacts; }
+  // How redacted entities are written (the pii-detector's `redaction`).
+  [[nodiscard]] engine::redaction_style redaction_style() const noexcept { return needs_.redaction; }
+  // What streamed responses are checked for: the configured policies' stream hooks.
+  [[nodiscard]] const response_rules& stream_rules() const noexcept { return stream_rules_; }
 
  private:
   std::vector<std::unique_ptr<policy_factory>> factories_;
-  engine::scan_options scan_options_;
+  std::vector<std::unique_ptr<stream_hook>> hooks_;
+  chain_requirements needs_;
+  response_rules stream_rules_;  // views of hooks_
   bool scans_ = false;
-  bool wants_text_ = false;
-  bool scans_responses_ = false;
-  bool redacts_ = false;
 };
 
 // One request's filters. Reused by a session: begin() for each request, end() after it.

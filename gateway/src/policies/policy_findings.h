@@ -12,14 +12,14 @@ namespace sluice::gateway {
 // `block`, proceed. When blocking: a 403 permission_error refusal by `policy` whose message `message()`
 // builds (called only then; it may throw, which is an internal error), and reject.
 template <class Message>
-[[nodiscard]] filter_status settle_findings(exchange& ex, policy_kind kind, std::string_view policy,
+[[nodiscard]] filter_status settle_findings(exchange& ex, policy_id id, std::string_view policy,
                                             std::uint32_t found, std::string_view action, bool block,
                                             Message&& message) noexcept {
   if (found == 0) {
-    ex.add_verdict(kind, "pass", 0);
+    ex.add_verdict(id, "pass", 0);
     return filter_status::proceed;
   }
-  ex.add_verdict(kind, action, found);
+  ex.add_verdict(id, action, found);
   if (!block) {
     return filter_status::proceed;
   }

@@ -10,6 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "policies/config_reader.h"
+#include "policies/policy_registry.h"
+
 namespace sluice::gateway {
 
 std::string config_problem::to_string() const {
@@ -43,213 +46,14 @@ std::string join_problems(const std::vector<config_problem>& problems) {
 config_error::config_error(std::vector<config_problem> problems)
     : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
 
-std::string_view to_string(policy_kind k) noexcept {
-  switch (k) {
-    case policy_kind::prompt_injection: return "prompt-injection";
-    case policy_kind::pii_detector: return "pii-detector";
-    case policy_kind::content_filter: return "content-filter";
-    case policy_kind::audit_logger: return "audit-logger";
-    case policy_kind::cost_attribution: return "cost-attribution";
-    case policy_kind::disclaimer: return "disclaimer";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(policy_action a) noexcept {
-  switch (a) {
-    case policy_action::block: return "block";
-    case policy_action::flag: return "flag";
-    case policy_action::redact: return "redact";
-  }
-  return "unknown";
-}
-
-const policy_config* gateway_config::find(policy_kind kind) const noexcept {
+const policy_config* gateway_config::find(std::string_view name) const noexcept {
   for (const auto& p : chain) {
-    if (p.kind == kind) {
+    if (p.name == name) {
       return &p;
     }
   }
   return nullptr;
 }
-
-namespace {
-
-constexpr policy_kind all_policy_kinds[] = {
-    policy_kind::prompt_injection, policy_kind::pii_detector,     policy_kind::content_filter,
-    policy_kind::audit_logger,     policy_kind::cost_attribution, policy_kind::disclaimer,
-};
-
-bool policy_from_string(std::string_view name, policy_kind& out) {
-  for (policy_kind k : all_policy_kinds) {
-    if (to_string(k) == name) {
-      out = k;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string known_policy_names() {
-  std::string s;
-  for (policy_kind k : all_policy_kinds) {
-    if (!s.empty()) {
-      s += ", ";
-    }
-    s += to_string(k);
-  }
-  return s;
-}
-
-// Walks the document, remembering the key path and collecting problems.
-class reader {
- public:
-  explicit reader(std::string file) : file_(std::move(file)) {}
-
-  std::vector<config_problem>& problems() { return problems_; }
-
-  void problem(const YAML::Node& at, const std::string& key, std::string message) {
-    config_problem p;
-    p.file = file_;
-    const YAML::Mark m = at.Mark();
-    if (m.line >= 0) {
-      p.line = m.line + 1;
-      p.column = m.column + 1;
-    }
-    p.key = key;
-    p.message = std::move(message);
-    problems_.push_back(std::move(p));
-  }
-
-  // Reports every key of `map` not in `allowed`. Returns false when `map` is not a map.
-  bool expect_map(const YAML::Node& map, const std::string& key, std::initializer_list<std::string_view> allowed) {
-    if (!map.IsMap()) {
-      problem(map, key, "expected a mapping");
-      return false;
-    }
-    for (const auto& kv : map) {
-      const std::string name = kv.first.Scalar();
-      bool ok = false;
-      for (auto a : allowed) {
-        ok = ok || a == name;
-      }
-      if (!ok) {
-        std::string list;
-        for (auto a : allowed) {
-          list += list.empty() ? "" : ", ";
-          list += a;
-        }
-        problem(kv.first, join(key, name), "unknown key (expected one of: " + list + ")");
-      }
-    }
-    return true;
-  }
-
-  static std::string join(const std::string& parent, const std::string& child) {
-    return parent.empty() ? child : parent + "." + child;
-  }
-
-  bool get_string(const YAML::Node& n, const std::string& key, std::string& out) {
-    if (!n.IsScalar()) {
-      problem(n, key, "expected a string");
-      return false;
-    }
-    out = n.Scalar();
-    return true;
-  }
-
-  bool get_bool(const YAML::Node& n, const std::string& key, bool& out) {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      if (s == "true" || s == "yes" || s == "on") {
-        out = true;
-        return true;
-      }
-      if (s == "false" || s == "no" || s == "off") {
-        out = false;
-        return true;
-      }
-    }
-    problem(n, key, "expected true or false");
-    return false;
-  }
-
-  bool get_double(const YAML::Node& n, const std::string& key, double& out, double lo, double hi) {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      char* end = nullptr;
-      errno = 0;
-      const double v = std::strtod(s.c_str(), &end);
-      if (!s.empty() && end == s.c_str() + s.size() && errno == 0) {
-        if (v < lo || v > hi) {
-          problem(n, key, "expected a number from " + fmt(lo) + " to " + fmt(hi) + ", got " + s);
-          return false;
-        }
-        out = v;
-        return true;
-      }
-    }
-    problem(n, key, "expected a number");
-    return false;
-  }
-
-  template <class Int>
-  bool get_int(const YAML::Node& n, const std::string& key, Int& out, long long lo, long long hi) {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      long long v = 0;
-      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec == std::errc() && ptr == s.data() + s.size()) {
-        if (v < lo || v > hi) {
-          problem(n, key, "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                              ", got " + s);
-          return false;
-        }
-        out = static_cast<Int>(v);
-        return true;
-      }
-    }
-    problem(n, key, "expected an integer");
-    return false;
-  }
-
-  bool get_ms(const YAML::Node& n, const std::string& key, milliseconds& out) {
-    long long v = 0;
-    if (get_int(n, key, v, 1, 24LL * 3600 * 1000)) {
-      out = milliseconds(v);
-      return true;
-    }
-    return false;
-  }
-
-  bool get_string_list(const YAML::Node& n, const std::string& key, std::vector<std::pair<std::string, YAML::Node>>& out) {
-    if (!n.IsSequence()) {
-      problem(n, key, "expected a list of strings");
-      return false;
-    }
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      const YAML::Node item = n[i];
-      if (!item.IsScalar()) {
-        problem(item, key + "[" + std::to_string(i) + "]", "expected a string");
-        continue;
-      }
-      out.emplace_back(item.Scalar(), item);
-    }
-    return true;
-  }
-
- private:
-  static std::string fmt(double v) {
-    std::ostringstream os;
-    os << v;
-    return os.str();
-  }
-
-  std::string file_;
-  std::vector<config_problem> problems_;
-};
-
-}  // namespace
 
 bool set_base_url(target_config& t, const std::string& url, std::string& why) {
   std::string_view rest = url;
@@ -314,7 +118,7 @@ namespace {
 class config_parser {
  public:
   config_parser(const std::string& source, const config_vocabulary& vocab, config_scope scope)
-      : r_(source), vocab_(vocab), scope_(scope) {
+      : r_(source, vocab), scope_(scope) {
     cfg_->source = source;
   }
 
@@ -355,6 +159,7 @@ class config_parser {
     if (auto top = root["policy"]) {
       parse_policy_options(top, "policy");
     }
+    configure_gateway();
     check_audit_agreement();
     return cfg_;
   }
@@ -710,14 +515,13 @@ class config_parser {
       return;
     }
     const YAML::Node& n = gov_audit_node_;
-    const policy_config* policy = cfg_->find(policy_kind::audit_logger);
-    if (policy == nullptr) {
+    if (!cfg_->audit_log) {
       if (g.directory.empty()) {
         r_.problem(n, "governance.audit.directory", "missing: the directory for the audit-YYYYMMDD.jsonl files");
       }
       return;
     }
-    const audit_logger_options& p = policy->audit;
+    const audit_log_config& p = *cfg_->audit_log;
     auto differs = [&](const char* field, const std::string& mine, const std::string& theirs) {
       r_.problem(n[field], std::string("governance.audit.") + field,
                  "is " + mine + " but the audit-logger policy's is " + theirs +
@@ -767,6 +571,8 @@ class config_parser {
     }
   }
 
+  // The names in policies.chain, each checked against the policy registry; every policy starts with
+  // its defaults (a policy given no options section keeps them).
   void parse_chain(const YAML::Node& chain) {
     if (!chain || chain.IsNull()) {
       return;  // no policies: a plain pass-through gateway
@@ -776,21 +582,26 @@ class config_parser {
       return;
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
-      policy_config p;
       const std::string key = "policies.chain[" + std::to_string(i) + "]";
-      if (!policy_from_string(names[i].first, p.kind)) {
-        r_.problem(names[i].second, key, "unknown policy '" + names[i].first + "' (known: " + known_policy_names() + ")");
+      const policy_descriptor* policy = policy_registry::find(names[i].first);
+      if (policy == nullptr) {
+        r_.problem(names[i].second, key,
+                   "unknown policy '" + names[i].first + "' (known: " + policy_registry::known_names() + ")");
         continue;
       }
-      if (cfg_->find(p.kind) != nullptr) {
+      if (cfg_->find(names[i].first) != nullptr) {
         r_.problem(names[i].second, key, "policy '" + names[i].first + "' appears twice in the chain");
         continue;
       }
-      cfg_->chain.push_back(p);
-      chain_nodes_.push_back(names[i].second);
+      policy_config p;
+      p.name = names[i].first;
+      p.options = policy->parse_options(YAML::Node(), key, r_, nullptr);
+      cfg_->chain.push_back(std::move(p));
     }
   }
 
+  // policies.policy (or the top-level `policy`): each policy's section, read by the policy itself
+  // (policy_registry.h); `fail_open` is every policy's.
   void parse_policy_options(const YAML::Node& n, const std::string& key) {
     if (!n.IsMap()) {
       r_.problem(n, key, "expected a mapping from policy name to options");
@@ -799,14 +610,14 @@ class config_parser {
     for (const auto& kv : n) {
       const std::string name = kv.first.Scalar();
       const std::string k = key + "." + name;
-      policy_kind kind{};
-      if (!policy_from_string(name, kind)) {
-        r_.problem(kv.first, k, "unknown policy '" + name + "' (known: " + known_policy_names() + ")");
+      const policy_descriptor* policy = policy_registry::find(name);
+      if (policy == nullptr) {
+        r_.problem(kv.first, k, "unknown policy '" + name + "' (known: " + policy_registry::known_names() + ")");
         continue;
       }
       policy_config* p = nullptr;
       for (auto& c : cfg_->chain) {
-        if (c.kind == kind) {
+        if (c.name == name) {
           p = &c;
         }
       }
@@ -814,206 +625,31 @@ class config_parser {
         r_.problem(kv.first, k, "options given for policy '" + name + "', which is not in policies.chain");
         continue;
       }
-      parse_one_policy(kv.second, k, *p);
-      configured_.insert(kind);
+      const YAML::Node& section = kv.second;
+      p->options = policy->parse_options(section, k, r_, p->options.get());
+      if (section.IsMap()) {
+        if (auto v = section["fail_open"]) {
+          r_.get_bool(v, k + ".fail_open", p->fail_open);
+        }
+      }
     }
   }
 
-  void parse_one_policy(const YAML::Node& n, const std::string& key, policy_config& p) {
-    if (n.IsNull()) {
-      return;
-    }
-    switch (p.kind) {
-      case policy_kind::prompt_injection:
-        if (r_.expect_map(n, key, {"threshold", "action", "fail_open"})) {
-          if (auto v = n["threshold"]) {
-            r_.get_double(v, key + ".threshold", p.injection.threshold, 0.0, 1.0);
-          }
-          if (auto v = n["action"]) {
-            get_action(v, key + ".action", p.injection.action, {policy_action::block, policy_action::flag});
-          }
-        }
-        break;
-      case policy_kind::pii_detector:
-        if (r_.expect_map(n, key, {"action", "entities", "redaction", "requests", "responses", "phone_region",
-                                   "fail_open"})) {
-          if (auto v = n["action"]) {
-            get_action(v, key + ".action", p.pii.action,
-                       {policy_action::redact, policy_action::block, policy_action::flag});
-          }
-          if (auto v = n["entities"]) {
-            get_names(v, key + ".entities", p.pii.entities, vocab_.entities, "entity");
-          }
-          if (auto v = n["redaction"]) {
-            std::string style;
-            if (r_.get_string(v, key + ".redaction", style)) {
-              if (style == "numbered") {
-                p.pii.numbered = true;
-              } else if (style != "tag") {
-                r_.problem(v, key + ".redaction", "expected tag or numbered");
-              }
-            }
-          }
-          if (auto v = n["requests"]) {
-            r_.get_bool(v, key + ".requests", p.pii.requests);
-          }
-          if (auto v = n["responses"]) {
-            r_.get_bool(v, key + ".responses", p.pii.responses);
-          }
-          if (auto v = n["phone_region"]) {
-            std::string region;
-            if (r_.get_string(v, key + ".phone_region", region)) {
-              const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
-              if (region.size() == 2 && letter(region[0]) && letter(region[1])) {
-                p.pii.phone_region = {static_cast<char>(region[0] & ~0x20), static_cast<char>(region[1] & ~0x20)};
-              } else {
-                r_.problem(v, key + ".phone_region", "expected a two-letter ISO 3166 region such as US or GB");
-              }
-            }
-          }
-        }
-        break;
-      case policy_kind::content_filter:
-        if (r_.expect_map(n, key, {"action", "categories", "requests", "responses", "fail_open"})) {
-          if (auto v = n["action"]) {
-            get_action(v, key + ".action", p.content.action, {policy_action::block, policy_action::flag});
-          }
-          if (auto v = n["categories"]) {
-            get_names(v, key + ".categories", p.content.categories, vocab_.categories, "category");
-          }
-          if (auto v = n["requests"]) {
-            r_.get_bool(v, key + ".requests", p.content.requests);
-          }
-          if (auto v = n["responses"]) {
-            r_.get_bool(v, key + ".responses", p.content.responses);
-          }
-        }
-        break;
-      case policy_kind::audit_logger:
-        if (r_.expect_map(n, key, {"directory", "path", "immutable", "retention_days", "log_all_access",
-                                   "include_text", "flush_interval_ms", "fail_open"})) {
-          if (auto v = n["directory"]) {
-            r_.get_string(v, key + ".directory", p.audit.directory);
-          } else if (auto path = n["path"]) {
-            // Older configurations name a file; the chained log needs a directory: use it as one.
-            r_.get_string(path, key + ".path", p.audit.directory);
-          }
-          if (auto v = n["immutable"]) {
-            r_.get_bool(v, key + ".immutable", p.audit.immutable);
-          }
-          if (auto v = n["retention_days"]) {
-            r_.get_int(v, key + ".retention_days", p.audit.retention_days, 0, 100 * 365);
-          }
-          if (auto v = n["log_all_access"]) {
-            r_.get_bool(v, key + ".log_all_access", p.audit.log_all_access);
-          }
-          if (auto v = n["include_text"]) {
-            r_.get_bool(v, key + ".include_text", p.audit.include_text);
-          }
-          if (auto v = n["flush_interval_ms"]) {
-            r_.get_ms(v, key + ".flush_interval_ms", p.audit.flush_interval);
-          }
-        }
-        break;
-      case policy_kind::cost_attribution:
-        if (r_.expect_map(n, key, {"prices", "default_team", "default_project", "fail_open"})) {
-          if (auto v = n["default_team"]) {
-            r_.get_string(v, key + ".default_team", p.cost.default_team);
-          }
-          if (auto v = n["default_project"]) {
-            r_.get_string(v, key + ".default_project", p.cost.default_project);
-          }
-          if (auto v = n["prices"]) {
-            parse_prices(v, key + ".prices", p.cost);
-          }
-        }
-        break;
-      case policy_kind::disclaimer:
-        if (r_.expect_map(n, key, {"text", "fail_open"})) {
-          if (auto v = n["text"]) {
-            r_.get_string(v, key + ".text", p.disclaimer.text);
-          }
-          if (p.disclaimer.text.empty()) {
-            r_.problem(n, key + ".text", "missing: the disclaimer text to append");
-          }
-        }
-        break;
-    }
-    if (n.IsMap()) {
-      if (auto v = n["fail_open"]) {
-        r_.get_bool(v, key + ".fail_open", p.fail_open);
+  // What the configured policies decide for the whole gateway (the audit-logger's log).
+  void configure_gateway() {
+    for (const auto& p : cfg_->chain) {
+      const policy_descriptor* policy = policy_registry::find(p.name);
+      if (policy != nullptr && policy->configure_gateway && p.options) {
+        policy->configure_gateway(*p.options, *cfg_);
       }
     }
   }
 
-  void parse_prices(const YAML::Node& n, const std::string& key, cost_attribution_options& out) {
-    if (!n.IsMap()) {
-      r_.problem(n, key, "expected a mapping from model name to prices");
-      return;
-    }
-    for (const auto& kv : n) {
-      const std::string model = kv.first.Scalar();
-      const std::string k = key + "." + model;
-      model_price price;
-      if (r_.expect_map(kv.second, k, {"input_per_mtok", "output_per_mtok"})) {
-        if (auto v = kv.second["input_per_mtok"]) {
-          r_.get_double(v, k + ".input_per_mtok", price.input_per_mtok, 0, 1e6);
-        }
-        if (auto v = kv.second["output_per_mtok"]) {
-          r_.get_double(v, k + ".output_per_mtok", price.output_per_mtok, 0, 1e6);
-        }
-      }
-      out.prices[model] = price;
-    }
-  }
-
-  void get_action(const YAML::Node& n, const std::string& key, policy_action& out,
-                  std::initializer_list<policy_action> allowed) {
-    std::string s;
-    if (!r_.get_string(n, key, s)) {
-      return;
-    }
-    std::string list;
-    for (policy_action a : allowed) {
-      if (to_string(a) == s) {
-        out = a;
-        return;
-      }
-      list += list.empty() ? "" : ", ";
-      list += to_string(a);
-    }
-    r_.problem(n, key, "unknown action '" + s + "' (expected " + list + ")");
-  }
-
-  void get_names(const YAML::Node& n, const std::string& key, std::set<std::string>& out,
-                 const std::set<std::string, std::less<>>& known, const char* what) {
-    std::vector<std::pair<std::string, YAML::Node>> names;
-    if (!r_.get_string_list(n, key, names)) {
-      return;
-    }
-    for (auto& [name, node] : names) {
-      if (!known.empty() && !known.contains(name)) {
-        std::string list;
-        for (const auto& k : known) {
-          list += list.empty() ? "" : ", ";
-          list += k;
-        }
-        r_.problem(node, key, std::string("unknown ") + what + " '" + name + "' (known: " + list + ")");
-        continue;
-      }
-      out.insert(name);
-    }
-  }
-
-  reader r_;
-  const config_vocabulary& vocab_;
+  config_reader r_;
   config_scope scope_;
   std::shared_ptr<gateway_config> cfg_ = std::make_shared<gateway_config>();
-  std::vector<YAML::Node> chain_nodes_;
   YAML::Node gov_audit_node_;  // governance.audit, for the agreement check after the policies
-  std::set<policy_kind> configured_;
 };
-
 }  // namespace
 
 std::shared_ptr<const gateway_config> parse_config(const std::string& yaml_text, const std::string& source_name,

@@ -87,8 +87,8 @@ void shard::flush_audit() noexcept {
 void shard::start_audit_timer() {
   auto interval = std::chrono::milliseconds(200);
   if (state_) {
-    if (const policy_config* p = state_->rt->config->find(policy_kind::audit_logger)) {
-      interval = p->audit.flush_interval;
+    if (const auto& log = state_->rt->config->audit_log) {
+      interval = log->flush_interval;
     }
   }
   audit_timer_->expires_after(interval);

@@ -1,4 +1,5 @@
-// Output policy for streams (see stream_guard.h).
+// Output policy for streams (see stream_guard.h): what each decision means is the hooks' (in their
+// policies' folders); this only runs them and turns their answers into the filter's verdicts.
 #include "streaming/stream_guard.h"
 
 namespace sluice::gateway {
@@ -6,9 +7,12 @@ namespace sluice::gateway {
 void stream_guard::begin(exchange& ex, const response_rules& rules) noexcept {
   ex_ = &ex;
   rules_ = &rules;
-  pii_found_ = 0;
-  content_found_ = 0;
   blocked_ = false;
+  try {
+    states_.assign(rules.hooks.size(), stream_hook_state{});
+  } catch (...) {
+    states_.clear();  // out of memory: check() fails closed below
+  }
 }
 
 stream_verdict stream_guard::check(const stream_release& release) noexcept {
@@ -16,47 +20,30 @@ stream_verdict stream_guard::check(const stream_release& release) noexcept {
   if (ex_ == nullptr || blocked_) {
     return v;
   }
-  try {
-    if (rules_->pii) {
-      for (const auto& f : release.new_findings) {
-        if (!rules_->pii_rules.contains(f.rule)) {
-          continue;
-        }
-        ++pii_found_;
-        const std::string& entity = ex_->rules->at(f.rule).entity;
-        ex_->count_entity(entity);
-        if (rules_->pii_action == policy_action::block) {
-          message_ = "Response blocked by policy pii-detector: it contains " + entity;
-          ex_->refuse(403, "permission_error", "pii-detector", message_);
-          blocked_ = true;
-          v.block = true;
-          v.message = message_;
-          return v;
-        }
-      }
+  const stream_findings found{release.new_findings, release.new_content_hits};
+  const auto& hooks = rules_->hooks;
+  for (std::size_t i = 0; i < hooks.size(); ++i) {
+    if (i >= states_.size()) {
+      v.block = true;
+      v.error_type = "api_error";
+      v.message = "an output policy failed; the response was stopped";
+      return v;
     }
-    if (rules_->content) {
-      for (const auto& f : release.new_content_hits) {
-        if (!rules_->content_rules.contains(f.rule)) {
-          continue;
-        }
-        ++content_found_;
-        if (rules_->content_action == policy_action::block) {
-          const auto& rule = ex_->rules->at(f.rule);
-          message_ = "Response blocked by policy content-filter: category " + rule.entity + " (rule " + rule.id + ")";
-          ex_->refuse(403, "permission_error", "content-filter", message_);
-          blocked_ = true;
-          v.block = true;
-          v.message = message_;
-          return v;
-        }
-      }
+    switch (hooks[i]->check(*ex_, found, states_[i], message_)) {
+      case stream_hook_answer::proceed:
+        break;
+      case stream_hook_answer::block:
+        blocked_ = true;
+        v.block = true;
+        v.message = message_;
+        return v;
+      case stream_hook_answer::error:
+        // Out of memory building a message: fail closed.
+        v.block = true;
+        v.error_type = "api_error";
+        v.message = "an output policy failed; the response was stopped";
+        return v;
     }
-  } catch (...) {
-    // Out of memory building a message: fail closed.
-    v.block = true;
-    v.error_type = "api_error";
-    v.message = "an output policy failed; the response was stopped";
   }
   return v;
 }
@@ -65,14 +52,8 @@ void stream_guard::finish() noexcept {
   if (ex_ == nullptr || rules_ == nullptr) {
     return;
   }
-  if (rules_->pii && pii_found_ > 0) {
-    ex_->add_verdict(policy_kind::pii_detector,
-                     blocked_ && ex_->refused.policy == "pii-detector" ? "block" : to_string(rules_->pii_action),
-                     pii_found_);
-  }
-  if (rules_->content && content_found_ > 0) {
-    ex_->add_verdict(policy_kind::content_filter,
-                     rules_->content_action == policy_action::block ? "block" : "flag", content_found_);
+  for (std::size_t i = 0; i < rules_->hooks.size() && i < states_.size(); ++i) {
+    rules_->hooks[i]->finish(*ex_, states_[i]);
   }
   ex_ = nullptr;
 }

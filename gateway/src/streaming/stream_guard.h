@@ -1,29 +1,16 @@
 #pragma once
-// The output policy the stream filter consults before text goes to the client: pii-detector and
-// content-filter decisions applied delta by delta (what a whole-response check would decide, but before
-// the offending bytes are sent). Counts what it saw so the audit log gets the same verdicts as for a
-// whole response.
-#include "policies/rule_selection.h"
+// The output policy the stream filter consults before text goes to the client: the configured policies'
+// stream hooks (policies/stream_hook.h; pii-detector and content-filter today), each deciding on what a
+// release found, in registry order. Keeps each hook's per-stream state, so the audit log gets the same
+// verdicts as for a whole response.
+#include <string>
+#include <vector>
+
 #include "policies/exchange.h"
+#include "policies/stream_hook.h"
 #include "streaming/stream_filter.h"
 
 namespace sluice::gateway {
-
-struct response_rules {
-  bool pii = false;  // pii-detector applies to responses
-  policy_action pii_action = policy_action::redact;
-  rule_selection pii_rules;
-  bool content = false;  // content-filter applies to responses
-  policy_action content_action = policy_action::block;
-  rule_selection content_rules;
-
-  // What a stream replaces, by rule id: exactly what a whole response would (the pii-detector's
-  // entities when it redacts; nothing when it flags or blocks, or is not applied to responses).
-  [[nodiscard]] const std::vector<bool>& redaction_mask() const noexcept {
-    static const std::vector<bool> none;
-    return pii && pii_action == policy_action::redact ? pii_rules.selected : none;
-  }
-};
 
 class stream_guard final : public stream_output_policy {
  public:
@@ -35,8 +22,7 @@ class stream_guard final : public stream_output_policy {
  private:
   exchange* ex_ = nullptr;
   const response_rules* rules_ = nullptr;
-  std::uint32_t pii_found_ = 0;
-  std::uint32_t content_found_ = 0;
+  std::vector<stream_hook_state> states_;  // one per hook, reused between streams
   bool blocked_ = false;
   std::string message_;
 };

@@ -7,6 +7,12 @@
 
 #include "gateway_harness.h"
 #include "sluice/gateway/config.h"
+#include "policies/audit_logger/audit_logger_options.h"
+#include "policies/cost_attribution/cost_attribution_options.h"
+#include "policies/disclaimer/disclaimer_options.h"
+#include "policies/pii_detector/pii_detector_options.h"
+#include "policies/policy_registry.h"
+#include "policies/prompt_injection/prompt_injection_options.h"
 
 namespace sluice::gateway {
 namespace {
@@ -64,22 +70,22 @@ TEST_F(Config, AcceptsTheDocumentedExampleUnchanged) {
   EXPECT_EQ(t.host, "api.anthropic.com");
   EXPECT_EQ(t.port, 443);
   ASSERT_EQ(cfg->chain.size(), 3u);
-  EXPECT_EQ(cfg->chain[0].kind, policy_kind::prompt_injection);
-  EXPECT_DOUBLE_EQ(cfg->chain[0].injection.threshold, 0.8);
-  EXPECT_EQ(cfg->chain[1].pii.action, policy_action::redact);
-  EXPECT_EQ(cfg->chain[1].pii.entities.size(), 4u);
-  EXPECT_TRUE(cfg->chain[2].audit.immutable);
-  EXPECT_EQ(cfg->chain[2].audit.retention_days, 365);
+  EXPECT_EQ(cfg->chain[0].name, "prompt-injection");
+  EXPECT_DOUBLE_EQ(options_of<prompt_injection_options>(cfg->chain[0]).threshold, 0.8);
+  EXPECT_EQ(options_of<pii_detector_options>(cfg->chain[1]).action, policy_action::redact);
+  EXPECT_EQ(options_of<pii_detector_options>(cfg->chain[1]).entities.size(), 4u);
+  EXPECT_TRUE(options_of<audit_logger_options>(cfg->chain[2]).log.immutable);
+  EXPECT_EQ(options_of<audit_logger_options>(cfg->chain[2]).log.retention_days, 365);
   EXPECT_EQ(cfg->pack.name, "claude-for-work-gateway");
 }
 
 TEST_F(Config, ReadsThePhoneRegionOfThePiiDetector) {
   auto cfg = parse_config(issue_example, "policy.yaml");
-  EXPECT_EQ(cfg->chain[1].pii.phone_region, "US");  // the default
+  EXPECT_EQ(options_of<pii_detector_options>(cfg->chain[1]).phone_region, "US");  // the default
   std::string yaml = issue_example;
   yaml.replace(yaml.find("      action: redact\n"), 21, "      action: redact\n      phone_region: gb\n");
   cfg = parse_config(yaml, "policy.yaml");
-  EXPECT_EQ(cfg->chain[1].pii.phone_region, "GB");
+  EXPECT_EQ(options_of<pii_detector_options>(cfg->chain[1]).phone_region, "GB");
   yaml.replace(yaml.find("phone_region: gb"), 16, "phone_region: GBR");
   const auto problems = problems_of(yaml);
   ASSERT_EQ(problems.size(), 1u);
@@ -102,8 +108,8 @@ TEST_F(Config, AcceptsThePolicyMapAtTheTopLevel) {
   }
   auto cfg = parse_config(yaml + top, "policy.yaml");
   ASSERT_EQ(cfg->chain.size(), 3u);
-  EXPECT_DOUBLE_EQ(cfg->chain[0].injection.threshold, 0.8);
-  EXPECT_TRUE(cfg->chain[2].audit.log_all_access);
+  EXPECT_DOUBLE_EQ(options_of<prompt_injection_options>(cfg->chain[0]).threshold, 0.8);
+  EXPECT_TRUE(options_of<audit_logger_options>(cfg->chain[2]).log_all_access);
 }
 
 TEST_F(Config, UnknownPolicyNameIsAnErrorNamingLineColumnAndKey) {
@@ -201,8 +207,8 @@ policies:
   EXPECT_TRUE(b.tls);
   EXPECT_EQ(b.host, "::1");
   EXPECT_EQ(b.port, 8443);
-  EXPECT_DOUBLE_EQ(cfg->chain[0].cost.prices.at("claude-a").output_per_mtok, 15);
-  EXPECT_EQ(cfg->chain[1].disclaimer.text, "AI-generated.");
+  EXPECT_DOUBLE_EQ(options_of<cost_attribution_options>(cfg->chain[0]).prices.at("claude-a").output_per_mtok, 15);
+  EXPECT_EQ(options_of<disclaimer_options>(cfg->chain[1]).text, "AI-generated.");
 }
 
 TEST_F(Config, BadBaseUrlAndMissingDisclaimerTextAreErrors) {

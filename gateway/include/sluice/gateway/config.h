@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -78,73 +78,28 @@ struct target_config {
   retry_options retry;
 };
 
-enum class policy_kind : std::uint8_t {
-  prompt_injection,
-  pii_detector,
-  content_filter,
-  audit_logger,
-  cost_attribution,
-  disclaimer,
-};
-[[nodiscard]] std::string_view to_string(policy_kind k) noexcept;
-
-enum class policy_action : std::uint8_t { block, flag, redact };
-[[nodiscard]] std::string_view to_string(policy_action a) noexcept;
-
-struct prompt_injection_options {
-  double threshold = 0.8;
-  policy_action action = policy_action::block;  // block | flag
-};
-
-struct pii_detector_options {
-  policy_action action = policy_action::redact;  // redact | block | flag
-  std::set<std::string> entities;                 // empty: every pii/secret entity of the catalog
-  bool numbered = false;                          // <EMAIL_1> instead of [REDACTED:EMAIL]
-  bool requests = true;                           // apply to requests
-  bool responses = true;                          // apply to responses
-  std::string phone_region = "US";                // ISO 3166 region national phone numbers are read in
-};
-
-struct content_filter_options {
-  std::set<std::string> categories;  // empty: every content category of the catalog
-  policy_action action = policy_action::block;  // block | flag
-  bool requests = true;
-  bool responses = true;
-};
-
-struct audit_logger_options {
-  std::string directory = "sluice-audit";  // audit-YYYYMMDD.jsonl files, one hash chain (audit_log.h)
-  bool immutable = true;         // open append-only, fsync each batch
-  int retention_days = 0;        // delete day files older than this; 0: keep forever
-  bool log_all_access = false;   // also log refused and non-model requests
-  bool include_text = false;     // add the (redacted) prompt and response text
-  milliseconds flush_interval{200};
-};
-
-struct model_price {
-  double input_per_mtok = 0;   // USD per million input tokens
-  double output_per_mtok = 0;  // USD per million output tokens
-};
-
-struct cost_attribution_options {
-  std::map<std::string, model_price, std::less<>> prices;  // by model name
-  std::string default_team = "unassigned";
-  std::string default_project = "unassigned";
-};
-
-struct disclaimer_options {
-  std::string text;
+// The options of one configured policy. Each policy defines its own (policies/<name>/ in the library),
+// derived from this base; the loader asks the policy registry to parse them. A small base class rather
+// than shared_ptr<const void>: the registry's downcast at load time can be checked (dynamic_cast), so a
+// policy handed someone else's options fails loudly instead of reading the wrong bytes.
+struct policy_options {
+  virtual ~policy_options() = default;
 };
 
 struct policy_config {
-  policy_kind kind = policy_kind::prompt_injection;
+  std::string name;        // as written in policies.chain, e.g. "pii-detector"
   bool fail_open = false;  // an internal error lets the request through instead of refusing it
-  prompt_injection_options injection;
-  pii_detector_options pii;
-  content_filter_options content;
-  audit_logger_options audit;
-  cost_attribution_options cost;
-  disclaimer_options disclaimer;
+  // The policy's own options (immutable, shared by copies of the configuration); never null once loaded.
+  std::shared_ptr<const policy_options> options;
+};
+
+// The chained audit log the audit-logger policy writes: a fact about the whole gateway rather than one
+// policy, since governance.audit describes the same log and the server flushes it on this interval.
+struct audit_log_config {
+  std::string directory = "sluice-audit";  // audit-YYYYMMDD.jsonl files, one hash chain (audit_log.h)
+  bool immutable = true;         // open append-only, fsync each batch
+  int retention_days = 0;        // delete day files older than this; 0: keep forever
+  milliseconds flush_interval{200};
 };
 
 struct server_options {
@@ -214,11 +169,13 @@ struct gateway_config {
   pack_info pack;
   std::vector<target_config> targets;  // tried in order
   std::vector<policy_config> chain;    // in the configured order
+  // The audit-logger policy's log (that policy sets it when configured); nullopt without it.
+  std::optional<audit_log_config> audit_log;
   server_options server;
   governance_config governance;
 
-  // The configured policy of `kind`, or nullptr.
-  [[nodiscard]] const policy_config* find(policy_kind kind) const noexcept;
+  // The configured policy named `name`, or nullptr.
+  [[nodiscard]] const policy_config* find(std::string_view name) const noexcept;
 };
 
 // What the configuration is checked against: entity and category names of the rule catalog. Empty sets

@@ -4,14 +4,14 @@
 #include <cstdio>
 #include <ctime>
 
-#include "policies/policies.h"
+#include "policies/audit_logger/audit_logger_options.h"
+#include "policies/builtin_policies.h"
+#include "policies/policy_registry.h"
 #include "sluice/engine/json_escape.h"
 #include "sluice/gateway/audit_log.h"
 
 namespace sluice::gateway {
 namespace {
-
-struct no_state {};
 
 void append_time(std::string& out, std::chrono::system_clock::time_point t) {
   const auto since = t.time_since_epoch();
@@ -34,7 +34,7 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 class audit_logger_filter final : public policy_filter {
  public:
-  audit_logger_filter(const policy_config& config, const no_state&) : config_(config) {}
+  audit_logger_filter(const audit_logger_options& options, policy_id, const no_state&) : options_(options) {}
 
   void on_record(const exchange& ex) noexcept override {
     if (ex.audit_out == nullptr) {
@@ -67,7 +67,7 @@ class audit_logger_filter final : public policy_filter {
       for (std::size_t i = 0; i < ex.verdicts.size(); ++i) {
         const auto& v = ex.verdicts[i];
         out += i == 0 ? "{\"policy\":\"" : ",{\"policy\":\"";
-        out += to_string(v.policy);
+        out += policy_registry::name_of(v.policy);
         out += "\",\"action\":\"";
         out += v.action;
         out += "\",\"count\":" + std::to_string(v.count) + "}";
@@ -90,7 +90,7 @@ class audit_logger_filter final : public policy_filter {
       char buf[48];
       std::snprintf(buf, sizeof buf, ",\"latency_ms\":%.3f", ex.latency_ms());
       out += buf;
-      if (config_.audit.include_text) {
+      if (options_.include_text) {
         append_field(out, "request_text", ex.redacted_request_text);
         append_field(out, "response_text", ex.redacted_response_text);
       }
@@ -101,13 +101,60 @@ class audit_logger_filter final : public policy_filter {
   }
 
  private:
-  const policy_config& config_;
+  const audit_logger_options& options_;
 };
+
+void parse(const YAML::Node& n, const std::string& key, config_reader& r, audit_logger_options& o) {
+  if (!r.expect_map(n, key, {"directory", "path", "immutable", "retention_days", "log_all_access", "include_text",
+                             "flush_interval_ms", "fail_open"})) {
+    return;
+  }
+  if (auto v = n["directory"]) {
+    r.get_string(v, key + ".directory", o.log.directory);
+  } else if (auto path = n["path"]) {
+    // Older configurations name a file; the chained log needs a directory: use it as one.
+    r.get_string(path, key + ".path", o.log.directory);
+  }
+  if (auto v = n["immutable"]) {
+    r.get_bool(v, key + ".immutable", o.log.immutable);
+  }
+  if (auto v = n["retention_days"]) {
+    r.get_int(v, key + ".retention_days", o.log.retention_days, 0, 100 * 365);
+  }
+  if (auto v = n["log_all_access"]) {
+    r.get_bool(v, key + ".log_all_access", o.log_all_access);
+  }
+  if (auto v = n["include_text"]) {
+    r.get_bool(v, key + ".include_text", o.include_text);
+  }
+  if (auto v = n["flush_interval_ms"]) {
+    r.get_ms(v, key + ".flush_interval_ms", o.log.flush_interval);
+  }
+}
+
+void declare_needs(const audit_logger_options& o, chain_requirements& needs) { needs.wants_text = o.include_text; }
+
+// The log is the gateway's one audit chain: the server opens and flushes it, governance.audit must agree.
+void configure_gateway(const audit_logger_options& o, gateway_config& config) { config.audit_log = o.log; }
+
+std::unique_ptr<policy_factory> make_factory(const policy_config& config, const audit_logger_options& o, policy_id id,
+                                             const policy_environment&) {
+  return std::make_unique<simple_factory<audit_logger_filter, audit_logger_options, no_state>>(config, o, id,
+                                                                                             no_state{});
+}
 
 }  // namespace
 
-std::unique_ptr<policy_factory> make_audit_logger_factory(const policy_config& config, const policy_environment&) {
-  return std::make_unique<simple_factory<audit_logger_filter, no_state>>(config, no_state{});
+// Declared in policies/builtin_policies.h, listed in builtin_policies.cpp.
+policy_descriptor audit_logger_policy() {
+  return describe_policy<audit_logger_options>({
+      .name = "audit-logger",
+      .order = 40,
+      .parse = parse,
+      .make_factory = make_factory,
+      .declare_needs = declare_needs,
+      .configure_gateway = configure_gateway,
+  });
 }
 
 }  // namespace sluice::gateway

@@ -2,16 +2,17 @@
 // message and every tool result — reaches the threshold. The refusal names the signatures that matched.
 #include <cstdio>
 
-#include "policies/policies.h"
+#include "policies/builtin_policies.h"
+#include "policies/policy_registry.h"
+#include "policies/prompt_injection/prompt_injection_options.h"
 
 namespace sluice::gateway {
 namespace {
 
-struct no_state {};
-
 class prompt_injection_filter final : public policy_filter {
  public:
-  prompt_injection_filter(const policy_config& config, const no_state&) : config_(config) {}
+  prompt_injection_filter(const prompt_injection_options& options, policy_id id, const no_state&)
+      : options_(options), id_(id) {}
 
   filter_status on_request(exchange& ex) noexcept override {
     if (ex.scan_failed) {
@@ -26,16 +27,16 @@ class prompt_injection_filter final : public policy_filter {
       }
       signatures += t.injection_end - t.injection_begin;
     }
-    const auto& opt = config_.injection;
+    const auto& opt = options_;
     if (signatures == 0 || score < opt.threshold) {
-      ex.add_verdict(policy_kind::prompt_injection, "pass", signatures);
+      ex.add_verdict(id_, "pass", signatures);
       return filter_status::proceed;
     }
     if (opt.action == policy_action::flag) {
-      ex.add_verdict(policy_kind::prompt_injection, "flag", signatures);
+      ex.add_verdict(id_, "flag", signatures);
       return filter_status::proceed;
     }
-    ex.add_verdict(policy_kind::prompt_injection, "block", signatures);
+    ex.add_verdict(id_, "block", signatures);
     try {
       std::string message = "Request blocked by policy prompt-injection: injection score ";
       char buf[64];
@@ -62,14 +63,41 @@ class prompt_injection_filter final : public policy_filter {
   }
 
  private:
-  const policy_config& config_;
+  const prompt_injection_options& options_;
+  policy_id id_;
 };
+
+void parse(const YAML::Node& n, const std::string& key, config_reader& r, prompt_injection_options& o) {
+  if (!r.expect_map(n, key, {"threshold", "action", "fail_open"})) {
+    return;
+  }
+  if (auto v = n["threshold"]) {
+    r.get_double(v, key + ".threshold", o.threshold, 0.0, 1.0);
+  }
+  if (auto v = n["action"]) {
+    get_action(r, v, key + ".action", o.action, {policy_action::block, policy_action::flag});
+  }
+}
+
+void declare_needs(const prompt_injection_options&, chain_requirements& needs) { needs.scan.injection = true; }
+
+std::unique_ptr<policy_factory> make_factory(const policy_config& config, const prompt_injection_options& o,
+                                             policy_id id, const policy_environment&) {
+  return std::make_unique<simple_factory<prompt_injection_filter, prompt_injection_options, no_state>>(config, o, id,
+                                                                                                     no_state{});
+}
 
 }  // namespace
 
-std::unique_ptr<policy_factory> make_prompt_injection_factory(const policy_config& config,
-                                                              const policy_environment&) {
-  return std::make_unique<simple_factory<prompt_injection_filter, no_state>>(config, no_state{});
+// Declared in policies/builtin_policies.h, listed in builtin_policies.cpp.
+policy_descriptor prompt_injection_policy() {
+  return describe_policy<prompt_injection_options>({
+      .name = "prompt-injection",
+      .order = 10,
+      .parse = parse,
+      .make_factory = make_factory,
+      .declare_needs = declare_needs,
+  });
 }
 
 }  // namespace sluice::gateway
