@@ -11,11 +11,11 @@
 // Order: the registry keeps its entries sorted by `order` (then name), the same in every process
 // whatever the link order. A policy's id is its position, and listings follow it: the known names in
 // "unknown policy" messages, the policy rows of /metrics, the stream hooks (so a stream reports its
-// verdicts in the same order as a whole response). Registration happens during static initialization;
-// ids are stable once main() runs.
+// verdicts in the same order as a whole response).
 //
-// The registry is filled on first use (the built-in list, then any registrar's add), so a registrar
-// running during static initialization finds the built-ins already there.
+// The registry is filled on first use with the built-in list; registrars add theirs during static
+// initialization (finding the built-ins already there), so ids are stable once main() runs. add() is
+// not synchronized: nothing may call it after that.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -85,7 +85,8 @@ template <class Options>
 struct policy_registration {
   std::string_view name;
   int order = 0;  // position in listings; the shipped policies use 10, 20, … 60, tests 1000 and up
-  // Reads a non-null options section into `out` (which holds the defaults).
+  // Reads a non-null options section into `out` (which holds the defaults, or what an earlier section
+  // of the same policy set).
   void (*parse)(const YAML::Node& node, const std::string& key, config_reader& reader, Options& out) = nullptr;
   std::unique_ptr<policy_factory> (*make_factory)(const policy_config& config, const Options& options, policy_id id,
                                                   const policy_environment& env) = nullptr;
