@@ -1,13 +1,51 @@
 // `sluice keys create|list|show|rotate|revoke|update` and `sluice usage`: thin clients of the admin API.
+#include <cmath>
+#include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "admin_client.h"
 #include "cli_registry.h"
-#include "sluice/gateway/audit_log.h"
+#include "sluice/engine/json_escape.h"
 
 namespace sluice::cli {
 namespace {
+
+// The members of a JSON object (without braces), for the bodies sent to the admin API.
+class json_members {
+ public:
+  json_members& add(std::string_view name, std::string_view value) {
+    key(name);
+    engine::append_json_string(out_, value);
+    return *this;
+  }
+  json_members& add(std::string_view name, std::uint64_t value) { return add_raw(name, std::to_string(value)); }
+  json_members& add(std::string_view name, double value) {
+    if (!std::isfinite(value)) {
+      return add_raw(name, "null");  // JSON has no NaN or infinity
+    }
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, "%.10g", value);
+    return add_raw(name, std::string_view(buf, static_cast<std::size_t>(n)));
+  }
+  json_members& add(std::string_view name, bool value) { return add_raw(name, value ? "true" : "false"); }
+  json_members& add_raw(std::string_view name, std::string_view json) {
+    key(name);
+    out_ += json;
+    return *this;
+  }
+  [[nodiscard]] const std::string& str() const noexcept { return out_; }
+
+ private:
+  void key(std::string_view name) {
+    if (!out_.empty()) {
+      out_.push_back(',');
+    }
+    engine::append_json_string(out_, name);
+    out_.push_back(':');
+  }
+  std::string out_;
+};
 
 // Options shared by create and update; only options the user gave end up in the JSON body.
 struct key_settings {
@@ -46,7 +84,7 @@ struct key_settings {
   }
 
   std::string json() const {
-    gateway::json_fields f;
+    json_members f;
     auto text = [&](const char* field, const std::optional<std::string>& v) {
       if (v) {
         f.add(field, *v);
@@ -59,7 +97,7 @@ struct key_settings {
           if (i) {
             out += ',';
           }
-          gateway::append_json_string(out, items[i]);
+          engine::append_json_string(out, items[i]);
         }
         f.add_raw(field, out + "]");
       }
@@ -77,7 +115,7 @@ struct key_settings {
     } else if (clear_expiry) {
       f.add_raw("expires_at", "null");
     }
-    gateway::json_fields limits;
+    json_members limits;
     if (rpm) {
       limits.add("requests_per_minute", static_cast<std::uint64_t>(*rpm));
     }

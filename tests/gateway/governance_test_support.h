@@ -8,6 +8,7 @@
 
 #include "governance/controller_core.h"
 #include "governance/access_control.h"
+#include "governance/clock_source.h"
 #include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway::testing {

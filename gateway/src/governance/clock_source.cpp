@@ -1,6 +1,6 @@
-#include <chrono>
+#include "governance/clock_source.h"
 
-#include "sluice/gateway/governance_options.h"
+#include <chrono>
 
 namespace sluice::gateway {
 

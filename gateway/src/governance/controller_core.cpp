@@ -1,12 +1,12 @@
 // controller_core: loading, the snapshot, prices, and the admin operations on keys.
 #include "governance/controller_core.h"
 
-#include <cmath>
 #include <stdexcept>
 
 #include "governance/usage/alert_notifier.h"
 #include "governance/usage/anomaly_detector.h"
-#include "governance/keys/glob_match.h"
+#include "governance/token_prices.h"
+#include "wire/json_fields.h"
 #include "base/time_util.h"
 #include "governance/usage/usage_metrics.h"
 
@@ -181,18 +181,6 @@ void controller_core::publish(std::shared_ptr<const key_table> table) {
   std::lock_guard lock(table_mutex_);
   current_ = std::move(table);
   generation_.fetch_add(1, std::memory_order_acq_rel);
-}
-
-std::uint64_t controller_core::price_micro_usd(std::string_view model, std::uint64_t input_tokens,
-                                               std::uint64_t output_tokens) const noexcept {
-  for (const auto& price : options_.prices) {
-    if (glob_match(price.model_glob, model)) {
-      const double usd = (static_cast<double>(input_tokens) * price.input_usd_per_mtok +
-                          static_cast<double>(output_tokens) * price.output_usd_per_mtok);
-      return static_cast<std::uint64_t>(std::ceil(usd));  // USD per Mtok x tokens = micro-USD
-    }
-  }
-  return 0;
 }
 
 void controller_core::audit_key_event(std::string_view type, const key_record& key, std::string_view actor) {

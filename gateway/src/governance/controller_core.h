@@ -12,8 +12,10 @@
 
 #include "base/fixed_text.h"
 #include "governance/keys/key_table.h"
+#include "governance/token_prices.h"
 #include "governance/access_control.h"
 #include "sluice/gateway/audit_log.h"
+#include "governance/clock_source.h"
 #include "sluice/gateway/governance_options.h"
 #include "governance/store/key_store.h"
 
@@ -66,7 +68,9 @@ class controller_core {
 
   // Price of tokens in micro-USD (rounded up), using the first matching model price.
   [[nodiscard]] std::uint64_t price_micro_usd(std::string_view model, std::uint64_t input_tokens,
-                                              std::uint64_t output_tokens) const noexcept;
+                                              std::uint64_t output_tokens) const noexcept {
+    return gateway::price_micro_usd(options_.prices, model, input_tokens, output_tokens);
+  }
 
   // Request path: queue a settled request / a budget alert for the writer. noexcept; drops (and
   // counts) a record only if memory runs out.

@@ -1,5 +1,10 @@
-// Anthropic list prices (USD per million tokens) for budget reservations when the config gives none.
-#include "sluice/gateway/governance_options.h"
+// Anthropic list prices (USD per million tokens) for budget reservations when the config gives none,
+// and the first-matching-glob lookup over a price list.
+#include "governance/token_prices.h"
+
+#include <cmath>
+
+#include "governance/keys/glob_match.h"
 
 namespace sluice::gateway {
 
@@ -17,6 +22,18 @@ std::vector<token_price> default_token_prices() {
       // Unknown models are priced like the most expensive one, so a USD budget still holds.
       {"*", 15.0, 75.0},
   };
+}
+
+std::uint64_t price_micro_usd(std::span<const token_price> prices, std::string_view model,
+                              std::uint64_t input_tokens, std::uint64_t output_tokens) noexcept {
+  for (const auto& price : prices) {
+    if (glob_match(price.model_glob, model)) {
+      const double usd = (static_cast<double>(input_tokens) * price.input_usd_per_mtok +
+                          static_cast<double>(output_tokens) * price.output_usd_per_mtok);
+      return static_cast<std::uint64_t>(std::ceil(usd));  // USD per Mtok x tokens = micro-USD
+    }
+  }
+  return 0;
 }
 
 }  // namespace sluice::gateway

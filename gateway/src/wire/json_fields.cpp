@@ -1,9 +1,10 @@
 // JSON member building with RFC 8259 escaping, for audit records and admin API answers.
+#include "wire/json_fields.h"
+
 #include <cmath>
 #include <cstdio>
 
 #include "wire/decimal_text.h"
-#include "sluice/gateway/audit_log.h"
 
 namespace sluice::gateway {
 

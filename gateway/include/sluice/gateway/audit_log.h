@@ -15,7 +15,7 @@
 // (the first 16 hex digits of its SHA-256), so whoever rewrites the chain cannot forge them.
 //
 // Never pass raw prompt text, secrets or other PII in fields: pass ids, counts, verdicts, the
-// redacted text at most. Client addresses are written masked (see mask_client_ip).
+// redacted text at most. Client addresses are written masked to their /24 or /48 network.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,7 +23,7 @@
 
 namespace sluice::gateway {
 
-class clock_source;
+class clock_source;  // governance/clock_source.h, private: the seam tests set a clock through
 
 struct audit_options {
   std::string directory;            // where audit-YYYYMMDD.jsonl files live (created if missing)
@@ -40,33 +40,6 @@ struct audit_options {
 // The "sig_key" value naming `key` in signed checkpoints: the first 16 hex digits of its SHA-256.
 [[nodiscard]] std::string checkpoint_key_id(std::string_view key);
 
-// Builds the members of a JSON object (without braces) with correct escaping. Reused buffers: clear()
-// keeps capacity, so a per-thread instance does not allocate in steady state.
-class json_fields {
- public:
-  json_fields& add(std::string_view name, std::string_view value);
-  json_fields& add(std::string_view name, const char* value) { return add(name, std::string_view(value)); }
-  json_fields& add(std::string_view name, std::int64_t value);
-  json_fields& add(std::string_view name, std::uint64_t value);
-  json_fields& add(std::string_view name, int value) { return add(name, static_cast<std::int64_t>(value)); }
-  json_fields& add(std::string_view name, unsigned value) { return add(name, static_cast<std::uint64_t>(value)); }
-  json_fields& add(std::string_view name, double value);
-  json_fields& add(std::string_view name, bool value);
-  json_fields& add_raw(std::string_view name, std::string_view json);  // value already valid JSON
-  [[nodiscard]] const std::string& str() const noexcept { return out_; }
-  void clear() noexcept { out_.clear(); }
-
- private:
-  void key(std::string_view name);
-  std::string out_;
-};
-
-// Appends `value` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
-void append_json_string(std::string& out, std::string_view value);
-
-// "203.0.113.7" -> "203.0.113.0/24", "2001:db8:1:2::5" -> "2001:db8:1::/48"; anything else -> "".
-[[nodiscard]] std::string mask_client_ip(std::string_view ip);
-
 class audit_log {
  public:
   // Opens (or resumes) the chain in options.directory: reads the newest file's last record to continue
@@ -78,7 +51,7 @@ class audit_log {
   audit_log& operator=(const audit_log&) = delete;
 
   // Queue one record of `type` ("request", "key.created", "admin.auth_failed", …) with `fields`, the
-  // members of a JSON object without braces (see json_fields), or empty. Thread-safe, noexcept; the
+  // members of a JSON object without braces (`"name":"value","n":1`), or empty. Thread-safe, noexcept; the
   // file write happens on the background writer within flush_interval_ms. Records are chained in the
   // order append() is called.
   void append(std::string_view type, std::string_view fields) noexcept;

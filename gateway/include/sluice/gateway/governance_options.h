@@ -8,16 +8,8 @@
 
 namespace sluice::gateway {
 
-class audit_log;  // sluice/gateway/audit_log.h
-
-// Wall-clock time in Unix milliseconds. Injectable so tests can step through rotation grace periods,
-// expiries, minute windows and month boundaries without sleeping.
-class clock_source {
- public:
-  virtual ~clock_source() = default;
-  [[nodiscard]] virtual std::int64_t now_ms() const noexcept = 0;
-};
-[[nodiscard]] std::shared_ptr<const clock_source> system_clock_source();
+class audit_log;     // sluice/gateway/audit_log.h
+class clock_source;  // governance/clock_source.h, private: the seam tests set a clock through
 
 // Price of one model family in USD per million tokens. The first entry whose glob matches wins.
 struct token_price {
@@ -26,8 +18,6 @@ struct token_price {
   double output_usd_per_mtok = 0.0;
   bool operator==(const token_price&) const = default;
 };
-// Built-in list prices for the Claude families (used when options.prices is empty).
-[[nodiscard]] std::vector<token_price> default_token_prices();
 
 struct governance_options {
   // false: with no keys in the store every request is admitted (open mode, for local use).
@@ -40,7 +30,7 @@ struct governance_options {
   // Usage records are written to the store in batches at this interval, off the request path. A crash
   // loses at most the records of one interval.
   std::int64_t usage_flush_interval_ms = 1000;
-  std::vector<token_price> prices;            // empty: default_token_prices()
+  std::vector<token_price> prices;            // empty: the built-in Claude list prices
   std::shared_ptr<const clock_source> clock;  // null: system clock
   // Optional: refusals, budget alerts and anomalies are recorded here (records never hold secrets).
   std::shared_ptr<audit_log> audit;

@@ -15,6 +15,8 @@
 #include "sluice/gateway/admin_server.h"
 #include "sluice/gateway/audit_log.h"
 #include "base/time_util.h"
+#include "governance/audit/client_ip_mask.h"
+#include "wire/json_fields.h"
 
 namespace sluice::gateway {
 

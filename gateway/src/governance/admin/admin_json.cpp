@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <limits>
 
-#include "sluice/gateway/audit_log.h"
 #include "base/time_util.h"
+#include "wire/json_fields.h"
 
 namespace sluice::gateway {
 

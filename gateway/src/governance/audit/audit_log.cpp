@@ -14,11 +14,12 @@
 #include <thread>
 #include <vector>
 
-#include "governance/audit/audit_files.h"
 #include "base/crypto_util.h"
 #include "base/file_lock.h"
-#include "sluice/gateway/governance_options.h"
 #include "base/time_util.h"
+#include "governance/audit/audit_files.h"
+#include "governance/clock_source.h"
+#include "wire/json_fields.h"
 
 namespace sluice::gateway {
 

@@ -1,9 +1,10 @@
 // Client addresses enter audit records masked to their network (/24, /48): enough to see where
 // traffic comes from, not enough to identify a person's device.
+#include "governance/audit/client_ip_mask.h"
+
 #include <arpa/inet.h>
 
 #include "governance/keys/ip_allowlist.h"
-#include "sluice/gateway/audit_log.h"
 
 namespace sluice::gateway {
 

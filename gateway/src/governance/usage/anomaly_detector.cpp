@@ -4,7 +4,7 @@
 #include <arpa/inet.h>
 #include <cstdio>
 
-#include "sluice/gateway/audit_log.h"
+#include "governance/audit/client_ip_mask.h"
 
 namespace sluice::gateway {
 

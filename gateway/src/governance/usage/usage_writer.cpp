@@ -8,6 +8,7 @@
 #include "governance/controller_core.h"
 #include "base/time_util.h"
 #include "governance/usage/usage_metrics.h"
+#include "wire/json_fields.h"
 
 namespace sluice::gateway::detail {
 

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <ctime>
 
+#include "governance/audit/client_ip_mask.h"
 #include "policies/audit_logger/audit_logger_options.h"
 #include "policies/builtin_policies.h"
 #include "policies/policy_registry.h"
 #include "sluice/engine/json_escape.h"
-#include "sluice/gateway/audit_log.h"
 
 namespace sluice::gateway {
 namespace {

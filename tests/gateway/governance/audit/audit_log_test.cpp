@@ -5,9 +5,11 @@
 #include <sstream>
 
 #include "base/crypto_util.h"
+#include "governance/audit/client_ip_mask.h"
 #include "governance_test_support.h"
 #include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/audit_verify.h"
+#include "wire/json_fields.h"
 
 namespace sluice::gateway {
 namespace {
