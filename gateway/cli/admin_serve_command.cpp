@@ -7,7 +7,7 @@
 
 #include "cli_registry.h"
 #include "sluice/gateway/config.h"
-#include "sluice/gateway/governance_runtime.h"
+#include "sluice/gateway/governance_stack.h"
 
 namespace sluice::cli {
 namespace {
@@ -37,12 +37,12 @@ int run_serve(const serve_state& s) {
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: only sigwait sees them
-    gateway::governance_runtime runtime(config);
-    if (runtime.admin() == nullptr) {
-      std::cerr << "sluice: admin API not started: " << runtime.admin_disabled_reason() << '\n';
+    gateway::governance_stack governance(config);
+    if (governance.admin() == nullptr) {
+      std::cerr << "sluice: admin API not started: " << governance.admin_disabled_reason() << '\n';
       return 1;
     }
-    std::cout << "admin API listening on port " << runtime.admin()->port() << " (Ctrl-C stops)" << std::endl;
+    std::cout << "admin API listening on port " << governance.admin()->port() << " (Ctrl-C stops)" << std::endl;
     int received = 0;
     sigwait(&signals, &received);
     return 0;

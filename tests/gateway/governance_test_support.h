@@ -6,9 +6,10 @@
 #include <random>
 #include <string>
 
-#include "governance/controller_core.h"
-#include "governance/access_control.h"
-#include "governance/clock_source.h"
+#include "governance/governance_service.h"
+#include "governance/key_registry.h"
+#include "governance/usage/usage_ledger.h"
+#include "base/clock_source.h"
 #include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway::testing {

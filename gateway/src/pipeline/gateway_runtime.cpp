@@ -2,8 +2,8 @@
 #include "pipeline/gateway_runtime.h"
 
 #include "sluice/gateway/governance_options.h"
-#include "sluice/gateway/governance_runtime.h"
-#include "governance/access_control.h"
+#include "sluice/gateway/governance_stack.h"
+#include "governance/governance_service.h"
 
 namespace sluice::gateway {
 
@@ -33,9 +33,9 @@ std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gatew
     if (previous != nullptr && previous->access) {
       rt->access = previous->access;
     } else {
-      governance_options options = access_options_of(rt->config->governance);
+      governance_options options = governance_options_of(rt->config->governance);
       options.audit = rt->audit;
-      rt->access = std::make_shared<access_controller>(options);
+      rt->access = std::make_shared<governance_service>(options);
     }
   }
   // What streamed responses are checked for: the configured policies' stream hooks (owned by the chain).

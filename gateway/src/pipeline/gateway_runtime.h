@@ -6,7 +6,7 @@
 #include <string>
 
 #include "sluice/engine/ruleset.h"
-#include "governance/access_control.h"
+#include "governance/governance_service.h"
 #include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/config.h"
 #include "policies/policy_chain.h"
@@ -21,7 +21,7 @@ struct gateway_runtime {
   std::shared_ptr<audit_log> audit;  // null without audit-logger; reused across reloads by directory
   // Keys, limits, budgets: null in open mode (no `governance:` section). Kept across reloads, so that
   // counters and reservations survive a SIGHUP; changing the section needs a restart.
-  std::shared_ptr<access_controller> access;
+  std::shared_ptr<governance_service> access;
   response_rules response;  // what streamed responses are checked for (the chain's stream hooks)
   std::uint64_t generation = 0;
 };

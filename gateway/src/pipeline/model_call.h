@@ -7,7 +7,7 @@
 
 #include "http/asio_types.h"
 #include "sluice/engine/redactor.h"
-#include "governance/access_control.h"
+#include "governance/governance_service.h"
 #include "policies/exchange.h"
 #include "pipeline/metrics.h"
 #include "dialects/openai/openai_request.h"

@@ -9,8 +9,8 @@
 #include "pipeline/gateway_runtime.h"
 #include "server/shard.h"
 #include "sluice/gateway/admin_server.h"
-#include "sluice/gateway/governance_runtime.h"
-#include "governance/access_control.h"
+#include "sluice/gateway/governance_stack.h"
+#include "governance/governance_service.h"
 #include "sluice/engine/rule_catalog.h"
 
 namespace sluice::gateway {
@@ -21,9 +21,9 @@ struct gateway_server::impl {
   std::vector<std::unique_ptr<shard>> shards;
   std::vector<std::thread> threads;
   std::shared_ptr<const gateway_runtime> runtime;
-  // The admin API, over the access controller of the first runtime (kept across reloads, see
+  // The admin API, over the governance service of the first runtime (kept across reloads, see
   // build_runtime). Declared after `runtime` so it is destroyed before the controller it serves.
-  std::shared_ptr<access_controller> admin_access;
+  std::shared_ptr<governance_service> admin_access;
   std::unique_ptr<admin_server> admin;
   std::string admin_status;
   std::shared_ptr<const gateway_config> started_with;  // its governance section is the one in effect
@@ -162,7 +162,7 @@ void gateway_server::install(std::shared_ptr<const gateway_config> config, std::
   std::lock_guard lock(s.reload_mutex);
   auto rt = build_runtime(with_upstream(std::move(config), s.settings.upstream_override), std::move(rules),
                           s.runtime.get(), s.generation + 1);
-  // The access controller, its store and the admin listener are those of the start (build_runtime keeps
+  // The governance service, its store and the admin listener are those of the start (build_runtime keeps
   // them), so a changed governance section waits for a restart: say so rather than let it look applied.
   s.reload_notice = rt->config->governance == s.started_with->governance
                         ? std::string()

@@ -19,7 +19,7 @@
 
 namespace sluice::gateway {
 
-class access_controller;
+class governance_service;  // private to the library
 class audit_log;
 
 struct admin_options {
@@ -47,11 +47,11 @@ struct admin_call {
 class admin_api {
  public:
   // `audit` may be null (then nothing is recorded). Throws std::invalid_argument for a short token.
-  admin_api(access_controller& controller, std::shared_ptr<audit_log> audit, std::string token);
+  admin_api(governance_service& service, std::shared_ptr<audit_log> audit, std::string token);
   [[nodiscard]] admin_reply handle(const admin_call& call);
 
  private:
-  access_controller& controller_;
+  governance_service& service_;
   std::shared_ptr<audit_log> audit_;
   std::string token_digest_;  // SHA-256 of the token; compared in constant time
 };
@@ -59,7 +59,7 @@ class admin_api {
 class admin_server {
  public:
   // Binds and starts serving on its own thread. Throws std::runtime_error when it cannot bind.
-  admin_server(access_controller& controller, std::shared_ptr<audit_log> audit, const admin_options& options);
+  admin_server(governance_service& service, std::shared_ptr<audit_log> audit, const admin_options& options);
   ~admin_server();  // stops accepting, closes connections, joins
   admin_server(const admin_server&) = delete;
   admin_server& operator=(const admin_server&) = delete;

@@ -23,7 +23,7 @@
 
 namespace sluice::gateway {
 
-class clock_source;  // governance/clock_source.h, private: the seam tests set a clock through
+class clock_source;  // base/clock_source.h, private: the seam tests set a clock through
 
 struct audit_options {
   std::string directory;            // where audit-YYYYMMDD.jsonl files live (created if missing)

@@ -9,7 +9,7 @@
 namespace sluice::gateway {
 
 class audit_log;     // sluice/gateway/audit_log.h
-class clock_source;  // governance/clock_source.h, private: the seam tests set a clock through
+class clock_source;  // base/clock_source.h, private: the seam tests set a clock through
 
 // Price of one model family in USD per million tokens. The first entry whose glob matches wins.
 struct token_price {

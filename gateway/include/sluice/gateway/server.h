@@ -35,7 +35,7 @@ class gateway_server {
   gateway_server& operator=(const gateway_server&) = delete;
 
   // Binds every shard's acceptor and starts the threads. With a `governance:` section it also starts
-  // the admin API listener (governance.admin) on its own thread, over the same access controller and
+  // the admin API listener (governance.admin) on its own thread, over the same governance service and
   // audit log as the shards, so key changes made there apply to the next request on every shard.
   // Throws std::system_error when it cannot bind a shard, std::runtime_error when the admin API cannot
   // listen or is required (governance.admin.enabled: true) but has no token.

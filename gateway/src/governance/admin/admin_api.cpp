@@ -9,14 +9,15 @@
 
 #include "governance/admin/admin_json.h"
 #include "governance/audit/audit_files.h"
-#include "governance/controller_core.h"
 #include "base/crypto_util.h"
-#include "governance/access_control.h"
+#include "governance/governance_service.h"
+#include "governance/key_registry.h"
+#include "governance/usage/usage_ledger.h"
 #include "sluice/gateway/admin_server.h"
 #include "sluice/gateway/audit_log.h"
 #include "base/time_util.h"
 #include "governance/audit/client_ip_mask.h"
-#include "wire/json_fields.h"
+#include "governance/audit/json_fields.h"
 
 namespace sluice::gateway {
 
@@ -139,8 +140,8 @@ std::string load_admin_token(const std::string& env_name, const std::string& fil
                            " or configure an admin token file");
 }
 
-admin_api::admin_api(access_controller& controller, std::shared_ptr<audit_log> audit, std::string token)
-    : controller_(controller), audit_(std::move(audit)) {
+admin_api::admin_api(governance_service& service, std::shared_ptr<audit_log> audit, std::string token)
+    : service_(service), audit_(std::move(audit)) {
   if (token.size() < 16) {
     throw std::invalid_argument("the admin token must be at least 16 characters");
   }
@@ -148,8 +149,8 @@ admin_api::admin_api(access_controller& controller, std::shared_ptr<audit_log> a
 }
 
 admin_reply admin_api::handle(const admin_call& call) {
-  detail::controller_core& core = *controller_.core();
-  const std::int64_t now = core.now_ms();
+  key_registry& keys = service_.keys();
+  const std::int64_t now = keys.now_ms();
   const std::string_view target = call.target;
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
@@ -213,7 +214,7 @@ admin_reply admin_api::handle(const admin_call& call) {
         if (call.method == "GET") {
           std::string out = "{\"keys\":[";
           bool first = true;
-          for (const auto& k : core.list_keys()) {
+          for (const auto& k : keys.list_keys()) {
             if (!first) {
               out += ',';
             }
@@ -232,7 +233,7 @@ admin_reply admin_api::handle(const admin_call& call) {
             record("admin.bad_request", error);
             return error_reply(400, "invalid_request_error", error);
           }
-          auto created = core.create_key(std::move(spec), actor);
+          auto created = keys.create_key(std::move(spec), actor);
           std::string out = "{\"key\":";
           append_key_json(out, created.record, now);
           out += ",\"secret\":";
@@ -243,13 +244,13 @@ admin_reply admin_api::handle(const admin_call& call) {
         return method_not_allowed("GET, POST");
       }
       const std::string& id = parts[2];
-      const auto existing = core.find_key(id);
+      const auto existing = keys.find_key(id);
       if (!existing) {
         return error_reply(404, "not_found_error", "no key with id '" + id + "'");
       }
       if (parts.size() == 3) {
         if (call.method == "GET") {
-          const auto [tokens, micro_usd] = core.budget_used(id);
+          const auto [tokens, micro_usd] = keys.budget_used(id);
           std::string out = "{\"key\":";
           append_key_json(out, *existing, now);
           json_fields used;
@@ -266,7 +267,7 @@ admin_reply admin_api::handle(const admin_call& call) {
             record("admin.bad_request", error);
             return error_reply(400, "invalid_request_error", error);
           }
-          const auto updated = core.update_key(id, next, actor);
+          const auto updated = keys.update_key(id, next, actor);
           std::string out = "{\"key\":";
           append_key_json(out, *updated, now);
           out += '}';
@@ -289,7 +290,7 @@ admin_reply admin_api::handle(const admin_call& call) {
             grace = seconds;
           }
         }
-        const auto rotated = core.rotate_key(id, grace, actor);
+        const auto rotated = keys.rotate_key(id, grace, actor);
         std::string out = "{\"key\":";
         append_key_json(out, rotated->record, now);
         out += ",\"secret\":";
@@ -301,7 +302,7 @@ admin_reply admin_api::handle(const admin_call& call) {
         if (call.method != "POST") {
           return method_not_allowed("POST");
         }
-        const auto revoked = core.revoke_key(id, actor);
+        const auto revoked = keys.revoke_key(id, actor);
         std::string out = "{\"key\":";
         append_key_json(out, *revoked, now);
         out += '}';
@@ -329,12 +330,12 @@ admin_reply admin_api::handle(const admin_call& call) {
       if (std::string error = time_range(query, now, from, to); !error.empty()) {
         return error_reply(400, "invalid_request_error", error);
       }
-      core.flush();  // include what settled up to now
+      service_.ledger().flush();  // include what settled up to now
       std::string out = "{\"group_by\":";
       append_json_string(out, group);
       out += ",\"from\":\"" + timeutil::iso8601(from) + "\",\"to\":\"" + timeutil::iso8601(to) + "\",\"rows\":[";
       bool first = true;
-      for (const auto& row : core.store().usage_by(grouping, from, to)) {
+      for (const auto& row : keys.store().usage_by(grouping, from, to)) {
         json_fields f;
         f.add("group", row.group).add("requests", row.requests).add("input_tokens", row.input_tokens);
         f.add("output_tokens", row.output_tokens).add("cost_usd", static_cast<double>(row.cost_micro_usd) / 1e6);

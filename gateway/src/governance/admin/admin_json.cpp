@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "base/time_util.h"
-#include "wire/json_fields.h"
+#include "governance/audit/json_fields.h"
 
 namespace sluice::gateway {
 

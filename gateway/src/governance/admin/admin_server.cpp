@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "governance/access_control.h"
+#include "governance/governance_service.h"
 #include "sluice/gateway/admin_server.h"
 
 namespace sluice::gateway {
@@ -115,8 +115,8 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
 }  // namespace
 
 struct admin_server::impl {
-  impl(access_controller& controller, std::shared_ptr<audit_log> audit, const std::string& token)
-      : api(controller, std::move(audit), token), acceptor(io) {}
+  impl(governance_service& service, std::shared_ptr<audit_log> audit, const std::string& token)
+      : api(service, std::move(audit), token), acceptor(io) {}
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -142,9 +142,9 @@ struct admin_server::impl {
   std::thread thread;
 };
 
-admin_server::admin_server(access_controller& controller, std::shared_ptr<audit_log> audit,
+admin_server::admin_server(governance_service& service, std::shared_ptr<audit_log> audit,
                            const admin_options& options)
-    : impl_(std::make_unique<impl>(controller, std::move(audit), options.token)) {
+    : impl_(std::make_unique<impl>(service, std::move(audit), options.token)) {
   const auto colon = options.listen.rfind(':');
   if (colon == std::string::npos) {
     throw std::runtime_error("admin listen address '" + options.listen + "' must be host:port");

@@ -18,8 +18,8 @@
 #include "base/file_lock.h"
 #include "base/time_util.h"
 #include "governance/audit/audit_files.h"
-#include "governance/clock_source.h"
-#include "wire/json_fields.h"
+#include "base/clock_source.h"
+#include "governance/audit/json_fields.h"
 
 namespace sluice::gateway {
 

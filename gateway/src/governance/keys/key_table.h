@@ -15,12 +15,10 @@
 #include "base/crypto_util.h"
 #include "governance/keys/ip_allowlist.h"
 #include "governance/limits/rate_limiter.h"
-#include "governance/access_control.h"
+#include "governance/keys/refusal.h"
 #include "governance/store/key_store.h"
 
 namespace sluice::gateway {
-
-inline constexpr std::size_t refusal_count = static_cast<std::size_t>(refusal::unavailable) + 1;
 
 struct key_counters {
   std::atomic<bool> revoked{false};

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "governance/keys/key_table.h"
-#include "governance/access_control.h"
+#include "governance/keys/refusal.h"
 #include "governance/store/key_store.h"
 
 namespace sluice::gateway {

@@ -23,7 +23,7 @@ class AdminServer : public ::testing::Test {
     governance_options options;
     options.clock = clock_;
     options.audit = audit_;
-    controller_ = std::make_unique<access_controller>(options);
+    controller_ = std::make_unique<governance_service>(options);
     admin_options admin;
     admin.listen = "127.0.0.1:0";
     admin.token = token;
@@ -62,7 +62,7 @@ class AdminServer : public ::testing::Test {
   testing::temp_dir dir_;
   std::shared_ptr<testing::manual_clock> clock_;
   std::shared_ptr<audit_log> audit_;
-  std::unique_ptr<access_controller> controller_;
+  std::unique_ptr<governance_service> controller_;
   std::unique_ptr<admin_server> server_;
 };
 

@@ -9,7 +9,7 @@
 #include "governance_test_support.h"
 #include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/audit_verify.h"
-#include "wire/json_fields.h"
+#include "governance/audit/json_fields.h"
 
 namespace sluice::gateway {
 namespace {

@@ -45,15 +45,15 @@ TEST(AlertWebhook, BudgetThresholdAlertIsPostedAsJson) {
   governance_options options;
   options.clock = std::make_shared<testing::manual_clock>(testing::test_start_ms);
   options.alert_webhook_url = "http://127.0.0.1:" + std::to_string(port) + "/hooks/sluice";
-  access_controller controller(options);
+  governance_service controller(options);
   auto spec = testing::key_named("alerting");
   spec.limits.monthly_token_budget = 100;
   spec.limits.hard_budget = false;
   spec.limits.alert_thresholds = {0.5};
-  const std::string secret = controller.core()->create_key(spec, "test").secret;
+  const std::string secret = controller.keys().create_key(spec, "test").secret;
   auto a = controller.admit(testing::request_with(secret));
   controller.settle(std::move(a.held), testing::used(40, 20));
-  controller.core()->flush();
+  controller.ledger().flush();
 
   receiver.join();
   ASSERT_FALSE(got.empty()) << "no webhook call arrived";

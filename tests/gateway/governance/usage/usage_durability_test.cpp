@@ -25,8 +25,8 @@ TEST(UsageDurability, UsageSettledBeforeTheLastBatchSurvivesSigkill) {
     governance_options options;
     options.store_path = db;
     options.usage_flush_interval_ms = 50;
-    access_controller controller(options);
-    const std::string secret = controller.core()->create_key(testing::key_named("k"), "test").secret;
+    governance_service controller(options);
+    const std::string secret = controller.keys().create_key(testing::key_named("k"), "test").secret;
     for (int i = 0; i < 500; ++i) {
       auto a = controller.admit(testing::request_with(secret));
       controller.settle(std::move(a.held), testing::used(1, 2));

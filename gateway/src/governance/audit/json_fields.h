@@ -1,5 +1,7 @@
 #pragma once
 // JSON object members built with RFC 8259 escaping, for audit records, alerts and admin API answers.
+// In audit/ (not wire/, a peer tier governance may not include): the audit record format is its main
+// user, and the usage ledger, the key registry and the admin API above it write the same way.
 #include <cstdint>
 #include <string>
 #include <string_view>

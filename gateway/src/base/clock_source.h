@@ -1,7 +1,7 @@
 #pragma once
 // Wall-clock time in Unix milliseconds. Injectable (governance_options::clock, audit_options::clock) so
 // tests can step through rotation grace periods, expiries, minute windows and month boundaries without
-// sleeping. A leaf: every part of governance may include it.
+// sleeping. In base/ because governance's top level and its audit part both read it.
 #include <cstdint>
 #include <memory>
 

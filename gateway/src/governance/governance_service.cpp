@@ -4,30 +4,41 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "governance/controller_core.h"
-#include "governance/keys/glob_match.h"
-#include "governance/access_control.h"
-#include "sluice/gateway/governance_options.h"
+#include "governance/governance_service.h"
+
 #include "base/time_util.h"
+#include "governance/key_registry.h"
+#include "governance/keys/glob_match.h"
+#include "governance/token_prices.h"
+#include "governance/usage/usage_ledger.h"
+#include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway {
 
-std::string_view to_string(refusal r) noexcept {
-  switch (r) {
-    case refusal::none: return "none";
-    case refusal::missing_key: return "missing_key";
-    case refusal::unknown_key: return "unknown_key";
-    case refusal::revoked_key: return "revoked_key";
-    case refusal::expired_key: return "expired_key";
-    case refusal::model_not_allowed: return "model_not_allowed";
-    case refusal::endpoint_not_allowed: return "endpoint_not_allowed";
-    case refusal::ip_not_allowed: return "ip_not_allowed";
-    case refusal::rate_limited: return "rate_limited";
-    case refusal::budget_exceeded: return "budget_exceeded";
-    case refusal::unavailable: return "unavailable";
+namespace detail {
+
+// What a governance_service and every live reservation share: a reservation may be settled or
+// released after the service is gone (a stream finishing during shutdown).
+struct service_state {
+  explicit service_state(const governance_options& options)
+      : prices(options.prices.empty() ? default_token_prices() : options.prices),
+        require_keys(options.require_keys),
+        keys(options),
+        ledger(keys.store(), options) {}
+
+  // Price of tokens in micro-USD (rounded up), using the first matching model price.
+  [[nodiscard]] std::uint64_t price_micro_usd(std::string_view model, std::uint64_t input_tokens,
+                                              std::uint64_t output_tokens) const noexcept {
+    return gateway::price_micro_usd(prices, model, input_tokens, output_tokens);
   }
-  return "unknown";
-}
+
+  const std::vector<token_price> prices;
+  const bool require_keys;
+  key_registry keys;
+  usage_ledger ledger;  // after keys: destroyed first, its final flush writes to the keys' store
+};
+
+}  // namespace detail
 
 void reservation::text_copy::assign(std::string_view s) noexcept {
   size = static_cast<std::uint8_t>(std::min(s.size(), data.size()));
@@ -39,7 +50,7 @@ reservation::reservation(reservation&& other) noexcept { *this = std::move(other
 reservation& reservation::operator=(reservation&& other) noexcept {
   if (this != &other) {
     release();
-    core_ = std::move(other.core_);
+    state_ = std::move(other.state_);
     key_ = std::move(other.key_);
     caller_ = other.caller_;
     reserved_tokens_ = other.reserved_tokens_;
@@ -59,7 +70,7 @@ reservation& reservation::operator=(reservation&& other) noexcept {
     if (caller_.project.data() == other.project_header_.data.data()) {
       caller_.project = project_header_.view();
     }
-    other.core_.reset();
+    other.state_.reset();
     other.key_.reset();
   }
   return *this;
@@ -69,15 +80,15 @@ reservation::~reservation() { release(); }
 
 // Gives back everything reserved: the request never went upstream, so it used nothing.
 void reservation::release() noexcept {
-  if (core_ && key_) {
+  if (state_ && key_) {
     key_counters& c = *key_->counters;
     const auto& limits = key_->record.limits;
     c.tokens_per_minute.adjust(limits.tokens_per_minute, -static_cast<std::int64_t>(reserved_tpm_tokens_));
-    const std::uint32_t month = timeutil::month_index(core_->now_ms());
+    const std::uint32_t month = timeutil::month_index(state_->keys.now_ms());
     c.budget_tokens.settle(budget_month_, reserved_tokens_, 0, month);
     c.budget_micro_usd.settle(budget_month_, reserved_micro_usd_, 0, month);
   }
-  core_.reset();
+  state_.reset();
   key_.reset();
 }
 
@@ -178,33 +189,37 @@ std::string with_key(std::string_view text, const key_record& k) {
 
 }  // namespace
 
-access_controller::access_controller() : access_controller(governance_options{}) {}
+governance_service::governance_service() : governance_service(governance_options{}) {}
 
-access_controller::access_controller(const governance_options& options)
-    : core_(std::make_shared<detail::controller_core>(options)) {}
+governance_service::governance_service(const governance_options& options)
+    : state_(std::make_shared<detail::service_state>(options)) {}
 
-access_controller::~access_controller() = default;
+governance_service::~governance_service() = default;
 
-bool access_controller::open_mode() const noexcept {
-  return !core_->require_keys() && !core_->snapshot().has_active_keys;
+key_registry& governance_service::keys() noexcept { return state_->keys; }
+
+usage_ledger& governance_service::ledger() noexcept { return state_->ledger; }
+
+bool governance_service::open_mode() const noexcept {
+  return !state_->require_keys && !state_->keys.snapshot().has_active_keys;
 }
 
-admission access_controller::admit(const admission_request& request) noexcept {
+admission governance_service::admit(const admission_request& request) noexcept {
   admission a;
-  detail::controller_core& core = *core_;
-  const key_table& table = core.snapshot();
+  detail::service_state& state = *state_;
+  const key_table& table = state.keys.snapshot();
   const std::string_view credential = pick_credential(request);
-  const bool keyed = core.require_keys() || table.has_active_keys;
+  const bool keyed = state.require_keys || table.has_active_keys;
   const bool sluice_key = credential.substr(0, key_prefix.size()) == key_prefix;
-  const std::int64_t now = core.now_ms();
+  const std::int64_t now = state.keys.now_ms();
 
-  auto count_keyless = [&](refusal r) { core.refused_without_key[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); };
+  auto count_keyless = [&](refusal r) { state.ledger.count_keyless_refusal(r); };
 
   if (!sluice_key && !keyed) {
     // Open mode: admitted; team and project come from the headers.
     a.allowed = true;
     reservation& held = a.held;
-    held.core_ = core_;
+    held.state_ = state_;
     held.admitted_at_ms_ = now;
     held.model_.assign(request.model);
     held.team_header_.assign(request.team_header);
@@ -315,7 +330,7 @@ admission access_controller::admit(const admission_request& request) noexcept {
   }
   const std::uint32_t month = timeutil::month_index(now);
   const bool hard = limits.hard_budget;
-  const std::uint64_t micro_usd = core.price_micro_usd(request.model, request.estimated_input_tokens, request.max_tokens);
+  const std::uint64_t micro_usd = state.price_micro_usd(request.model, request.estimated_input_tokens, request.max_tokens);
   const bool tokens_ok =
       counters.budget_tokens.reserve(month, tokens, hard ? limits.monthly_token_budget : 0);
   const bool usd_ok = tokens_ok && counters.budget_micro_usd.reserve(month, micro_usd, hard ? key.usd_budget_micro : 0);
@@ -338,7 +353,7 @@ admission access_controller::admit(const admission_request& request) noexcept {
 
   a.allowed = true;
   reservation& held = a.held;
-  held.core_ = core_;
+  held.state_ = state_;
   held.key_ = slot->key;
   held.reserved_tpm_tokens_ = tokens;
   held.reserved_tokens_ = tokens;
@@ -360,16 +375,16 @@ admission access_controller::admit(const admission_request& request) noexcept {
   return a;
 }
 
-void access_controller::settle(reservation&& held, const usage_report& usage) noexcept {
-  if (!held.core_) {
+void governance_service::settle(reservation&& held, const usage_report& usage) noexcept {
+  if (!held.state_) {
     return;
   }
-  detail::controller_core& core = *held.core_;
-  const std::int64_t now = core.now_ms();
+  detail::service_state& shared = *held.state_;
+  const std::int64_t now = shared.keys.now_ms();
   const std::string_view model = usage.model.empty() ? held.model_.view() : usage.model;
   const std::uint64_t tokens = std::uint64_t{usage.input_tokens} + usage.output_tokens;
   const std::uint64_t micro_usd = usage.cost_usd >= 0 ? static_cast<std::uint64_t>(usage.cost_usd * 1e6 + 0.5)
-                                                      : core.price_micro_usd(model, usage.input_tokens, usage.output_tokens);
+                                                      : shared.price_micro_usd(model, usage.input_tokens, usage.output_tokens);
   pending_usage record;
   if (held.key_) {
     const detail::key_entry& key = *held.key_;
@@ -396,7 +411,7 @@ void access_controller::settle(reservation&& held, const usage_report& usage) no
         break;
       }
       if (c.alert_state.compare_exchange_weak(state, (month & 0xFFFFFF) << 8 | reach, std::memory_order_acq_rel)) {
-        core.enqueue_alert(pending_alert{held.key_, month, thresholds[reach - 1], fraction});
+        shared.ledger.enqueue_alert(pending_alert{held.key_, month, thresholds[reach - 1], fraction});
         break;
       }
     }
@@ -415,12 +430,14 @@ void access_controller::settle(reservation&& held, const usage_report& usage) no
   record.http_status = usage.http_status;
   record.latency_us = usage.latency_us;
   record.added_latency_us = usage.added_latency_us;
-  core.enqueue(std::move(record));
+  shared.ledger.enqueue(std::move(record));
   // Settled: nothing left to give back.
-  held.core_.reset();
+  held.state_.reset();
   held.key_.reset();
 }
 
-void access_controller::append_metrics(std::string& out) const { core_->append_metrics(out); }
+void governance_service::append_metrics(std::string& out) const {
+  state_->ledger.append_metrics(out, *state_->keys.snapshot_shared());
+}
 
 }  // namespace sluice::gateway

@@ -1,11 +1,12 @@
-#include "sluice/gateway/governance_runtime.h"
-#include "governance/access_control.h"
+#include "sluice/gateway/governance_stack.h"
+
+#include "governance/governance_service.h"
 
 #include <stdexcept>
 
 namespace sluice::gateway {
 
-governance_options access_options_of(const governance_config& g) {
+governance_options governance_options_of(const governance_config& g) {
   return {.require_keys = g.require_keys,
           .store_path = g.store_path,
           .rotation_grace_seconds = g.rotation_grace_seconds,
@@ -40,7 +41,7 @@ audit_options audit_options_of(const gateway_config& config) {
 }
 
 std::unique_ptr<admin_server> start_admin_listener(const governance_admin_config& admin, const std::string& listen,
-                                                   access_controller& access, std::shared_ptr<audit_log> audit,
+                                                   governance_service& service, std::shared_ptr<audit_log> audit,
                                                    std::string& why_not) {
   if (!admin.enabled) {
     why_not = "disabled in the configuration (governance.admin.enabled: false)";
@@ -57,23 +58,23 @@ std::unique_ptr<admin_server> start_admin_listener(const governance_admin_config
     why_not = e.what();
     return nullptr;
   }
-  return std::make_unique<admin_server>(access, std::move(audit), options);
+  return std::make_unique<admin_server>(service, std::move(audit), options);
 }
 
-governance_runtime::governance_runtime(const gateway_config& config) {
+governance_stack::governance_stack(const gateway_config& config) {
   const governance_config& g = config.governance;
-  governance_options options = access_options_of(g);
+  governance_options options = governance_options_of(g);
   if (const audit_options ao = audit_options_of(config); !ao.directory.empty()) {
     audit_ = std::make_shared<audit_log>(ao);
     options.audit = audit_;
   }
-  access_ = std::make_unique<access_controller>(options);
-  admin_ = start_admin_listener(g.admin, g.admin.listen, *access_, audit_, admin_disabled_reason_);
+  service_ = std::make_unique<governance_service>(options);
+  admin_ = start_admin_listener(g.admin, g.admin.listen, *service_, audit_, admin_disabled_reason_);
 }
 
-governance_runtime::~governance_runtime() {
-  admin_.reset();   // stop taking admin calls first
-  access_.reset();  // final usage flush (may write alerts to the audit log)
+governance_stack::~governance_stack() {
+  admin_.reset();    // stop taking admin calls first
+  service_.reset();  // final usage flush (may write alerts to the audit log)
 }
 
 }  // namespace sluice::gateway

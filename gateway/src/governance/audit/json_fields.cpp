@@ -1,10 +1,9 @@
-// JSON member building with RFC 8259 escaping, for audit records and admin API answers.
-#include "wire/json_fields.h"
+// JSON member building with RFC 8259 escaping, for audit records, alerts and admin API answers.
+#include "governance/audit/json_fields.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
-
-#include "wire/decimal_text.h"
 
 namespace sluice::gateway {
 
@@ -50,13 +49,15 @@ json_fields& json_fields::add(std::string_view name, std::string_view value) {
 
 json_fields& json_fields::add(std::string_view name, std::int64_t value) {
   key(name);
-  append_signed(out_, value);
+  char digits[20];
+  out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
   return *this;
 }
 
 json_fields& json_fields::add(std::string_view name, std::uint64_t value) {
   key(name);
-  append_number(out_, value);
+  char digits[20];
+  out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
   return *this;
 }
 

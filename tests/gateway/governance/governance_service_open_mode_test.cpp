@@ -1,13 +1,13 @@
 #include <gtest/gtest.h>
 
-#include "governance/access_control.h"
+#include "governance/governance_service.h"
 #include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway {
 namespace {
 
 TEST(AccessControlOpenMode, AdmitsRequestWithoutCredential) {
-  access_controller controller;
+  governance_service controller;
   admission_request request;
   request.endpoint = "/v1/messages";
   request.team_header = "search";
@@ -22,7 +22,7 @@ TEST(AccessControlOpenMode, AdmitsRequestWithoutCredential) {
 TEST(AccessControlOpenMode, RequireKeysRefusesMissingCredentialWith401) {
   governance_options options;
   options.require_keys = true;
-  access_controller controller(options);
+  governance_service controller(options);
   const admission a = controller.admit(admission_request{});
   EXPECT_FALSE(a.allowed);
   EXPECT_EQ(a.http_status, 401);

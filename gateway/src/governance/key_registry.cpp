@@ -1,16 +1,16 @@
-// controller_core: loading, the snapshot, prices, and the admin operations on keys.
-#include "governance/controller_core.h"
+// key_registry: loading, the snapshot, and the admin operations on keys.
+#include "governance/key_registry.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
-#include "governance/usage/alert_notifier.h"
-#include "governance/usage/anomaly_detector.h"
-#include "governance/token_prices.h"
-#include "wire/json_fields.h"
+#include "base/crypto_util.h"
 #include "base/time_util.h"
-#include "governance/usage/usage_metrics.h"
+#include "governance/audit/json_fields.h"
+#include "sluice/gateway/audit_log.h"
 
-namespace sluice::gateway::detail {
+namespace sluice::gateway {
 
 namespace {
 
@@ -108,17 +108,15 @@ void validate(const key_record& k) {
 
 }  // namespace
 
-controller_core::controller_core(const governance_options& options)
-    : options_(options),
+key_registry::key_registry(const governance_options& options)
+    : rotation_grace_seconds_(options.rotation_grace_seconds),
+      audit_(options.audit),
       clock_(options.clock ? options.clock : system_clock_source()),
       instance_id_(next_instance_id.fetch_add(1)) {
-  if (options_.prices.empty()) {
-    options_.prices = default_token_prices();
-  }
-  if (options_.rotation_grace_seconds < 0) {
+  if (rotation_grace_seconds_ < 0) {
     throw std::invalid_argument("rotation grace must not be negative");
   }
-  store_ = open_sqlite_store(options_.store_path);
+  store_ = open_sqlite_store(options.store_path);
   const auto records = store_->load_keys();
   auto table = build_key_table(records, nullptr);
   // Budgets continue from what this month already used, as recorded in the store.
@@ -139,23 +137,11 @@ controller_core::controller_core(const governance_options& options)
     }
   }
   current_ = std::move(table);
-  metrics_ = std::make_unique<usage_metrics>();
-  anomalies_ = std::make_unique<anomaly_detector>();
-  notifier_ = std::make_unique<alert_notifier>(options_.alert_webhook_url);
-  queue_.reserve(4096);
-  writer_ = std::thread([this] { writer_loop(); });
 }
 
-controller_core::~controller_core() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  writer_.join();
-}
+key_registry::~key_registry() = default;
 
-const key_table& controller_core::snapshot() noexcept {
+const key_table& key_registry::snapshot() noexcept {
   struct cache {
     std::uint64_t instance = 0;
     std::uint64_t generation = 0;
@@ -172,19 +158,19 @@ const key_table& controller_core::snapshot() noexcept {
   return *local.table;
 }
 
-std::shared_ptr<const key_table> controller_core::snapshot_shared() const {
+std::shared_ptr<const key_table> key_registry::snapshot_shared() const {
   std::lock_guard lock(table_mutex_);
   return current_;
 }
 
-void controller_core::publish(std::shared_ptr<const key_table> table) {
+void key_registry::publish(std::shared_ptr<const key_table> table) {
   std::lock_guard lock(table_mutex_);
   current_ = std::move(table);
   generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-void controller_core::audit_key_event(std::string_view type, const key_record& key, std::string_view actor) {
-  if (!options_.audit) {
+void key_registry::audit_key_event(std::string_view type, const key_record& key, std::string_view actor) {
+  if (!audit_) {
     return;
   }
   json_fields f;
@@ -196,10 +182,10 @@ void controller_core::audit_key_event(std::string_view type, const key_record& k
   if (key.previous_valid_until_ms != 0 && type == "key.rotated") {
     f.add("previous_valid_until", timeutil::iso8601(key.previous_valid_until_ms));
   }
-  options_.audit->append(type, f.str());
+  audit_->append(type, f.str());
 }
 
-controller_core::created_key controller_core::create_key(key_record spec, std::string_view actor) {
+key_registry::created_key key_registry::create_key(key_record spec, std::string_view actor) {
   validate(spec);
   std::lock_guard admin(admin_mutex_);
   created_key out;
@@ -221,10 +207,10 @@ controller_core::created_key controller_core::create_key(key_record spec, std::s
   return out;
 }
 
-std::optional<controller_core::created_key> controller_core::rotate_key(std::string_view id,
+std::optional<key_registry::created_key> key_registry::rotate_key(std::string_view id,
                                                                         std::optional<std::int64_t> grace_seconds,
                                                                         std::string_view actor) {
-  const std::int64_t grace = grace_seconds.value_or(options_.rotation_grace_seconds);
+  const std::int64_t grace = grace_seconds.value_or(rotation_grace_seconds_);
   if (grace < 0 || grace > 30LL * 86400) {
     throw std::invalid_argument("grace_seconds must be between 0 and 2592000 (30 days)");
   }
@@ -255,7 +241,7 @@ std::optional<controller_core::created_key> controller_core::rotate_key(std::str
   return std::nullopt;
 }
 
-std::optional<key_record> controller_core::revoke_key(std::string_view id, std::string_view actor) {
+std::optional<key_record> key_registry::revoke_key(std::string_view id, std::string_view actor) {
   std::lock_guard admin(admin_mutex_);
   // Immediate on every thread: flip the shared atomic first, then persist and republish.
   const auto table = snapshot_shared();
@@ -279,7 +265,7 @@ std::optional<key_record> controller_core::revoke_key(std::string_view id, std::
   return std::nullopt;
 }
 
-std::optional<key_record> controller_core::update_key(std::string_view id, const key_record& replacement,
+std::optional<key_record> key_registry::update_key(std::string_view id, const key_record& replacement,
                                                       std::string_view actor) {
   validate(replacement);
   std::lock_guard admin(admin_mutex_);
@@ -307,7 +293,7 @@ std::optional<key_record> controller_core::update_key(std::string_view id, const
   return std::nullopt;
 }
 
-std::vector<key_record> controller_core::list_keys() const {
+std::vector<key_record> key_registry::list_keys() const {
   std::vector<key_record> out;
   for (const auto& [id, entry] : snapshot_shared()->by_id) {
     out.push_back(entry->record);
@@ -315,7 +301,7 @@ std::vector<key_record> controller_core::list_keys() const {
   return out;
 }
 
-std::optional<key_record> controller_core::find_key(std::string_view id) const {
+std::optional<key_record> key_registry::find_key(std::string_view id) const {
   const auto table = snapshot_shared();
   const auto it = table->by_id.find(id);
   if (it == table->by_id.end()) {
@@ -324,7 +310,7 @@ std::optional<key_record> controller_core::find_key(std::string_view id) const {
   return it->second->record;
 }
 
-std::pair<std::uint64_t, std::uint64_t> controller_core::budget_used(std::string_view id) const {
+std::pair<std::uint64_t, std::uint64_t> key_registry::budget_used(std::string_view id) const {
   const auto table = snapshot_shared();
   const auto it = table->by_id.find(id);
   if (it == table->by_id.end()) {
@@ -334,4 +320,4 @@ std::pair<std::uint64_t, std::uint64_t> controller_core::budget_used(std::string
   return {it->second->counters->budget_tokens.used(month), it->second->counters->budget_micro_usd.used(month)};
 }
 
-}  // namespace sluice::gateway::detail
+}  // namespace sluice::gateway

@@ -20,11 +20,11 @@ struct fixture {
   fixture() : clock(std::make_shared<testing::manual_clock>(testing::test_start_ms)) {
     governance_options options;
     options.clock = clock;
-    controller = std::make_unique<access_controller>(options);
+    controller = std::make_unique<governance_service>(options);
   }
-  std::string create(const key_record& k) { return controller->core()->create_key(k, "test").secret; }
+  std::string create(const key_record& k) { return controller->keys().create_key(k, "test").secret; }
   std::shared_ptr<testing::manual_clock> clock;
-  std::unique_ptr<access_controller> controller;
+  std::unique_ptr<governance_service> controller;
 };
 
 TEST(AccessControlConcurrency, TinyRequestRateIsNeverExceededAcrossThreads) {
@@ -116,7 +116,7 @@ TEST(AccessControlConcurrency, TinyHardBudgetIsNeverOverrunAcrossThreads) {
   EXPECT_LE(settled_tokens.load(), 1000u);
   EXPECT_GT(settled_tokens.load(), 900u - 100u);  // the budget was actually used, not just refused
   EXPECT_LE(max_in_flight.load(), 10);             // 10 reservations of 100 fill 1000
-  const auto used = f.controller->core()->budget_used(f.controller->core()->list_keys().front().id);
+  const auto used = f.controller->keys().budget_used(f.controller->keys().list_keys().front().id);
   EXPECT_EQ(used.first, settled_tokens.load());
 }
 
@@ -151,7 +151,7 @@ TEST(AccessControlConcurrency, TinyUsdBudgetIsNeverOverrunAcrossThreads) {
 
 TEST(AccessControlConcurrency, RevocationTakesEffectOnEveryThreadAtOnce) {
   fixture f;
-  const auto created = f.controller->core()->create_key(key_named("victim"), "test");
+  const auto created = f.controller->keys().create_key(key_named("victim"), "test");
   std::atomic<bool> revoked{false};
   std::atomic<int> admitted_after_revoke{0};
   std::atomic<int> ready{0};
@@ -180,7 +180,7 @@ TEST(AccessControlConcurrency, RevocationTakesEffectOnEveryThreadAtOnce) {
   while (ready.load() < thread_count) {
     std::this_thread::yield();
   }
-  ASSERT_TRUE(f.controller->core()->revoke_key(created.record.id, "test"));
+  ASSERT_TRUE(f.controller->keys().revoke_key(created.record.id, "test"));
   revoked.store(true, std::memory_order_release);
   for (auto& t : threads) {
     t.join();

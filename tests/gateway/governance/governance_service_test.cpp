@@ -21,16 +21,16 @@ class AccessControl : public ::testing::Test {
  protected:
   AccessControl() : clock_(std::make_shared<manual_clock>(testing::test_start_ms)) {}
 
-  access_controller& controller(governance_options options = {}) {
+  governance_service& controller(governance_options options = {}) {
     options.clock = clock_;
-    controller_ = std::make_unique<access_controller>(options);
+    controller_ = std::make_unique<governance_service>(options);
     return *controller_;
   }
-  detail::controller_core& core() { return *controller_->core(); }
-  std::string create(key_record spec) { return core().create_key(std::move(spec), "test").secret; }
+  key_registry& keys() { return controller_->keys(); }
+  std::string create(key_record spec) { return keys().create_key(std::move(spec), "test").secret; }
 
   std::shared_ptr<manual_clock> clock_;
-  std::unique_ptr<access_controller> controller_;
+  std::unique_ptr<governance_service> controller_;
 };
 
 TEST_F(AccessControl, ValidKeyIsAdmittedWithItsIdentityThroughEitherHeader) {
@@ -52,10 +52,10 @@ TEST_F(AccessControl, ValidKeyIsAdmittedWithItsIdentityThroughEitherHeader) {
 
 TEST_F(AccessControl, SecretIsShownOnceAndStoredOnlyAsItsHash) {
   controller();
-  const auto created = core().create_key(key_named("a"), "test");
+  const auto created = keys().create_key(key_named("a"), "test");
   EXPECT_TRUE(created.secret.starts_with("sk-sluice-"));
   EXPECT_GE(created.secret.size(), 50u);
-  const auto stored = core().find_key(created.record.id);
+  const auto stored = keys().find_key(created.record.id);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->secret_sha256.size(), 64u);
   EXPECT_EQ(stored->secret_sha256.find(created.secret), std::string::npos);
@@ -99,8 +99,8 @@ TEST_F(AccessControl, BadSluiceKeyIsRefusedEvenInOpenMode) {
 
 TEST_F(AccessControl, RevokedKeyIs401) {
   auto& c = controller();
-  const auto created = core().create_key(key_named("a"), "test");
-  ASSERT_TRUE(core().revoke_key(created.record.id, "test"));
+  const auto created = keys().create_key(key_named("a"), "test");
+  ASSERT_TRUE(keys().revoke_key(created.record.id, "test"));
   const auto a = c.admit(request_with(created.secret));
   EXPECT_EQ(a.http_status, 401);
   EXPECT_EQ(a.reason, refusal::revoked_key);
@@ -285,7 +285,7 @@ TEST_F(AccessControl, SoftBudgetAdmitsAndRecordsThresholdAlerts) {
     u.output_tokens = 10;
     c.settle(std::move(a.held), u);
   }
-  core().flush();
+  controller_->ledger().flush();
   audit->flush();
   std::string text;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
@@ -327,8 +327,8 @@ TEST_F(AccessControl, RotatedSecretWorksDuringGraceAndNotAfter) {
   governance_options options;
   options.rotation_grace_seconds = 600;
   auto& c = controller(options);
-  const auto created = core().create_key(key_named("a"), "test");
-  const auto rotated = core().rotate_key(created.record.id, std::nullopt, "test");
+  const auto created = keys().create_key(key_named("a"), "test");
+  const auto rotated = keys().rotate_key(created.record.id, std::nullopt, "test");
   ASSERT_TRUE(rotated);
   EXPECT_NE(rotated->secret, created.secret);
   EXPECT_TRUE(c.admit(request_with(created.secret)).allowed);
@@ -344,8 +344,8 @@ TEST_F(AccessControl, RotatedSecretWorksDuringGraceAndNotAfter) {
 
 TEST_F(AccessControl, RotationGraceCanBeChosenPerRotation) {
   auto& c = controller();
-  const auto created = core().create_key(key_named("a"), "test");
-  const auto rotated = core().rotate_key(created.record.id, 0, "test");
+  const auto created = keys().create_key(key_named("a"), "test");
+  const auto rotated = keys().rotate_key(created.record.id, 0, "test");
   ASSERT_TRUE(rotated);
   EXPECT_FALSE(c.admit(request_with(created.secret)).allowed);
   EXPECT_TRUE(c.admit(request_with(rotated->secret)).allowed);
@@ -355,12 +355,12 @@ TEST_F(AccessControl, LimitsAndBudgetsSurviveAnUpdateOfTheKey) {
   auto& c = controller();
   auto spec = key_named("a");
   spec.limits.requests_per_minute = 2;
-  const auto created = core().create_key(spec, "test");
+  const auto created = keys().create_key(spec, "test");
   EXPECT_TRUE(c.admit(request_with(created.secret)).allowed);
   EXPECT_TRUE(c.admit(request_with(created.secret)).allowed);
   auto changed = created.record;
   changed.description = "now with a description";
-  ASSERT_TRUE(core().update_key(created.record.id, changed, "test"));
+  ASSERT_TRUE(keys().update_key(created.record.id, changed, "test"));
   EXPECT_FALSE(c.admit(request_with(created.secret)).allowed);  // counters were not reset
 }
 
@@ -379,7 +379,7 @@ TEST_F(AccessControl, BudgetsContinueAfterARestartFromTheStore) {
     controller_.reset();  // final flush
   }
   auto& c = controller(options);
-  EXPECT_EQ(core().budget_used(core().list_keys().front().id).first, 250u);
+  EXPECT_EQ(keys().budget_used(keys().list_keys().front().id).first, 250u);
   EXPECT_FALSE(c.admit(request_with(secret)).allowed);  // 250 used + 100 reserved > 300
 }
 
@@ -387,11 +387,11 @@ TEST_F(AccessControl, MetricsShowRequestsTokensAndRefusalsPerKey) {
   auto& c = controller();
   auto spec = key_named("a");
   spec.allowed_models = {"claude-haiku-*"};
-  const auto created = core().create_key(spec, "test");
+  const auto created = keys().create_key(spec, "test");
   auto a = c.admit(request_with(created.secret, "claude-haiku-4-5"));
   c.settle(std::move(a.held), used(7, 3, "pii-detector:redact"));
   (void)c.admit(request_with(created.secret, "claude-opus-4-1"));
-  core().flush();
+  controller_->ledger().flush();
   std::string text;
   c.append_metrics(text);
   EXPECT_NE(text.find("sluice_key_requests_total{key=\"" + created.record.id +
@@ -410,13 +410,13 @@ TEST_F(AccessControl, UsageIsRecordedInTheStoreGroupedByTeamAndModel) {
     auto a = c.admit(request_with(secret));
     c.settle(std::move(a.held), used(10, 20));
   }
-  core().flush();
-  const auto by_team = core().store().usage_by(usage_grouping::team, 0, testing::test_start_ms + 1000);
+  controller_->ledger().flush();
+  const auto by_team = keys().store().usage_by(usage_grouping::team, 0, testing::test_start_ms + 1000);
   ASSERT_EQ(by_team.size(), 1u);
   EXPECT_EQ(by_team[0].group, "search");
   EXPECT_EQ(by_team[0].requests, 3u);
   EXPECT_EQ(by_team[0].output_tokens, 60u);
-  const auto by_model = core().store().usage_by(usage_grouping::model, 0, testing::test_start_ms + 1000);
+  const auto by_model = keys().store().usage_by(usage_grouping::model, 0, testing::test_start_ms + 1000);
   ASSERT_EQ(by_model.size(), 1u);
   EXPECT_EQ(by_model[0].group, "claude-sonnet-4-20250514");
 }

@@ -4,7 +4,7 @@
 #include "governance/usage/anomaly_detector.h"
 #include "governance_test_support.h"
 #include "sluice/gateway/config.h"
-#include "sluice/gateway/governance_runtime.h"
+#include "sluice/gateway/governance_stack.h"
 
 namespace sluice::gateway {
 namespace {
@@ -45,7 +45,7 @@ governance:
   audit: {directory: /tmp/audit, immutable: true, retention_days: 30}
   admin: {listen: "127.0.0.1:0", token_env: MY_TOKEN}
 )");
-  const governance_options o = access_options_of(cfg->governance);
+  const governance_options o = governance_options_of(cfg->governance);
   EXPECT_TRUE(o.require_keys);
   EXPECT_EQ(o.store_path, "/tmp/x.db");
   EXPECT_EQ(o.rotation_grace_seconds, 60);
@@ -106,24 +106,24 @@ TEST(GovernanceConfig, AdminServeMistakesNameTheFileLineColumnAndKey) {
   EXPECT_EQ(several[1].line, 3);
 }
 
-TEST(GovernanceRuntime, WithoutAnAdminTokenTheAdminApiStaysOff) {
+TEST(GovernanceStack, WithoutAnAdminTokenTheAdminApiStaysOff) {
   gateway_config c;
   c.governance.admin.token_env = "SLUICE_TEST_TOKEN_THAT_IS_NOT_SET";
-  governance_runtime runtime(c);
-  EXPECT_EQ(runtime.admin(), nullptr);
-  EXPECT_NE(runtime.admin_disabled_reason().find("SLUICE_TEST_TOKEN_THAT_IS_NOT_SET"), std::string::npos);
-  EXPECT_TRUE(runtime.access().open_mode());
-  EXPECT_EQ(runtime.audit(), nullptr);  // no audit-logger policy, no governance.audit
+  governance_stack stack(c);
+  EXPECT_EQ(stack.admin(), nullptr);
+  EXPECT_NE(stack.admin_disabled_reason().find("SLUICE_TEST_TOKEN_THAT_IS_NOT_SET"), std::string::npos);
+  EXPECT_TRUE(stack.service().open_mode());
+  EXPECT_EQ(stack.audit(), nullptr);  // no audit-logger policy, no governance.audit
 }
 
 // `enabled: true` written out means the admin API must run: `sluice admin serve` and `sluice gateway run`
 // (both start it through start_admin_listener) refuse to start without a token instead of warning.
-TEST(GovernanceRuntime, AnAdminApiMarkedRequiredWithoutATokenIsAStartUpError) {
+TEST(GovernanceStack, AnAdminApiMarkedRequiredWithoutATokenIsAStartUpError) {
   gateway_config c;
   c.governance.admin.token_env = "SLUICE_TEST_TOKEN_THAT_IS_NOT_SET";
   c.governance.admin.required = true;
   try {
-    governance_runtime runtime(c);
+    governance_stack stack(c);
     FAIL() << "expected a start-up error";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("governance.admin.enabled is true"), std::string::npos) << e.what();

@@ -1,18 +1,41 @@
-// The background half of controller_core: settled requests are queued by any thread (one short
-// critical section, no allocation while the queue has capacity) and written to the store in one
-// transaction per interval, which also feeds metrics, anomaly detection and budget alerts.
+// The usage ledger's two halves: the request path queues (enqueue*), the writer thread drains the
+// queue into the store once per interval and raises what the batch shows (anomalies, budget alerts).
+#include "governance/usage/usage_ledger.h"
+
 #include <algorithm>
 
+#include "base/time_util.h"
+#include "governance/audit/json_fields.h"
+#include "governance/store/key_store.h"
 #include "governance/usage/alert_notifier.h"
 #include "governance/usage/anomaly_detector.h"
-#include "governance/controller_core.h"
-#include "base/time_util.h"
 #include "governance/usage/usage_metrics.h"
-#include "wire/json_fields.h"
+#include "sluice/gateway/audit_log.h"
 
-namespace sluice::gateway::detail {
+namespace sluice::gateway {
 
-void controller_core::enqueue(pending_usage&& usage) noexcept {
+usage_ledger::usage_ledger(governance_store& store, const governance_options& options)
+    : store_(store),
+      flush_interval_ms_(options.usage_flush_interval_ms),
+      anomaly_detection_(options.anomaly_detection),
+      audit_(options.audit),
+      metrics_(std::make_unique<usage_metrics>()),
+      anomalies_(std::make_unique<anomaly_detector>()),
+      notifier_(std::make_unique<alert_notifier>(options.alert_webhook_url)) {
+  queue_.reserve(4096);
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+usage_ledger::~usage_ledger() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
+}
+
+void usage_ledger::enqueue(pending_usage&& usage) noexcept {
   try {
     std::lock_guard lock(queue_mutex_);
     queue_.push_back(std::move(usage));
@@ -22,7 +45,7 @@ void controller_core::enqueue(pending_usage&& usage) noexcept {
   }
 }
 
-void controller_core::enqueue_alert(pending_alert&& alert) noexcept {
+void usage_ledger::enqueue_alert(pending_alert&& alert) noexcept {
   try {
     std::lock_guard lock(queue_mutex_);
     alerts_.push_back(std::move(alert));
@@ -31,7 +54,7 @@ void controller_core::enqueue_alert(pending_alert&& alert) noexcept {
   }
 }
 
-void controller_core::flush() {
+void usage_ledger::flush() {
   std::unique_lock lock(queue_mutex_);
   const std::uint64_t target = queued_;
   flush_requested_ = true;
@@ -39,13 +62,13 @@ void controller_core::flush() {
   flushed_cv_.wait(lock, [&] { return written_ >= target && alerts_.empty(); });
 }
 
-void controller_core::writer_loop() {
+void usage_ledger::writer_loop() {
   std::vector<pending_usage> batch;
   std::vector<pending_alert> alerts;
   batch.reserve(4096);
   std::unique_lock lock(queue_mutex_);
   for (;;) {
-    queue_cv_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(1, options_.usage_flush_interval_ms)),
+    queue_cv_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(1, flush_interval_ms_)),
                        [&] { return stopping_ || flush_requested_; });
     flush_requested_ = false;
     // Swap buffers: appenders keep the capacity of the batch we just wrote.
@@ -66,15 +89,15 @@ void controller_core::writer_loop() {
   }
 }
 
-void controller_core::write_batch(std::vector<pending_usage>& batch, std::vector<pending_alert>& alerts) {
+void usage_ledger::write_batch(std::vector<pending_usage>& batch, std::vector<pending_alert>& alerts) {
   std::vector<usage_record> records;
   records.reserve(batch.size());
   std::vector<anomaly> found;
   json_fields fields;
   auto raise = [&](const std::string& key_id, std::string_view type, std::string_view kind, const json_fields& f) {
     metrics_->count_alert(key_id, kind);
-    if (options_.audit) {
-      options_.audit->append(type, f.str());
+    if (audit_) {
+      audit_->append(type, f.str());
     }
     std::string body = "{\"type\":";
     append_json_string(body, type);
@@ -99,7 +122,7 @@ void controller_core::write_batch(std::vector<pending_usage>& batch, std::vector
     u.latency_us = p.latency_us;
     u.verdicts = p.verdicts.view();
     metrics_->observe(u, p.added_latency_us);
-    if (p.key && options_.anomaly_detection) {
+    if (p.key && anomaly_detection_) {
       found.clear();
       anomalies_->observe(u.key_id, p.ts_ms, std::uint64_t{p.input_tokens} + p.output_tokens,
                           p.has_ip ? &p.ip : nullptr, found);
@@ -112,13 +135,13 @@ void controller_core::write_batch(std::vector<pending_usage>& batch, std::vector
     records.push_back(std::move(u));
   }
   try {
-    store_->append_usage(records);
+    store_.append_usage(records);
   } catch (const std::exception& e) {
     // The store is failing (disk full, locked): keep serving; the loss is visible in the audit log.
-    if (options_.audit) {
+    if (audit_) {
       fields.clear();
       fields.add("error", e.what()).add("records_lost", static_cast<std::uint64_t>(records.size()));
-      options_.audit->append("usage.write_failed", fields.str());
+      audit_->append("usage.write_failed", fields.str());
     }
   }
   for (const auto& alert : alerts) {
@@ -134,19 +157,19 @@ void controller_core::write_batch(std::vector<pending_usage>& batch, std::vector
         std::find(k.limits.alert_thresholds.begin(), k.limits.alert_thresholds.end(), alert.threshold) -
         k.limits.alert_thresholds.begin() + 1);
     try {
-      store_->set_state("budget_alert/" + k.id, std::to_string(alert.month) + ":" + std::to_string(level));
+      store_.set_state("budget_alert/" + k.id, std::to_string(alert.month) + ":" + std::to_string(level));
     } catch (const std::exception&) {
       // not fatal: at worst the alert repeats after a restart
     }
   }
 }
 
-void controller_core::append_metrics(std::string& out) const {
+void usage_ledger::append_metrics(std::string& out, const key_table& table) const {
   std::array<std::uint64_t, refusal_count> keyless{};
   for (std::size_t i = 0; i < keyless.size(); ++i) {
-    keyless[i] = refused_without_key[i].load(std::memory_order_relaxed);
+    keyless[i] = refused_without_key_[i].load(std::memory_order_relaxed);
   }
-  metrics_->append_prometheus(out, *snapshot_shared(), keyless, dropped_.load(std::memory_order_relaxed));
+  metrics_->append_prometheus(out, table, keyless, dropped_.load(std::memory_order_relaxed));
 }
 
-}  // namespace sluice::gateway::detail
+}  // namespace sluice::gateway

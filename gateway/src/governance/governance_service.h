@@ -1,26 +1,33 @@
 #pragma once
-// The seam between the HTTP server and governance (virtual keys, scopes, IP allowlists, rate limits,
-// budgets, usage). One access_controller is shared by every shard thread:
+// governance_service: the face governance shows the pipeline (virtual keys, scopes, IP allowlists,
+// rate limits, budgets, usage). One service is shared by every shard thread:
 //
-//   auto a = controller.admit(request);          // before anything is sent upstream
+//   auto a = service.admit(request);           // before anything is sent upstream
 //   if (!a.allowed) { reply a.http_status / a.error_type / a.message (+ retry-after); done }
 //   ... forward, stream, apply policies ...
-//   controller.settle(std::move(a.held), usage); // exactly once, when the response is over
+//   service.settle(std::move(a.held), usage);  // exactly once, when the response is over
 //
 // admit() and settle() are noexcept, thread-safe and lock-free on the hot path: the key table is an
-// immutable snapshot, per-key counters are atomics, and usage records go to a background writer.
-// They do not allocate on the allow path; a refusal builds its message string.
+// immutable snapshot (key_registry), per-key counters are atomics, and usage records go to the usage
+// ledger's background writer. They do not allocate on the allow path; a refusal builds its message
+// string. Behind the service: key_registry.h (keys and their admin operations), usage/usage_ledger.h.
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "governance/keys/refusal.h"
+
 namespace sluice::gateway {
 
+class key_registry;   // governance/key_registry.h
+class usage_ledger;   // governance/usage/usage_ledger.h
+struct governance_options;  // sluice/gateway/governance_options.h
+
 namespace detail {
-struct key_entry;         // one key as admitted: scopes + limits + live counters (private)
-class controller_core;    // tables, clock, store and writer behind an access_controller (private)
+struct key_entry;      // one key as admitted: scopes + limits + live counters (keys/key_table.h)
+struct service_state;  // what the service and its live reservations share (governance_service.cpp)
 }  // namespace detail
 
 // What the server knows about a request when it asks to admit it. Views need only live for the call.
@@ -37,22 +44,6 @@ struct admission_request {
   std::string_view team_header;     // `x-sluice-team`: used only when the key names no team
   std::string_view project_header;  // `x-sluice-project`: used only when the key names no project
 };
-
-// Why a request was refused. Each value maps to exactly one status and error type, see admission.
-enum class refusal : std::uint8_t {
-  none = 0,              // admitted
-  missing_key,           // 401 authentication_error: no credential and require_keys is on
-  unknown_key,           // 401 authentication_error: not a key we know (or a rotated secret past grace)
-  revoked_key,           // 401 authentication_error: the key was revoked
-  expired_key,           // 401 authentication_error: past the key's expiry
-  model_not_allowed,     // 403 permission_error: model outside the key's allowed globs
-  endpoint_not_allowed,  // 403 permission_error: endpoint outside the key's allowed endpoints
-  ip_not_allowed,        // 403 permission_error: client address outside the key's allowlist
-  rate_limited,          // 429 rate_limit_error, retry-after set: requests or tokens per minute
-  budget_exceeded,       // 429 budget_exceeded, retry-after set: hard monthly budget (tokens or USD)
-  unavailable,           // 503 api_error: governance could not decide (e.g. store failed to load)
-};
-[[nodiscard]] std::string_view to_string(refusal r) noexcept;
 
 // Who is calling, as the audit log, usage and cost attribution need it. Views stay valid as long as
 // the reservation (or admission) that holds them is alive. Open mode: key fields empty.
@@ -85,14 +76,14 @@ class reservation {
   ~reservation();
 
   // True while it holds something to settle (admitted and not yet settled or released).
-  [[nodiscard]] bool active() const noexcept { return core_ != nullptr; }
+  [[nodiscard]] bool active() const noexcept { return state_ != nullptr; }
   [[nodiscard]] const caller_identity& caller() const noexcept { return caller_; }
 
  private:
-  friend class access_controller;
+  friend class governance_service;
   void release() noexcept;
 
-  std::shared_ptr<detail::controller_core> core_;  // null when empty
+  std::shared_ptr<detail::service_state> state_;  // null when empty
   std::shared_ptr<const detail::key_entry> key_;   // null in open mode
   caller_identity caller_;
   std::uint64_t reserved_tokens_ = 0;        // counted against the monthly token budget
@@ -142,18 +133,16 @@ struct usage_report {
   std::string_view verdicts;         // short policy summary, e.g. "pii-detector:redact" (no PII)
 };
 
-struct governance_options;  // sluice/gateway/governance_options.h
-
-class access_controller {
+class governance_service {
  public:
   // Open mode: no keys, everything admitted, usage only counted in metrics.
-  access_controller();
+  governance_service();
   // Keys, limits and budgets from options (store opened, keys loaded, usage writer started).
   // Throws std::runtime_error with a clear message at load time (bad store path, bad options).
-  explicit access_controller(const governance_options& options);
-  ~access_controller();
-  access_controller(const access_controller&) = delete;
-  access_controller& operator=(const access_controller&) = delete;
+  explicit governance_service(const governance_options& options);
+  ~governance_service();
+  governance_service(const governance_service&) = delete;
+  governance_service& operator=(const governance_service&) = delete;
 
   // Decide one request. Thread-safe, noexcept. Open mode (no keys and require_keys false) admits
   // everything, including requests that present no credential; a request that presents an
@@ -172,11 +161,13 @@ class access_controller {
   // True when no credential is required (open mode).
   [[nodiscard]] bool open_mode() const noexcept;
 
-  // The shared core, for the admin API and tests in the same process.
-  [[nodiscard]] const std::shared_ptr<detail::controller_core>& core() const noexcept { return core_; }
+  // The keys and their admin operations, for the admin API and tests in the same process.
+  [[nodiscard]] key_registry& keys() noexcept;
+  // The usage on its way to the store (flush() before reading usage back).
+  [[nodiscard]] usage_ledger& ledger() noexcept;
 
  private:
-  std::shared_ptr<detail::controller_core> core_;
+  std::shared_ptr<detail::service_state> state_;
 };
 
 }  // namespace sluice::gateway

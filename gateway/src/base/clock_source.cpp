@@ -1,4 +1,4 @@
-#include "governance/clock_source.h"
+#include "base/clock_source.h"
 
 #include <chrono>
 
