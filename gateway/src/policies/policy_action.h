@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "policies/config_reader.h"
+#include "base/config_reader.h"
 
 namespace sluice::gateway {
 

@@ -25,7 +25,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "policies/config_reader.h"
+#include "base/config_reader.h"
 #include "policies/policy.h"
 #include "policies/stream_hook.h"
 

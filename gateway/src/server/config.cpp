@@ -2,7 +2,6 @@
 // secrets are all errors, collected (not just the first) and each tied to its file position.
 #include "sluice/gateway/config.h"
 
-#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -10,7 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "policies/config_reader.h"
+#include "base/config_reader.h"
+#include "governance/governance_config.h"
 #include "policies/policy_registry.h"
 
 namespace sluice::gateway {
@@ -128,8 +128,11 @@ class config_parser {
       return cfg_;
     }
     r_.expect_map(root, "", {"pack", "providers", "policies", "policy", "server", "governance"});
-    if (auto n = root["governance"]) {
-      parse_governance(n);
+    if (const YAML::Node n = root["governance"]) {
+      parse_governance_config(r_, n, cfg_->governance);
+      if (cfg_->governance.audit.present) {
+        gov_audit_node_.reset(n["audit"]);
+      }
     }
     if (auto n = root["pack"]) {
       parse_pack(n);
@@ -318,193 +321,6 @@ class config_parser {
     } else {
       r_.problem(n, key, "expected env or file");
     }
-  }
-
-  void parse_governance(const YAML::Node& n) {
-    auto& g = cfg_->governance;
-    g.enabled = true;
-    if (n.IsNull()) {
-      return;
-    }
-    // usage_flush_ms and alert_webhook: short names `sluice admin serve` accepted before it used this reader.
-    if (!r_.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
-                                         "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection",
-                                         "prices", "audit", "admin"})) {
-      return;
-    }
-    if (auto v = n["require_keys"]) {
-      r_.get_bool(v, "governance.require_keys", g.require_keys);
-    }
-    if (auto v = n["store"]) {
-      r_.get_string(v, "governance.store", g.store_path);
-    }
-    if (auto v = n["rotation_grace_seconds"]) {
-      r_.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);
-    }
-    for (const char* name : {"usage_flush_interval_ms", "usage_flush_ms"}) {
-      if (auto v = n[name]) {
-        r_.get_int(v, std::string("governance.") + name, g.usage_flush_interval_ms, 1, 3600 * 1000);
-      }
-    }
-    for (const char* name : {"alert_webhook_url", "alert_webhook"}) {
-      if (auto v = n[name]) {
-        const std::string key = std::string("governance.") + name;
-        if (r_.get_string(v, key, g.alert_webhook_url) && !g.alert_webhook_url.starts_with("http://")) {
-          r_.problem(v, key, "expected an http:// URL (the webhook is plain HTTP, best effort)");
-        }
-      }
-    }
-    if (auto v = n["anomaly_detection"]) {
-      r_.get_bool(v, "governance.anomaly_detection", g.anomaly_detection);
-    }
-    if (auto v = n["prices"]) {
-      parse_governance_prices(v, "governance.prices", g.prices);
-    }
-    if (auto v = n["audit"]) {
-      parse_governance_audit(v, "governance.audit", g.audit);
-    }
-    if (auto v = n["admin"]) {
-      parse_governance_admin(v, "governance.admin", g.admin);
-    }
-  }
-
-  void parse_governance_prices(const YAML::Node& n, const std::string& key, std::vector<token_price>& out) {
-    if (!n.IsSequence()) {
-      r_.problem(n, key, "expected a list of {model, input_per_mtok, output_per_mtok}");
-      return;
-    }
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      const YAML::Node item = n[i];
-      const std::string k = key + "[" + std::to_string(i) + "]";
-      if (!r_.expect_map(item, k, {"model", "input_per_mtok", "output_per_mtok"})) {
-        continue;
-      }
-      token_price price;
-      bool complete = true;
-      for (const char* field : {"model", "input_per_mtok", "output_per_mtok"}) {
-        if (!item[field]) {
-          r_.problem(item, k + "." + field, "missing");
-          complete = false;
-        }
-      }
-      if (!complete) {
-        continue;
-      }
-      complete = r_.get_string(item["model"], k + ".model", price.model_glob);
-      complete = r_.get_double(item["input_per_mtok"], k + ".input_per_mtok", price.input_usd_per_mtok, 0, 1e6) &&
-                 complete;
-      complete = r_.get_double(item["output_per_mtok"], k + ".output_per_mtok", price.output_usd_per_mtok, 0, 1e6) &&
-                 complete;
-      if (complete) {
-        out.push_back(price);
-      }
-    }
-    if (!out.empty()) {
-      // Models missing from the list are priced like the most expensive Claude model, so USD budgets
-      // hold for them too. A `model: "*"` entry of the list's own comes first and wins.
-      out.push_back({"*", 15.0, 75.0});
-    }
-  }
-
-  void parse_governance_audit(const YAML::Node& n, const std::string& key, governance_audit_config& a) {
-    if (!r_.expect_map(n, key, {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
-                                "signing_key_file", "checkpoint_interval_s"})) {
-      return;
-    }
-    a.present = true;
-    gov_audit_node_.reset(n);
-    if (auto v = n["directory"]) {
-      r_.get_string(v, key + ".directory", a.directory);
-    }
-    if (auto v = n["immutable"]) {
-      r_.get_bool(v, key + ".immutable", a.immutable);
-    }
-    if (auto v = n["retention_days"]) {
-      r_.get_int(v, key + ".retention_days", a.retention_days, 0, 100 * 365);
-    }
-    if (auto v = n["flush_ms"]) {
-      r_.get_ms(v, key + ".flush_ms", a.flush_interval);
-    }
-    if (auto v = n["checkpoint_interval_s"]) {
-      r_.get_int(v, key + ".checkpoint_interval_s", a.checkpoint_interval_s, 0, 86400);
-    }
-    const YAML::Node env = n["signing_key_env"];
-    const YAML::Node file = n["signing_key_file"];
-    if (env && file) {
-      r_.problem(file, key + ".signing_key_file", "give either signing_key_env or signing_key_file, not both");
-      return;
-    }
-    std::string name;
-    if (env && r_.get_string(env, key + ".signing_key_env", name)) {
-      a.signing_key.env = name;
-      check_signing_key(env, key + ".signing_key_env", a.signing_key);
-    } else if (file && r_.get_string(file, key + ".signing_key_file", name)) {
-      a.signing_key.file = name;
-      check_signing_key(file, key + ".signing_key_file", a.signing_key);
-    }
-  }
-
-  // The key must be readable now and long enough to be a key, not a password.
-  void check_signing_key(const YAML::Node& at, const std::string& key, const secret_ref& ref) {
-    try {
-      if (read_secret(ref).size() < 16) {
-        r_.problem(at, key, "the signing key must be at least 16 characters (e.g. `openssl rand -hex 32`)");
-      }
-    } catch (const std::exception& e) {
-      r_.problem(at, key, e.what());
-    }
-  }
-
-  void parse_governance_admin(const YAML::Node& n, const std::string& key, governance_admin_config& a) {
-    if (!r_.expect_map(n, key, {"enabled", "listen", "token_env", "token_file"})) {
-      return;
-    }
-    if (auto v = n["enabled"]) {
-      if (r_.get_bool(v, key + ".enabled", a.enabled)) {
-        a.required = a.enabled;
-      }
-    }
-    if (auto v = n["listen"]) {
-      if (r_.get_string(v, key + ".listen", a.listen)) {
-        std::string why;
-        if (!valid_listen_address(a.listen, why)) {
-          r_.problem(v, key + ".listen", why);
-        }
-      }
-    }
-    if (auto v = n["token_env"]) {
-      r_.get_string(v, key + ".token_env", a.token_env);
-    }
-    if (auto v = n["token_file"]) {
-      r_.get_string(v, key + ".token_file", a.token_file);
-    }
-  }
-
-  // "host:port" with an IP address (IPv6 in brackets), as the admin listener binds it.
-  static bool valid_listen_address(const std::string& text, std::string& why) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-      why = "expected host:port, e.g. 127.0.0.1:41003";
-      return false;
-    }
-    std::string host = text.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
-    in6_addr v6{};
-    in_addr v4{};
-    if (::inet_pton(AF_INET, host.c_str(), &v4) != 1 && ::inet_pton(AF_INET6, host.c_str(), &v6) != 1) {
-      why = "'" + host + "' is not an IP address (the admin API binds an address, not a name)";
-      return false;
-    }
-    unsigned port = 0;
-    const std::string digits = text.substr(colon + 1);
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || port > 65535) {
-      why = "invalid port '" + digits + "'";
-      return false;
-    }
-    return true;
   }
 
   // One audit chain per gateway: governance.audit and the audit-logger policy must describe the same

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sluice/gateway/config.h"
-#include "policies/config_reader.h"
+#include "base/config_reader.h"
 #include "policies/content_filter/content_filter_options.h"
 #include "policies/pii_detector/pii_detector_options.h"
 #include "policies/policy_registry.h"

@@ -1,8 +1,10 @@
 #pragma once
 // Walks a policy-config YAML document strictly, remembering where each value came from and collecting
 // every problem (file, line, column, dotted key) instead of stopping at the first. server/config.cpp
-// reads the whole file with it; it lives here, below server/, because each policy's options parser
-// (policies/<name>/) reads its own section with it too. Load time only: never on the request path.
+// reads the whole file with it; it lives in base/, below server/, because the owners of sections read
+// theirs with it too: each policy's options parser (policies/<name>/) and the governance section's
+// (governance/governance_config.cpp), which sits below policies/. Load time only: never on the
+// request path.
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>

@@ -1,5 +1,5 @@
 // The strict YAML reader behind configuration loading (see config_reader.h).
-#include "policies/config_reader.h"
+#include "base/config_reader.h"
 
 #include <cerrno>
 #include <charconv>

@@ -1,0 +1,203 @@
+// The `governance:` section of the configuration file: keys and their store, usage, prices, the
+// audit log's governance settings and the admin API. Checked as strictly as the rest of the file
+// (config_reader); the audit log's agreement with the audit-logger policy is the loader's to check,
+// since it spans two sections.
+#include "governance/governance_config.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <exception>
+
+namespace sluice::gateway {
+
+namespace {
+
+// "host:port" with an IP address (IPv6 in brackets), as the admin listener binds it.
+bool valid_listen_address(const std::string& text, std::string& why) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    why = "expected host:port, e.g. 127.0.0.1:41003";
+    return false;
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  in6_addr v6{};
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) != 1 && ::inet_pton(AF_INET6, host.c_str(), &v6) != 1) {
+    why = "'" + host + "' is not an IP address (the admin API binds an address, not a name)";
+    return false;
+  }
+  unsigned port = 0;
+  const std::string digits = text.substr(colon + 1);
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || port > 65535) {
+    why = "invalid port '" + digits + "'";
+    return false;
+  }
+  return true;
+}
+
+// The key must be readable now and long enough to be a key, not a password.
+void check_signing_key(config_reader& r, const YAML::Node& at, const std::string& key, const secret_ref& ref) {
+  try {
+    if (read_secret(ref).size() < 16) {
+      r.problem(at, key, "the signing key must be at least 16 characters (e.g. `openssl rand -hex 32`)");
+    }
+  } catch (const std::exception& e) {
+    r.problem(at, key, e.what());
+  }
+}
+
+void parse_prices(config_reader& r, const YAML::Node& n, const std::string& key, std::vector<token_price>& out) {
+  if (!n.IsSequence()) {
+    r.problem(n, key, "expected a list of {model, input_per_mtok, output_per_mtok}");
+    return;
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node item = n[i];
+    const std::string k = key + "[" + std::to_string(i) + "]";
+    if (!r.expect_map(item, k, {"model", "input_per_mtok", "output_per_mtok"})) {
+      continue;
+    }
+    token_price price;
+    bool complete = true;
+    for (const char* field : {"model", "input_per_mtok", "output_per_mtok"}) {
+      if (!item[field]) {
+        r.problem(item, k + "." + field, "missing");
+        complete = false;
+      }
+    }
+    if (!complete) {
+      continue;
+    }
+    complete = r.get_string(item["model"], k + ".model", price.model_glob);
+    complete = r.get_double(item["input_per_mtok"], k + ".input_per_mtok", price.input_usd_per_mtok, 0, 1e6) &&
+               complete;
+    complete = r.get_double(item["output_per_mtok"], k + ".output_per_mtok", price.output_usd_per_mtok, 0, 1e6) &&
+               complete;
+    if (complete) {
+      out.push_back(price);
+    }
+  }
+  if (!out.empty()) {
+    // Models missing from the list are priced like the most expensive Claude model, so USD budgets
+    // hold for them too. A `model: "*"` entry of the list's own comes first and wins.
+    out.push_back({"*", 15.0, 75.0});
+  }
+}
+
+void parse_audit(config_reader& r, const YAML::Node& n, const std::string& key, governance_audit_config& a) {
+  if (!r.expect_map(n, key, {"directory", "immutable", "retention_days", "flush_ms", "signing_key_env",
+                             "signing_key_file", "checkpoint_interval_s"})) {
+    return;
+  }
+  a.present = true;
+  if (auto v = n["directory"]) {
+    r.get_string(v, key + ".directory", a.directory);
+  }
+  if (auto v = n["immutable"]) {
+    r.get_bool(v, key + ".immutable", a.immutable);
+  }
+  if (auto v = n["retention_days"]) {
+    r.get_int(v, key + ".retention_days", a.retention_days, 0, 100 * 365);
+  }
+  if (auto v = n["flush_ms"]) {
+    r.get_ms(v, key + ".flush_ms", a.flush_interval);
+  }
+  if (auto v = n["checkpoint_interval_s"]) {
+    r.get_int(v, key + ".checkpoint_interval_s", a.checkpoint_interval_s, 0, 86400);
+  }
+  const YAML::Node env = n["signing_key_env"];
+  const YAML::Node file = n["signing_key_file"];
+  if (env && file) {
+    r.problem(file, key + ".signing_key_file", "give either signing_key_env or signing_key_file, not both");
+    return;
+  }
+  std::string name;
+  if (env && r.get_string(env, key + ".signing_key_env", name)) {
+    a.signing_key.env = name;
+    check_signing_key(r, env, key + ".signing_key_env", a.signing_key);
+  } else if (file && r.get_string(file, key + ".signing_key_file", name)) {
+    a.signing_key.file = name;
+    check_signing_key(r, file, key + ".signing_key_file", a.signing_key);
+  }
+}
+
+void parse_admin(config_reader& r, const YAML::Node& n, const std::string& key, governance_admin_config& a) {
+  if (!r.expect_map(n, key, {"enabled", "listen", "token_env", "token_file"})) {
+    return;
+  }
+  if (auto v = n["enabled"]) {
+    if (r.get_bool(v, key + ".enabled", a.enabled)) {
+      a.required = a.enabled;
+    }
+  }
+  if (auto v = n["listen"]) {
+    if (r.get_string(v, key + ".listen", a.listen)) {
+      std::string why;
+      if (!valid_listen_address(a.listen, why)) {
+        r.problem(v, key + ".listen", why);
+      }
+    }
+  }
+  if (auto v = n["token_env"]) {
+    r.get_string(v, key + ".token_env", a.token_env);
+  }
+  if (auto v = n["token_file"]) {
+    r.get_string(v, key + ".token_file", a.token_file);
+  }
+}
+
+}  // namespace
+
+void parse_governance_config(config_reader& r, const YAML::Node& n, governance_config& g) {
+  g.enabled = true;
+  if (n.IsNull()) {
+    return;
+  }
+  // usage_flush_ms and alert_webhook: short names `sluice admin serve` accepted before it used this reader.
+  if (!r.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
+                                      "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection",
+                                      "prices", "audit", "admin"})) {
+    return;
+  }
+  if (auto v = n["require_keys"]) {
+    r.get_bool(v, "governance.require_keys", g.require_keys);
+  }
+  if (auto v = n["store"]) {
+    r.get_string(v, "governance.store", g.store_path);
+  }
+  if (auto v = n["rotation_grace_seconds"]) {
+    r.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);
+  }
+  for (const char* name : {"usage_flush_interval_ms", "usage_flush_ms"}) {
+    if (auto v = n[name]) {
+      r.get_int(v, std::string("governance.") + name, g.usage_flush_interval_ms, 1, 3600 * 1000);
+    }
+  }
+  for (const char* name : {"alert_webhook_url", "alert_webhook"}) {
+    if (auto v = n[name]) {
+      const std::string key = std::string("governance.") + name;
+      if (r.get_string(v, key, g.alert_webhook_url) && !g.alert_webhook_url.starts_with("http://")) {
+        r.problem(v, key, "expected an http:// URL (the webhook is plain HTTP, best effort)");
+      }
+    }
+  }
+  if (auto v = n["anomaly_detection"]) {
+    r.get_bool(v, "governance.anomaly_detection", g.anomaly_detection);
+  }
+  if (auto v = n["prices"]) {
+    parse_prices(r, v, "governance.prices", g.prices);
+  }
+  if (auto v = n["audit"]) {
+    parse_audit(r, v, "governance.audit", g.audit);
+  }
+  if (auto v = n["admin"]) {
+    parse_admin(r, v, "governance.admin", g.admin);
+  }
+}
+
+}  // namespace sluice::gateway
