@@ -140,8 +140,8 @@ struct governance_admin_config {
   bool operator==(const governance_admin_config&) const = default;
 };
 
-// Virtual keys, limits and budgets (issue: governance). Present: requests go through the access
-// controller; absent: open mode, nothing checked.
+// Virtual keys, limits and budgets (issue: governance). Present: requests go through the governance
+// service; absent: open mode, nothing checked. Read by governance/governance_config.cpp.
 struct governance_config {
   bool enabled = false;  // the section is present
   bool require_keys = false;
