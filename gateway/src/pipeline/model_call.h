@@ -1,83 +1,110 @@
 #pragma once
-// A model request (POST /v1/messages, /v1/chat/completions) from arrival to the last byte of the answer:
-// parse, scan, policy chain, redaction splice, upstream with retries and fallbacks, response policies,
-// streaming relay, audit. One model_call per connection, reused for each request on it, so its buffers
-// are allocated once.
+// A model request (POST /v1/messages, /v1/chat/completions) from arrival to the last byte of the answer.
+// run() is the data path, one step per stage: read the request (an OpenAI one translated first),
+// admission, request policies and redaction, the upstream with failover, then the whole answer
+// (response policies, OpenAI translation) or the stream. One model_call per connection, reused for each
+// request on it, so its buffers are allocated once.
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 
-#include "http/asio_types.h"
-#include "sluice/engine/redactor.h"
-#include "governance/governance_service.h"
-#include "policies/exchange.h"
-#include "pipeline/metrics.h"
 #include "dialects/openai/openai_request.h"
 #include "dialects/openai/openai_response.h"
-#include "wire/sse_parser.h"
+#include "governance/governance_service.h"
+#include "http/asio_types.h"
+#include "http/response_writer.h"
+#include "pipeline/anthropic_texts.h"
+#include "pipeline/call_context.h"
+#include "pipeline/metrics.h"
+#include "policies/exchange.h"
 #include "policies/policy_chain.h"
+#include "sluice/engine/redactor.h"
 #include "streaming/stream_filter.h"
 #include "streaming/stream_guard.h"
 #include "streaming/stream_relay.h"
+#include "upstream/client_watch.h"
+#include "upstream/failover.h"
+#include "upstream/upstream_client.h"
+#include "wire/sse_parser.h"
 
 namespace sluice::gateway {
 
-class shard;
-struct shard_state;
-class upstream_call;
-
 class model_call {
  public:
-  model_call(shard& sh, beast::tcp_stream& client, std::string peer);
+  // `context` and `writer` outlive the call (the shard's and the connection's).
+  model_call(const call_context& context, beast::tcp_stream& client, response_writer& writer, std::string peer);
   ~model_call();
+  model_call(const model_call&) = delete;
+  model_call& operator=(const model_call&) = delete;
 
   // Handles one model request. Returns whether the connection may serve another request.
-  awaitable<bool> run(http::request<http::string_body>& req, client_dialect dialect, endpoint_kind kind,
+  awaitable<bool> run(http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind,
                       bool keep_alive);
-  // Answers with an error body in `dialect` (the type follows the status).
-  awaitable<bool> send_error(client_dialect dialect, unsigned status, std::string_view message, bool keep_alive);
-  // Answers with scratch_body().
-  awaitable<bool> send_body(unsigned status, std::string_view content_type, bool keep_alive);
-  [[nodiscard]] std::string& scratch_body() noexcept { return out_; }
-
-  std::string allow_;  // the Allow header of the next 405
 
  private:
-  class client_watch;
-  struct watch_state;
+  // The request body each target gets: max_tokens added and the model forced when the target asks.
+  class target_request final : public target_bodies {
+   public:
+    void begin(const gateway_config& config, std::string_view base, bool has_max_tokens, std::uint32_t model_begin,
+               std::uint32_t model_end) noexcept;
+    [[nodiscard]] std::string_view body_for(std::size_t i) override;
+
+   private:
+    const gateway_config* config_ = nullptr;
+    std::string_view base_;
+    bool has_max_tokens_ = false;
+    std::uint32_t model_begin_ = 0;
+    std::uint32_t model_end_ = 0;
+    std::string body_;
+  };
+
+  // The steps of run(), in order. A step that returns false has refused the request (ex_.refused).
+  void begin(const http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind);
+  [[nodiscard]] bool read_request(std::string_view raw_body);
+  [[nodiscard]] bool admit(const http::request<http::string_body>& req);
+  [[nodiscard]] bool apply_request_policies();
+  awaitable<failover_outcome> call_upstream(std::optional<upstream_call>& call, const client_watch& watch);
+  awaitable<bool> whole_answer(upstream_call& call, const client_watch& watch, bool keep_alive);
+  // Response policies, redaction and the disclaimer on a whole answer, then OpenAI's shape for an OpenAI
+  // client; `answer` is what the client gets. False: refused.
+  [[nodiscard]] bool process_answer(std::string_view& answer);
+  awaitable<bool> stream_answer(upstream_call& call, bool keep_alive);
+
+  // Answers with the refusal in ex_.refused, in the client's dialect.
   awaitable<bool> refuse(bool keep_alive);
   awaitable<bool> respond(unsigned status, std::string_view content_type, std::string_view body, bool keep_alive,
                           std::uint64_t retry_after_ms = 0);
-  awaitable<bool> relay_stream(upstream_call& call, bool keep_alive);
-  // Writes `events` + `more` as one chunk of the stream, after the head when it has not gone out yet
-  // and followed by the last chunk when `last`, all in one write. False when the client is gone.
-  awaitable<bool> write_stream(std::string_view events, std::string_view more, bool last);
   // Answers an upstream error: byte for byte to an Anthropic client, in OpenAI's shape to an OpenAI one.
   awaitable<bool> pass_upstream_error(unsigned status, std::string_view content_type, std::string_view body,
                                       bool keep_alive, std::uint64_t retry_after_ms);
   // OpenAI clients: turns the complete Anthropic SSE events in `events` into OpenAI chunks, in place.
   void translate_events(std::string& events);
+  // Settles usage, counts metrics, runs the policies' completion hooks.
   void finish_exchange(unsigned status) noexcept;
-  // The body for target `i`: max_tokens added and the model forced when the target asks for it.
-  std::string_view body_for_target(std::size_t i, std::string_view base);
 
-  shard& sh_;
+  const call_context& ctx_;
   beast::tcp_stream& client_;
+  response_writer& writer_;
   std::string peer_;
-  std::shared_ptr<shard_state> state_;  // the generation this request runs on
+  std::shared_ptr<shard_generation> gen_;  // the generation this request runs on
   exchange ex_;
   chain_run chain_;
   engine::redactor redactor_;
+  upstream_failover failover_;
+  target_request targets_;
+  std::shared_ptr<client_watch::state> watch_state_;  // the client watch's, shared with its wait handler
   stream_relay relay_;
   stream_guard guard_;
-  std::unique_ptr<stream_filter> filter_;  // made for the shard state it was built on
-  const shard_state* filter_state_ = nullptr;
+  std::unique_ptr<stream_filter> filter_;  // made for the generation it was built on
+  const shard_generation* filter_gen_ = nullptr;
   std::string filtered_;  // stream filter output, before the relay
   endpoint_kind kind_ = endpoint_kind::messages;
   std::chrono::steady_clock::duration overhead_{};
-  bool has_max_tokens_ = false;
   reservation held_;  // what governance reserved for this request; settled in finish_exchange
-  std::shared_ptr<watch_state> watch_state_;  // the client watch's state, shared with its wait handler
-  std::uint32_t model_raw_begin_ = 0;
-  std::uint32_t model_raw_end_ = 0;
+  std::string_view body_;  // the Messages request (translated for OpenAI clients), padded
+  std::string_view upstream_body_view_;  // what goes upstream (redacted when needed)
+  request_facts facts_;  // what reading the request found (stream, max_tokens, the model's token)
 
   // OpenAI clients: the request as translated, what the responses echo, and the stream translator.
   std::string translated_;
@@ -93,17 +120,12 @@ class model_call {
 
   std::string padded_;           // request body with simdjson padding
   std::string upstream_body_;    // the request after redaction
-  std::string target_body_;      // per-target adjustments
   std::string response_body_;    // upstream response
   std::string padded_response_;
   std::string out_;              // what the client gets
   std::string chunk_;            // streaming: upstream bytes
   std::string ready_;            // streaming: the last read's output, written with the end of the stream
-  std::string stream_head_;      // streaming: the response head until it goes out with the first events
-  char chunk_size_line_[24] = {};
   std::string anthropic_beta_;
-  std::string upstream_head_;    // the upstream request's head (upstream_call)
-  std::string response_head_;    // a whole answer's head (respond)
 };
 
 }  // namespace sluice::gateway

@@ -1,7 +1,10 @@
 // One client connection: reads requests with limits and deadlines, routes them, and answers. Model
-// requests go through model_call (model_call.cpp); everything else is answered here.
+// requests go through model_call (pipeline/); everything else is answered here, through the
+// connection's response_writer like every answer.
 #include <cstdio>
 
+#include "dialects/api_errors.h"
+#include "http/response_writer.h"
 #include "pipeline/model_call.h"
 #include "server/shard.h"
 #include "sluice/engine/json_escape.h"
@@ -24,10 +27,10 @@ bool iequals_prefix(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-client_dialect dialect_of_path(std::string_view path) {
+api_dialect dialect_of_path(std::string_view path) {
   return path.starts_with("/v1/chat/") || path.starts_with("/v1/completions") || path.starts_with("/v1/embeddings")
-             ? client_dialect::openai
-             : client_dialect::anthropic;
+             ? api_dialect::openai
+             : api_dialect::anthropic;
 }
 
 void render_models(const gateway_config& cfg, std::string& out) {
@@ -66,6 +69,37 @@ void render_models(const gateway_config& cfg, std::string& out) {
   out += "}";
 }
 
+// The connection's own answers (everything but model calls): no request id, they reach no model.
+class session_answers {
+ public:
+  explicit session_answers(response_writer& writer) noexcept : writer_(writer) {}
+
+  // An error body in `dialect` (the type follows the status); a 405 carries `allow`.
+  awaitable<bool> error(api_dialect dialect, unsigned status, std::string_view message, bool keep_alive,
+                        std::string_view allow = {}) {
+    body_.clear();
+    append_error_body(dialect, gateway_error(status, {}, message), body_);
+    answer_head head;
+    head.status = status;
+    head.allow = allow;
+    head.keep_alive = keep_alive;
+    co_return co_await writer_.respond(head, body_);
+  }
+  // Answers with body().
+  awaitable<bool> body(unsigned status, std::string_view content_type, bool keep_alive) {
+    answer_head head;
+    head.status = status;
+    head.content_type = content_type;
+    head.keep_alive = keep_alive;
+    co_return co_await writer_.respond(head, body_);
+  }
+  [[nodiscard]] std::string& body() noexcept { return body_; }
+
+ private:
+  response_writer& writer_;
+  std::string body_;  // reused for every answer on the connection
+};
+
 }  // namespace
 
 awaitable<void> run_session(shard& sh, tcp::socket socket) {
@@ -88,7 +122,9 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
   // Beast reads at most the buffer's free capacity (512 bytes when empty): room up front lets a request
   // arrive in one or two reads instead of one 512-byte read (and one epoll round) per half kilobyte.
   buffer.reserve(read_buffer_bytes);
-  auto call = std::make_unique<model_call>(sh, stream, peer);
+  response_writer writer(stream);
+  session_answers answers(writer);
+  auto call = std::make_unique<model_call>(sh.context_, stream, writer, peer);
   bool first = true;
   // The read deadline cancels the read instead of closing the socket (as the stream's own timeout
   // would), so a client that is too slow still gets its 408. One timer for the connection.
@@ -109,6 +145,7 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
       break;
     }
     const server_options& limits = sh.state_->rt->config->server;
+    writer.set_write_timeout(limits.request_timeout);
     http::request_parser<http::string_body> parser;
     parser.header_limit(limits.max_header_bytes);
     parser.body_limit(limits.max_body_bytes);
@@ -133,7 +170,7 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
         break;  // an idle keep-alive connection: close quietly
       }
       const std::string path(path_for_errors);
-      co_await call->send_error(dialect_of_path(path), 408, "the request was not received in time", false);
+      co_await answers.error(dialect_of_path(path), 408, "the request was not received in time", false);
       sh.metrics_.count_request(endpoint_kind::other, 408);
       break;
     }
@@ -152,7 +189,7 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
         message = "request headers larger than " + std::to_string(limits.max_header_bytes) + " bytes";
       }
       const std::string path(path_for_errors);
-      co_await call->send_error(dialect_of_path(path), status, message, false);
+      co_await answers.error(dialect_of_path(path), status, message, false);
       sh.metrics_.count_request(endpoint_kind::other, status);
       break;
     }
@@ -161,28 +198,20 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     const bool keep_alive = req.keep_alive() && !sh.draining_;
     std::string_view target = sv(req.target());
     const std::string path(target.substr(0, target.find('?')));
-    const client_dialect dialect = dialect_of_path(path);
+    const api_dialect dialect = dialect_of_path(path);
     bool keep = keep_alive;
 
-    auto simple = [&](endpoint_kind kind, http::verb allowed) -> bool {
-      if (req.method() != allowed) {
-        call->allow_ = allowed == http::verb::get ? "GET" : "POST";
-        return false;
-      }
-      (void)kind;
-      return true;
-    };
 
     ++sh.active_requests_;
     sh.metrics_.request_started();
     if (path == "/v1/messages" || path == "/v1/chat/completions") {
       const endpoint_kind kind = path == "/v1/messages" ? endpoint_kind::messages : endpoint_kind::chat_completions;
-      if (!simple(kind, http::verb::post)) {
+      if (req.method() != http::verb::post) {
         const std::string message = "method not allowed: use POST " + path;
-        keep = co_await call->send_error(dialect, 405, message, keep_alive);
+        keep = co_await answers.error(dialect, 405, message, keep_alive, "POST");
         sh.metrics_.count_request(kind, 405);
       } else if (!iequals_prefix(sv(req[http::field::content_type]), "application/json")) {
-        keep = co_await call->send_error(dialect, 415, "content-type must be application/json", keep_alive);
+        keep = co_await answers.error(dialect, 415, "content-type must be application/json", keep_alive);
         sh.metrics_.count_request(kind, 415);
       } else {
         keep = co_await call->run(req, dialect, kind, keep_alive);
@@ -191,12 +220,12 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
       const endpoint_kind kind = path == "/metrics"      ? endpoint_kind::metrics
                                  : path == "/v1/models" ? endpoint_kind::models
                                                          : endpoint_kind::health;
-      if (!simple(kind, http::verb::get)) {
+      if (req.method() != http::verb::get) {
         const std::string message = "method not allowed: use GET " + path;
-        keep = co_await call->send_error(dialect, 405, message, keep_alive);
+        keep = co_await answers.error(dialect, 405, message, keep_alive, "GET");
         sh.metrics_.count_request(kind, 405);
       } else {
-        std::string& body = call->scratch_body();
+        std::string& body = answers.body();
         std::string_view type = "application/json";
         unsigned status = 200;
         if (path == "/healthz") {
@@ -225,12 +254,12 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
         } else {
           render_models(*sh.state_->rt->config, body);
         }
-        keep = co_await call->send_body(status, type, keep_alive);
+        keep = co_await answers.body(status, type, keep_alive);
         sh.metrics_.count_request(kind, status);
       }
     } else {
       const std::string message = "not found: " + path;
-      keep = co_await call->send_error(dialect, 404, message, keep_alive);
+      keep = co_await answers.error(dialect, 404, message, keep_alive);
       sh.metrics_.count_request(endpoint_kind::other, 404);
     }
     sh.metrics_.request_finished();

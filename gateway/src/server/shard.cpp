@@ -1,13 +1,16 @@
-// Per-shard state management: installing a configuration generation, upstream keys, audit batches.
+// Per-shard state management: installing a configuration generation, the call context, audit batches.
 #include "server/shard.h"
 
-#include <fstream>
-#include <sstream>
 
 namespace sluice::gateway {
 
 shard::shard(unsigned index, std::shared_ptr<net::ssl::context> tls, const std::vector<std::unique_ptr<shard>>& all)
-    : index_(index), pool_(ioc_.get_executor(), std::move(tls)), all_(all) {
+    : index_(index),
+      pool_(ioc_.get_executor(), std::move(tls)),
+      request_ids_(index),
+      all_(all),
+      context_{state_,          pool_,           keys_,        metrics_,       request_parser_, response_parser_,
+               openai_request_, openai_response_, scan_result_, audit_buffer_, request_ids_} {
   audit_timer_.emplace(ioc_);
   audit_buffer_.reserve(64 * 1024);
 }
@@ -21,47 +24,9 @@ shard::~shard() {
 
 void shard::install(std::shared_ptr<const gateway_runtime> rt) {
   flush_audit();
-  state_ = std::make_shared<shard_state>(std::move(rt));
-  secrets_.assign(state_->rt->config->targets.size(), cached_secret{});
+  state_ = std::make_shared<shard_generation>(std::move(rt));
+  keys_.reset(state_->rt->config->targets.size());
   pool_.clear();  // targets may have moved
-}
-
-const std::string* shard::secret_for(std::size_t i, std::string& error) {
-  const auto& targets = state_->rt->config->targets;
-  if (i >= targets.size() || i >= secrets_.size()) {
-    error = "no such target";
-    return nullptr;
-  }
-  const secret_ref& ref = targets[i].secret;
-  cached_secret& c = secrets_[i];
-  const auto now = std::chrono::steady_clock::now();
-  if (c.loaded && (ref.file.empty() || now - c.checked < std::chrono::seconds(1))) {
-    if (c.value.empty()) {
-      error = c.error;
-      return nullptr;
-    }
-    return &c.value;
-  }
-  c.checked = now;
-  if (!ref.file.empty()) {
-    std::error_code ec;
-    const auto mtime = std::filesystem::last_write_time(ref.file, ec);
-    if (c.loaded && !ec && mtime == c.mtime && !c.value.empty()) {
-      return &c.value;
-    }
-    c.mtime = mtime;
-  }
-  c.loaded = true;
-  try {
-    c.value = read_secret(ref);
-    c.error.clear();
-  } catch (const std::exception& e) {
-    c.value.clear();
-    c.error = e.what();
-    error = c.error;
-    return nullptr;
-  }
-  return &c.value;
 }
 
 void shard::flush_audit() noexcept {

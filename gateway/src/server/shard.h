@@ -1,38 +1,25 @@
 #pragma once
-// One shard: a thread's io_context, acceptor, scanner, parsers, upstream pool, metrics and audit
-// buffer. Everything here is touched only by the shard's own thread, except `metrics` (read by a
-// /metrics scrape on any shard) and `install`, which other threads reach by posting to `ioc`.
+// One shard: a thread's io_context, acceptor, configuration generation (with its scanner), parsers,
+// upstream pool and keys, metrics and audit buffer, lent to model calls through one call_context.
+// Everything here is touched only by the shard's own thread, except `metrics` (read by a /metrics
+// scrape on any shard) and `install`, which other threads reach by posting to `ioc`.
 #include <simdjson.h>
 
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <vector>
 
-#include "http/asio_types.h"
-#include "pipeline/gateway_runtime.h"
-#include "sluice/engine/scanner.h"
-#include "pipeline/metrics.h"
 #include "dialects/openai/openai_request.h"
 #include "dialects/openai/openai_response.h"
+#include "http/asio_types.h"
+#include "pipeline/call_context.h"
+#include "pipeline/gateway_runtime.h"
+#include "pipeline/metrics.h"
+#include "sluice/engine/scanner.h"
 #include "upstream/upstream_client.h"
+#include "upstream/upstream_keys.h"
 
 namespace sluice::gateway {
-
-// The state of one configuration generation on one shard.
-struct shard_state {
-  explicit shard_state(std::shared_ptr<const gateway_runtime> r) : rt(std::move(r)), scanner(rt->rules) {}
-  std::shared_ptr<const gateway_runtime> rt;
-  engine::scanner scanner;
-};
-
-struct cached_secret {
-  std::string value;
-  std::string error;
-  std::filesystem::file_time_type mtime{};
-  std::chrono::steady_clock::time_point checked{};
-  bool loaded = false;
-};
 
 class shard {
  public:
@@ -43,9 +30,6 @@ class shard {
 
   // Replaces the state (on this shard's thread). Requests in flight keep the state they hold.
   void install(std::shared_ptr<const gateway_runtime> rt);
-  // The upstream key of target `i` of the current state; a file secret is re-read at most once a
-  // second when its modification time changed. Returns nullptr with `error` set when unavailable.
-  const std::string* secret_for(std::size_t i, std::string& error);
   // Hands buffered audit lines to the writer thread.
   void flush_audit() noexcept;
   void start_audit_timer();
@@ -54,8 +38,9 @@ class shard {
   std::unique_ptr<net::io_context> ioc_holder_ = std::make_unique<net::io_context>(1);
   net::io_context& ioc_ = *ioc_holder_;
   std::optional<tcp::acceptor> acceptor_;
-  std::shared_ptr<shard_state> state_;
+  std::shared_ptr<shard_generation> state_;
   upstream_pool pool_;
+  upstream_keys keys_;
   shard_metrics metrics_;
   simdjson::ondemand::parser request_parser_;
   simdjson::ondemand::parser response_parser_;
@@ -64,12 +49,13 @@ class shard {
   engine::scan_result scan_result_;
   std::string audit_buffer_;
   std::optional<net::steady_timer> audit_timer_;
-  std::vector<cached_secret> secrets_;
-  std::uint64_t next_request_ = 0;
+  request_ids request_ids_;
   bool draining_ = false;
   std::uint64_t open_sessions_ = 0;
   std::uint64_t active_requests_ = 0;
   const std::vector<std::unique_ptr<shard>>& all_;
+  // What this shard lends every model call (after the members it refers to).
+  const call_context context_;
 };
 
 // Serves one client connection until it closes (session.cpp).
