@@ -1,5 +1,5 @@
 // Streaming cost per delta event (SSE framing + JSON extraction + Hyperscan stream scan + hold point +
-// re-serialization) for 1-, 4- and 16-byte deltas, Anthropic and OpenAI dialects, default catalog, one
+// re-serialization) for 1-, 4- and 16-byte deltas, Anthropic events (the filter runs before any OpenAI translation), default catalog, one
 // core; and the hold-back distribution (bytes held after each delta: p50 / p99 / max) over prose.
 // Every benchmark first checks that what the client would receive equals block-mode redaction.
 #include <benchmark/benchmark.h>
@@ -65,38 +65,27 @@ std::vector<std::string_view> pieces_of(std::string_view text, std::size_t delta
   return pieces;
 }
 
-std::string upstream_stream(gateway::sse_dialect dialect, const std::vector<std::string_view>& pieces) {
+std::string upstream_stream(const std::vector<std::string_view>& pieces) {
   std::string s;
-  if (dialect == gateway::sse_dialect::anthropic) {
-    s += "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"content\":[],"
-         "\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n";
-    s += "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
-         "{\"type\":\"text\",\"text\":\"\"}}\n\n";
-    for (std::string_view p : pieces) {
-      s += "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-           "{\"type\":\"text_delta\",\"text\":";
-      engine::append_json_string(s, p);
-      s += "}}\n\n";
-    }
-    s += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n";
-    s += "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
-         "\"usage\":{\"output_tokens\":99}}\n\n";
-    s += "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
-    return s;
-  }
-  const std::string head = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
-                           "\"model\":\"gpt-x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
+  s += "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"content\":[],"
+       "\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n";
+  s += "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+       "{\"type\":\"text\",\"text\":\"\"}}\n\n";
   for (std::string_view p : pieces) {
-    s += head;
+    s += "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+         "{\"type\":\"text_delta\",\"text\":";
     engine::append_json_string(s, p);
-    s += "},\"finish_reason\":null}]}\n\n";
+    s += "}}\n\n";
   }
-  s += head + "\"\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+  s += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n";
+  s += "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+       "\"usage\":{\"output_tokens\":99}}\n\n";
+  s += "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
   return s;
 }
 
 // The text a client assembles from the filtered stream.
-std::string client_text(std::string_view bytes, gateway::sse_dialect dialect) {
+std::string client_text(std::string_view bytes) {
   gateway::sse_parser parser;
   parser.feed(bytes);
   gateway::sse_event ev;
@@ -108,11 +97,7 @@ std::string client_text(std::string_view bytes, gateway::sse_dialect dialect) {
       continue;
     }
     std::string_view t;
-    if (dialect == gateway::sse_dialect::anthropic) {
-      if (doc["delta"]["text"].get_string().get(t) == simdjson::SUCCESS) {
-        text += t;
-      }
-    } else if (doc["choices"].at(0)["delta"]["content"].get_string().get(t) == simdjson::SUCCESS) {
+    if (doc["delta"]["text"].get_string().get(t) == simdjson::SUCCESS) {
       text += t;
     }
   }
@@ -157,20 +142,17 @@ bool run_stream(gateway::stream_filter& filter, std::string_view upstream, const
 
 void BM_stream_filter(benchmark::State& state) {
   const auto delta = static_cast<std::size_t>(state.range(0));
-  const auto dialect = state.range(1) == 0 ? gateway::sse_dialect::anthropic : gateway::sse_dialect::openai;
-  const auto kind = state.range(2) == 0 ? bench::input_kind::prose : bench::input_kind::pii_dense;
+  const auto kind = state.range(1) == 0 ? bench::input_kind::prose : bench::input_kind::pii_dense;
   const auto input = bench::make_input(kind, 16 * 1024);
   const auto pieces = pieces_of(input.text, delta);
-  const std::string upstream = upstream_stream(dialect, pieces);
-  const auto reads = read_sizes(upstream, state.range(3) != 0);
+  const std::string upstream = upstream_stream(pieces);
+  const auto reads = read_sizes(upstream, state.range(2) != 0);
 
   engine::scanner scanner(stream_catalog());
   engine::redactor placeholders;
-  gateway::stream_filter_options options;
-  options.dialect = dialect;
-  gateway::stream_filter filter(stream_catalog(), scanner.scratch(), placeholders, options);
+  gateway::stream_filter filter(stream_catalog(), scanner.scratch(), placeholders);
   std::string out;
-  if (!run_stream(filter, upstream, reads, out, true) || client_text(out, dialect) != block_redaction(input.text)) {
+  if (!run_stream(filter, upstream, reads, out, true) || client_text(out) != block_redaction(input.text)) {
     state.SkipWithError("streamed output differs from block-mode redaction");
     return;
   }
@@ -182,9 +164,7 @@ void BM_stream_filter(benchmark::State& state) {
   state.counters["ns_per_event"] =
       benchmark::Counter(events * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.text.size()));
-  state.SetLabel(std::string(dialect == gateway::sse_dialect::anthropic ? "anthropic " : "openai ") +
-                 std::string(bench::name_of(kind)) +
-                 (state.range(3) != 0 ? " one-event-reads" : " 4KiB-reads"));
+  state.SetLabel(std::string(bench::name_of(kind)) + (state.range(2) != 0 ? " one-event-reads" : " 4KiB-reads"));
 }
 
 // Prose for the hold-back distribution: the corpus's clean English if present, else generated prose.
@@ -279,10 +259,10 @@ void BM_stream_long_runs(benchmark::State& state) {
 
 BENCHMARK(BM_stream_long_runs)->ArgName("input")->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_stream_filter)
-    ->ArgNames({"delta", "openai", "pii", "event_reads"})
-    ->ArgsProduct({{1, 4, 16}, {0, 1}, {0}, {0, 1}})
-    ->Args({16, 0, 1, 0})
-    ->Args({16, 0, 1, 1})
+    ->ArgNames({"delta", "pii", "event_reads"})
+    ->ArgsProduct({{1, 4, 16}, {0}, {0, 1}})
+    ->Args({16, 1, 0})
+    ->Args({16, 1, 1})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_holdback_prose)->ArgName("delta")->Arg(0)->Arg(1)->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond);
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/anthropic_texts.h"
+#include "dialects/anthropic/messages_request.h"
 #include "http/asio_types.h"
 #include "sluice/engine/json_escape.h"
 
@@ -310,7 +310,7 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
   beast::flat_buffer buffer;
   buffer.reserve(read_buffer_bytes);  // whole requests per read, as the gateway (session.cpp)
   simdjson::ondemand::parser parser;
-  exchange ex;
+  json_string_table strings;  // the request's texts, read as the gateway reads them
   std::string padded;
   for (;;) {
     http::request_parser<http::string_body> p;
@@ -356,13 +356,11 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
       }
       continue;
     }
-    ex.clear();
-    request_facts facts;
-    std::string error;
-    const std::string_view body = padded_body(padded, req.body());
-    if (!extract_request_texts(parser, body, ex, facts, error)) {
+    messages_request_facts facts;
+    const std::string_view body = padded_copy(padded, req.body());
+    if (const dialect_error e = read_messages_request(parser, body, strings, facts); e) {
       res.result(http::status::bad_request);
-      res.body() = error_json("invalid_request_error", error);
+      res.body() = error_json("invalid_request_error", e.message);
       if (!co_await send(stream, res)) {
         co_return;
       }
@@ -370,10 +368,10 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
     }
     std::string last_user;
     std::uint64_t input_chars = 0;
-    for (const auto& t : ex.texts) {
-      input_chars += t.text.size();
-      if (t.origin == text_source::user) {
-        last_user.assign(t.text);
+    for (std::size_t i = 0; i < strings.size(); ++i) {
+      input_chars += strings.text(i).size();
+      if (strings[i].source == text_source::user) {
+        last_user.assign(strings.text(i));
       }
     }
     directives d;
@@ -382,7 +380,7 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
       d.error = s.options.error_status;
     }
     const std::string reply = d.has_reply ? d.reply : "Echo: " + last_user;
-    const std::string model = ex.model.empty() ? "claude-sim" : ex.model;
+    const std::string model = facts.model.empty() ? "claude-sim" : std::string(facts.model);
     co_await pause(s.options.latency + std::chrono::milliseconds(d.delay_ms));
     if (d.error != 0) {
       res.result(static_cast<http::status>(d.error));

@@ -2,7 +2,8 @@
 // Every refusal the gateway sends, in the dialect of the client that asked:
 //   Anthropic  {"type":"error","error":{"type":"rate_limit_error","message":"…"},"request_id":"…"}
 //   OpenAI     {"error":{"message":"…","type":"rate_limit_error","param":null,"code":"rate_limit_exceeded"}}
-// plus the HTTP status for each kind of error, the SSE error event that ends a stream, and the
+// plus the HTTP status for each kind of error, the SSE error event that ends a stream (the only writer
+// of error bodies and stream error events: the stream filter and relay use it too), and the
 // translation of an upstream Anthropic error body for an OpenAI client.
 #include <cstdint>
 #include <string>

@@ -5,7 +5,7 @@ namespace sluice::gateway {
 
 void exchange::clear() noexcept {
   request_id.clear();
-  dialect = client_dialect::anthropic;
+  dialect = api_dialect::anthropic;
   caller.assign("anonymous");
   team.clear();
   project.clear();

@@ -61,7 +61,7 @@ enum class exchange_phase : std::uint8_t { request, response };
 struct exchange {
   // Who and what.
   std::string request_id;
-  client_dialect dialect = client_dialect::anthropic;
+  api_dialect dialect = api_dialect::anthropic;
   std::string caller = "anonymous";  // virtual key name, or anonymous in open mode
   std::string team;
   std::string project;

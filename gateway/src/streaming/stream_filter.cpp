@@ -1,4 +1,4 @@
-// The dialect-independent part of the stream filter (see stream_filter.h): SSE framing, text slots with
+// The event-independent part of the stream filter (see stream_filter.h): SSE framing, text slots with
 // their stream redactors, the output policy, JSON splicing, and how a stream ends.
 #include "streaming/stream_filter.h"
 
@@ -6,6 +6,7 @@
 #include <cstring>
 #include <new>
 
+#include "dialects/api_errors.h"
 #include "sluice/engine/json_escape.h"
 #include "wire/sse_writer.h"
 #include "streaming/stream_filter_state.h"
@@ -259,9 +260,10 @@ stream_error end_with_error(detail::stream_filter_state& s, stream_error e, std:
   s.ended = true;
   s.error = e;
   if (e == stream_error::blocked) {
-    append_stream_error_event(s.options.dialect, s.block_type, s.block_message, out);
+    append_stream_error_event(api_dialect::anthropic, gateway_error(0, s.block_type, s.block_message), out);
   } else {
-    append_stream_error_event(s.options.dialect, "api_error", detail::error_message(e), out);
+    append_stream_error_event(api_dialect::anthropic, api_error(api_error_kind::api_error, detail::error_message(e)),
+                              out);
   }
   return e;
 }
@@ -296,8 +298,7 @@ stream_error stream_filter::feed(std::string_view bytes, std::string& out) noexc
       out += ":\n\n";  // comments only (a keep-alive): keep the connection warm, not the text
       continue;
     }
-    const stream_error e = s.options.dialect == sse_dialect::anthropic ? detail::on_anthropic_event(s, ev)
-                                                                       : detail::on_openai_event(s, ev);
+    const stream_error e = detail::on_anthropic_event(s, ev);
     if (e != stream_error::ok) {
       return end_with_error(s, e, out);
     }
@@ -321,9 +322,7 @@ stream_error stream_filter::finish(std::string& out) noexcept {
   if (s.parser.finish() != sse_error::ok) {
     return end_with_error(s, stream_error::truncated, out);
   }
-  const bool complete = s.options.dialect == sse_dialect::anthropic ? detail::anthropic_complete(s)
-                                                                    : detail::openai_complete(s);
-  if (!complete) {
+  if (!detail::anthropic_complete(s)) {
     return end_with_error(s, stream_error::truncated, out);
   }
   s.ended = true;
@@ -338,7 +337,7 @@ void stream_filter::fail(std::string_view message, std::string& out) noexcept {
   s.drop_all();
   s.ended = true;
   s.error = stream_error::upstream_failed;
-  append_stream_error_event(s.options.dialect, "api_error", message, out);
+  append_stream_error_event(api_dialect::anthropic, api_error(api_error_kind::api_error, message), out);
 }
 
 void stream_filter::reset() noexcept {
@@ -350,7 +349,6 @@ void stream_filter::reset() noexcept {
   s.ended = false;
   s.message_done = false;
   s.redactions = 0;
-  s.choices_seen = s.choices_finished = 0;
   s.clear_event();
 }
 

@@ -1,23 +1,22 @@
 #pragma once
-// Filters one streamed response: upstream SSE bytes in, client SSE bytes out. Every text the model
-// streams (Anthropic text_delta / thinking_delta / input_json_delta; OpenAI choices[].delta.content,
-// refusal, reasoning_content, tool_calls[].function.arguments, function_call.arguments) goes through a
-// per-block engine::stream_redactor, so what the client receives is byte for byte the block-mode
+// Filters one streamed Anthropic Messages response: upstream SSE bytes in, client SSE bytes out (in
+// Anthropic's events; an OpenAI client gets them translated afterwards). Every text the model streams
+// (text_delta / thinking_delta / input_json_delta) goes through a per-block engine::stream_redactor, so what the client receives is byte for byte the block-mode
 // redaction of each block's whole text, released as soon as no entity can still reach into it.
 //
 // Re-emission: a delta event is re-serialized with its text replaced by the text that became safe
 // (JSON-escaped, never half a UTF-8 character); every other field of the event is kept as it was. A
 // delta whose text is entirely held back is not sent; held text goes out as an extra delta right before
-// the block ends (Anthropic content_block_stop, OpenAI finish_reason or [DONE]). Other events (message_start,
+// the block ends (content_block_stop). Other events (message_start,
 // ping, message_delta, …, unknown event types) pass through byte for byte and in order.
 //
 // Failure is clean and closed: an oversized event, broken JSON in data:, an unsupported delta type, a
-// stream cut mid-event or an engine failure ends the stream with an error event in the client's
-// dialect; held text is dropped, never sent unscanned. An output policy may block: the text that
+// stream cut mid-event or an engine failure ends the stream with an Anthropic error event
+// (dialects/api_errors.h); held text is dropped, never sent unscanned. An output policy may block: the text that
 // triggered it is not sent, and the stream ends with an error event the same way.
 //
 // Usage:
-//   stream_filter f(rules, scanner.scratch(), placeholders, {.dialect = sse_dialect::anthropic});
+//   stream_filter f(rules, scanner.scratch(), placeholders, options);
 //   for each read:  if (f.feed(bytes, out) != stream_error::ok) { send(out); stop; }  send(out);
 //   at upstream EOF:   (void)f.finish(out); send(out);
 //   upstream broke:    f.fail("upstream connection lost", out); send(out);
@@ -42,9 +41,6 @@
 
 namespace sluice::gateway {
 
-// The wire format of the stream (upstream and client speak the same one).
-enum class sse_dialect : std::uint8_t { anthropic, openai };
-
 enum class stream_error : std::uint8_t {
   ok = 0,
   event_too_large,    // an SSE event over sse_limits::max_event_bytes
@@ -66,15 +62,15 @@ enum class text_kind : std::uint8_t { text, thinking, tool_input, refusal };
 [[nodiscard]] std::string_view to_string(text_kind k) noexcept;
 
 struct stream_usage {
-  std::uint64_t input_tokens = 0;   // Anthropic message_start (or message_delta) / OpenAI prompt_tokens
-  std::uint64_t output_tokens = 0;  // the LAST cumulative value (Anthropic message_delta) / completion_tokens
+  std::uint64_t input_tokens = 0;   // message_start (or message_delta)
+  std::uint64_t output_tokens = 0;  // the LAST cumulative value (message_delta)
   bool has_input = false;
   bool has_output = false;
 };
 
 // Text about to be sent to the client, shown to the output policy first.
 struct stream_release {
-  std::uint64_t block = 0;  // Anthropic: content block index; OpenAI: (choice << 32) | field slot
+  std::uint64_t block = 0;  // the content block's index
   text_kind kind = text_kind::text;
   std::string_view text;    // redacted, exactly the bytes the client would get
   // Entities redacted in `text` (offsets into the block's original text) and content-filter terms found
@@ -87,7 +83,7 @@ struct stream_release {
 
 struct stream_verdict {
   bool block = false;
-  std::string_view error_type = "permission_error";  // Anthropic error type; mapped for OpenAI
+  std::string_view error_type = "permission_error";  // Anthropic error type
   std::string_view message = "the response was blocked by an output policy";
 };
 
@@ -100,9 +96,8 @@ class stream_output_policy {
 };
 
 struct stream_filter_options {
-  sse_dialect dialect = sse_dialect::anthropic;
   sse_limits limits;                    // max_event_bytes: larger events end the stream
-  std::size_t max_open_blocks = 64;     // streams (blocks / choices × fields) open at once
+  std::size_t max_open_blocks = 64;     // content blocks open at once
   // Unknown content_block_delta types end the stream (they might carry text). true passes them on.
   bool pass_unknown_deltas = false;
   engine::validator_options validators;
@@ -132,8 +127,8 @@ class stream_filter {
   // the error event and the stream is over. Errors: event_too_large, malformed_event, unsupported_delta,
   // too_many_blocks, engine_failure, blocked, ended.
   [[nodiscard]] stream_error feed(std::string_view bytes, std::string& out) noexcept;
-  // The upstream ended cleanly. Flushes nothing held if the message did not end (Anthropic: no
-  // message_stop; OpenAI: a choice still open or half an event): that is `truncated`, with an error event.
+  // The upstream ended cleanly. Flushes nothing held if the message did not end (no message_stop, or
+  // half an event): that is `truncated`, with an error event.
   // Errors: truncated, engine_failure, blocked, ended.
   [[nodiscard]] stream_error finish(std::string& out) noexcept;
   // The upstream broke: held text is dropped and `out` gets an error event (unless the stream already
@@ -153,11 +148,5 @@ class stream_filter {
  private:
   std::unique_ptr<detail::stream_filter_state> state_;
 };
-
-// Appends a complete SSE error event in `dialect`: Anthropic `event: error` with
-// {"type":"error","error":{"type","message"}}; OpenAI `data: {"error":{"message","type","code"}}` then
-// `data: [DONE]`. `error_type` is an Anthropic error type (api_error, permission_error…).
-void append_stream_error_event(sse_dialect dialect, std::string_view error_type, std::string_view message,
-                               std::string& out);
 
 }  // namespace sluice::gateway

@@ -1,6 +1,6 @@
 #pragma once
-// The private state of a stream_filter, shared by the dialect handlers (anthropic_stream_events.cpp,
-// openai_stream_chunks.cpp) and the common machinery (stream_filter.cpp).
+// The private state of a stream_filter, shared by the event handlers (anthropic_stream_events.cpp) and
+// the common machinery (stream_filter.cpp).
 #include <simdjson.h>
 
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 namespace sluice::gateway::detail {
 
-// One streamed text (an Anthropic content block, or one field of an OpenAI choice).
+// One streamed text (an Anthropic content block).
 struct text_slot {
   std::uint64_t key = 0;
   text_kind kind = text_kind::text;
@@ -52,7 +52,7 @@ struct stream_filter_state {
   stream_usage usage;
   stream_error error = stream_error::ok;
   bool ended = false;
-  bool message_done = false;  // Anthropic message_stop / OpenAI [DONE] seen
+  bool message_done = false;  // message_stop seen
   std::uint64_t redactions = 0;
   std::string block_type;     // the policy's verdict, kept for the error event
   std::string block_message;
@@ -64,13 +64,7 @@ struct stream_filter_state {
   std::vector<json_splice> splices;
   std::string rewritten;     // the event's data after splicing
   std::string events;        // client bytes of the event being handled (sent only if it all succeeds)
-  // OpenAI: identity fields of the latest chunk (raw JSON), for the chunks the filter adds itself.
-  std::string chunk_id = "\"\"";
-  std::string chunk_created = "0";
-  std::string chunk_model = "\"\"";
-  // Consecutive text deltas of one block (OpenAI: chunks with one text field and nothing else) that
-  // arrived in the same read are scanned as one
-  // piece (one Hyperscan call instead of one per event) and sent as one delta event, built on the
+  // Consecutive text deltas of one block that arrived in the same read are scanned as one piece (one Hyperscan call instead of one per event) and sent as one delta event, built on the
   // first one. Flushed before any other event and at the end of every feed().
   bool pending = false;
   std::uint64_t pending_block = 0;
@@ -83,8 +77,6 @@ struct stream_filter_state {
   bool pending_has_id = false;
   std::uint32_t pending_retry_ms = 0;
   bool pending_has_retry = false;
-  std::uint64_t choices_seen = 0;      // OpenAI: bit i set when choice i (< 64) appeared
-  std::uint64_t choices_finished = 0;  // … and when it carried a finish_reason
 
   stream_filter_state(std::shared_ptr<const engine::ruleset> r, hs_scratch_t* s, engine::redactor& p,
                       const stream_filter_options& o)
@@ -139,13 +131,11 @@ template <class OnField>
   return doc.current_location().get(rest) == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : simdjson::SUCCESS;
 }
 
-// Dialect handlers: handle one SSE event, appending client bytes to `s.events`.
+// Handles one SSE event, appending client bytes to `s.events`.
 [[nodiscard]] stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noexcept;
-[[nodiscard]] stream_error on_openai_event(stream_filter_state& s, const sse_event& ev) noexcept;
 // Sends the deltas held for coalescing as one event built on the first (into s.events).
 [[nodiscard]] stream_error flush_pending_deltas(stream_filter_state& s) noexcept;
 // End of the upstream: is the message complete (nothing can be lost by ending here)?
 [[nodiscard]] bool anthropic_complete(const stream_filter_state& s) noexcept;
-[[nodiscard]] bool openai_complete(const stream_filter_state& s) noexcept;
 
 }  // namespace sluice::gateway::detail

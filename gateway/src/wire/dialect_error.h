@@ -8,7 +8,6 @@ namespace sluice::gateway {
 
 // The API a client speaks (and so the shape of every answer and error it gets).
 enum class api_dialect : std::uint8_t { anthropic, openai };
-using client_dialect = api_dialect;
 
 enum class dialect_errc : std::uint8_t {
   ok = 0,

@@ -1,9 +1,7 @@
-// SSE event writing (see sse_writer.h) and the error events that end a filtered stream.
+// SSE event writing (see sse_writer.h).
 #include "wire/sse_writer.h"
 
 #include "wire/decimal_text.h"
-#include "sluice/engine/json_escape.h"
-#include "streaming/stream_filter.h"
 
 namespace sluice::gateway {
 namespace detail {
@@ -54,39 +52,4 @@ void append_sse_event(std::string_view type, std::string_view data, std::string&
 }
 
 }  // namespace detail
-
-namespace {
-
-// OpenAI's error `type` for an Anthropic error type.
-std::string_view openai_error_type(std::string_view anthropic_type) noexcept {
-  if (anthropic_type == "invalid_request_error" || anthropic_type == "permission_error") {
-    return "invalid_request_error";
-  }
-  if (anthropic_type == "rate_limit_error") {
-    return "rate_limit_exceeded";
-  }
-  return "server_error";
-}
-
-}  // namespace
-
-void append_stream_error_event(sse_dialect dialect, std::string_view error_type, std::string_view message,
-                               std::string& out) {
-  if (dialect == sse_dialect::anthropic) {
-    out += "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":";
-    engine::append_json_string(out, error_type);
-    out += ",\"message\":";
-    engine::append_json_string(out, message);
-    out += "}}\n\n";
-    return;
-  }
-  out += "data: {\"error\":{\"message\":";
-  engine::append_json_string(out, message);
-  out += ",\"type\":";
-  engine::append_json_string(out, openai_error_type(error_type));
-  out += ",\"code\":";
-  engine::append_json_string(out, error_type);
-  out += "}}\n\ndata: [DONE]\n\n";
-}
-
 }  // namespace sluice::gateway

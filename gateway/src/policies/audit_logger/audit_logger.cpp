@@ -53,7 +53,7 @@ class audit_logger_filter final : public policy_filter {
       append_field(out, "project", ex.project);
       append_field(out, "client", mask_client_ip(ex.client_address));
       append_field(out, "endpoint", ex.endpoint);
-      append_field(out, "dialect", ex.dialect == client_dialect::openai ? "openai" : "anthropic");
+      append_field(out, "dialect", ex.dialect == api_dialect::openai ? "openai" : "anthropic");
       append_field(out, "model", ex.model);
       append_field(out, "target", ex.target);
       out += ",\"stream\":";
