@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include "pipeline/anthropic_texts.h"
+#include "pipeline/exchange_texts.h"
 #include "bench_inputs.h"
-#include "pipeline/gateway_runtime.h"
+#include "pipeline/config_generation.h"
 #include "sluice/engine/json_escape.h"
 #include "sluice/engine/scanner.h"
 #include "dialects/anthropic/messages_request.h"
@@ -164,7 +164,7 @@ void BM_policy_chain(benchmark::State& state) {
   if (const auto pos = yaml.find("@DIR@"); pos != std::string::npos) {
     yaml.replace(pos, 5, audit_dir.string());
   }
-  const auto runtime = build_runtime(parse_config(yaml, "bench.yaml"), catalog(), nullptr, 1);
+  const auto runtime = build_generation(parse_config(yaml, "bench.yaml"), catalog(), nullptr, 1);
   engine::scanner scanner(catalog());
   engine::scan_result scan;
   simdjson::ondemand::parser parser;

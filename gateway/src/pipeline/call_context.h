@@ -12,7 +12,7 @@
 
 #include "dialects/openai/openai_request.h"
 #include "dialects/openai/openai_response.h"
-#include "pipeline/gateway_runtime.h"
+#include "pipeline/config_generation.h"
 #include "pipeline/metrics.h"
 #include "sluice/engine/scanner.h"
 #include "upstream/upstream_client.h"
@@ -23,8 +23,8 @@ namespace sluice::gateway {
 // One configuration generation on one shard: the generation and the shard's scanner for its rules.
 // A request holds the one it started on until its last byte, whatever reloads happen meanwhile.
 struct shard_generation {
-  explicit shard_generation(std::shared_ptr<const gateway_runtime> r) : rt(std::move(r)), scanner(rt->rules) {}
-  std::shared_ptr<const gateway_runtime> rt;
+  explicit shard_generation(std::shared_ptr<const config_generation> r) : rt(std::move(r)), scanner(rt->rules) {}
+  std::shared_ptr<const config_generation> rt;
   engine::scanner scanner;
 };
 

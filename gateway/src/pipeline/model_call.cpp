@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "dialects/api_errors.h"
-#include "pipeline/anthropic_texts.h"
+#include "pipeline/exchange_texts.h"
 #include "sluice/engine/json_escape.h"
 
 namespace sluice::gateway {
@@ -150,7 +150,7 @@ bool model_call::read_request(std::string_view raw_body) {
 
 bool model_call::admit(const http::request<http::string_body>& req) {
   // Keys, scopes, limits and budgets, before anything is scanned or sent.
-  const gateway_runtime& rt = *gen_->rt;
+  const config_generation& rt = *gen_->rt;
   if (!rt.access) {
     return true;
   }
@@ -185,7 +185,7 @@ bool model_call::admit(const http::request<http::string_body>& req) {
 bool model_call::apply_request_policies() {
   // Scan once, then the policies in order; then the redactions spliced into the body that goes upstream.
   const auto t0 = ex_.started;
-  const gateway_runtime& rt = *gen_->rt;
+  const config_generation& rt = *gen_->rt;
   if (rt.chain->scans_anything()) {
     scan_texts(gen_->scanner, ctx_.scan_result, rt.chain->scan_options(), ex_);
   }
@@ -272,7 +272,7 @@ awaitable<bool> model_call::whole_answer(upstream_call& call, const client_watch
 }
 
 bool model_call::process_answer(std::string_view& answer) {
-  const gateway_runtime& rt = *gen_->rt;
+  const config_generation& rt = *gen_->rt;
   ex_.phase = exchange_phase::response;
   ex_.response_texts_begin = static_cast<std::uint32_t>(ex_.texts.size());
   const std::string_view rbody = padded_body(padded_response_, response_body_);

@@ -14,7 +14,7 @@
 #include "governance/governance_service.h"
 #include "http/asio_types.h"
 #include "http/response_writer.h"
-#include "pipeline/anthropic_texts.h"
+#include "pipeline/exchange_texts.h"
 #include "pipeline/call_context.h"
 #include "pipeline/metrics.h"
 #include "policies/exchange.h"

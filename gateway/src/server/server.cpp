@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "pipeline/gateway_runtime.h"
+#include "pipeline/config_generation.h"
 #include "server/shard.h"
 #include "sluice/gateway/admin_server.h"
 #include "sluice/gateway/governance_stack.h"
@@ -20,9 +20,9 @@ struct gateway_server::impl {
   std::shared_ptr<net::ssl::context> tls = make_client_tls_context();
   std::vector<std::unique_ptr<shard>> shards;
   std::vector<std::thread> threads;
-  std::shared_ptr<const gateway_runtime> runtime;
+  std::shared_ptr<const config_generation> runtime;
   // The admin API, over the governance service of the first runtime (kept across reloads, see
-  // build_runtime). Declared after `runtime` so it is destroyed before the controller it serves.
+  // build_generation). Declared after `runtime` so it is destroyed before the controller it serves.
   std::shared_ptr<governance_service> admin_access;
   std::unique_ptr<admin_server> admin;
   std::string admin_status;
@@ -91,7 +91,7 @@ std::pair<std::shared_ptr<const gateway_config>, std::shared_ptr<const engine::r
 gateway_server::gateway_server(server_settings settings) : impl_(std::make_unique<impl>()) {
   impl_->settings = std::move(settings);
   auto [cfg, rules] = load_all(impl_->settings);
-  impl_->runtime = build_runtime(cfg, rules, nullptr, ++impl_->generation);
+  impl_->runtime = build_generation(cfg, rules, nullptr, ++impl_->generation);
   impl_->started_with = impl_->runtime->config;
 }
 
@@ -100,7 +100,7 @@ gateway_server::gateway_server(server_settings settings, std::shared_ptr<const g
     : impl_(std::make_unique<impl>()) {
   impl_->settings = std::move(settings);
   impl_->runtime =
-      build_runtime(with_upstream(std::move(config), impl_->settings.upstream_override), std::move(rules), nullptr,
+      build_generation(with_upstream(std::move(config), impl_->settings.upstream_override), std::move(rules), nullptr,
                     ++impl_->generation);
   impl_->started_with = impl_->runtime->config;
 }
@@ -160,9 +160,9 @@ const std::string& gateway_server::reload_notice() const noexcept { return impl_
 void gateway_server::install(std::shared_ptr<const gateway_config> config, std::shared_ptr<const engine::ruleset> rules) {
   auto& s = *impl_;
   std::lock_guard lock(s.reload_mutex);
-  auto rt = build_runtime(with_upstream(std::move(config), s.settings.upstream_override), std::move(rules),
+  auto rt = build_generation(with_upstream(std::move(config), s.settings.upstream_override), std::move(rules),
                           s.runtime.get(), s.generation + 1);
-  // The governance service, its store and the admin listener are those of the start (build_runtime keeps
+  // The governance service, its store and the admin listener are those of the start (build_generation keeps
   // them), so a changed governance section waits for a restart: say so rather than let it look applied.
   s.reload_notice = rt->config->governance == s.started_with->governance
                         ? std::string()

@@ -22,7 +22,7 @@ shard::~shard() {
   ioc_holder_.reset();
 }
 
-void shard::install(std::shared_ptr<const gateway_runtime> rt) {
+void shard::install(std::shared_ptr<const config_generation> rt) {
   flush_audit();
   state_ = std::make_shared<shard_generation>(std::move(rt));
   keys_.reset(state_->rt->config->targets.size());

@@ -13,7 +13,7 @@
 #include "dialects/openai/openai_response.h"
 #include "http/asio_types.h"
 #include "pipeline/call_context.h"
-#include "pipeline/gateway_runtime.h"
+#include "pipeline/config_generation.h"
 #include "pipeline/metrics.h"
 #include "sluice/engine/scanner.h"
 #include "upstream/upstream_client.h"
@@ -29,7 +29,7 @@ class shard {
   ~shard();
 
   // Replaces the state (on this shard's thread). Requests in flight keep the state they hold.
-  void install(std::shared_ptr<const gateway_runtime> rt);
+  void install(std::shared_ptr<const config_generation> rt);
   // Hands buffered audit lines to the writer thread.
   void flush_audit() noexcept;
   void start_audit_timer();

@@ -8,7 +8,7 @@
 //   auto gov = std::make_unique<governance_stack>(*load_config(file, {}, config_scope::governance));
 //   shards call gov->service().admit(...) / settle(...); /metrics calls gov->service().append_metrics(out);
 //   the audit-logger policy hands batches to gov->audit()->append_lines(...).
-// `sluice gateway run` builds the same objects itself (gateway_runtime.cpp, server.cpp) with the same
+// `sluice gateway run` builds the same objects itself (config_generation.cpp, server.cpp) with the same
 // conversions below, so both open the same store and audit log from the same file.
 #include <memory>
 #include <string>

@@ -1,6 +1,6 @@
 // disclaimer: asks for the configured text to be appended to every successful response. It has no
 // stream hook of its own: it leaves the text in exchange::append_text, which the pipeline appends to a
-// whole response (anthropic_texts) and the stream relay writes as a final text block before
+// whole response (exchange_texts) and the stream relay writes as a final text block before
 // message_delta; both serve any policy that fills append_text, and the SSE framing of that block
 // belongs to the streaming layer, above this one.
 #include "policies/disclaimer/disclaimer_options.h"

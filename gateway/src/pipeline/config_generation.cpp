@@ -1,5 +1,5 @@
-// Assembles one configuration generation (see gateway_runtime.h).
-#include "pipeline/gateway_runtime.h"
+// Assembles one configuration generation (see config_generation.h).
+#include "pipeline/config_generation.h"
 
 #include "sluice/gateway/governance_options.h"
 #include "sluice/gateway/governance_stack.h"
@@ -7,10 +7,10 @@
 
 namespace sluice::gateway {
 
-std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gateway_config> config,
+std::shared_ptr<const config_generation> build_generation(std::shared_ptr<const gateway_config> config,
                                                      std::shared_ptr<const engine::ruleset> rules,
-                                                     const gateway_runtime* previous, std::uint64_t generation) {
-  auto rt = std::make_shared<gateway_runtime>();
+                                                     const config_generation* previous, std::uint64_t generation) {
+  auto rt = std::make_shared<config_generation>();
   rt->config = std::move(config);
   rt->rules = std::move(rules);
   rt->generation = generation;

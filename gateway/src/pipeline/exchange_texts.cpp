@@ -1,6 +1,6 @@
 // Adapts the dialect library's Messages readers and JSON splicer to the exchange the policy chain works
-// on (see anthropic_texts.h).
-#include "pipeline/anthropic_texts.h"
+// on (see exchange_texts.h).
+#include "pipeline/exchange_texts.h"
 
 #include "dialects/anthropic/messages_request.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 // The read-only state one configuration generation gives every shard: the configuration, the compiled
 // rules, the policy factories and the audit writer. Built off the request path (start-up, SIGHUP) and
-// shared as shared_ptr<const gateway_runtime>.
+// shared as shared_ptr<const config_generation>.
 #include <memory>
 #include <string>
 
@@ -14,7 +14,7 @@
 
 namespace sluice::gateway {
 
-struct gateway_runtime {
+struct config_generation {
   std::shared_ptr<const gateway_config> config;
   std::shared_ptr<const engine::ruleset> rules;
   std::unique_ptr<policy_chain> chain;
@@ -28,9 +28,9 @@ struct gateway_runtime {
 
 // Builds a runtime. `previous` lends its audit log when the audit directory did not change, so a reload
 // does not reopen the log. Throws std::runtime_error (bad option, unopenable audit log).
-[[nodiscard]] std::shared_ptr<const gateway_runtime> build_runtime(std::shared_ptr<const gateway_config> config,
+[[nodiscard]] std::shared_ptr<const config_generation> build_generation(std::shared_ptr<const gateway_config> config,
                                                                    std::shared_ptr<const engine::ruleset> rules,
-                                                                   const gateway_runtime* previous,
+                                                                   const config_generation* previous,
                                                                    std::uint64_t generation);
 
 // The entity and category names of a rule catalog, to check a configuration against.
