@@ -375,6 +375,22 @@ awaitable<bool> model_call::pass_upstream_error(unsigned status, std::string_vie
   co_return co_await respond(client_status, "application/json", out_, keep_alive, retry_after_ms);
 }
 
+namespace {
+
+// The upstream call as the stream loop sees it.
+class upstream_stream_source final : public stream_source {
+ public:
+  explicit upstream_stream_source(upstream_call& call) noexcept : call_(call) {}
+  awaitable<bool> read_some(std::string& out) override { co_return co_await call_.read_some(out); }
+  [[nodiscard]] bool done() const noexcept override { return call_.done(); }
+  [[nodiscard]] std::string_view failure_message() const override { return call_.failure_message(); }
+
+ private:
+  upstream_call& call_;
+};
+
+}  // namespace
+
 awaitable<bool> model_call::stream_answer(upstream_call& call, bool keep_alive) {
   writer_.start_stream(ex_.request_id, keep_alive);
   // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output
@@ -395,123 +411,36 @@ awaitable<bool> model_call::stream_answer(upstream_call& call, bool keep_alive) 
     ex_.rules = &gen_->scanner.rules();
     guard_.begin(ex_, checks);
   }
-  relay_.begin(ex_);
   const bool translating = ex_.dialect == api_dialect::openai;
   if (translating) {
     openai_stream_.start(openai_facts_.model, unix_seconds(ex_.wall_started), openai_facts_.include_usage);
-    openai_events_.reset();
-    openai_failed_ = false;
   }
-  bool upstream_ok = true;
-  bool client_ok = true;
-  bool ended = false;  // the filter ended the stream (error event already produced)
-  // Each read takes everything the upstream has sent so far (upstream_call::read_some), and what it
-  // yields goes to the client in one write. What the last read yields (the end of the body, or the
-  // filter's error event) waits in ready_ and goes out with the end of the stream, in one write.
-  ready_.clear();
-  while (!call.done() && !ended) {
-    chunk_.clear();
-    const bool got = co_await call.read_some(chunk_);
-    if (!got) {
-      upstream_ok = false;
-      break;
-    }
-    const auto t = clock::now();
-    out_.clear();
-    if (filtering) {
-      filtered_.clear();
-      ended = filter_->feed(chunk_, filtered_) != stream_error::ok;
-      relay_.feed(filtered_, out_);
-    } else {
-      relay_.feed(chunk_, out_);
-    }
-    if (translating) {
-      translate_events(out_);
-      ended = ended || openai_failed_;
-    }
-    overhead_ += clock::now() - t;
-    if (call.done() || ended) {
-      ready_.swap(out_);
-      break;
-    }
-    if (!out_.empty() && !co_await writer_.write_chunk(out_, {}, false)) {
-      client_ok = false;  // the client left: cancel the upstream request
-      break;
-    }
-  }
-  out_.clear();
-  filtered_.clear();
-  if (!client_ok) {
-    call.abort();
-  } else if (ended) {
-    call.abort();  // blocked or malformed: the filter's error event is already out
-    ctx_.metrics.count_stream_errors();
-  } else if (!upstream_ok) {
-    const std::string message = "upstream connection lost mid-stream: " + call.failure_message();
-    if (filtering) {
-      filter_->fail(message, filtered_);
-      relay_.feed(filtered_, out_);
-    } else {
-      relay_.fail(message, out_);
-    }
-    ctx_.metrics.count_stream_errors();
-    ctx_.metrics.count_upstream(upstream_outcome::broken);
-  } else {
-    if (filtering) {
-      if (filter_->finish(filtered_) != stream_error::ok) {
-        ctx_.metrics.count_stream_errors();
-      }
-      relay_.feed(filtered_, out_);
-    }
-    relay_.finish(out_);
+  // Unfiltered, the framing's limit is the whole answer's (the relay never had one of its own).
+  const sse_limits limits =
+      filtering ? filter_->limits() : sse_limits{gen_->rt->config->server.max_response_bytes};
+  transform_.begin(ex_, filtering ? filter_.get() : nullptr, translating ? &openai_stream_ : nullptr,
+                   ctx_.response_parser, limits);
+  upstream_stream_source source(call);
+  const stream_outcome outcome = co_await run_stream(source, transform_, writer_, stream_buffers_);
+  overhead_ += outcome.work;
+  if (outcome.client_gone || outcome.ended_early) {
+    call.abort();  // nobody reads on, or the stream is over (its error event is out)
+  } else if (!outcome.upstream_broke) {
     call.finish();
+  }
+  if (outcome.ended_early || outcome.upstream_broke || outcome.incomplete) {
+    ctx_.metrics.count_stream_errors();
+  }
+  if (outcome.upstream_broke) {
+    ctx_.metrics.count_upstream(upstream_outcome::broken);
   }
   if (filtering) {
     guard_.finish();
   }
-  if (translating && client_ok) {
-    translate_events(out_);
-    if (!openai_stream_.finished()) {
-      // The Anthropic stream stopped before message_stop without an error event of its own.
-      append_stream_error_event(api_dialect::openai,
-                                api_error(api_error_kind::api_error, "the upstream stream ended before the message was complete"),
-                                out_);
-    }
-  }
-  bool written = false;
-  if (client_ok) {
-    written = co_await writer_.write_chunk(ready_, out_, true);
-  }
-  writer_.end_stream();
-  ex_.input_tokens = relay_.input_tokens();
-  ex_.output_tokens = relay_.output_tokens();
-  finish_exchange(client_ok ? 200 : 499);
-  co_return client_ok && upstream_ok && !ended && written && keep_alive;
-}
-
-void model_call::translate_events(std::string& events) {
-  if (events.empty() || openai_failed_) {
-    events.clear();
-    return;
-  }
-  openai_out_.clear();
-  openai_events_.feed(events);
-  sse_event ev;
-  for (;;) {
-    const sse_status st = openai_events_.next(ev);
-    if (st == sse_status::need_more) {
-      break;
-    }
-    if (st == sse_status::error ||
-        (ev.data_lines > 0 && openai_stream_.on_event(ctx_.response_parser, ev.data, openai_out_))) {
-      openai_failed_ = true;
-      append_stream_error_event(api_dialect::openai,
-                                api_error(api_error_kind::api_error, "the upstream stream could not be translated"),
-                                openai_out_);
-      break;
-    }
-  }
-  events.swap(openai_out_);
+  ex_.input_tokens = transform_.input_tokens();
+  ex_.output_tokens = transform_.output_tokens();
+  finish_exchange(outcome.client_gone ? 499 : 200);
+  co_return !outcome.client_gone && !outcome.upstream_broke && !outcome.ended_early && outcome.written && keep_alive;
 }
 
 }  // namespace sluice::gateway

@@ -22,11 +22,11 @@
 #include "sluice/engine/redactor.h"
 #include "streaming/stream_filter.h"
 #include "streaming/stream_guard.h"
-#include "streaming/stream_relay.h"
+#include "streaming/stream_loop.h"
+#include "streaming/stream_transform.h"
 #include "upstream/client_watch.h"
 #include "upstream/failover.h"
 #include "upstream/upstream_client.h"
-#include "wire/sse_parser.h"
 
 namespace sluice::gateway {
 
@@ -78,8 +78,6 @@ class model_call {
   // Answers an upstream error: byte for byte to an Anthropic client, in OpenAI's shape to an OpenAI one.
   awaitable<bool> pass_upstream_error(unsigned status, std::string_view content_type, std::string_view body,
                                       bool keep_alive, std::uint64_t retry_after_ms);
-  // OpenAI clients: turns the complete Anthropic SSE events in `events` into OpenAI chunks, in place.
-  void translate_events(std::string& events);
   // Settles usage, counts metrics, runs the policies' completion hooks.
   void finish_exchange(unsigned status) noexcept;
 
@@ -94,11 +92,11 @@ class model_call {
   upstream_failover failover_;
   target_request targets_;
   std::shared_ptr<client_watch::state> watch_state_;  // the client watch's, shared with its wait handler
-  stream_relay relay_;
+  stream_transform transform_;
+  stream_buffers stream_buffers_;
   stream_guard guard_;
   std::unique_ptr<stream_filter> filter_;  // made for the generation it was built on
   const shard_generation* filter_gen_ = nullptr;
-  std::string filtered_;  // stream filter output, before the relay
   endpoint_kind kind_ = endpoint_kind::messages;
   std::chrono::steady_clock::duration overhead_{};
   reservation held_;  // what governance reserved for this request; settled in finish_exchange
@@ -111,11 +109,8 @@ class model_call {
   // What the translator learned (the model the responses echo, stream options). Kept per connection so
   // the model name's buffer is reused, not allocated per request.
   openai_request_facts openai_facts_;
-  bool openai_failed_ = false;
   std::string_view refused_param_;  // OpenAI `param` of a 400 (a static string from the translator)
   openai_stream_translator openai_stream_;
-  sse_parser openai_events_;
-  std::string openai_out_;
   std::string openai_scratch_;  // padded copies for translation
 
   std::string padded_;           // request body with simdjson padding
@@ -123,8 +118,6 @@ class model_call {
   std::string response_body_;    // upstream response
   std::string padded_response_;
   std::string out_;              // what the client gets
-  std::string chunk_;            // streaming: upstream bytes
-  std::string ready_;            // streaming: the last read's output, written with the end of the stream
   std::string anthropic_beta_;
 };
 

@@ -137,7 +137,7 @@ void append_delta_event(stream_filter_state& s, std::uint64_t index, text_kind k
   data += R"(":)";
   engine::append_json_string(data, text);
   data += "}}";
-  append_sse_event("content_block_delta", data, s.events);
+  s.emit("content_block_delta", data);
 }
 
 // Ends block `slot`, sending what it still holds as one more delta.
@@ -211,7 +211,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
       // carry nothing the model wrote; anything newer might.
       if (event.delta_type == "signature_delta" || event.delta_type == "citations_delta" ||
           s.options.pass_unknown_deltas) {
-        s.events.append(ev.raw);
+        s.pass(ev);
         return stream_error::ok;
       }
       return stream_error::unsupported_delta;
@@ -236,7 +236,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
     bool scanned = false;
     const text_kind kind = block_kind(event.block_type, scanned);
     if (!scanned) {
-      s.events.append(ev.raw);
+      s.pass(ev);
       return stream_error::ok;
     }
     text_slot* slot = nullptr;
@@ -244,7 +244,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
       return e;
     }
     if (!event.has_text || event.text.text.empty()) {
-      s.events.append(ev.raw);
+      s.pass(ev);
       return stream_error::ok;
     }
     // A block that starts with text (not seen in practice, allowed by the format): scan it too.
@@ -252,7 +252,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
       return e;
     }
     s.splice(event.text, s.released);
-    append_sse_event(ev, s.apply_splices(ev.data), s.events);
+    s.emit(ev, s.apply_splices(ev.data));
     return stream_error::ok;
   }
 
@@ -265,7 +265,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
         return e;
       }
     }
-    s.events.append(ev.raw);
+    s.pass(ev);
     return stream_error::ok;
   }
 
@@ -273,7 +273,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
     if (event.message_has_content) {
       return stream_error::unsupported_delta;  // prefilled content we would have to scan as a block
     }
-    s.events.append(ev.raw);
+    s.pass(ev);
     return stream_error::ok;
   }
 
@@ -282,7 +282,7 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
     if (const stream_error e = close_all_blocks(s); e != stream_error::ok) {
       return e;
     }
-    s.events.append(ev.raw);
+    s.pass(ev);
     s.message_done = s.message_done || type == "message_stop";
     return stream_error::ok;
   }
@@ -290,12 +290,12 @@ stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noe
   if (type == "error") {
     // The upstream gave up: what is held is dropped (it may be half an entity), its error goes through.
     s.drop_all();
-    s.events.append(ev.raw);
+    s.pass(ev);
     s.ended = true;
     return stream_error::ok;
   }
 
-  s.events.append(ev.raw);  // ping, and event types added after this was written
+  s.pass(ev);  // ping, and event types added after this was written
   return stream_error::ok;
 }
 

@@ -241,12 +241,70 @@ stream_error flush_pending_deltas(stream_filter_state& s) noexcept {
   s.rewritten.append(data.substr(0, s.pending_where.begin));
   engine::append_json_string(s.rewritten, s.released);
   s.rewritten.append(data.substr(s.pending_where.end));
-  append_sse_event(like, s.rewritten, s.events);
+  s.emit(like, s.rewritten);
   return stream_error::ok;
+}
+
+void stream_filter_state::pass(const sse_event& ev) {
+  emitted_event e;
+  e.raw_begin = static_cast<std::uint32_t>(events.size());
+  events.append(ev.raw);
+  e.raw_end = static_cast<std::uint32_t>(events.size());
+  e.type_begin = static_cast<std::uint32_t>(emitted_data.size());
+  emitted_data.append(ev.type);
+  e.type_end = static_cast<std::uint32_t>(emitted_data.size());
+  emitted_data.append(ev.data);
+  e.data_end = static_cast<std::uint32_t>(emitted_data.size());
+  e.has_data = ev.data_lines > 0;
+  emitted.push_back(e);
+}
+
+void stream_filter_state::emit(const sse_event& like, std::string_view data) {
+  emitted_event e;
+  e.raw_begin = static_cast<std::uint32_t>(events.size());
+  append_sse_event(like, data, events);
+  e.raw_end = static_cast<std::uint32_t>(events.size());
+  e.type_begin = static_cast<std::uint32_t>(emitted_data.size());
+  emitted_data.append(like.type);
+  e.type_end = static_cast<std::uint32_t>(emitted_data.size());
+  emitted_data.append(data);
+  e.data_end = static_cast<std::uint32_t>(emitted_data.size());
+  e.has_data = true;
+  emitted.push_back(e);
+}
+
+void stream_filter_state::emit(std::string_view type, std::string_view data) {
+  sse_event like;
+  like.type = type;
+  emit(like, data);
+}
+
+void stream_filter_state::emit_comment() {
+  emitted_event e;
+  e.raw_begin = static_cast<std::uint32_t>(events.size());
+  events += ":\n\n";
+  e.raw_end = static_cast<std::uint32_t>(events.size());
+  e.type_begin = e.type_end = e.data_end = static_cast<std::uint32_t>(emitted_data.size());
+  emitted.push_back(e);
+}
+
+void stream_filter_state::send(stream_event_sink& out) const {
+  const std::string_view raw(events);
+  const std::string_view fields(emitted_data);
+  for (const emitted_event& e : emitted) {
+    stream_event ev;
+    ev.raw = raw.substr(e.raw_begin, e.raw_end - e.raw_begin);
+    ev.type = fields.substr(e.type_begin, e.type_end - e.type_begin);
+    ev.data = fields.substr(e.type_end, e.data_end - e.type_end);
+    ev.has_data = e.has_data;
+    out.on_event(ev);
+  }
 }
 
 void stream_filter_state::clear_event() noexcept {
   events.clear();
+  emitted.clear();
+  emitted_data.clear();
   splices.clear();
   replacements.clear();
 }
@@ -255,18 +313,39 @@ void stream_filter_state::clear_event() noexcept {
 
 namespace {
 
-stream_error end_with_error(detail::stream_filter_state& s, stream_error e, std::string& out) {
+// Ends the stream: what is held is dropped (never sent unscanned) and the client gets an Anthropic
+// error event (dialects/api_errors.h writes it; an OpenAI client gets it translated).
+stream_error end_with_error(detail::stream_filter_state& s, stream_error e, const api_error& error,
+                            stream_event_sink& out) {
   s.drop_all();
   s.ended = true;
   s.error = e;
-  if (e == stream_error::blocked) {
-    append_stream_error_event(api_dialect::anthropic, gateway_error(0, s.block_type, s.block_message), out);
-  } else {
-    append_stream_error_event(api_dialect::anthropic, api_error(api_error_kind::api_error, detail::error_message(e)),
-                              out);
-  }
+  s.clear_event();
+  std::string& body = s.rewritten;
+  body.clear();
+  append_error_body(api_dialect::anthropic, error, body);
+  s.emit("error", body);
+  s.send(out);
+  s.clear_event();
   return e;
 }
+
+stream_error end_with_error(detail::stream_filter_state& s, stream_error e, stream_event_sink& out) {
+  if (e == stream_error::blocked) {
+    return end_with_error(s, e, gateway_error(0, s.block_type, s.block_message), out);
+  }
+  return end_with_error(s, e, api_error(api_error_kind::api_error, detail::error_message(e)), out);
+}
+
+// Standalone use (feed() with bytes): the client's bytes appended to a string.
+class append_raw final : public stream_event_sink {
+ public:
+  explicit append_raw(std::string& out) noexcept : out_(out) {}
+  void on_event(const stream_event& event) override { out_.append(event.raw); }
+
+ private:
+  std::string& out_;
+};
 
 }  // namespace
 
@@ -278,11 +357,72 @@ stream_filter::~stream_filter() = default;
 
 void stream_filter::set_policy(stream_output_policy* policy) noexcept { state_->policy = policy; }
 
+const sse_limits& stream_filter::limits() const noexcept { return state_->options.limits; }
+
+stream_error stream_filter::on_event(const sse_event& ev, stream_event_sink& out) noexcept {
+  detail::stream_filter_state& s = *state_;
+  if (s.ended) {
+    return stream_error::ended;
+  }
+  s.clear_event();
+  if (ev.data_lines == 0) {
+    s.emit_comment();  // comments only (a keep-alive): keep the connection warm, not the text
+  } else if (const stream_error e = detail::on_anthropic_event(s, ev); e != stream_error::ok) {
+    return end_with_error(s, e, out);
+  }
+  s.send(out);
+  s.clear_event();
+  return stream_error::ok;
+}
+
+stream_error stream_filter::end_read(stream_event_sink& out) noexcept {
+  detail::stream_filter_state& s = *state_;
+  if (s.ended || !s.pending) {
+    return stream_error::ok;
+  }
+  s.clear_event();
+  if (const stream_error e = detail::flush_pending_deltas(s); e != stream_error::ok) {
+    return end_with_error(s, e, out);
+  }
+  s.send(out);
+  s.clear_event();
+  return stream_error::ok;
+}
+
+stream_error stream_filter::event_too_large(stream_event_sink& out) noexcept {
+  detail::stream_filter_state& s = *state_;
+  if (s.ended) {
+    return stream_error::ended;
+  }
+  return end_with_error(s, stream_error::event_too_large, out);
+}
+
+stream_error stream_filter::finish(bool whole_events, stream_event_sink& out) noexcept {
+  detail::stream_filter_state& s = *state_;
+  if (s.ended) {
+    return s.error == stream_error::ok ? stream_error::ok : stream_error::ended;
+  }
+  if (!whole_events || !detail::anthropic_complete(s)) {
+    return end_with_error(s, stream_error::truncated, out);
+  }
+  s.ended = true;
+  return stream_error::ok;
+}
+
+void stream_filter::fail(std::string_view message, stream_event_sink& out) noexcept {
+  detail::stream_filter_state& s = *state_;
+  if (s.ended) {
+    return;
+  }
+  (void)end_with_error(s, stream_error::upstream_failed, api_error(api_error_kind::api_error, message), out);
+}
+
 stream_error stream_filter::feed(std::string_view bytes, std::string& out) noexcept {
   detail::stream_filter_state& s = *state_;
   if (s.ended) {
     return stream_error::ended;
   }
+  append_raw sink(out);
   s.parser.feed(bytes);
   sse_event ev;
   while (!s.ended) {
@@ -291,53 +431,23 @@ stream_error stream_filter::feed(std::string_view bytes, std::string& out) noexc
       break;
     }
     if (st == sse_status::error) {
-      return end_with_error(s, stream_error::event_too_large, out);
+      return event_too_large(sink);
     }
-    s.clear_event();
-    if (ev.data_lines == 0) {
-      out += ":\n\n";  // comments only (a keep-alive): keep the connection warm, not the text
-      continue;
+    if (const stream_error e = on_event(ev, sink); e != stream_error::ok) {
+      return e;
     }
-    const stream_error e = detail::on_anthropic_event(s, ev);
-    if (e != stream_error::ok) {
-      return end_with_error(s, e, out);
-    }
-    out += s.events;
   }
-  if (!s.ended && s.pending) {
-    s.clear_event();
-    if (const stream_error e = detail::flush_pending_deltas(s); e != stream_error::ok) {
-      return end_with_error(s, e, out);
-    }
-    out += s.events;
-  }
-  return stream_error::ok;
+  return end_read(sink);
 }
 
 stream_error stream_filter::finish(std::string& out) noexcept {
-  detail::stream_filter_state& s = *state_;
-  if (s.ended) {
-    return s.error == stream_error::ok ? stream_error::ok : stream_error::ended;
-  }
-  if (s.parser.finish() != sse_error::ok) {
-    return end_with_error(s, stream_error::truncated, out);
-  }
-  if (!detail::anthropic_complete(s)) {
-    return end_with_error(s, stream_error::truncated, out);
-  }
-  s.ended = true;
-  return stream_error::ok;
+  append_raw sink(out);
+  return finish(state_->parser.finish() == sse_error::ok, sink);
 }
 
 void stream_filter::fail(std::string_view message, std::string& out) noexcept {
-  detail::stream_filter_state& s = *state_;
-  if (s.ended) {
-    return;
-  }
-  s.drop_all();
-  s.ended = true;
-  s.error = stream_error::upstream_failed;
-  append_stream_error_event(api_dialect::anthropic, api_error(api_error_kind::api_error, message), out);
+  append_raw sink(out);
+  fail(message, sink);
 }
 
 void stream_filter::reset() noexcept {

@@ -15,14 +15,17 @@
 // (dialects/api_errors.h); held text is dropped, never sent unscanned. An output policy may block: the text that
 // triggered it is not sent, and the stream ends with an error event the same way.
 //
-// Usage:
+// Usage in the gateway: the stream's transform frames each read once and hands the filter each event
+// (on_event), then end_read(); the filter hands the client's events on to a stream_event_sink (the
+// relay). Standalone (tests, benchmarks), feed() takes bytes, frames them with the filter's own parser
+// and appends the client's bytes to a string:
 //   stream_filter f(rules, scanner.scratch(), placeholders, options);
 //   for each read:  if (f.feed(bytes, out) != stream_error::ok) { send(out); stop; }  send(out);
 //   at upstream EOF:   (void)f.finish(out); send(out);
 //   upstream broke:    f.fail("upstream connection lost", out); send(out);
 //   then f.usage() for tokens; f.reset() before the next stream on this connection.
 //
-// `out` is the caller's buffer: the filter only appends to it. One per stream, on the thread that owns
+// The filter only appends to the caller's buffer or hands events to its sink. One per stream, on the thread that owns
 // `scratch`; JSON is parsed with that thread's simdjson On-Demand parser. Not thread-safe.
 #include <cstdint>
 #include <memory>
@@ -37,6 +40,7 @@
 #include "sluice/engine/redactor.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/engine/validators.h"
+#include "streaming/stream_event.h"
 #include "wire/sse_parser.h"
 
 namespace sluice::gateway {
@@ -123,7 +127,22 @@ class stream_filter {
   // Consults `policy` (may be null; not owned) on every release from now on.
   void set_policy(stream_output_policy* policy) noexcept;
 
-  // Upstream bytes in; appends what the client may receive now to `out`. On an error, `out` ends with
+  // One event, framed by the caller; the client's events go to `out` (several when held text is
+  // released first; none while a delta is held). Errors as feed(), but event_too_large.
+  [[nodiscard]] stream_error on_event(const sse_event& ev, stream_event_sink& out) noexcept;
+  // The end of one upstream read: deltas held to be coalesced with the read's next ones go out.
+  // Errors: engine_failure, blocked.
+  [[nodiscard]] stream_error end_read(stream_event_sink& out) noexcept;
+  // The caller's framer met an event over limits().max_event_bytes: ends the stream (event_too_large).
+  stream_error event_too_large(stream_event_sink& out) noexcept;
+  // The upstream ended cleanly; `whole_events`: the framer held no unfinished event. As finish(out).
+  [[nodiscard]] stream_error finish(bool whole_events, stream_event_sink& out) noexcept;
+  // As fail(message, out).
+  void fail(std::string_view message, stream_event_sink& out) noexcept;
+  // The framing limits the filter was made with (the caller's framer must apply them).
+  [[nodiscard]] const sse_limits& limits() const noexcept;
+
+  // Standalone: upstream bytes in; appends what the client may receive now to `out`. On an error, `out` ends with
   // the error event and the stream is over. Errors: event_too_large, malformed_event, unsupported_delta,
   // too_many_blocks, engine_failure, blocked, ended.
   [[nodiscard]] stream_error feed(std::string_view bytes, std::string& out) noexcept;

@@ -40,6 +40,17 @@ struct json_text {
   std::string_view text;    // unescaped (in the parser's buffer, valid for this event)
 };
 
+// An event the filter produced for the client, in stream_filter_state::events (its bytes) and
+// emitted_data (its type, then its data).
+struct emitted_event {
+  std::uint32_t raw_begin = 0;
+  std::uint32_t raw_end = 0;
+  std::uint32_t type_begin = 0;
+  std::uint32_t type_end = 0;  // the data follows the type in emitted_data, up to data_end
+  std::uint32_t data_end = 0;
+  bool has_data = false;
+};
+
 struct stream_filter_state {
   std::shared_ptr<const engine::ruleset> rules;
   hs_scratch_t* scratch = nullptr;
@@ -64,6 +75,8 @@ struct stream_filter_state {
   std::vector<json_splice> splices;
   std::string rewritten;     // the event's data after splicing
   std::string events;        // client bytes of the event being handled (sent only if it all succeeds)
+  std::vector<emitted_event> emitted;  // the events in `events`
+  std::string emitted_data;            // their types and data
   // Consecutive text deltas of one block that arrived in the same read are scanned as one piece (one Hyperscan call instead of one per event) and sent as one delta event, built on the
   // first one. Flushed before any other event and at the end of every feed().
   bool pending = false;
@@ -102,6 +115,14 @@ struct stream_filter_state {
   // `data` with the queued splices applied (in `rewritten`).
   [[nodiscard]] std::string_view apply_splices(std::string_view data);
   void clear_event() noexcept;
+  // Adds an event for the client: `ev` as received, `data` in an event like `like` (its event type, id
+  // and retry kept), `data` in an event of type `type`, or a comment line (a keep-alive).
+  void pass(const sse_event& ev);
+  void emit(const sse_event& like, std::string_view data);
+  void emit(std::string_view type, std::string_view data);
+  void emit_comment();
+  // Hands the events added since clear_event() to `out`, in order.
+  void send(stream_event_sink& out) const;
   // Starts holding a delta event (slot `key`, its text token `where`) for coalescing.
   void hold_delta(std::uint64_t key, const sse_event& ev, const json_text& where);
 };
@@ -131,9 +152,9 @@ template <class OnField>
   return doc.current_location().get(rest) == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : simdjson::SUCCESS;
 }
 
-// Handles one SSE event, appending client bytes to `s.events`.
+// Handles one SSE event, adding the client's events to `s` (pass, emit).
 [[nodiscard]] stream_error on_anthropic_event(stream_filter_state& s, const sse_event& ev) noexcept;
-// Sends the deltas held for coalescing as one event built on the first (into s.events).
+// Sends the deltas held for coalescing as one event built on the first (emit).
 [[nodiscard]] stream_error flush_pending_deltas(stream_filter_state& s) noexcept;
 // End of the upstream: is the message complete (nothing can be lost by ending here)?
 [[nodiscard]] bool anthropic_complete(const stream_filter_state& s) noexcept;

@@ -1,11 +1,11 @@
-// SSE relay (see stream_relay.h). Events are split at blank lines (LF or CRLF) whatever the read
-// boundaries, and passed through in order.
+// SSE relay (see stream_relay.h). Events arrive framed; they are passed on in order, byte for byte.
 #include "streaming/stream_relay.h"
 
 #include <charconv>
 
 #include "dialects/api_errors.h"
 #include "sluice/engine/json_escape.h"
+#include "wire/decimal_text.h"
 
 namespace sluice::gateway {
 namespace {
@@ -28,71 +28,66 @@ bool find_number(std::string_view s, std::string_view key, std::uint64_t& value)
 
 void stream_relay::begin(exchange& ex) {
   ex_ = &ex;
-  pending_.clear();
   input_tokens_ = output_tokens_ = 0;
   max_index_ = -1;
   appended_ = false;
 }
 
-bool stream_relay::feed(std::string_view bytes, std::string& out) {
-  pending_.append(bytes);
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t end = pending_.find("\n\n", start);
-    std::size_t crlf = pending_.find("\r\n\r\n", start);
-    std::size_t sep = 2;
-    if (crlf != std::string::npos && (end == std::string::npos || crlf < end)) {
-      end = crlf;
-      sep = 4;
-    }
-    if (end == std::string::npos) {
-      break;
-    }
-    on_event(std::string_view(pending_).substr(start, end + sep - start), out);
-    start = end + sep;
-  }
-  pending_.erase(0, start);
-  return true;
+void stream_relay::emit(std::string_view type, stream_event_sink& next) {
+  raw_.assign("event: ");
+  raw_ += type;
+  raw_ += "\ndata: ";
+  raw_ += data_;
+  raw_ += "\n\n";
+  stream_event ev;
+  ev.type = type;
+  ev.data = data_;
+  ev.raw = raw_;
+  ev.has_data = true;
+  next.on_event(ev);
 }
 
-void stream_relay::on_event(std::string_view event, std::string& out) {
-  if (event.find("message_start") != std::string_view::npos) {
-    find_number(event, "\"input_tokens\"", input_tokens_);
-    find_number(event, "\"output_tokens\"", output_tokens_);
-  } else if (event.find("\"content_block_start\"") != std::string_view::npos) {
+void stream_relay::on_event(const stream_event& event, stream_event_sink& next) {
+  // The event's bytes are searched as they are, as the relay always did (usage is where the API puts it).
+  const std::string_view bytes = event.raw;
+  if (bytes.find("message_start") != std::string_view::npos) {
+    find_number(bytes, "\"input_tokens\"", input_tokens_);
+    find_number(bytes, "\"output_tokens\"", output_tokens_);
+  } else if (bytes.find("\"content_block_start\"") != std::string_view::npos) {
     std::uint64_t index = 0;
-    if (find_number(event, "\"index\"", index)) {
+    if (find_number(bytes, "\"index\"", index)) {
       max_index_ = std::max(max_index_, static_cast<int>(index));
     }
-  } else if (event.find("\"message_delta\"") != std::string_view::npos) {
-    find_number(event, "\"output_tokens\"", output_tokens_);  // cumulative: the last value wins
+  } else if (bytes.find("\"message_delta\"") != std::string_view::npos) {
+    find_number(bytes, "\"output_tokens\"", output_tokens_);  // cumulative: the last value wins
     if (!appended_ && !ex_->append_text.empty()) {
       appended_ = true;
-      const std::string index = std::to_string(max_index_ + 1);
-      out += "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":" + index +
-             ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
-      out += "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":" + index +
-             ",\"delta\":{\"type\":\"text_delta\",\"text\":";
-      engine::append_json_string(out, ex_->append_text);
-      out += "}}\n\n";
-      out += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":" + index + "}\n\n";
+      const auto index = static_cast<std::uint64_t>(max_index_ + 1);
+      data_.assign(R"({"type":"content_block_start","index":)");
+      append_number(data_, index);
+      data_ += R"(,"content_block":{"type":"text","text":""}})";
+      emit("content_block_start", next);
+      data_.assign(R"({"type":"content_block_delta","index":)");
+      append_number(data_, index);
+      data_ += R"(,"delta":{"type":"text_delta","text":)";
+      engine::append_json_string(data_, ex_->append_text);
+      data_ += "}}";
+      emit("content_block_delta", next);
+      data_.assign(R"({"type":"content_block_stop","index":)");
+      append_number(data_, index);
+      data_ += "}";
+      emit("content_block_stop", next);
     }
   }
-  out.append(event);
+  next.on_event(event);
 }
 
-void stream_relay::finish(std::string& out) {
-  if (!pending_.empty()) {
-    out += pending_;
-    pending_.clear();
-  }
-}
-
-void stream_relay::fail(std::string_view message, std::string& out) {
-  pending_.clear();
+void stream_relay::fail(std::string_view message, stream_event_sink& next) {
   // The relay speaks the upstream's (Anthropic's) events whatever the client's dialect: an OpenAI
   // client gets them through the stream translator, which turns this event into OpenAI's error chunk.
-  append_stream_error_event(api_dialect::anthropic, api_error(api_error_kind::api_error, message), out);
+  data_.clear();
+  append_error_body(api_dialect::anthropic, api_error(api_error_kind::api_error, message), data_);
+  emit("error", next);
 }
 
 }  // namespace sluice::gateway

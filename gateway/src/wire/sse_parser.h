@@ -73,6 +73,10 @@ class sse_parser {
   [[nodiscard]] sse_error error() const noexcept { return error_; }
   // Bytes of the unfinished event held now.
   [[nodiscard]] std::size_t pending_bytes() const noexcept { return buffer_.size() - event_start_; }
+  // Those bytes (valid until the next feed()): at the end of input, the tail of a cut-off event.
+  [[nodiscard]] std::string_view pending_raw() const noexcept {
+    return std::string_view(buffer_).substr(event_start_);
+  }
 
  private:
   struct span {
