@@ -28,6 +28,7 @@ sse_parser::sse_parser(const sse_limits& limits) : limits_(limits) {
 void sse_parser::reset() noexcept {
   buffer_.clear();
   event_start_ = 0;
+  raw_start_ = 0;
   cursor_ = 0;
   skip_lf_ = false;
   at_stream_start_ = true;
@@ -50,10 +51,11 @@ void sse_parser::feed(std::string_view bytes) {
     return;
   }
   // Drop what earlier events consumed; the unfinished event moves to the front.
-  if (event_start_ > 0) {
-    buffer_.erase(0, event_start_);
-    cursor_ -= event_start_;
-    event_start_ = 0;
+  if (raw_start_ > 0) {
+    buffer_.erase(0, raw_start_);
+    cursor_ -= raw_start_;
+    event_start_ -= raw_start_;
+    raw_start_ = 0;
   }
   buffer_.append(bytes);
   lf_known_ = false;
@@ -169,6 +171,10 @@ sse_status sse_parser::next(sse_event& out) noexcept {
     // A blank line ends the event. Blank lines with nothing before them are not events.
     if (lines_ == 0) {
       event_start_ = cursor_;
+      if (event_start_ - raw_start_ > limits_.max_event_bytes) {
+        error_ = sse_error::event_too_large;  // blank lines without end: bounded like an event
+        return sse_status::error;
+      }
       continue;
     }
     const char* base = buffer_.data() + event_start_;
@@ -192,8 +198,9 @@ sse_status sse_parser::next(sse_event& out) noexcept {
       }
       out.data = joined_;
     }
-    out.raw = std::string_view(base, cursor_ - event_start_);
+    out.raw = std::string_view(buffer_.data() + raw_start_, cursor_ - raw_start_);
     event_start_ = cursor_;
+    raw_start_ = cursor_;
     start_event();
     return sse_status::event;
   }

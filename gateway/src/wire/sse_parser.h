@@ -45,8 +45,10 @@ struct sse_event {
   std::string_view type;  // the `event:` field; empty when absent (the spec's default is "message")
   std::string_view data;  // `data:` lines joined with '\n' (no trailing '\n')
   std::string_view id;    // the `id:` field of this event, if has_id
-  std::string_view raw;   // the event's bytes as received, from its first line through its blank line
-                          // (an LF completing a CR that ended the previous read is in no event's raw)
+  std::string_view raw;   // the event's bytes as received, from the end of the previous event's raw
+                          // through its blank line: blank lines between events, a byte order mark and
+                          // an LF completing a CR that ended the previous read included, so the raws
+                          // of a stream's events add up to the stream, byte for byte
   std::uint32_t data_lines = 0;  // 0: a block with no data (e.g. only comments): the spec dispatches nothing
   std::uint32_t retry_ms = 0;    // valid if has_retry
   bool has_id = false;
@@ -73,9 +75,10 @@ class sse_parser {
   [[nodiscard]] sse_error error() const noexcept { return error_; }
   // Bytes of the unfinished event held now.
   [[nodiscard]] std::size_t pending_bytes() const noexcept { return buffer_.size() - event_start_; }
-  // Those bytes (valid until the next feed()): at the end of input, the tail of a cut-off event.
+  // The bytes after the last event's raw (valid until the next feed()): at the end of input, the tail
+  // of a cut-off event (or blank lines).
   [[nodiscard]] std::string_view pending_raw() const noexcept {
-    return std::string_view(buffer_).substr(event_start_);
+    return std::string_view(buffer_).substr(raw_start_);
   }
 
  private:
@@ -88,8 +91,9 @@ class sse_parser {
   [[nodiscard]] std::size_t find_line_end(std::size_t from) noexcept;
 
   sse_limits limits_;
-  std::string buffer_;         // unconsumed bytes: the current event from event_start_ on
+  std::string buffer_;         // unconsumed bytes: the next raw from raw_start_ on
   std::size_t event_start_ = 0;
+  std::size_t raw_start_ = 0;  // where the next event's raw begins (<= event_start_)
   std::size_t cursor_ = 0;     // next byte to examine
   bool skip_lf_ = false;       // the previous line ended with CR: a leading LF belongs to it
   bool at_stream_start_ = true;

@@ -15,7 +15,7 @@ struct parsed {
   std::uint32_t data_lines = 0;
   std::uint32_t retry = 0;
   bool has_id = false, has_retry = false;
-  // raw is left out: an LF completing a CR line end that arrives in the next read belongs to no event.
+  // raw is left out: an LF completing a CR line end that arrives in the next read joins the next raw.
   friend bool operator==(const parsed& a, const parsed& b) {
     return a.type == b.type && a.data == b.data && a.id == b.id && a.data_lines == b.data_lines &&
            a.retry == b.retry && a.has_id == b.has_id && a.has_retry == b.has_retry;
@@ -110,6 +110,21 @@ TEST(SseParser, RawBytesCoverTheWholeStream) {
     joined += p.raw;
   }
   EXPECT_EQ(joined, anthropic_sample);
+}
+
+TEST(SseParser, RawBytesCoverTheWholeStreamInAnyPieces) {
+  // CR and CRLF line ends split between reads, blank lines between events: the raws still add up to the
+  // stream (a relay passing raws on sends the bytes it got).
+  const std::string stream = "\n\nevent: a\r\ndata: 1\r\n\r\n\r\n: c\r\rdata: 2\r\r\ndata: 3\n\n";
+  for (const std::size_t piece : {1u, 2u, 3u, 5u}) {
+    const outcome r = parse_in_pieces(stream, {piece});
+    std::string joined;
+    for (const parsed& p : r.events) {
+      joined += p.raw;
+    }
+    EXPECT_EQ(joined, stream) << "pieces of " << piece;
+    EXPECT_EQ(r.events.size(), 4u);
+  }
 }
 
 TEST(SseParser, OneByteAtATimeGivesTheSameEvents) {
