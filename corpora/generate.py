@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pii_values as pv  # noqa: E402
 import prose  # noqa: E402
 import injection_cases  # noqa: E402
+import injection_multilingual  # noqa: E402
 
 SEED = 20261123
 RECORDS_PER_TYPE = 130
@@ -429,6 +430,9 @@ def jsonl(records):
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
 
 
+INJECTION_MODULES = [injection_multilingual]
+
+
 def build_all():
     rng = random.Random(SEED)
     out = {}
@@ -437,6 +441,11 @@ def build_all():
     out["prose/clean_en.txt"] = prose.generate(random.Random(SEED + 1), target_bytes=256 * 1024)
     for path, records in injection_cases.build(random.Random(SEED + 2)).items():
         out[path] = jsonl(records)
+    # The training additions (issue 13): each module writes one file from its own seed, so adding rows to
+    # one leaves the others byte-identical.
+    for offset, module in enumerate(INJECTION_MODULES):
+        for path, records in module.build(random.Random(SEED + 10 + offset)).items():
+            out[path] = jsonl(records)
     return out
 
 
@@ -460,6 +469,67 @@ def self_check(files):
                 assert span == span.strip() and span, (rec["id"], span)
 
 
+# The injection files written for training (issue 13): id prefix, label every row carries (None: mixed),
+# and the least they must hold so the README's promises stay true.
+TRAINING_FILES = {
+    "injection/multilingual_attacks.jsonl": ("mlang-", True),
+    "injection/extraction_attacks.jsonl": ("extr-", True),
+    "injection/indirect_attacks.jsonl": ("indir-", True),
+    "injection/hard_negatives.jsonl": ("hardneg-", False),
+}
+FAMILY_SHARE_MAX = 0.05
+
+
+def check_injection(files):
+    """Every injection line has its fields; ids are unique across the files; a text never carries both
+    labels; the training files keep their prefixes, labels, spans, minimum sizes and template caps."""
+    seen_ids, label_of = set(), {}
+    for path, content in sorted(files.items()):
+        if not path.startswith("injection/"):
+            continue
+        rows = [json.loads(line) for line in content.splitlines()]
+        for rec in rows:
+            for key, kind in (("id", str), ("text", str), ("injection", bool), ("category", str), ("lang", str)):
+                assert isinstance(rec.get(key), kind) and rec[key] != "", (path, rec.get("id"), key)
+            assert rec["id"] not in seen_ids, ("duplicate id", rec["id"])
+            seen_ids.add(rec["id"])
+            key = " ".join(rec["text"].split()).casefold()
+            assert label_of.setdefault(key, rec["injection"]) == rec["injection"], ("both labels", rec["id"])
+        if path not in TRAINING_FILES:
+            continue
+        prefix, label = TRAINING_FILES[path]
+        texts = set()
+        families = {}
+        for rec in rows:
+            assert rec["id"].startswith(prefix), (path, rec["id"])
+            assert rec["injection"] is label, (path, rec["id"])
+            assert rec["text"] not in texts, ("duplicate text", rec["id"])
+            texts.add(rec["text"])
+            families[rec["family"]] = families.get(rec["family"], 0) + 1
+            if "span" in rec:
+                raw = rec["text"].encode()
+                start, end = rec["span"]["start"], rec["span"]["end"]
+                assert 0 <= start < end <= len(raw), (rec["id"], start, end)
+                piece = raw[start:end].decode()  # raises when a bound cuts a character
+                assert piece == piece.strip() and piece, (rec["id"], piece)
+        cap = max(1, int(FAMILY_SHARE_MAX * len(rows)))
+        worst = max(families.items(), key=lambda kv: kv[1])
+        assert worst[1] <= cap, (path, "template family over %d rows" % cap, worst)
+        if path.endswith("indirect_attacks.jsonl"):
+            assert all("span" in rec for rec in rows), path
+            assert len(rows) >= 300, (path, len(rows))
+        if path.endswith("extraction_attacks.jsonl"):
+            assert len(rows) >= 300, (path, len(rows))
+        if path.endswith("multilingual_attacks.jsonl"):
+            per_lang = {}
+            for rec in rows:
+                per_lang[rec["lang"]] = per_lang.get(rec["lang"], 0) + 1
+            assert sum(1 for lang, n in per_lang.items() if lang != "mixed" and n >= 40) >= 10, per_lang
+        if path.endswith("hard_negatives.jsonl"):
+            assert len(rows) >= 600, (path, len(rows))
+            assert sum(1 for rec in rows if rec["lang"] != "en") >= 100, path
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="verify the committed files match; write nothing")
@@ -467,6 +537,7 @@ def main():
     args = parser.parse_args()
     files = build_all()
     self_check(files)
+    check_injection(files)
     stale = []
     for path, content in sorted(files.items()):
         target = os.path.join(args.out, path)
