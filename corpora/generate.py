@@ -26,6 +26,7 @@ import pii_values as pv  # noqa: E402
 import prose  # noqa: E402
 import injection_cases  # noqa: E402
 import injection_multilingual  # noqa: E402
+import injection_extraction  # noqa: E402
 
 SEED = 20261123
 RECORDS_PER_TYPE = 130
@@ -430,7 +431,7 @@ def jsonl(records):
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
 
 
-INJECTION_MODULES = [injection_multilingual]
+INJECTION_MODULES = [injection_multilingual, injection_extraction]
 
 
 def build_all():
