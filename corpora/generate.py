@@ -28,6 +28,7 @@ import injection_cases  # noqa: E402
 import injection_multilingual  # noqa: E402
 import injection_extraction  # noqa: E402
 import injection_indirect  # noqa: E402
+import injection_hard_negatives  # noqa: E402
 
 SEED = 20261123
 RECORDS_PER_TYPE = 130
@@ -432,7 +433,8 @@ def jsonl(records):
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
 
 
-INJECTION_MODULES = [injection_multilingual, injection_extraction, injection_indirect]
+INJECTION_MODULES = [injection_multilingual, injection_extraction, injection_indirect,
+                     injection_hard_negatives]
 
 
 def build_all():
