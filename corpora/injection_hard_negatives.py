@@ -429,9 +429,10 @@ HAND += [
 
 def quoted_attacks():
     quotes = []
-    for category, text in injection_extraction.HAND:
-        if len(text) < 160 and '"' not in text:
-            quotes.append(("en", text))
+    for case in injection_extraction.HAND:
+        text, lang = case[1], case[2] if len(case) > 2 else "en"
+        if len(text) < 160 and '"' not in text and "<|" not in text:
+            quotes.append((lang, text))
     for lang, cases in sorted(injection_multilingual.CASES.items()):
         for intent, text in cases[::3]:
             if '"' not in text:
