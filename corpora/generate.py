@@ -487,6 +487,8 @@ FAMILY_SHARE_MAX = 0.05
 def check_injection(files):
     """Every injection line has its fields; ids are unique across the files; a text never carries both
     labels; the training files keep their prefixes, labels, spans, minimum sizes and template caps."""
+    missing = [path for path in TRAINING_FILES if path not in files]
+    assert not missing, ("the generator no longer writes", missing)
     seen_ids, label_of = set(), {}
     for path, content in sorted(files.items()):
         if not path.startswith("injection/"):

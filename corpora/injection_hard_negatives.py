@@ -516,6 +516,11 @@ NATIVE_NOTES = {
     "fr": ["Merci de confirmer votre présence avant vendredi.", "Pour toute question, contactez le service client."],
     "ja": ["ご不明な点があればサポート窓口までご連絡ください。", "金曜日までに出欠をご返信ください。"],
     "zh": ["如有疑问，请联系客服。", "请在周五前回复是否参加。"],
+    "ru": ["Если есть вопросы, напишите в службу поддержки.", "Пожалуйста, подтвердите участие до пятницы."],
+    "pt": ["Em caso de dúvidas, fale com o nosso apoio ao cliente.", "Por favor, confirme a sua presença até sexta-feira."],
+    "it": ["Per qualsiasi domanda contattate l'assistenza clienti.", "Vi preghiamo di confermare entro venerdì."],
+    "ko": ["문의 사항은 고객센터로 연락해 주세요.", "금요일까지 참석 여부를 회신해 주세요."],
+    "ar": ["للاستفسارات يرجى التواصل مع خدمة العملاء.", "يرجى تأكيد الحضور قبل يوم الخميس."],
 }
 
 
