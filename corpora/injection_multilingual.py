@@ -868,18 +868,24 @@ for _lang, _cases in EXTRA.items():
     CASES[_lang] = CASES[_lang] + _cases
 
 FAMILY_PREFIX = "mlang"
+PARALLEL_LANGS = ("es", "fr", "de", "it", "pt", "ru", "tr", "ar", "hi", "zh", "ja", "ko")
 
 
 def build(rng):
     """Returns {"injection/multilingual_attacks.jsonl": [records]}: every case once; every second case in a
     language is given one of that language's frames (chosen by `rng`), so attacks start at varied places."""
     records = []
+    for lang in PARALLEL_LANGS:
+        assert [c[0] for c in CASES[lang]] == [c[0] for c in CASES["es"]], ("situations out of step", lang)
     for lang in sorted(CASES):
         for i, (intent, text) in enumerate(CASES[lang]):
             if i % 2 == 1:
                 text = rng.choice(FRAMES[lang]) + text
+            # The twelve main languages share their list of situations (case i is the same idea in each), so
+            # the idea is the family: a grouped split keeps all its wordings on one side.
+            family = "mlang-idea-%03d" % i if lang in PARALLEL_LANGS else "mlang-%s-%03d" % (lang, i)
             records.append({"id": "mlang-%s-%03d" % (lang, i), "text": text, "injection": True,
-                            "category": intent, "lang": lang, "family": "mlang-%s-%03d" % (lang, i)})
+                            "category": intent, "lang": lang, "family": family})
     for i, (langs, intent, text) in enumerate(MIXED):
         records.append({"id": "mlang-mixed-%03d" % i, "text": text, "injection": True, "category": intent,
                         "lang": "mixed", "langs": langs, "family": "mlang-mixed-%03d" % i})
