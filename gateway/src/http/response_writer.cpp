@@ -8,12 +8,21 @@
 
 namespace sluice::gateway {
 
+std::string_view reason_phrase(unsigned status) noexcept {
+  // 529 is Anthropic's "overloaded" status. It is not in the HTTP registry, so Beast's table names it
+  // "<unknown-status>", which a client would show as is; the phrase carries no meaning, so say what it is.
+  if (status == 529) {
+    return "Overloaded";
+  }
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  return {reason.data(), reason.size()};
+}
+
 void start_response_head(std::string& head, unsigned status, std::string_view content_type) {
   head.assign("HTTP/1.1 ");
   append_number(head, status);
   head += ' ';
-  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
-  head.append(reason.data(), reason.size());
+  head += reason_phrase(status);
   head += "\r\nServer: sluice\r\nContent-Type: ";
   head += content_type;
 }

@@ -26,6 +26,8 @@ struct answer_head {
 
 // The start of a response head: status line with Beast's reason phrase, Server and Content-Type. The
 // caller adds its fields and the blank line.
+// The status line's reason phrase for `status` ("OK", "Not Found", "Overloaded" for Anthropic's 529).
+[[nodiscard]] std::string_view reason_phrase(unsigned status) noexcept;
 void start_response_head(std::string& head, unsigned status, std::string_view content_type);
 // request-id and x-request-id (both, as Anthropic's and OpenAI's SDKs read one each); nothing when empty.
 void append_request_ids(std::string& head, std::string_view request_id);

@@ -152,9 +152,10 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     timed_out = false;
     arm_deadline(first ? limits.request_timeout : limits.keep_alive_timeout);
     co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-    std::string_view path_for_errors = "/";
+    // The path picks the error's dialect. Beast checks Content-Length against the body limit while it
+    // reads the head, so a too-large body fails here, after the request line: take the path from it too.
+    std::string_view path_for_errors = parser.get().target().empty() ? "/" : sv(parser.get().target());
     if (!ec) {
-      path_for_errors = sv(parser.get().target());
       arm_deadline(limits.request_timeout);  // replaces the first deadline (its wait ends as aborted)
       if (parser.get()[http::field::expect] == "100-continue") {
         http::response<http::empty_body> cont{http::status::continue_, 11};

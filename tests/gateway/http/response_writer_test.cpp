@@ -49,6 +49,17 @@ TEST(ResponseHead, RetryAfterIsRoundedUpAndAlwaysThereFor429And529) {
   EXPECT_EQ(head.find("Retry-After"), std::string::npos) << head;
 }
 
+TEST(ResponseHead, AnthropicsOverloadedStatusHasAReadableReasonPhrase) {
+  std::string head;
+  answer_head fields;
+  fields.status = 529;
+  write_answer_head(head, fields, 0);
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 529 Overloaded\r\n")) << head;
+  fields.status = 413;
+  write_answer_head(head, fields, 0);
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 413 Payload Too Large\r\n")) << head;
+}
+
 TEST(ResponseHead, StreamHeadIsChunkedWithoutCaching) {
   std::string head;
   write_stream_head(head, "req_7", true);
