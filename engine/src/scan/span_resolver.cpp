@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "validators/reading_context.h"
+
 namespace sluice::engine::detail {
 namespace {
 
@@ -10,6 +12,33 @@ bool breaks_clause(std::string_view s) noexcept {
   return std::any_of(s.begin(), s.end(),
                      [](char c) { return (c >= '0' && c <= '9') || c == ',' || c == ';'; });
 }
+
+// The bytes a reader sees before `start` (context_lookbehind at most, never before the text window).
+std::string_view text_before(const text_window& text, std::uint64_t start, bool& whole) noexcept {
+  std::uint64_t from = start > context_lookbehind ? start - context_lookbehind : 0;
+  from = std::max(from, text.text_base);
+  whole = from == 0;
+  return text.slice(from, start);
+}
+
+}  // namespace
+
+bool column_gives_context(const rule& r, std::uint64_t at, const text_window& text) noexcept {
+  bool whole = false;
+  const std::string_view before = text_before(text, at, whole);
+  const std::string_view header = column_header(before, whole);
+  if (header.empty()) {
+    return false;
+  }
+  for (const std::string& word : r.context_words) {
+    if (header_names(header, word)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
 
 bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
                  std::span<const context_hit> hits, const text_window& text) noexcept {
@@ -23,7 +52,8 @@ bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
       return true;
     }
   }
-  return false;
+  // In a table, the column's header is the context of every cell below it.
+  return column_gives_context(r, start, text);
 }
 
 }  // namespace
@@ -45,8 +75,12 @@ void confirm_candidates(std::vector<candidate>& candidates, std::span<const cont
       continue;  // longer than the entity can be: not a finding (the same rule holds when streaming)
     }
     const rule& r = rules.at(c.rule);
-    if (r.validator != validator_kind::none && !validate(r.validator, text.slice(c.start, c.end), options)) {
-      continue;
+    if (r.validator != validator_kind::none) {
+      bool whole = false;
+      const std::string_view before = text_before(text, c.start, whole);
+      if (!validate(r.validator, text.slice(c.start, c.end), before, whole, options)) {
+        continue;
+      }
     }
     const std::uint32_t ctx = rules.context_rule_of(c.rule);
     if (ctx != ruleset::npos && !has_context(r, ctx, c.start, hits, text)) {

@@ -7,7 +7,8 @@
 //  1. per (rule, start) only the longest match counts (Hyperscan reports every end; SOM is leftmost);
 //  2. that span must pass the rule's validator, and, for rules with required context, a context word
 //     must end within the rule's window before the span's start (with `same_clause`, no digit,
-//     ',' or ';' between the word and the span);
+//     ',' or ';' between the word and the span), or the header of the span's table column names one
+//     of the rule's context words; validators read up to context_lookbehind bytes before the span;
 //  3. overlapping confirmed spans merge into one finding whose type is the longest span's (ties: the
 //     rule written first).
 #include <algorithm>
@@ -52,6 +53,10 @@ struct text_window {
     return text.substr(static_cast<std::size_t>(start - text_base), static_cast<std::size_t>(end - start));
   }
 };
+
+// Whether `r` (a rule with required context) gets it from the header of the table column that offset
+// `at` sits in: the header cell names one of the rule's context words (see reading_context.h).
+[[nodiscard]] bool column_gives_context(const rule& r, std::uint64_t at, const text_window& text) noexcept;
 
 // Steps 1 and 2: sorts `candidates` in place, keeps the longest per (rule, start), validates, checks
 // context (`hits` sorted by end), and appends confirmed spans to `confirmed` (unsorted).

@@ -135,8 +135,9 @@ errc advance(stream_state& s, bool complete, std::string& out) noexcept {
   // far back), and at least the widest context window (a `same_clause` rule reads the text between
   // a context word and its candidate); drop older context hits; trim in large steps so the copying
   // stays amortized.
+  // Validators and the table-column lookup read context_lookbehind bytes before a candidate.
   const std::uint64_t history =
-      std::max<std::uint64_t>(rules.max_redaction_width(), rules.max_context_window()) + 2;
+      std::max<std::uint64_t>({rules.max_redaction_width(), rules.max_context_window(), context_lookbehind}) + 2;
   const std::uint64_t keep_from = s.emitted > history ? s.emitted - history : 0;
   if (keep_from > s.buffer_base && keep_from - s.buffer_base >= std::max<std::size_t>(4096, s.buffer.size() / 2)) {
     s.buffer.erase(0, static_cast<std::size_t>(keep_from - s.buffer_base));

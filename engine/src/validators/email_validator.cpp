@@ -1,6 +1,10 @@
 // Email addresses: the RFC 5321/5322 rules that matter for text found in prompts (dot-atom local part,
 // hostname labels, an alphabetic top-level domain), so that `user@localhost`, `a@b.c`, `x@1.2.3.4`,
 // `@decorators` or `name@v1.2` in code are not taken for addresses.
+#include <libpsl.h>
+
+#include <string>
+
 #include "validators/validator_checks.h"
 #include "text/ascii_text.h"
 
@@ -63,6 +67,37 @@ bool valid_tld(std::string_view tld) noexcept {
   return true;
 }
 
+// Special-use and widespread private top-level names that mail is addressed to inside organisations
+// (RFC 6762 .local, ICANN's .internal, home.arpa): not public suffixes, still addresses.
+constexpr std::string_view private_tlds[] = {"local", "internal", "lan", "corp", "arpa"};
+
+// Whether `tld` is a top-level domain of the Public Suffix List (Debian's publicsuffix data through
+// libpsl; its built-in copy when the file is missing). The list's implicit `*` rule is not applied,
+// so `jpg` in `banner@2x.jpg` is no domain while `com`, `de`, `xn--p1ai` are.
+bool public_tld(std::string_view tld) noexcept {
+  static const psl_ctx_t* const psl = [] {
+    const psl_ctx_t* p = psl_latest(nullptr);
+    return p != nullptr ? p : psl_builtin();
+  }();
+  for (std::string_view t : private_tlds) {
+    if (iequals(tld, t)) {
+      return true;
+    }
+  }
+  if (psl == nullptr) {
+    return true;  // no list at all: the syntax checks alone decide, as before
+  }
+  char lower[max_label + 1];
+  if (tld.size() > max_label) {
+    return false;
+  }
+  for (std::size_t i = 0; i < tld.size(); ++i) {
+    lower[i] = to_lower(tld[i]);
+  }
+  lower[tld.size()] = '\0';
+  return psl_is_public_suffix2(psl, lower, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
 }  // namespace
 
 bool valid_email(std::string_view span) noexcept {
@@ -74,8 +109,12 @@ bool valid_email(std::string_view span) noexcept {
     return false;
   }
   std::string_view domain = span.substr(at + 1);
+  if (domain.find(':') != std::string_view::npos) {
+    return false;  // git@gitlab.com:team/app.git, deploy@host:22: an SSH remote, not a mailbox
+  }
   const std::size_t last_dot = domain.rfind('.');
-  if (last_dot == std::string_view::npos || !valid_tld(domain.substr(last_dot + 1))) {
+  if (last_dot == std::string_view::npos || !valid_tld(domain.substr(last_dot + 1)) ||
+      !public_tld(domain.substr(last_dot + 1))) {
     return false;  // needs at least two labels: `user@localhost` is not an address in the wild
   }
   while (true) {

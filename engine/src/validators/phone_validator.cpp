@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "validators/reading_context.h"
 #include "validators/validator_checks.h"
 #include "text/ascii_text.h"
 
@@ -120,6 +121,39 @@ bool valid_phone(std::string_view span, const validator_options& options) noexce
     return util.IsValidNumber(number);
   } catch (...) {
     return false;  // libphonenumber does not throw, but an allocation failure may
+  }
+}
+
+bool valid_phone_regional(std::string_view span, std::string_view before, const validator_options& options) noexcept {
+  span = without_extension(span);
+  if (!plausible_phone_text(span) || span[0] == '+') {
+    return false;
+  }
+  const std::uint64_t evidence =
+      phone_region_evidence(before, options.phone_regions, validator_options::max_phone_regions);
+  if (evidence == 0) {
+    return false;  // nothing in the text says which country: a bare national number stays unread
+  }
+  try {
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    thread_local std::string text;
+    thread_local std::string region;
+    thread_local PhoneNumber number;
+    text.assign(span.data(), span.size());
+    for (std::size_t k = 0; k < validator_options::max_phone_regions; ++k) {
+      if ((evidence >> k & 1U) == 0) {
+        continue;
+      }
+      region.assign(options.phone_regions[k], 2);
+      number.Clear();
+      if (util.Parse(text, region, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
+          util.IsValidNumberForRegion(number, region)) {
+        return true;
+      }
+    }
+    return false;
+  } catch (...) {
+    return false;
   }
 }
 

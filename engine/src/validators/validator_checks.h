@@ -10,7 +10,8 @@
 namespace sluice::engine::detail {
 
 [[nodiscard]] bool valid_card_number(std::string_view span) noexcept;
-[[nodiscard]] bool valid_us_ssn(std::string_view span) noexcept;
+// `labelled`: the text names it an SSN, so the famous placeholders count too (structure still checked).
+[[nodiscard]] bool valid_us_ssn(std::string_view span, bool labelled = false) noexcept;
 [[nodiscard]] bool valid_iban(std::string_view span) noexcept;
 [[nodiscard]] bool valid_aba_routing(std::string_view span) noexcept;
 [[nodiscard]] bool valid_uk_nino(std::string_view span) noexcept;
@@ -19,6 +20,8 @@ namespace sluice::engine::detail {
 [[nodiscard]] bool valid_phone(std::string_view span, const validator_options& options) noexcept;
 // The cheap half of `valid_phone`: written like a phone number, 7-15 digits; no numbering plan.
 [[nodiscard]] bool valid_phone_layout(std::string_view span) noexcept;
+[[nodiscard]] bool valid_phone_regional(std::string_view span, std::string_view before,
+                                        const validator_options& options) noexcept;
 [[nodiscard]] bool valid_email(std::string_view span) noexcept;
 [[nodiscard]] bool valid_jwt(std::string_view span) noexcept;
 [[nodiscard]] bool high_entropy_secret(std::string_view span, const validator_options& options) noexcept;

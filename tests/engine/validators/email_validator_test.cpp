@@ -46,7 +46,24 @@ TEST(EmailValidator, RejectsTopLevelDomainsThatAreNotAlphabeticOrTooShortOrLong)
   EXPECT_FALSE(email("pkg@v1.2"));
   EXPECT_FALSE(email("jane@example.c0m"));
   EXPECT_FALSE(email("jane@example." + std::string(25, 'a')));
-  EXPECT_TRUE(email("jane@example." + std::string(24, 'a')));
+  // Long top-level domains of the Public Suffix List, the punycode one 24 letters.
+  EXPECT_TRUE(email("jane@example.travelersinsurance"));
+  EXPECT_TRUE(email("jane@example.xn--vermgensberatung-pwb"));
+}
+
+TEST(EmailValidator, TheTopLevelDomainMustBeAPublicSuffix) {
+  EXPECT_TRUE(email("jane@example.com"));
+  EXPECT_TRUE(email("jane@beispiel.de"));
+  EXPECT_TRUE(email("ops@corp.local"));  // private names mail is addressed to inside organisations
+  EXPECT_FALSE(email("banner@2x.jpg"));
+  EXPECT_FALSE(email("icon@3x.png"));
+  EXPECT_FALSE(email("logo@2x.webp"));
+  EXPECT_FALSE(email("jane@example." + std::string(24, 'a')));
+}
+
+TEST(EmailValidator, AnSshRemoteIsNotAnAddress) {
+  EXPECT_FALSE(email("git@gitlab.com:team/app.git"));
+  EXPECT_FALSE(email("deploy@build.example.com:22"));
 }
 
 TEST(EmailValidator, RejectsAddressesLongerThan254Bytes) {

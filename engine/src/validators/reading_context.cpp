@@ -1,0 +1,408 @@
+#include "validators/reading_context.h"
+
+#include <phonenumbers/phonenumberutil.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "text/ascii_text.h"
+
+namespace sluice::engine::detail {
+namespace {
+
+constexpr char ascii_lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c + 32) : c; }
+
+// The last `n` bytes of the line `before` ends in (a window a reader takes in with the candidate),
+// lower-cased into `buf`.
+std::string_view line_tail_lower(std::string_view before, std::size_t n, char* buf) noexcept {
+  std::size_t from = before.size() > n ? before.size() - n : 0;
+  if (const std::size_t nl = before.rfind('\n'); nl != std::string_view::npos && nl + 1 > from) {
+    from = nl + 1;
+  }
+  const std::size_t len = before.size() - from;
+  for (std::size_t i = 0; i < len; ++i) {
+    buf[i] = ascii_lower(before[from + i]);
+  }
+  return {buf, len};
+}
+
+// Position just past the last occurrence of `word` in `s`, or 0 when there is none. With
+// `word_start`, only occurrences not preceded by an ASCII letter count.
+std::size_t last_end_of(std::string_view s, std::string_view word, bool word_start) noexcept {
+  std::size_t at = s.size();
+  while (at > 0) {
+    const std::size_t pos = s.rfind(word, at - 1);
+    if (pos == std::string_view::npos) {
+      return 0;
+    }
+    const bool starts = pos == 0 || !is_alpha(s[pos - 1]);
+    if (!word_start || starts) {
+      // A short word must also end there ("ip" is not "pipeline"; "ver" is not "server").
+      const std::size_t end = pos + word.size();
+      if (word.size() > 3 || end == s.size() || !is_alpha(s[end])) {
+        return end;
+      }
+    }
+    if (pos == 0) {
+      return 0;
+    }
+    at = pos;
+  }
+  return 0;
+}
+
+// Words that say the number is a version, build or section: matched anywhere in a word ("version"
+// finds AssemblyVersion, client_version, versione), so only distinctive ones.
+constexpr std::array<std::string_view, 14> version_infixes{
+    "version", "versión", "versão", "versie", "バージョン", "版本", "build", "release", "firmware",
+    "agent", "revision", "hotfix", "upgrade", "changelog"};
+// Version words that must start a word.
+constexpr std::array<std::string_view, 14> version_words{
+    "ver", "rev", "v", "fw", "sdk", "patch", "kernel", "driver", "section", "sect", "rfc", "§", "chapter", "oid"};
+
+// Words that say the number is an address. A reader needs one of these to read a version-shaped
+// number (3.2.0.7) as an address.
+constexpr std::array<std::string_view, 45> address_words{
+    "ip", "ips", "ipv4", "ip_address", "ipaddr", "addr", "address", "adresse", "dirección", "host",
+    "hostname", "ssh", "ping", "client", "server", "remote", "peer", "src", "dst", "source", "dest",
+    "gateway", "gw", "dns", "nameserver", "resolver", "proxy", "connect", "listen", "bind", "inet",
+    "route", "subnet", "netmask", "allow", "deny", "firewall", "upstream", "backend", "endpoint",
+    "forwarded", "login", "blocked", "banned", "from"};
+
+bool version_shaped(std::string_view span) noexcept {
+  int octet[4] = {0, 0, 0, 0};
+  int n = 0;
+  for (char c : span) {
+    if (c == '.') {
+      if (++n == 4) {
+        return false;
+      }
+    } else if (is_digit(c)) {
+      octet[n] = octet[n] * 10 + (c - '0');
+    } else {
+      return false;  // a host name label joined the match: an address (10.0.3.17.nip.io)
+    }
+  }
+  if (n != 3) {
+    return false;
+  }
+  if (octet[0] == octet[1] && octet[1] == octet[2] && octet[2] == octet[3]) {
+    return false;  // 8.8.8.8, 1.1.1.1, 0.0.0.0: famous addresses, not versions
+  }
+  // Public resolvers that look like versions.
+  constexpr std::array<std::array<int, 4>, 4> famous{{{8, 8, 4, 4}, {1, 0, 0, 1}, {9, 9, 9, 10}, {4, 2, 2, 1}}};
+  for (const auto& f : famous) {
+    if (f[0] == octet[0] && f[1] == octet[1] && f[2] == octet[2] && f[3] == octet[3]) {
+      return false;
+    }
+  }
+  return octet[0] <= 9 && octet[1] <= 30 && octet[2] <= 30 && octet[3] <= 30;
+}
+
+// "Chrome/126.0.0.0", "Safari/537.36": a product token and a slash right before the number (a URL
+// path "//host/1.2.3.4" is not one: its token follows a '/' or ':').
+bool after_product_token(std::string_view before) noexcept {
+  if (before.size() < 2 || before.back() != '/' || !is_alnum(before[before.size() - 2])) {
+    return false;
+  }
+  std::size_t i = before.size() - 1;
+  while (i > 0 && (is_alnum(before[i - 1]) || before[i - 1] == '.' || before[i - 1] == '_' || before[i - 1] == '-')) {
+    --i;
+  }
+  if (!is_alpha(before[i])) {
+    return false;
+  }
+  return i == 0 || (before[i - 1] != '/' && before[i - 1] != ':' && before[i - 1] != '@');
+}
+
+int digits_of(std::string_view s) noexcept {
+  int n = 0;
+  for (char c : s) {
+    n += is_digit(c) ? 1 : 0;
+  }
+  return n;
+}
+
+std::size_t count_of(std::string_view s, char c) noexcept {
+  std::size_t n = 0;
+  for (char x : s) {
+    n += x == c ? 1 : 0;
+  }
+  return n;
+}
+
+// Where the line ending just before `end` (exclusive, `end` at a '\n' or the text's end) starts, or
+// npos when it may start before what `before` holds.
+std::size_t line_start_before(std::string_view before, std::size_t end, bool whole) noexcept {
+  if (end == 0) {
+    return whole ? 0 : std::string_view::npos;
+  }
+  const std::size_t nl = before.rfind('\n', end - 1);
+  if (nl == std::string_view::npos) {
+    return whole ? 0 : std::string_view::npos;
+  }
+  return nl + 1;
+}
+
+std::string_view trim_cell(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '"' || s.front() == '\'' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\'' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+struct region_words {
+  const char* region;
+  const char* tld;                              // without the dot
+  std::array<std::string_view, 6> words;        // labels and address words, lower case
+};
+
+// A phone label in the region's language, or a word of an address there. English labels are no
+// evidence of a region (they are written everywhere).
+constexpr std::array<region_words, 14> region_table{{
+    {"DE", "de", {"telefon", "handy", "festnetz", "rufnummer", "straße", "deutschland"}},
+    {"AT", "at", {"telefon", "handy", "österreich", "wien", "", ""}},
+    {"CH", "ch", {"telefon", "natel", "schweiz", "zürich", "", ""}},
+    {"FR", "fr", {"téléphone", "portable", "france", "", "", ""}},
+    {"ES", "es", {"teléfono", "telefono", "móvil", "tlf", "calle", "españa"}},
+    {"IT", "it", {"telefono", "cellulare", "italia", "", "", ""}},
+    {"PT", "pt", {"telefone", "telemóvel", "portugal", "", "", ""}},
+    {"BR", "br", {"telefone", "celular", "brasil", "", "", ""}},
+    {"NL", "nl", {"telefoon", "mobiel", "straat", "nederland", "", ""}},
+    {"GB", "uk", {"united kingdom", "", "", "", "", ""}},
+    {"JP", "jp", {"電話", "携帯", "東京", "〒", "日本", "大阪"}},
+    {"CN", "cn", {"电话", "手机", "中国", "北京", "上海", ""}},
+    {"KR", "kr", {"전화", "휴대폰", "서울", "", "", ""}},
+    {"PL", "pl", {"telefon", "polska", "", "", "", ""}},
+}};
+
+int region_index(const char (*regions)[3], std::size_t count, const char* code) noexcept {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (regions[i][0] == code[0] && regions[i][1] == code[1]) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::string_view column_header(std::string_view before, bool whole) noexcept {
+  const std::size_t line = line_start_before(before, before.size(), whole);
+  if (line == std::string_view::npos || line == 0) {
+    return {};  // no complete line before the candidate's
+  }
+  const std::string_view prefix = before.substr(line);
+  // The previous line decides the delimiter.
+  const std::size_t prev_end = line - 1;
+  std::size_t prev_start = line_start_before(before, prev_end, whole);
+  if (prev_start == std::string_view::npos) {
+    return {};
+  }
+  const std::string_view prev = before.substr(prev_start, prev_end - prev_start);
+  char delim = 0;
+  for (char c : {'\t', '|', ';', ','}) {
+    if (prev.find(c) != std::string_view::npos) {
+      delim = c;
+      break;
+    }
+  }
+  if (delim == 0) {
+    return {};
+  }
+  const std::size_t columns = count_of(prev, delim);
+  const std::size_t column = count_of(prefix, delim);
+  if (column > columns) {
+    return {};
+  }
+  // Walk up the run of lines with the same delimiter count; its first line is the header.
+  std::size_t header_start = prev_start;
+  while (header_start > 0) {
+    const std::size_t end = header_start - 1;
+    const std::size_t start = line_start_before(before, end, whole);
+    if (start == std::string_view::npos) {
+      return {};  // the run goes on beyond what can be seen: its header is out of sight
+    }
+    if (count_of(before.substr(start, end - start), delim) != columns) {
+      break;
+    }
+    header_start = start;
+  }
+  const std::size_t header_end = before.find('\n', header_start);
+  const std::string_view header = before.substr(header_start, header_end - header_start);
+  if (digits_of(header) > 2) {
+    return {};
+  }
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < column; ++i) {
+    from = header.find(delim, from) + 1;
+  }
+  const std::size_t to = header.find(delim, from);
+  const std::string_view cell = trim_cell(header.substr(from, to == std::string_view::npos ? header.size() - from : to - from));
+  return cell.size() <= 64 ? cell : std::string_view{};
+}
+
+bool header_names(std::string_view cell, std::string_view word) noexcept {
+  while (!word.empty() && (word.back() == ':' || word.back() == '.')) {
+    word.remove_suffix(1);
+  }
+  if (word.empty() || cell.size() < word.size() || cell.size() > 64) {
+    return false;
+  }
+  char buf[64];
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    buf[i] = ascii_lower(cell[i]);
+  }
+  const std::string_view lower(buf, cell.size());
+  for (std::size_t pos = lower.find(word); pos != std::string_view::npos; pos = lower.find(word, pos + 1)) {
+    if (pos == 0 || !is_alpha(lower[pos - 1])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ipv4_reads_as_address(std::string_view before, std::string_view span) noexcept {
+  if (after_product_token(before)) {
+    return false;
+  }
+  char buf[64];
+  const std::string_view tail = line_tail_lower(before, sizeof buf, buf);
+  std::size_t version_at = 0;
+  for (std::string_view w : version_infixes) {
+    version_at = std::max(version_at, last_end_of(tail, w, false));
+  }
+  for (std::string_view w : version_words) {
+    version_at = std::max(version_at, last_end_of(tail, w, true));
+  }
+  std::size_t address_at = 0;
+  for (std::string_view w : address_words) {
+    address_at = std::max(address_at, last_end_of(tail, w, true));
+  }
+  // The nearer word decides; a version word anywhere in the window outweighs a bare "from".
+  if (version_at > address_at) {
+    return false;
+  }
+  if (address_at > 0) {
+    return true;
+  }
+  return !version_shaped(span);
+}
+
+bool ipv6_reads_as_address(std::string_view before, std::string_view span) noexcept {
+  // x[::3], m[2::4], arr[:, ::2]: a subscript right after a name or another bracket is a slice.
+  if (!before.empty() && before.back() == '[' && before.size() >= 2) {
+    const char c = before[before.size() - 2];
+    if (is_alnum(c) || c == '_' || c == ']' || c == ')') {
+      return false;
+    }
+  }
+  if (!before.empty() && (before.back() == ':' || before.back() == ',') && before.size() >= 2 &&
+      before.find('[') != std::string_view::npos) {
+    // a[1:, ::2] and b[:, 2::4]: further dimensions of a subscript
+    const std::size_t open = before.rfind('[');
+    const std::size_t close = before.rfind(']');
+    if (close == std::string_view::npos || close < open) {
+      return false;
+    }
+  }
+  if (span.size() >= 2 && span.front() == '[') {
+    span = span.substr(1, span.size() - 2);
+  }
+  if (span.find("::") == std::string_view::npos || span.find('.') != std::string_view::npos) {
+    return true;
+  }
+  std::size_t groups = 0;
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (char c : span) {
+    if (c == ':') {
+      run = 0;
+    } else {
+      if (run++ == 0) {
+        ++groups;
+      }
+      longest = std::max(longest, run);
+    }
+  }
+  if (groups >= 3) {
+    return true;
+  }
+  return span == "::1" || longest >= 3;
+}
+
+bool labelled_as_ssn(std::string_view before) noexcept {
+  char buf[48];
+  const std::string_view tail = line_tail_lower(before, sizeof buf, buf);
+  for (std::string_view w : {"ssn", "social security", "social sec", "ss#", "soc. sec", "sozialversicherung"}) {
+    if (last_end_of(tail, w, true) > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::uint64_t phone_region_evidence(std::string_view before, const char (*regions)[3], std::size_t count) noexcept {
+  std::uint64_t found = 0;
+  // Words in the last 256 bytes: a label or an address line near the number.
+  char buf[256];
+  const std::size_t from = before.size() > sizeof buf ? before.size() - sizeof buf : 0;
+  for (std::size_t i = from; i < before.size(); ++i) {
+    buf[i - from] = ascii_lower(before[i]);
+  }
+  const std::string_view near(buf, before.size() - from);
+  for (const region_words& r : region_table) {
+    const int index = region_index(regions, count, r.region);
+    if (index < 0) {
+      continue;
+    }
+    for (std::string_view w : r.words) {
+      if (!w.empty() && near.find(w) != std::string_view::npos) {
+        found |= std::uint64_t{1} << index;
+        break;
+      }
+    }
+  }
+  // +CC, IBAN and ccTLD anywhere in the lookbehind: one pass.
+  const auto& util = *i18n::phonenumbers::PhoneNumberUtil::GetInstance();
+  for (std::size_t i = 0; i + 2 < before.size(); ++i) {
+    const char c = before[i];
+    if (c == '+' && is_digit(before[i + 1]) && (i == 0 || !is_alnum(before[i - 1]))) {
+      // Country codes are prefix-free: the one the digits after '+' start with is the country.
+      thread_local std::string region;  // short: no allocation
+      for (std::size_t k = 0; k < count && regions[k][0] != '\0'; ++k) {
+        region.assign(regions[k], 2);
+        char code[8];
+        const int len = std::snprintf(code, sizeof code, "%d", util.GetCountryCodeForRegion(region));
+        if (len > 0 && before.compare(i + 1, static_cast<std::size_t>(len), code) == 0) {
+          found |= std::uint64_t{1} << k;
+        }
+      }
+    } else if (is_upper(c) && is_upper(before[i + 1]) && i + 5 < before.size() && is_digit(before[i + 2]) &&
+               is_digit(before[i + 3]) && (i == 0 || !is_alnum(before[i - 1])) &&
+               (is_alnum(before[i + 4]) || before[i + 4] == ' ') && is_alnum(before[i + 5])) {
+      const char code[3] = {c, before[i + 1], '\0'};
+      if (const int k = region_index(regions, count, code); k >= 0) {
+        found |= std::uint64_t{1} << k;  // the start of an IBAN of that country
+      }
+    } else if (c == '.' && i > 0 && is_alnum(before[i - 1]) && is_alpha(before[i + 1]) && is_alpha(before[i + 2]) &&
+               (i + 3 == before.size() || !is_alnum(before[i + 3]))) {
+      const char tld[3] = {ascii_lower(before[i + 1]), ascii_lower(before[i + 2]), '\0'};
+      for (std::size_t k = 0; k < count && regions[k][0] != '\0'; ++k) {
+        const char expect0 = (regions[k][0] == 'G' && regions[k][1] == 'B') ? 'u' : ascii_lower(regions[k][0]);
+        const char expect1 = (regions[k][0] == 'G' && regions[k][1] == 'B') ? 'k' : ascii_lower(regions[k][1]);
+        if (tld[0] == expect0 && tld[1] == expect1) {
+          found |= std::uint64_t{1} << k;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+}  // namespace sluice::engine::detail
