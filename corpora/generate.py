@@ -29,6 +29,7 @@ import injection_multilingual  # noqa: E402
 import injection_extraction  # noqa: E402
 import injection_indirect  # noqa: E402
 import injection_hard_negatives  # noqa: E402
+import technical_cases  # noqa: E402
 
 SEED = 20261123
 RECORDS_PER_TYPE = 130
@@ -450,6 +451,8 @@ def build_all():
     for offset, module in enumerate(INJECTION_MODULES):
         for path, records in module.build(random.Random(SEED + 10 + offset)).items():
             out[path] = jsonl(records)
+    for path, records in technical_cases.build(random.Random(SEED + 3), render).items():
+        out[path] = jsonl(records)
     return out
 
 

@@ -2,6 +2,7 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -55,21 +56,21 @@ std::size_t last_end_of(std::string_view s, std::string_view word, bool word_sta
 
 // Words that say the number is a version, build or section: matched anywhere in a word ("version"
 // finds AssemblyVersion, client_version, versione), so only distinctive ones.
-constexpr std::array<std::string_view, 14> version_infixes{
+constexpr std::string_view version_infixes[] = {
     "version", "versión", "versão", "versie", "バージョン", "版本", "build", "release", "firmware",
     "agent", "revision", "hotfix", "upgrade", "changelog"};
 // Version words that must start a word.
-constexpr std::array<std::string_view, 14> version_words{
+constexpr std::string_view version_words[] = {
     "ver", "rev", "v", "fw", "sdk", "patch", "kernel", "driver", "section", "sect", "rfc", "§", "chapter", "oid"};
 
 // Words that say the number is an address. A reader needs one of these to read a version-shaped
 // number (3.2.0.7) as an address.
-constexpr std::array<std::string_view, 45> address_words{
+constexpr std::string_view address_words[] = {
     "ip", "ips", "ipv4", "ip_address", "ipaddr", "addr", "address", "adresse", "dirección", "host",
     "hostname", "ssh", "ping", "client", "server", "remote", "peer", "src", "dst", "source", "dest",
     "gateway", "gw", "dns", "nameserver", "resolver", "proxy", "connect", "listen", "bind", "inet",
-    "route", "subnet", "netmask", "allow", "deny", "firewall", "upstream", "backend", "endpoint",
-    "forwarded", "login", "blocked", "banned", "from"};
+    "route", "subnet", "allow", "deny", "firewall", "upstream", "backend", "endpoint",
+    "forwarded", "login", "blocked", "banned"};
 
 bool version_shaped(std::string_view span) noexcept {
   int octet[4] = {0, 0, 0, 0};
@@ -99,6 +100,60 @@ bool version_shaped(std::string_view span) noexcept {
     }
   }
   return octet[0] <= 9 && octet[1] <= 30 && octet[2] <= 30 && octet[3] <= 30;
+}
+
+// Whether the text between a version word and the candidate holds nothing but other version numbers
+// and the words that link them ("5.2.1.4 auf 5.3.0.0", "1.0.0.1 to 1.2.0.0", "4.0.0.1 → 4.1.0.0"): then
+// the word names the candidate too. `between` is lower case.
+bool only_versions_between(std::string_view between) noexcept {
+  constexpr std::string_view links[] = {"to", "auf", "nach", "zu", "bis", "and", "und", "or", "oder", "y", "et",
+                                        "a", "à", "vs", "→", "から", "へ"};
+  std::size_t i = 0;
+  while (i < between.size()) {
+    const char c = between[i];
+    if (is_digit(c) || c == '.' || c == ' ' || c == ',' || c == '-' || c == '>' || c == '/' || c == '=' ||
+        c == ':' || c == '"' || c == '\'' || c == '(' || c == 'v') {
+      ++i;
+      continue;
+    }
+    bool linked = false;
+    for (std::string_view w : links) {
+      if (between.substr(i, w.size()) == w &&
+          (i + w.size() == between.size() || !is_alpha(between[i + w.size()]))) {
+        i += w.size();
+        linked = true;
+        break;
+      }
+    }
+    if (!linked) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// 255.255.255.0, 255.255.240.0: a netmask (ones, then zeros), which names no machine.
+bool netmask_shaped(std::string_view span) noexcept {
+  std::uint32_t bits = 0;
+  std::uint32_t octet = 0;
+  int parts = 0;
+  for (char c : span) {
+    if (c == '.') {
+      bits = bits << 8 | octet;
+      octet = 0;
+      ++parts;
+    } else if (is_digit(c)) {
+      octet = octet * 10 + static_cast<std::uint32_t>(c - '0');
+    } else {
+      return false;
+    }
+  }
+  bits = bits << 8 | octet;
+  if (parts != 3 || (bits >> 24) != 255) {
+    return false;
+  }
+  const std::uint32_t inverted = ~bits;
+  return (inverted & (inverted + 1)) == 0;  // the zeros form one run at the end
 }
 
 // "Chrome/126.0.0.0", "Safari/537.36": a product token and a slash right before the number (a URL
@@ -268,7 +323,7 @@ bool header_names(std::string_view cell, std::string_view word) noexcept {
 }
 
 bool ipv4_reads_as_address(std::string_view before, std::string_view span) noexcept {
-  if (after_product_token(before)) {
+  if (after_product_token(before) || netmask_shaped(span)) {
     return false;
   }
   char buf[64];
@@ -284,11 +339,17 @@ bool ipv4_reads_as_address(std::string_view before, std::string_view span) noexc
   for (std::string_view w : address_words) {
     address_at = std::max(address_at, last_end_of(tail, w, true));
   }
-  // The nearer word decides; a version word anywhere in the window outweighs a bare "from".
-  if (version_at > address_at) {
-    return false;
+  // The nearer word decides. A version word counts for the number right after it ("build 12.0.7.1",
+  // AssemblyVersion("15.2.3.1")), and for any version-shaped one after it on the line ("Version 5.2.1.4
+  // auf 5.3.0.0"); it outweighs a bare "from" ("upgraded the agent from 5.2.1.4"), which otherwise
+  // reads as an address ("publickey for deploy from 3.2.0.7").
+  if (address_at > version_at) {
+    return true;
   }
-  if (address_at > 0) {
+  if (version_at > 0) {
+    return !(only_versions_between(tail.substr(version_at)) || version_shaped(span));
+  }
+  if (last_end_of(tail, "from", true) > 0 || last_end_of(tail, "von", true) > 0 || last_end_of(tail, "desde", true) > 0) {
     return true;
   }
   return !version_shaped(span);
