@@ -19,8 +19,8 @@ constexpr char ascii_lower(char c) noexcept { return is_upper(c) ? static_cast<c
 // lower-cased into `buf`.
 std::string_view line_tail_lower(std::string_view before, std::size_t n, char* buf) noexcept {
   std::size_t from = before.size() > n ? before.size() - n : 0;
-  if (const std::size_t nl = before.rfind('\n'); nl != std::string_view::npos && nl + 1 > from) {
-    from = nl + 1;
+  if (const std::size_t nl = before.substr(from).rfind('\n'); nl != std::string_view::npos) {
+    from += nl + 1;
   }
   const std::size_t len = before.size() - from;
   for (std::size_t i = 0; i < len; ++i) {
@@ -54,23 +54,81 @@ std::size_t last_end_of(std::string_view s, std::string_view word, bool word_sta
   return 0;
 }
 
-// Words that say the number is a version, build or section: matched anywhere in a word ("version"
-// finds AssemblyVersion, client_version, versione), so only distinctive ones.
+// Words that say the number is a version, build or section, found anywhere inside a word of the text
+// (AssemblyVersion, client_version, versione, "前のバージョン").
 constexpr std::string_view version_infixes[] = {
     "version", "versión", "versão", "versie", "バージョン", "版本", "build", "release", "firmware",
     "agent", "revision", "hotfix", "upgrade", "changelog"};
-// Version words that must start a word.
+// Version words that are a whole word ("v", "rfc") or, from four letters on, start one ("patched").
 constexpr std::string_view version_words[] = {
     "ver", "rev", "v", "fw", "sdk", "patch", "kernel", "driver", "section", "sect", "rfc", "§", "chapter", "oid"};
 
-// Words that say the number is an address. A reader needs one of these to read a version-shaped
-// number (3.2.0.7) as an address.
+// Words that say the number is an address, matched like version_words. A reader needs one of these to
+// read a version-shaped number (3.2.0.7) as an address.
 constexpr std::string_view address_words[] = {
-    "ip", "ips", "ipv4", "ip_address", "ipaddr", "addr", "address", "adresse", "dirección", "host",
-    "hostname", "ssh", "ping", "client", "server", "remote", "peer", "src", "dst", "source", "dest",
-    "gateway", "gw", "dns", "nameserver", "resolver", "proxy", "connect", "listen", "bind", "inet",
-    "route", "subnet", "allow", "deny", "firewall", "upstream", "backend", "endpoint",
-    "forwarded", "login", "blocked", "banned"};
+    "ip", "ips", "ipv4", "ipaddr", "addr", "address", "adresse", "dirección", "host", "ssh", "sshd",
+    "ping", "client", "server", "remote", "peer", "src", "dst", "source", "dest", "gateway", "gw", "dns",
+    "nameserver", "resolver", "proxy", "connect", "listen", "bind", "inet", "route", "subnet", "allow",
+    "deny", "firewall", "upstream", "backend", "endpoint", "forwarded", "login", "blocked", "banned",
+    "サーバー", "服务器", "servidor", "serveur"};
+
+// A bare "from" reads as an address unless a version word is around ("upgraded the agent from …").
+constexpr std::string_view from_words[] = {"from", "von", "desde", "depuis"};
+
+// The first bytes of a list's words, so that most words of a text are ruled out by one lookup.
+template <std::size_t N>
+constexpr std::array<bool, 256> first_bytes(const std::string_view (&words)[N]) noexcept {
+  std::array<bool, 256> t{};
+  for (std::string_view w : words) {
+    t[static_cast<unsigned char>(w[0])] = true;
+  }
+  return t;
+}
+
+// A word of the text matches `w`: equal, or, for words of four letters or more, a prefix of it.
+bool word_is(std::string_view token, std::string_view w) noexcept {
+  if (token[0] != w[0]) {
+    return false;
+  }
+  return token == w || (w.size() >= 4 && token.size() > w.size() && token.substr(0, w.size()) == w);
+}
+
+template <std::size_t N>
+bool word_in(std::string_view token, const std::string_view (&words)[N], const std::array<bool, 256>& first) noexcept {
+  if (!first[static_cast<unsigned char>(token[0])]) {
+    return false;
+  }
+  for (std::string_view w : words) {
+    if (word_is(token, w)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <std::size_t N>
+bool infix_in(std::string_view token, const std::string_view (&words)[N], const std::array<bool, 256>& first) noexcept {
+  for (std::size_t i = 0; i + 5 <= token.size(); ++i) {  // every infix is at least five bytes long
+    if (!first[static_cast<unsigned char>(token[i])]) {
+      continue;
+    }
+    for (std::string_view w : words) {
+      if (w[0] == token[i] && token.substr(i, w.size()) == w) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+constexpr auto version_infix_first = first_bytes(version_infixes);
+constexpr auto version_word_first = first_bytes(version_words);
+constexpr auto address_word_first = first_bytes(address_words);
+constexpr auto from_word_first = first_bytes(from_words);
+
+// A byte of a word: ASCII letters and every byte of a multi-byte UTF-8 character ('_', '-' and
+// digits split words: remote_addr, node-agent).
+constexpr bool word_byte(char c) noexcept { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80 || c == '\xa7'; }
 
 bool version_shaped(std::string_view span) noexcept {
   int octet[4] = {0, 0, 0, 0};
@@ -188,17 +246,18 @@ std::size_t count_of(std::string_view s, char c) noexcept {
   return n;
 }
 
+// A table row or header is at most this long; a longer line is prose, and looking no further back
+// keeps the lookup cheap wherever numbers are dense.
+constexpr std::size_t max_table_line = 512;
+
 // Where the line ending just before `end` (exclusive, `end` at a '\n' or the text's end) starts, or
-// npos when it may start before what `before` holds.
+// npos when it may start before what `before` holds or is longer than a table line.
 std::size_t line_start_before(std::string_view before, std::size_t end, bool whole) noexcept {
-  if (end == 0) {
-    return whole ? 0 : std::string_view::npos;
+  const std::size_t floor = end > max_table_line ? end - max_table_line : 0;
+  if (const void* nl = memrchr(before.data() + floor, '\n', end - floor); nl != nullptr) {
+    return static_cast<std::size_t>(static_cast<const char*>(nl) - before.data()) + 1;
   }
-  const std::size_t nl = before.rfind('\n', end - 1);
-  if (nl == std::string_view::npos) {
-    return whole ? 0 : std::string_view::npos;
-  }
-  return nl + 1;
+  return (floor == 0 && whole) ? 0 : std::string_view::npos;
 }
 
 std::string_view trim_cell(std::string_view s) noexcept {
@@ -326,33 +385,37 @@ bool ipv4_reads_as_address(std::string_view before, std::string_view span) noexc
   if (after_product_token(before) || netmask_shaped(span)) {
     return false;
   }
-  char buf[64];
+  char buf[48];
   const std::string_view tail = line_tail_lower(before, sizeof buf, buf);
-  std::size_t version_at = 0;
-  for (std::string_view w : version_infixes) {
-    version_at = std::max(version_at, last_end_of(tail, w, false));
+  // Words from the nearest back; the nearest address or version word decides. A version word counts
+  // for the number right after it ("build 12.0.7.1", AssemblyVersion("15.2.3.1")), and for any
+  // version-shaped one after it on the line ("Version 5.2.1.4 auf 5.3.0.0"); it outweighs a bare "from"
+  // ("upgraded the agent from 5.2.1.4"), which otherwise reads as an address ("publickey for deploy
+  // from 3.2.0.7").
+  bool from = false;
+  std::size_t end = tail.size();
+  while (end > 0) {
+    while (end > 0 && !word_byte(tail[end - 1])) {
+      --end;
+    }
+    std::size_t start = end;
+    while (start > 0 && word_byte(tail[start - 1])) {
+      --start;
+    }
+    if (start == end) {
+      break;
+    }
+    const std::string_view token = tail.substr(start, end - start);
+    if (word_in(token, address_words, address_word_first)) {
+      return true;
+    }
+    if (infix_in(token, version_infixes, version_infix_first) || word_in(token, version_words, version_word_first)) {
+      return !(only_versions_between(tail.substr(end)) || version_shaped(span));
+    }
+    from = from || word_in(token, from_words, from_word_first);
+    end = start;
   }
-  for (std::string_view w : version_words) {
-    version_at = std::max(version_at, last_end_of(tail, w, true));
-  }
-  std::size_t address_at = 0;
-  for (std::string_view w : address_words) {
-    address_at = std::max(address_at, last_end_of(tail, w, true));
-  }
-  // The nearer word decides. A version word counts for the number right after it ("build 12.0.7.1",
-  // AssemblyVersion("15.2.3.1")), and for any version-shaped one after it on the line ("Version 5.2.1.4
-  // auf 5.3.0.0"); it outweighs a bare "from" ("upgraded the agent from 5.2.1.4"), which otherwise
-  // reads as an address ("publickey for deploy from 3.2.0.7").
-  if (address_at > version_at) {
-    return true;
-  }
-  if (version_at > 0) {
-    return !(only_versions_between(tail.substr(version_at)) || version_shaped(span));
-  }
-  if (last_end_of(tail, "from", true) > 0 || last_end_of(tail, "von", true) > 0 || last_end_of(tail, "desde", true) > 0) {
-    return true;
-  }
-  return !version_shaped(span);
+  return from || !version_shaped(span);
 }
 
 bool ipv6_reads_as_address(std::string_view before, std::string_view span) noexcept {
