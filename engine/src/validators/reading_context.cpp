@@ -460,11 +460,19 @@ bool ipv6_reads_as_address(std::string_view before, std::string_view span) noexc
   return span == "::1" || longest >= 3;
 }
 
-bool labelled_as_ssn(std::string_view before) noexcept {
+bool labelled_as_ssn(std::string_view before, bool before_is_whole) noexcept {
+  constexpr std::string_view labels[] = {"ssn", "social security", "social sec", "ss#", "soc. sec", "sozialversicherung"};
   char buf[48];
   const std::string_view tail = line_tail_lower(before, sizeof buf, buf);
-  for (std::string_view w : {"ssn", "social security", "social sec", "ss#", "soc. sec", "sozialversicherung"}) {
+  for (std::string_view w : labels) {
     if (last_end_of(tail, w, true) > 0) {
+      return true;
+    }
+  }
+  // A column headed "SSN" labels every cell below it.
+  const std::string_view header = column_header(before, before_is_whole);
+  for (std::string_view w : labels) {
+    if (!header.empty() && header_names(header, w)) {
       return true;
     }
   }

@@ -33,8 +33,8 @@ namespace sluice::engine::detail {
 [[nodiscard]] bool ipv6_reads_as_address(std::string_view before, std::string_view span) noexcept;
 
 // Whether the line before a candidate labels it as a social security number ("SSN", "social
-// security", "SSN#"…) within the last 48 bytes.
-[[nodiscard]] bool labelled_as_ssn(std::string_view before) noexcept;
+// security", "SSN#"…) within the last 48 bytes, or the header of its table column does.
+[[nodiscard]] bool labelled_as_ssn(std::string_view before, bool before_is_whole) noexcept;
 
 // Regions the text before a national phone number gives away, as bits of `regions` (index i for
 // regions[i]): a phone label in the region's language, its +CC, its IBAN, an address word or its ccTLD.

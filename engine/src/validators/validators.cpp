@@ -83,14 +83,13 @@ bool validate(validator_kind kind, std::string_view span, const validator_option
 bool validate(validator_kind kind, std::string_view span, std::string_view before, bool before_is_whole,
               const validator_options& options) noexcept {
   using namespace detail;
-  (void)before_is_whole;
   switch (kind) {
     case validator_kind::ipv4: return valid_ipv4(span) && ipv4_reads_as_address(before, span);
     case validator_kind::ipv6: return valid_ipv6(span) && ipv6_reads_as_address(before, span);
     // A value labelled as an SSN is redacted even when it is a famous placeholder (078-05-1120,
     // 123-45-6789): whoever typed it after the label meant it as one.
     case validator_kind::us_ssn:
-      return valid_us_ssn(span, false) || (valid_us_ssn(span, true) && labelled_as_ssn(before));
+      return valid_us_ssn(span, false) || (valid_us_ssn(span, true) && labelled_as_ssn(before, before_is_whole));
     case validator_kind::phone_regional: return valid_phone_regional(span, before, options);
     default: return validate(kind, span, options);
   }

@@ -274,6 +274,48 @@ TEST(StreamRedactor, LabelledEntitiesAtAnyDistanceStreamAsInBlocks) {
   }
 }
 
+// What a reader takes from the text before a value (version words, address words, a phone label, the
+// country a text names, a table column's header) decides alike when the text arrives in pieces: the
+// stream keeps context_lookbehind bytes of history, and nothing after a value is ever read.
+TEST(StreamRedactor, ReadingContextStreamsAsInBlocks) {
+  const auto& rules = testing::default_rules();
+  static const std::vector<std::string> pieces = {
+      "version ", "build ", "agent=", "Chrome/", "ssh admin@", "from ", "client=", "ping ", "3.2.0.7",
+      "10.2.3.4", "126.0.0.0", " ", ", ", "\n", "x[::3]", "m[2::4]", "::5", "[::1]:80", "banner@2x.jpg",
+      "git@gitlab.com:team/app.git", "jane@example.com", "Telefon: ", "+49 611 98 440 ", "0611 98 4420",
+      "913 45 67 89", "IBAN ES91 2100 0418 4502 0005 1332 ", "電話：", "03-6812-3344", "SSN: ", "078-05-1120",
+      "078051120", "name,routing_number,account\n", "Ann,021000021,12345678\n", "Bo,011000015,7\n",
+      "| Name | SSN |\n|---|---|\n", "| Ann | 078051120 |\n", "name,phone\n", "Ann,0611 98 4420\n"};
+  std::mt19937 rng(31);
+  for (int round = 0; round < 1500; ++round) {
+    std::string text;
+    const int n = 2 + static_cast<int>(rng() % 16);
+    for (int i = 0; i < n; ++i) {
+      text += pieces[rng() % pieces.size()];
+    }
+    const std::string expected = block_redaction(rules, text);
+    const auto cuts = random_cuts(text.size(), rng, 1 + round % 9);
+    ASSERT_EQ(stream_redaction(rules, text, cuts), expected) << "text: " << text;
+  }
+}
+
+// A table column's header counts while it is within context_lookbehind bytes of the cell, in block and
+// stream mode alike: rows far below a header that scrolled out of sight get no context from it.
+TEST(StreamRedactor, TableHeaderContextReachesAsFarInStreamsAsInBlocks) {
+  const auto& rules = testing::default_rules();
+  std::string text = "name,routing_number,account\n";
+  for (int row = 0; row < 200; ++row) {
+    text += "Customer " + std::to_string(row) + ",021000021,12345678\n";
+  }
+  const std::string expected = block_redaction(rules, text);
+  EXPECT_NE(expected.find("Customer 0,[REDACTED:US_BANK_ROUTING]"), std::string::npos);
+  EXPECT_NE(expected.find("Customer 199,021000021"), std::string::npos);
+  std::mt19937 rng(37);
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_EQ(stream_redaction(rules, text, random_cuts(text.size(), rng, 1 + round * 7)), expected);
+  }
+}
+
 TEST(StreamRedactor, WriteAfterFinishIsAnError) {
   const auto rules = stream_rules();
   scanner s(rules);
