@@ -206,6 +206,13 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
         fail(source, value, "weight must be between 0 and 1");
       }
     } else if (key == "language") r.language = scalar(source, value, "language");
+    else if (key == "report") {
+      const std::string v = scalar(source, value, "report");
+      if (v != "through_last_digit") {
+        fail(source, value, "report must be through_last_digit");
+      }
+      r.report_through_last_digit = true;
+    }
     else if (key == "stream") parse_stream(source, value, r);
     else if (key == "examples") parse_examples(source, value, r);
     else if (key == "description" || key == "notes") { /* documentation only */ }

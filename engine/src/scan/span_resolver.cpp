@@ -13,6 +13,23 @@ bool breaks_clause(std::string_view s) noexcept {
                      [](char c) { return (c >= '0' && c <= '9') || c == ',' || c == ';'; });
 }
 
+// The words after a number end in "number", "numbers" or "no": they label what follows.
+bool is_label_continuation(std::string_view words) noexcept {
+  const auto ends_with = [&](std::string_view w) {
+    if (words.size() < w.size() + 1 || words[words.size() - w.size() - 1] != ' ') {
+      return false;
+    }
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const char c = words[words.size() - w.size() + i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) != w[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return ends_with("number") || ends_with("numbers") || ends_with("no");
+}
+
 // The bytes a reader sees before `start` (context_lookbehind at most, never before the text window).
 std::string_view text_before(const text_window& text, std::uint64_t start, bool& whole) noexcept {
   std::uint64_t from = start > context_lookbehind ? start - context_lookbehind : 0;
@@ -67,7 +84,7 @@ void confirm_candidates(std::vector<candidate>& candidates, std::span<const cont
     return a.end > b.end;  // longest first
   });
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const candidate& c = candidates[i];
+    candidate c = candidates[i];
     if (i > 0 && candidates[i - 1].rule == c.rule && candidates[i - 1].start == c.start) {
       continue;  // a shorter match from the same start
     }
@@ -75,6 +92,15 @@ void confirm_candidates(std::vector<candidate>& candidates, std::span<const cont
       continue;  // longer than the entity can be: not a finding (the same rule holds when streaming)
     }
     const rule& r = rules.at(c.rule);
+    if (r.report_through_last_digit) {
+      // "416 60 039 office": the words after the number were read with it; the finding is the number.
+      const std::string_view span = text.slice(c.start, c.end);
+      const std::size_t last = span.find_last_of("0123456789");
+      if (last == std::string_view::npos || span.back() == ':' || is_label_continuation(span.substr(last + 1))) {
+        continue;  // "326269444 Mobile number: …": the word labels the next value, not this one
+      }
+      c.end = c.start + last + 1;
+    }
     if (r.validator != validator_kind::none) {
       bool whole = false;
       const std::string_view before = text_before(text, c.start, whole);

@@ -51,6 +51,10 @@ struct rule {
   // or ';' between the word's end and the candidate's start ("DOB: 1980-01-02, admitted 2020-03-04"
   // gives one date of birth, "DOB unknown, see ticket 2019-04-23" none).
   bool context_same_clause = false;
+  // `report: through_last_digit`: the match may end in words that say what the number is ("416 60 039
+  // office", "3660170548-Fax"), read as part of the match so that a stream never waits for them, but the
+  // finding ends at the match's last digit (the validator sees that span too).
+  bool report_through_last_digit = false;
   double weight = 1.0;       // injection: signature weight in [0,1]; others: confidence
   std::string language;      // injection: ISO 639-1 code of the signature's language, "" if any
   // Streaming hold-back description (pii and secret rules): every byte a match can contain is in
