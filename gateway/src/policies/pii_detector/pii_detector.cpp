@@ -130,7 +130,7 @@ class pii_detector_stream_hook final : public stream_hook {
 };
 
 void parse(const YAML::Node& n, const std::string& key, config_reader& r, pii_detector_options& o) {
-  if (!r.expect_map(n, key, {"action", "entities", "redaction", "requests", "responses", "phone_region", "fail_open"})) {
+  if (!r.expect_map(n, key, {"action", "entities", "redaction", "requests", "responses", "phone_region", "phone_regions", "fail_open"})) {
     return;
   }
   if (auto v = n["action"]) {
@@ -166,6 +166,24 @@ void parse(const YAML::Node& n, const std::string& key, config_reader& r, pii_de
       }
     }
   }
+  if (auto v = n["phone_regions"]) {
+    // Regions a national number outside phone_region may belong to, counted only where the text gives
+    // the region away (docs/entities.md): a list of two-letter codes, or one string "DE, ES, JP".
+    std::string list;
+    if (v.IsSequence()) {
+      for (const auto& item : v) {
+        list += (list.empty() ? "" : ",") + (item.IsScalar() ? item.Scalar() : std::string("?"));
+      }
+    } else if (!r.get_string(v, key + ".phone_regions", list)) {
+      return;
+    }
+    engine::validator_options check;
+    if (check.set_phone_regions(list)) {
+      o.phone_regions = list;
+    } else {
+      r.problem(v, key + ".phone_regions", "expected at most 48 two-letter ISO 3166 regions such as [DE, ES, JP]");
+    }
+  }
 }
 
 void declare_needs(const pii_detector_options& o, chain_requirements& needs) {
@@ -173,6 +191,9 @@ void declare_needs(const pii_detector_options& o, chain_requirements& needs) {
   // National phone numbers (without +CC) are read in this region; the parser checked its shape.
   needs.scan.validators.default_region[0] = o.phone_region[0];
   needs.scan.validators.default_region[1] = o.phone_region[1];
+  if (!o.phone_regions.empty()) {
+    (void)needs.scan.validators.set_phone_regions(o.phone_regions);  // checked when parsed
+  }
   needs.scans_responses = needs.scans_responses || o.responses;
   needs.redacts = needs.redacts || o.action == policy_action::redact;
   if (o.numbered) {

@@ -15,6 +15,7 @@ struct pii_detector_options final : policy_options {
   bool requests = true;                           // apply to requests
   bool responses = true;                          // apply to responses
   std::string phone_region = "US";                // ISO 3166 region national phone numbers are read in
+  std::string phone_regions;                      // "DE,ES,JP": other regions, by evidence (empty: default list)
 };
 
 }  // namespace sluice::gateway
