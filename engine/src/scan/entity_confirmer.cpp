@@ -57,7 +57,7 @@ errc scan_window(std::uint32_t rule, const confirm_window& window, const text_wi
 // `at`: such a match starts in [at - max_width, at], and confirm_candidates looks for a context word
 // ending at most context_window bytes before that start. Rules without required context always may.
 bool context_may_confirm(std::uint32_t rule, std::uint64_t at, std::span<const context_hit> context,
-                         const ruleset& rules, const text_window& text) noexcept {
+                         const ruleset& rules, const text_window& text, column_cache& columns) noexcept {
   const std::uint32_t context_rule = rules.context_rule_of(rule);
   if (context_rule == ruleset::npos) {
     return true;
@@ -73,7 +73,7 @@ bool context_may_confirm(std::uint32_t rule, std::uint64_t at, std::span<const c
   }
   // A table column headed by a context word gives it to the cell (matches hold no delimiter or line
   // break, so the hit's column is its match's).
-  return column_gives_context(rules.at(rule), at, text);
+  return column_gives_context(context_rule, at, context, text, &columns);
 }
 
 // Puts `hits` in `by_rule` ordered by rule and then end. A counting sort: a log page has thousands of
@@ -121,6 +121,7 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
   std::vector<entity_hit>& by_rule = work.by_rule;
   std::vector<confirm_window>& windows = work.windows;
   order_by_rule(hits, rules.size(), by_rule, work.rule_ends);
+  column_cache columns;  // the tables of the lines seen in this pass (keys point into `text`)
   work.too_long.clear();
   for (std::size_t i = 0; i < by_rule.size();) {
     const std::uint32_t rule = by_rule[i].rule;
@@ -131,7 +132,7 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
       const std::uint64_t at = by_rule[i].end;
       // A rule that needs a context word opens windows only where one is near: a match without one
       // would be dropped by confirm_candidates anyway.
-      if (gated && !context_may_confirm(rule, at, context, rules, text)) {
+      if (gated && !context_may_confirm(rule, at, context, rules, text, columns)) {
         continue;
       }
       const std::uint64_t start = at > base + w ? at - w : base;
@@ -154,7 +155,7 @@ errc confirm_hits(std::span<const entity_hit> hits, std::span<const context_hit>
   // a rule's characters makes every end one: rescanning only where a required context word could
   // confirm the result skips what confirm_candidates would drop.
   for (const candidate& c : work.too_long) {
-    if (!context_may_confirm(c.rule, c.end, context, rules, text)) {
+    if (!context_may_confirm(c.rule, c.end, context, rules, text, columns)) {
       continue;
     }
     const std::uint64_t w = rules.bound(c.rule).max_width + 1;

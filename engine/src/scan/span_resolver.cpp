@@ -40,15 +40,38 @@ std::string_view text_before(const text_window& text, std::uint64_t start, bool&
 
 }  // namespace
 
-bool column_gives_context(const rule& r, std::uint64_t at, const text_window& text) noexcept {
+bool column_gives_context(std::uint32_t context_rule, std::uint64_t at, std::span<const context_hit> hits,
+                          const text_window& text, column_cache* cache) noexcept {
+  // The header's context word was found by the scan like any other: without one of the rule's in the
+  // lookbehind there is nothing to look up (the common case, and it costs a binary search).
+  const std::uint64_t lowest = at > context_lookbehind ? at - context_lookbehind : 0;
+  bool seen = false;
+  for (const context_hit& h : context_hits_from(hits, lowest)) {
+    if (h.end > at) {
+      break;
+    }
+    if (h.rule == context_rule) {
+      seen = true;
+      break;
+    }
+  }
+  if (!seen) {
+    return false;
+  }
   bool whole = false;
   const std::string_view before = text_before(text, at, whole);
-  const std::string_view header = column_header(before, whole);
+  const std::string_view header = column_header(before, whole, cache);
   if (header.empty()) {
     return false;
   }
-  for (const std::string& word : r.context_words) {
-    if (header_names(header, word)) {
+  // The header cell must hold the word: a context hit of the rule ending inside it.
+  const std::uint64_t cell_start = text.text_base + static_cast<std::uint64_t>(header.data() - text.text.data());
+  const std::uint64_t cell_end = cell_start + header.size();
+  for (const context_hit& h : context_hits_from(hits, cell_start + 1)) {
+    if (h.end > cell_end) {
+      break;
+    }
+    if (h.rule == context_rule) {
       return true;
     }
   }
@@ -58,7 +81,7 @@ bool column_gives_context(const rule& r, std::uint64_t at, const text_window& te
 namespace {
 
 bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
-                 std::span<const context_hit> hits, const text_window& text) noexcept {
+                 std::span<const context_hit> hits, const text_window& text, column_cache& columns) noexcept {
   // hits are sorted by end: look at those ending in [start - window, start].
   const std::uint64_t window = r.context_window;
   for (const context_hit& h : context_hits_from(hits, start > window ? start - window : 0)) {
@@ -70,7 +93,7 @@ bool has_context(const rule& r, std::uint32_t context_rule, std::uint64_t start,
     }
   }
   // In a table, the column's header is the context of every cell below it.
-  return column_gives_context(r, start, text);
+  return column_gives_context(context_rule, start, hits, text, &columns);
 }
 
 }  // namespace
@@ -83,6 +106,7 @@ void confirm_candidates(std::vector<candidate>& candidates, std::span<const cont
     if (a.start != b.start) return a.start < b.start;
     return a.end > b.end;  // longest first
   });
+  column_cache columns;  // the tables of the lines seen in this pass (keys point into `text`)
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     candidate c = candidates[i];
     if (i > 0 && candidates[i - 1].rule == c.rule && candidates[i - 1].start == c.start) {
@@ -109,7 +133,7 @@ void confirm_candidates(std::vector<candidate>& candidates, std::span<const cont
       }
     }
     const std::uint32_t ctx = rules.context_rule_of(c.rule);
-    if (ctx != ruleset::npos && !has_context(r, ctx, c.start, hits, text)) {
+    if (ctx != ruleset::npos && !has_context(r, ctx, c.start, hits, text, columns)) {
       continue;
     }
     confirmed.push_back(c);

@@ -20,6 +20,7 @@
 #include "sluice/engine/finding.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/engine/validators.h"
+#include "validators/reading_context.h"
 
 namespace sluice::engine::detail {
 
@@ -54,9 +55,13 @@ struct text_window {
   }
 };
 
-// Whether `r` (a rule with required context) gets it from the header of the table column that offset
-// `at` sits in: the header cell names one of the rule's context words (see reading_context.h).
-[[nodiscard]] bool column_gives_context(const rule& r, std::uint64_t at, const text_window& text) noexcept;
+// Whether a rule with required context gets it from the header of the table column that offset `at`
+// sits in: a hit of its context rule `context_rule` (from `hits`, sorted by end) ends inside that
+// header cell (see reading_context.h for what a table is). `cache` remembers the tables of lines
+// already looked at (one per pass over one text).
+[[nodiscard]] bool column_gives_context(std::uint32_t context_rule, std::uint64_t at,
+                                        std::span<const context_hit> hits, const text_window& text,
+                                        column_cache* cache) noexcept;
 
 // Steps 1 and 2: sorts `candidates` in place, keeps the longest per (rule, start), validates, checks
 // context (`hits` sorted by end), and appends confirmed spans to `confirmed` (unsorted).

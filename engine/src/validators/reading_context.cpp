@@ -249,6 +249,11 @@ std::size_t count_of(std::string_view s, char c) noexcept {
 // A table row or header is at most this long; a longer line is prose, and looking no further back
 // keeps the lookup cheap wherever numbers are dense.
 constexpr std::size_t max_table_line = 512;
+// How far before a cell's line its table's header may lie. With the cell at most max_table_line bytes
+// into its line, this stays inside the context_lookbehind bytes every candidate sees, and depends on
+// the line alone (every cell of a line gets the same header).
+constexpr std::size_t max_table_lookup = 1536;
+static_assert(max_table_lookup + max_table_line <= 2048, "the table lookup must stay inside context_lookbehind");
 
 // Where the line ending just before `end` (exclusive, `end` at a '\n' or the text's end) starts, or
 // npos when it may start before what `before` holds or is longer than a table line.
@@ -295,6 +300,34 @@ constexpr std::array<region_words, 14> region_table{{
     {"PL", "pl", {"telefon", "polska", "", "", "", ""}},
 }};
 
+// The calling code of every two-letter region ("49" for DE; empty when libphonenumber knows none),
+// worked out once so that a '+' in the text costs no library call.
+std::string_view country_code_of(const char* region) noexcept {
+  struct table {
+    std::array<std::array<char, 4>, 26 * 26> codes{};
+    table() {
+      const auto& util = *i18n::phonenumbers::PhoneNumberUtil::GetInstance();
+      std::string r(2, 'A');
+      for (int a = 0; a < 26; ++a) {
+        for (int b = 0; b < 26; ++b) {
+          r[0] = static_cast<char>('A' + a);
+          r[1] = static_cast<char>('A' + b);
+          const int cc = util.GetCountryCodeForRegion(r);
+          if (cc > 0 && cc < 1000) {
+            std::snprintf(codes[a * 26 + b].data(), 4, "%d", cc);
+          }
+        }
+      }
+    }
+  };
+  static const table t;
+  if (!is_upper(region[0]) || !is_upper(region[1])) {
+    return {};
+  }
+  const auto& c = t.codes[(region[0] - 'A') * 26 + (region[1] - 'A')];
+  return {c.data(), std::strlen(c.data())};
+}
+
 int region_index(const char (*regions)[3], std::size_t count, const char* code) noexcept {
   for (std::size_t i = 0; i < count; ++i) {
     if (regions[i][0] == code[0] && regions[i][1] == code[1]) {
@@ -306,19 +339,26 @@ int region_index(const char (*regions)[3], std::size_t count, const char* code) 
 
 }  // namespace
 
-std::string_view column_header(std::string_view before, bool whole) noexcept {
-  const std::size_t line = line_start_before(before, before.size(), whole);
-  if (line == std::string_view::npos || line == 0) {
-    return {};  // no complete line before the candidate's
+namespace {
+
+// The header line of the table the line starting at before[line] belongs to, looked for in the
+// max_table_lookup bytes before that line (empty when there is none). Depends only on the text before
+// the line, so every cell of a line shares it.
+column_cache::entry find_table(std::string_view before, std::size_t line, bool whole) noexcept {
+  column_cache::entry none;
+  const std::size_t floor = line > max_table_lookup ? line - max_table_lookup : 0;
+  const std::string_view region = before.substr(floor, line - floor);
+  const bool region_whole = whole && floor == 0;
+  if (region.empty()) {
+    return none;  // the candidate's line is the text's first
   }
-  const std::string_view prefix = before.substr(line);
   // The previous line decides the delimiter.
-  const std::size_t prev_end = line - 1;
-  std::size_t prev_start = line_start_before(before, prev_end, whole);
+  const std::size_t prev_end = region.size() - 1;
+  const std::size_t prev_start = line_start_before(region, prev_end, region_whole);
   if (prev_start == std::string_view::npos) {
-    return {};
+    return none;
   }
-  const std::string_view prev = before.substr(prev_start, prev_end - prev_start);
+  const std::string_view prev = region.substr(prev_start, prev_end - prev_start);
   char delim = 0;
   for (char c : {'\t', '|', ';', ','}) {
     if (prev.find(c) != std::string_view::npos) {
@@ -327,36 +367,69 @@ std::string_view column_header(std::string_view before, bool whole) noexcept {
     }
   }
   if (delim == 0) {
-    return {};
+    return none;
   }
   const std::size_t columns = count_of(prev, delim);
-  const std::size_t column = count_of(prefix, delim);
-  if (column > columns) {
-    return {};
-  }
   // Walk up the run of lines with the same delimiter count; its first line is the header.
   std::size_t header_start = prev_start;
   while (header_start > 0) {
     const std::size_t end = header_start - 1;
-    const std::size_t start = line_start_before(before, end, whole);
+    const std::size_t start = line_start_before(region, end, region_whole);
     if (start == std::string_view::npos) {
-      return {};  // the run goes on beyond what can be seen: its header is out of sight
+      return none;  // the run goes on beyond what can be seen: its header is out of sight
     }
-    if (count_of(before.substr(start, end - start), delim) != columns) {
+    if (count_of(region.substr(start, end - start), delim) != columns) {
       break;
     }
     header_start = start;
   }
-  const std::size_t header_end = before.find('\n', header_start);
-  const std::string_view header = before.substr(header_start, header_end - header_start);
+  const std::size_t header_end = region.find('\n', header_start);
+  const std::string_view header = region.substr(header_start, header_end - header_start);
   if (digits_of(header) > 2) {
+    return none;
+  }
+  return {nullptr, header, delim, columns};
+}
+
+}  // namespace
+
+std::string_view column_header(std::string_view before, bool whole, column_cache* cache) noexcept {
+  const std::size_t line = line_start_before(before, before.size(), whole);
+  if (line == std::string_view::npos || line == 0) {
+    return {};  // no complete line before the candidate's
+  }
+  column_cache::entry table;
+  const char* key = before.data() + line;
+  bool cached = false;
+  if (cache != nullptr) {
+    for (const column_cache::entry& e : cache->entries) {
+      if (e.line == key) {
+        table = e;
+        cached = true;
+        break;
+      }
+    }
+  }
+  if (!cached) {
+    table = find_table(before, line, whole);
+    table.line = key;
+    if (cache != nullptr) {
+      cache->entries[cache->next++ % cache->entries.size()] = table;
+    }
+  }
+  if (table.delim == 0) {
     return {};
   }
+  const std::size_t column = count_of(before.substr(line), table.delim);
+  if (column > table.columns) {
+    return {};
+  }
+  const std::string_view header = table.header;
   std::size_t from = 0;
   for (std::size_t i = 0; i < column; ++i) {
-    from = header.find(delim, from) + 1;
+    from = header.find(table.delim, from) + 1;
   }
-  const std::size_t to = header.find(delim, from);
+  const std::size_t to = header.find(table.delim, from);
   const std::string_view cell = trim_cell(header.substr(from, to == std::string_view::npos ? header.size() - from : to - from));
   return cell.size() <= 64 ? cell : std::string_view{};
 }
@@ -501,17 +574,13 @@ std::uint64_t phone_region_evidence(std::string_view before, const char (*region
     }
   }
   // +CC, IBAN and ccTLD anywhere in the lookbehind: one pass.
-  const auto& util = *i18n::phonenumbers::PhoneNumberUtil::GetInstance();
   for (std::size_t i = 0; i + 2 < before.size(); ++i) {
     const char c = before[i];
     if (c == '+' && is_digit(before[i + 1]) && (i == 0 || !is_alnum(before[i - 1]))) {
       // Country codes are prefix-free: the one the digits after '+' start with is the country.
-      thread_local std::string region;  // short: no allocation
       for (std::size_t k = 0; k < count && regions[k][0] != '\0'; ++k) {
-        region.assign(regions[k], 2);
-        char code[8];
-        const int len = std::snprintf(code, sizeof code, "%d", util.GetCountryCodeForRegion(region));
-        if (len > 0 && before.compare(i + 1, static_cast<std::size_t>(len), code) == 0) {
+        const std::string_view code = country_code_of(regions[k]);
+        if (!code.empty() && before.compare(i + 1, code.size(), code) == 0) {
           found |= std::uint64_t{1} << k;
         }
       }

@@ -4,19 +4,35 @@
 // of the column the candidate sits in. Everything here reads only text BEFORE the candidate (at most
 // `context_lookbehind` bytes), so a streamed decision never waits for text that has not arrived, and
 // block and stream mode decide alike.
+#include <array>
 #include <cstdint>
 #include <string_view>
 
 namespace sluice::engine::detail {
 
+// Tables found for recent lines, so that the cells of one line (and the hits of several rules in them)
+// look for their header once. Valid for one text buffer: keep one per confirmation pass.
+struct column_cache {
+  struct entry {
+    const char* line = nullptr;  // where the cell's line starts (the key)
+    std::string_view header;     // the table's header line
+    char delim = 0;              // 0: no table
+    std::size_t columns = 0;
+  };
+  std::array<entry, 8> entries{};
+  std::size_t next = 0;
+};
+
 // The header cell of the table column that the text after `before` sits in, or empty. A table is a
 // run of complete lines right before the candidate's line that all hold the same number (at least
 // one) of the same delimiter (tab, '|', ';' or ','); its first line is the header, which holds at most
 // two digits (a header names columns, it does not hold data). The candidate's column is the number of
-// delimiters before it on its own line. Markdown separator lines (|---|) are part of the run. When
-// the run reaches back past what `before` holds (and `before_is_whole` is false) there is no header
-// in sight: empty.
-[[nodiscard]] std::string_view column_header(std::string_view before, bool before_is_whole) noexcept;
+// delimiters before it on its own line. Markdown separator lines (|---|) are part of the run. Lines
+// are at most 512 bytes, and the header must lie within 1,536 bytes before the cell's line (inside
+// `before`, whatever the cell's offset in its line); when the run reaches back further there is no
+// header in sight: empty.
+[[nodiscard]] std::string_view column_header(std::string_view before, bool before_is_whole,
+                                             column_cache* cache = nullptr) noexcept;
 
 // Whether `cell` (a header) names the column after one of `words` (ASCII case ignored; a word counts
 // at the start of a word of the cell, trailing ':' or '.' of the word ignored; "tel:" finds "Telefon").
