@@ -5,6 +5,7 @@
 // `context_lookbehind` bytes), so a streamed decision never waits for text that has not arrived, and
 // block and stream mode decide alike.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
