@@ -58,7 +58,7 @@ std::size_t last_end_of(std::string_view s, std::string_view word, bool word_sta
 // (AssemblyVersion, client_version, versione, "前のバージョン").
 constexpr std::string_view version_infixes[] = {
     "version", "versión", "versão", "versie", "バージョン", "版本", "build", "release", "firmware",
-    "agent", "revision", "hotfix", "upgrade", "changelog"};
+    "agent", "revision", "hotfix", "upgrade", "changelog", "bump"};
 // Version words that are a whole word ("v", "rfc") or, from four letters on, start one ("patched").
 constexpr std::string_view version_words[] = {
     "ver", "rev", "v", "fw", "sdk", "patch", "kernel", "driver", "section", "sect", "rfc", "§", "chapter", "oid"};
@@ -108,7 +108,7 @@ bool word_in(std::string_view token, const std::string_view (&words)[N], const s
 
 template <std::size_t N>
 bool infix_in(std::string_view token, const std::string_view (&words)[N], const std::array<bool, 256>& first) noexcept {
-  for (std::size_t i = 0; i + 5 <= token.size(); ++i) {  // every infix is at least five bytes long
+  for (std::size_t i = 0; i + 4 <= token.size(); ++i) {  // every infix is at least four bytes long
     if (!first[static_cast<unsigned char>(token[i])]) {
       continue;
     }

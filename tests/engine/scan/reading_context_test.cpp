@@ -28,6 +28,7 @@ TEST(ReadingContext, FourPartVersionsAreNotAddresses) {
   expect_unchanged("バージョン 2.0.1.3 をリリースしました");
   expect_unchanged("<PackageReference Include=\"Serilog\" Version=\"12.0.300.1\" />");
   expect_unchanged("netmask 255.255.255.0");
+  expect_unchanged("chore: bumped from 3.2.0.7 to 3.2.1.0");
 }
 
 TEST(ReadingContext, AddressesInLogsAndCommandsAreStillFound) {
