@@ -11,6 +11,7 @@ packages=(
   libssl-dev ca-certificates libsqlite3-dev libphonenumber-dev libpsl-dev publicsuffix
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libpcre2-dev
   nodejs npm
+  nginx-light
 )
 
 missing=()

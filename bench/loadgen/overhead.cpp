@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "child_process.h"
+#include "nginx_proxy.h"
 #include "open_loop.h"
 
 namespace sluice::bench {
@@ -128,14 +129,33 @@ void print_row(std::ostream& out, double rate, const char* via, const load_repor
       << pad_left(std::to_string(r.errors + r.non_2xx + r.dropped + r.unfinished), 8) << "\n";
 }
 
-void print_added(std::ostream& out, const load_report& direct, const load_report& gateway) {
-  out << pad_left("", 8) << "  " << "added    " << pad_left("", 9);
+void print_added(std::ostream& out, const char* label, const load_report& direct, const load_report& gateway) {
+  out << pad_left("", 8) << "  " << label << std::string(9 - std::string(label).size(), ' ') << pad_left("", 9);
   for (double p : percentiles) {
     const double d = double(gateway.latency.percentile(p)) - double(direct.latency.percentile(p));
     out << pad_left((d >= 0 ? "+" : "-") + format_ns(d >= 0 ? d : -d), 10);
   }
   const double dm = double(gateway.latency.max()) - double(direct.latency.max());
   out << pad_left((dm >= 0 ? "+" : "-") + format_ns(dm >= 0 ? dm : -dm), 10) << "\n";
+}
+
+// "gateway/nginx added: p50 1.4x  p90 …": each percentile's added latency over the proxy's.
+void print_ratio(std::ostream& out, const load_report& direct, const load_report& proxy, const load_report& gateway) {
+  out << pad_left("", 8) << "  gateway/nginx added:";
+  for (std::size_t i = 0; i < std::size(percentiles); ++i) {
+    const double p = percentiles[i];
+    const double d = double(direct.latency.percentile(p));
+    const double nginx_added = double(proxy.latency.percentile(p)) - d;
+    const double gateway_added = double(gateway.latency.percentile(p)) - d;
+    char buf[48];
+    if (nginx_added > 0) {
+      std::snprintf(buf, sizeof buf, " %s %.1fx", percentile_names[i], gateway_added / nginx_added);
+    } else {
+      std::snprintf(buf, sizeof buf, " %s n/a", percentile_names[i]);
+    }
+    out << buf;
+  }
+  out << "\n";
 }
 
 std::optional<std::uint16_t> start_and_wait(child_process& child, const std::string& what, std::ostream& out) {
@@ -229,6 +249,18 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
   }
   out << "upstream simulator on 127.0.0.1:" << *sim_port << "; open loop, " << options.duration_s
       << " s per point after " << options.warmup_s << " s warm-up; latency from the intended send time\n";
+  std::unique_ptr<nginx_proxy> nginx;
+  if (options.baseline == "nginx") {
+    try {
+      nginx = std::make_unique<nginx_proxy>(nginx_settings{
+          options.nginx_program, options.gateway_threads, *sim_port, dir / "nginx"});
+    } catch (const std::exception& e) {
+      out << e.what() << "\n";
+      return 2;
+    }
+    out << "nginx baseline (reverse proxy, " << options.gateway_threads << " worker"
+        << (options.gateway_threads == 1 ? "" : "s") << ", own process) on 127.0.0.1:" << nginx->port() << "\n";
+  }
 
   load_options base;
   base.duration_s = options.duration_s;
@@ -244,6 +276,9 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
   std::vector<std::size_t> sizes = options.sizes;
   for (std::size_t size : sizes) {
     if (!probe(*sim_port, messages_body(prose, size, false), out, "simulator")) {
+      return 2;
+    }
+    if (nginx && !probe(nginx->port(), messages_body(prose, size, false), out, "nginx")) {
       return 2;
     }
   }
@@ -285,14 +320,25 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
         auto o = base;
         o.rate = rate;
         const auto d = run_load(target_at(*sim_port, body), o);
+        const auto proxy = nginx ? run_load(target_at(nginx->port(), body), o) : load_report{};
         const auto via = run_load(target_at(*gw_port, body), o);
         print_row(out, rate, "direct", d);
+        if (nginx) {
+          print_row(out, rate, "nginx", proxy);
+        }
         print_row(out, rate, "gateway", via);
-        print_added(out, d, via);
+        if (nginx) {
+          print_added(out, "nginx +", d, proxy);
+        }
+        print_added(out, "added", d, via);
+        if (nginx) {
+          print_ratio(out, d, proxy, via);
+        }
       }
       const auto direct_saturation = run_load(target_at(*sim_port, body), saturation);
+      const auto proxy_saturation = nginx ? run_load(target_at(nginx->port(), body), saturation) : load_report{};
       const auto sat = run_load(target_at(*gw_port, body), saturation);
-      char line[256];
+      char line[320];
       std::snprintf(line, sizeof line,
                     "saturation (%zu connections, closed loop, %.0f s): direct %.0f req/s, gateway %.0f req/s "
                     "(gateway p50 %s, p99 %s; %llu errors)\n",
@@ -301,11 +347,22 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
                     format_ns(double(sat.latency.percentile(0.99))).c_str(),
                     static_cast<unsigned long long>(sat.errors + sat.non_2xx));
       out << line;
+      if (nginx) {
+        std::snprintf(line, sizeof line,
+                      "            nginx %.0f req/s (p50 %s, p99 %s; %llu errors); gateway/nginx requests/s %.2f\n",
+                      proxy_saturation.achieved_rate(), format_ns(double(proxy_saturation.latency.percentile(0.5))).c_str(),
+                      format_ns(double(proxy_saturation.latency.percentile(0.99))).c_str(),
+                      static_cast<unsigned long long>(proxy_saturation.errors + proxy_saturation.non_2xx),
+                      proxy_saturation.achieved_rate() > 0 ? sat.achieved_rate() / proxy_saturation.achieved_rate() : 0.0);
+        out << line;
+      }
       out.flush();
     }
     if (options.streaming && all_sizes) {
       const auto stream_body = messages_body(prose, stream_size, true);
       const auto direct_stream = run_load(target_at(*sim_port, stream_body), stream_options());
+      const auto proxy_stream =
+          nginx ? run_load(target_at(nginx->port(), stream_body), stream_options()) : load_report{};
       const auto via = run_load(target_at(*gw_port, stream_body), stream_options());
       out << "\n== policies: " << variant << ", " << size_name(stream_size) << " prompt, streaming at "
           << static_cast<long>(stream_rate) << "/s";
@@ -316,8 +373,12 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
       out << "          " << pad_left("events", 8) << pad_left("ttfb p50", 11) << pad_left("ttfb p99", 11)
           << pad_left("gap p50", 10) << pad_left("gap p99", 10) << pad_left("last p50", 11) << pad_left("last p99", 11)
           << pad_left("errors", 8) << "\n";
-      for (const auto& [name, r] : {std::pair<const char*, const load_report*>{"direct", &direct_stream},
-                                  std::pair<const char*, const load_report*>{"gateway", &via}}) {
+      std::vector<std::pair<const char*, const load_report*>> stream_rows{{"direct", &direct_stream}};
+      if (nginx) {
+        stream_rows.emplace_back("nginx", &proxy_stream);
+      }
+      stream_rows.emplace_back("gateway", &via);
+      for (const auto& [name, r] : stream_rows) {
         out << "  " << name << std::string(8 - std::string(name).size(), ' ')
             << pad_left(std::to_string(r->ok ? r->events / r->ok : 0), 8)
             << pad_left(format_ns(double(r->ttfb.percentile(0.5))), 11)

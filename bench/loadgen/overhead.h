@@ -31,6 +31,11 @@ struct overhead_options {
   std::size_t saturation_concurrency = 32;
   double saturation_s = 3;
   std::string prose_file = "corpora/prose/clean_en.txt";  // prompt text; generated filler if missing
+  // "nginx": also measure a bare nginx reverse proxy in its own process (nginx_proxy.h) in front of the
+  // same simulator, right after the direct run at every point, so the gateway's added latency is set
+  // beside a plain proxy's in one run. Empty: no baseline.
+  std::string baseline;
+  std::string nginx_program = "nginx";
 };
 
 // Runs the whole experiment, printing tables to `out` as results arrive. Returns 0 on success, non-zero
