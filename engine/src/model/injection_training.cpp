@@ -1,0 +1,427 @@
+// Training the injection model: reading labelled JSONL, weighting (template families capped, classes
+// balanced), Adagrad on the logistic loss of each text's best window (the window the scorer will use, so
+// a long benign text teaches the model about its most attack-like window, and a long attack about the
+// window that holds the attack), leave-one-source-out scores, Platt calibration and thresholds.
+#include "sluice/engine/injection_training.h"
+
+#include <openssl/evp.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include "model/feature_hashing.h"
+#include "model/window_tracker.h"
+#include "sluice/engine/normalizer.h"
+
+namespace sluice::engine {
+
+struct training_set::impl {
+  training_options options;
+  std::vector<labelled_text> texts;
+  std::vector<std::string> normalized;
+  std::vector<std::string> sources;
+  std::vector<std::uint32_t> source_of;
+  // Text t's blocks are [first_block[t], first_block[t + 1]); block b's features are buckets
+  // [block_start[b], block_start[b + 1]).
+  std::vector<std::uint32_t> buckets;
+  std::vector<std::uint64_t> block_start;
+  std::vector<std::uint64_t> first_block;
+  std::vector<std::uint8_t> single_window;
+};
+
+namespace {
+
+std::string source_of_file(const std::filesystem::path& file) {
+  const std::string name = file.filename().string();
+  return name.substr(0, name.find('.'));
+}
+
+// The id without trailing numbers and separators: "asb-dpi-012" -> "asb-dpi", "gptfuzz-jbchat-000-0" ->
+// "gptfuzz-jbchat".
+std::string family_of(const std::string& id) {
+  std::size_t end = id.size();
+  while (end > 0) {
+    std::size_t k = end;
+    while (k > 0 && std::isdigit(static_cast<unsigned char>(id[k - 1])) != 0) {
+      --k;
+    }
+    if (k == end || k == 0 || (id[k - 1] != '-' && id[k - 1] != '_')) {
+      break;
+    }
+    end = k - 1;
+  }
+  return id.substr(0, end);
+}
+
+double sigmoid(double z) noexcept { return 1.0 / (1.0 + std::exp(-z)); }
+
+}  // namespace
+
+training_data read_training_files(const std::vector<std::filesystem::path>& files) {
+  training_data out;
+  EVP_MD_CTX* digest = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(digest, EVP_sha256(), nullptr);
+  simdjson::dom::parser parser;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      EVP_MD_CTX_free(digest);
+      throw model_error("cannot read training file " + file.string());
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string contents = buffer.str();
+    const std::string name = file.filename().string();
+    const std::uint64_t sizes[2] = {name.size(), contents.size()};
+    EVP_DigestUpdate(digest, sizes, sizeof sizes);
+    EVP_DigestUpdate(digest, name.data(), name.size());
+    EVP_DigestUpdate(digest, contents.data(), contents.size());
+    const std::string source = source_of_file(file);
+    std::size_t line_no = 0;
+    std::size_t at = 0;
+    while (at < contents.size()) {
+      std::size_t end = contents.find('\n', at);
+      if (end == std::string::npos) {
+        end = contents.size();
+      }
+      const std::string_view line(contents.data() + at, end - at);
+      at = end + 1;
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+        continue;
+      }
+      const auto where = file.string() + ":" + std::to_string(line_no) + ": ";
+      simdjson::dom::element doc;
+      if (parser.parse(line.data(), line.size()).get(doc) != simdjson::SUCCESS) {
+        out.skipped.push_back(where + "not JSON");
+        continue;
+      }
+      bool injection = false;
+      if (doc["injection"].get(injection) != simdjson::SUCCESS) {
+        continue;  // a PII line, or no label
+      }
+      std::string_view id;
+      std::string_view text;
+      if (doc["id"].get(id) != simdjson::SUCCESS || doc["text"].get(text) != simdjson::SUCCESS) {
+        out.skipped.push_back(where + "no string id or text");
+        continue;
+      }
+      std::string_view category;
+      if (doc["category"].get(category) != simdjson::SUCCESS) {
+        category = injection ? "attack" : "benign";
+      }
+      labelled_text t;
+      t.id = std::string(id);
+      t.source = source;
+      t.family = family_of(t.id);
+      t.category = std::string(category);
+      t.text = std::string(text);
+      t.injection = injection;
+      out.texts.push_back(std::move(t));
+    }
+  }
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(digest, out.digest.data(), &size);
+  EVP_MD_CTX_free(digest);
+  return out;
+}
+
+training_set::training_set(const training_data& data, const training_options& options) : impl_(new impl) {
+  injection_model::check_supported(options.features);
+  impl& m = *impl_;
+  m.options = options;
+  m.texts = data.texts;
+  const detail::hash_params hashes(options.features);
+  const normalizer norm;
+  normalized_text normalized;
+  std::map<std::string, std::uint32_t> source_index;
+  m.block_start.push_back(0);
+  m.first_block.push_back(0);
+  const std::size_t max_bytes = std::size_t{options.max_blocks} * options.features.stride;
+  for (const auto& t : m.texts) {
+    auto [it, added] = source_index.emplace(t.source, static_cast<std::uint32_t>(m.sources.size()));
+    if (added) {
+      m.sources.push_back(t.source);
+    }
+    m.source_of.push_back(it->second);
+    const bool ok = norm.normalize(t.text, normalized) == errc::ok && normalized.changed;
+    m.normalized.push_back(ok ? normalized.text : t.text);
+    std::string_view view = m.normalized.back();
+    if (view.size() > max_bytes) {
+      view = view.substr(0, max_bytes);
+    }
+    const detail::window_layout layout{static_cast<std::uint32_t>(view.size()), options.features.window,
+                                       options.features.stride};
+    const std::uint64_t base = m.block_start.size() - 1;  // this text's first block
+    std::uint32_t blocks = 1;
+    detail::for_each_feature(hashes, view, [&](std::uint32_t bucket, std::uint32_t end) {
+      const std::uint32_t b = layout.block_of(end);
+      while (b + 1 > blocks) {  // close the blocks before this feature's
+        m.block_start.push_back(m.buckets.size());
+        ++blocks;
+      }
+      m.buckets.push_back(bucket);
+    });
+    while (blocks < layout.block_count()) {
+      m.block_start.push_back(m.buckets.size());
+      ++blocks;
+    }
+    m.block_start.push_back(m.buckets.size());
+    m.first_block.push_back(base + blocks);
+    m.single_window.push_back(layout.single() ? 1 : 0);
+  }
+}
+
+training_set::~training_set() = default;
+std::size_t training_set::size() const noexcept { return impl_->texts.size(); }
+const labelled_text& training_set::text(std::size_t i) const noexcept { return impl_->texts[i]; }
+const std::string& training_set::normalized(std::size_t i) const noexcept { return impl_->normalized[i]; }
+const std::vector<std::string>& training_set::sources() const noexcept { return impl_->sources; }
+const training_options& training_set::options() const noexcept { return impl_->options; }
+
+std::vector<double> training_set::example_weights(const std::vector<bool>& include) const {
+  const impl& m = *impl_;
+  std::map<std::tuple<std::uint32_t, std::string, bool>, std::uint32_t> family_size;
+  for (std::size_t i = 0; i < m.texts.size(); ++i) {
+    if (include[i]) {
+      ++family_size[{m.source_of[i], m.texts[i].family, m.texts[i].injection}];
+    }
+  }
+  std::vector<double> weights(m.texts.size(), 0.0);
+  double total[2] = {0, 0};
+  for (std::size_t i = 0; i < m.texts.size(); ++i) {
+    if (!include[i]) {
+      continue;
+    }
+    const bool y = m.texts[i].injection;
+    const double cap = y ? m.options.attack_family_cap : m.options.benign_family_cap;
+    const double size = family_size[{m.source_of[i], m.texts[i].family, y}];
+    weights[i] = std::min(1.0, cap / size);
+    total[y ? 1 : 0] += weights[i];
+  }
+  const double all = total[0] + total[1];
+  for (std::size_t i = 0; i < m.texts.size(); ++i) {
+    const int y = m.texts[i].injection ? 1 : 0;
+    if (include[i] && total[y] > 0) {
+      weights[i] *= all / (2.0 * total[y]);
+    }
+  }
+  return weights;
+}
+
+trained_weights train_weights(const training_set& set, const std::vector<bool>& include) {
+  const auto& m = set.internals();
+  const training_options& o = m.options;
+  const std::size_t buckets = std::size_t{1} << o.features.bucket_bits;
+  const std::uint32_t per_window = o.features.window / o.features.stride;
+  const std::vector<double> example = set.example_weights(include);
+  std::vector<std::uint32_t> order;
+  for (std::size_t i = 0; i < m.texts.size(); ++i) {
+    if (include[i]) {
+      order.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  std::vector<float> w(buckets, 0.0f);
+  std::vector<float> g2(buckets, 0.0f);
+  double bias = 0;
+  double bias_g2 = 0;
+  std::uint64_t rng = o.seed;
+  std::vector<double> block_sum;
+  std::vector<std::uint32_t> block_count;
+  const float lr = static_cast<float>(o.learning_rate);
+  const float l2 = static_cast<float>(o.l2);
+  for (std::uint32_t epoch = 0; epoch < o.epochs; ++epoch) {
+    for (std::size_t i = order.size(); i > 1; --i) {  // Fisher-Yates with our own generator: portable
+      const std::size_t j = detail::splitmix64(rng) % i;
+      std::swap(order[i - 1], order[j]);
+    }
+    for (const std::uint32_t t : order) {
+      const std::uint64_t b0 = m.first_block[t];
+      const std::uint64_t nb = m.first_block[t + 1] - b0;
+      block_sum.assign(nb, 0.0);
+      block_count.assign(nb, 0);
+      for (std::uint64_t b = 0; b < nb; ++b) {
+        double s = 0;
+        for (std::uint64_t k = m.block_start[b0 + b]; k < m.block_start[b0 + b + 1]; ++k) {
+          s += w[m.buckets[k]];
+        }
+        block_sum[b] = s;
+        block_count[b] = static_cast<std::uint32_t>(m.block_start[b0 + b + 1] - m.block_start[b0 + b]);
+      }
+      const std::uint64_t windows = m.single_window[t] != 0 ? 1 : nb - per_window + 1;
+      const std::uint64_t span = m.single_window[t] != 0 ? nb : per_window;
+      double best = -std::numeric_limits<double>::infinity();
+      std::uint64_t best_k = 0;
+      std::uint32_t best_n = 0;
+      for (std::uint64_t k = 0; k < windows; ++k) {
+        double s = 0;
+        std::uint32_t c = 0;
+        for (std::uint64_t b = k; b < k + span; ++b) {
+          s += block_sum[b];
+          c += block_count[b];
+        }
+        const double v = detail::window_value(s, c);
+        if (v > best) {
+          best = v;
+          best_k = k;
+          best_n = c;
+        }
+      }
+      const double y = m.texts[t].injection ? 1.0 : 0.0;
+      const double g = (sigmoid(bias + best) - y) * example[t];
+      bias_g2 += g * g;
+      bias -= o.learning_rate * g / std::sqrt(bias_g2 + 1e-12);
+      if (best_n == 0) {
+        continue;
+      }
+      const float gx = static_cast<float>(g / std::sqrt(static_cast<double>(best_n)));
+      for (std::uint64_t k = m.block_start[b0 + best_k]; k < m.block_start[b0 + best_k + span]; ++k) {
+        const std::uint32_t j = m.buckets[k];
+        const float grad = gx + l2 * w[j];
+        g2[j] += grad * grad;
+        w[j] -= lr * grad / std::sqrt(g2[j] + 1e-12f);
+      }
+    }
+  }
+  return {std::move(w), bias};
+}
+
+std::vector<double> out_of_source_logits(const training_set& set, const std::vector<bool>& include,
+                                         const std::vector<std::string>& held_out,
+                                         const std::function<void(const std::string&)>& progress) {
+  const auto& m = set.internals();
+  std::vector<double> logits(set.size(), std::numeric_limits<double>::quiet_NaN());
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  const auto worker = [&] {
+    model_scratch scratch;
+    for (std::size_t f = next++; f < held_out.size(); f = next++) {
+      const auto it = std::find(m.sources.begin(), m.sources.end(), held_out[f]);
+      if (it == m.sources.end()) {
+        continue;
+      }
+      const auto source = static_cast<std::uint32_t>(it - m.sources.begin());
+      std::vector<bool> fold = include;
+      bool any = false;
+      for (std::size_t i = 0; i < set.size(); ++i) {
+        if (m.source_of[i] == source) {
+          any = any || include[i];
+          fold[i] = false;
+        }
+      }
+      if (any) {
+        const trained_weights trained = train_weights(set, fold);
+        const auto model = injection_model::from_weights(m.options.features, trained.weights, trained.bias, {}, {}, {});
+        for (std::size_t i = 0; i < set.size(); ++i) {
+          if (m.source_of[i] == source && include[i]) {
+            logits[i] = model->score_normalized(m.normalized[i], scratch).logit;  // each fold writes its own texts
+          }
+        }
+      }
+      if (progress) {
+        const std::lock_guard lock(progress_mutex);
+        progress(held_out[f]);
+      }
+    }
+  };
+  const unsigned threads = std::max(1u, std::min<unsigned>(m.options.threads, static_cast<unsigned>(held_out.size())));
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) {
+    pool.emplace_back(worker);
+  }
+  worker();
+  for (auto& t : pool) {
+    t.join();
+  }
+  return logits;
+}
+
+model_calibration fit_calibration(const std::vector<double>& logits, const std::vector<bool>& labels) {
+  double count[2] = {0, 0};
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    if (std::isfinite(logits[i])) {
+      count[labels[i] ? 1 : 0] += 1;
+    }
+  }
+  if (count[0] == 0 || count[1] == 0) {
+    return {};
+  }
+  // Newton's method on the weighted log loss of sigmoid(a z + b); Platt's smoothed targets keep a finite
+  // slope when the classes separate.
+  const double target[2] = {1.0 / (count[0] + 2.0), (count[1] + 1.0) / (count[1] + 2.0)};
+  double a = 1.0;
+  double b = 0.0;
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+      if (!std::isfinite(logits[i])) {
+        continue;
+      }
+      const int y = labels[i] ? 1 : 0;
+      const double weight = 0.5 / count[y];
+      const double z = logits[i];
+      const double p = sigmoid(a * z + b);
+      const double r = (p - target[y]) * weight;
+      ga += r * z;
+      gb += r;
+      const double h = std::max(p * (1 - p), 1e-12) * weight;
+      haa += h * z * z;
+      hab += h * z;
+      hbb += h;
+    }
+    haa += 1e-9;
+    hbb += 1e-9;
+    const double det = haa * hbb - hab * hab;
+    if (det <= 0) {
+      break;
+    }
+    const double da = (hbb * ga - hab * gb) / det;
+    const double db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (std::fabs(da) < 1e-10 && std::fabs(db) < 1e-10) {
+      break;
+    }
+  }
+  return {a, b};
+}
+
+double threshold_at_rate(std::vector<double> benign_scores, double rate) {
+  if (benign_scores.empty()) {
+    return 0.0;
+  }
+  std::sort(benign_scores.begin(), benign_scores.end(), std::greater<>());
+  const auto allowed = static_cast<std::size_t>(std::floor(rate * static_cast<double>(benign_scores.size()) + 1e-9));
+  if (allowed >= benign_scores.size()) {
+    return benign_scores.back();
+  }
+  return std::nextafter(benign_scores[allowed], std::numeric_limits<double>::infinity());
+}
+
+std::shared_ptr<const injection_model> build_model(const training_set& set, const std::vector<bool>& include,
+                                                   const model_calibration& calibration,
+                                                   const model_thresholds& thresholds,
+                                                   const std::array<std::uint8_t, 32>& digest) {
+  const trained_weights trained = train_weights(set, include);
+  model_provenance provenance;
+  provenance.training_data_digest = digest;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (include[i]) {
+      ++provenance.training_texts;
+      provenance.training_attacks += set.text(i).injection ? 1 : 0;
+    }
+  }
+  return injection_model::from_weights(set.options().features, trained.weights, trained.bias, calibration,
+                                       thresholds, provenance);
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,50 @@
+// The scalar scoring kernel (the reference the SIMD kernels must match), and the choice of kernel made
+// once at start-up from what the CPU supports (SLUICE_SIMD=scalar forces the scalar one, for tests).
+#include "model/model_kernels.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace sluice::engine::detail {
+namespace {
+
+void accumulate_scalar(const kernel_input& in, window_tracker& tracker) noexcept {
+  window_layout layout = tracker.layout();
+  std::uint32_t block = 0;
+  std::int64_t sum = 0;
+  std::uint32_t count = 0;
+  for_each_feature(*in.hashes, in.text, [&](std::uint32_t bucket, std::uint32_t end) {
+    const std::uint32_t b = layout.block_of(end);
+    if (b != block) {
+      tracker.add(block, sum, count);
+      block = b;
+      sum = 0;
+      count = 0;
+    }
+    sum += in.weights[bucket];
+    ++count;
+  });
+  tracker.add(block, sum, count);
+}
+
+model_kernels choose() noexcept {
+  const char* forced = std::getenv("SLUICE_SIMD");
+  if (forced != nullptr && std::strcmp(forced, "scalar") == 0) {
+    return scalar_model_kernels();
+  }
+  if (__builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("popcnt")) {
+    return sse41_model_kernels();
+  }
+  return scalar_model_kernels();
+}
+
+}  // namespace
+
+model_kernels scalar_model_kernels() noexcept { return {accumulate_scalar, "scalar"}; }
+
+const model_kernels& active_model_kernels() noexcept {
+  static const model_kernels chosen = choose();
+  return chosen;
+}
+
+}  // namespace sluice::engine::detail

@@ -1,0 +1,463 @@
+// `sluice model train|eval|info`: trains the learned injection scorer from labelled JSONL, measures it
+// leave-one-source-out beside the signature score, and describes a model file (docs/injection.md,
+// docs/accuracy.md). Sources are the data files' names up to their first '.'.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "cli_registry.h"
+#include "sluice/engine/injection_model.h"
+#include "sluice/engine/injection_training.h"
+#include "sluice/engine/ruleset.h"
+#include "sluice/engine/scanner.h"
+
+namespace sluice::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct data_args {
+  std::vector<std::string> files;
+  std::string list;       // a file naming data files, one a line, relative to data_root
+  std::string data_root;  // default: the list file's directory
+  std::vector<std::string> exclude_sources;
+  std::string ngrams = "3,4,5";
+  std::uint32_t bucket_bits = 18;
+  bool no_unigrams = false;
+  bool no_bigrams = false;
+  std::uint32_t epochs = 6;
+  double learning_rate = 0.2;
+  std::uint32_t attack_cap = 200;
+  std::uint32_t benign_cap = 1000;
+  unsigned threads = 2;
+};
+
+struct train_args : data_args {
+  std::string out;
+  std::vector<std::string> calibrate_on;
+};
+
+struct eval_args : data_args {
+  bool leave_one_out = false;
+  std::vector<std::string> hold_out;  // only these sources (default: all)
+  std::string rules_dir;
+  std::string cache_dir;
+  std::size_t errors = 0;
+};
+
+// Files named by --list (lines relative to --data-root; "#" comments; a line ending in "/*.jsonl" names
+// every such file in that directory, sorted) and then the positional ones.
+std::vector<fs::path> data_files(const data_args& args) {
+  std::vector<fs::path> out;
+  if (!args.list.empty()) {
+    std::ifstream in(args.list);
+    if (!in) {
+      throw engine::model_error("cannot read the data list " + args.list);
+    }
+    const fs::path root = args.data_root.empty() ? fs::path(args.list).parent_path() : fs::path(args.data_root);
+    std::string line;
+    while (std::getline(in, line)) {
+      line.erase(0, line.find_first_not_of(" \t"));
+      line.erase(line.find_last_not_of(" \t\r") + 1);
+      if (line.empty() || line[0] == '#') {
+        continue;
+      }
+      const std::string glob = "/*.jsonl";
+      if (line.size() > glob.size() && line.compare(line.size() - glob.size(), glob.size(), glob) == 0) {
+        const fs::path dir = root / line.substr(0, line.size() - glob.size());
+        std::vector<fs::path> found;
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+          if (entry.path().extension() == ".jsonl") {
+            found.push_back(entry.path());
+          }
+        }
+        if (ec) {
+          throw engine::model_error("cannot list " + dir.string() + ": " + ec.message());
+        }
+        std::sort(found.begin(), found.end());
+        out.insert(out.end(), found.begin(), found.end());
+      } else {
+        out.push_back(root / line);
+      }
+    }
+  }
+  for (const auto& f : args.files) {
+    out.emplace_back(f);
+  }
+  if (out.empty()) {
+    throw engine::model_error("no data files (give DATA.jsonl... or --list)");
+  }
+  return out;
+}
+
+engine::training_options options_of(const data_args& args) {
+  engine::training_options o;
+  o.features.char_ngrams = 0;
+  std::stringstream list(args.ngrams);
+  std::string item;
+  while (std::getline(list, item, ',')) {
+    if (item.empty()) {
+      continue;
+    }
+    const int n = std::stoi(item);
+    if (n < 3 || n > 8) {
+      throw engine::model_error("--ngrams: lengths must be 3..8");
+    }
+    o.features.char_ngrams |= 1u << n;
+  }
+  o.features.bucket_bits = args.bucket_bits;
+  o.features.word_unigrams = !args.no_unigrams;
+  o.features.word_bigrams = !args.no_bigrams;
+  o.epochs = args.epochs;
+  o.learning_rate = args.learning_rate;
+  o.attack_family_cap = args.attack_cap;
+  o.benign_family_cap = args.benign_cap;
+  o.threads = std::max(1u, args.threads);
+  return o;
+}
+
+engine::training_data read_data(const data_args& args) {
+  auto data = engine::read_training_files(data_files(args));
+  for (const auto& s : data.skipped) {
+    std::cerr << "skipped " << s << "\n";
+  }
+  if (!args.exclude_sources.empty()) {
+    const std::set<std::string> excluded(args.exclude_sources.begin(), args.exclude_sources.end());
+    std::erase_if(data.texts, [&](const engine::labelled_text& t) { return excluded.count(t.source) != 0; });
+  }
+  return data;
+}
+
+std::string hex(const std::array<std::uint8_t, 32>& digest) {
+  std::ostringstream s;
+  for (const auto b : digest) {
+    s << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(b);
+  }
+  return s.str();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string fixed(double v, int digits = 3) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+void add_data_options(CLI::App* cmd, data_args& args) {
+  cmd->add_option("files", args.files, "Labelled injection JSONL files ({id, text, injection, category})");
+  cmd->add_option("--list", args.list, "A file listing data files, one a line (relative to --data-root)");
+  cmd->add_option("--data-root", args.data_root, "Where the --list paths start (default: the list's directory)");
+  cmd->add_option("--exclude-source", args.exclude_sources, "Leave out a source (file name up to its first '.')")->allow_extra_args(false);
+  cmd->add_option("--ngrams", args.ngrams, "Character n-gram lengths, comma-separated (3..8)");
+  cmd->add_option("--bucket-bits", args.bucket_bits, "2^bits hashed weights (18..24)")->check(CLI::Range(18, 24));
+  cmd->add_flag("--no-word-unigrams", args.no_unigrams, "Leave out word unigrams");
+  cmd->add_flag("--no-word-bigrams", args.no_bigrams, "Leave out word bigrams");
+  cmd->add_option("--epochs", args.epochs, "Passes over the data");
+  cmd->add_option("--learning-rate", args.learning_rate, "Adagrad learning rate");
+  cmd->add_option("--attack-family-cap", args.attack_cap, "Attack texts per template family at full weight");
+  cmd->add_option("--benign-family-cap", args.benign_cap, "Benign texts per family at full weight");
+  cmd->add_option("--threads", args.threads, "Folds trained at once (results do not depend on it)");
+}
+
+int run_train(const train_args& args) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto data = read_data(args);
+  const engine::training_set set(data, options_of(args));
+  std::vector<bool> everything(set.size(), true);
+  std::vector<bool> labels(set.size());
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    labels[i] = set.text(i).injection;
+  }
+  std::cerr << "sluice model train: " << set.size() << " texts from " << set.sources().size() << " sources\n";
+
+  std::vector<double> logits;
+  std::vector<bool> train_on = everything;
+  std::shared_ptr<const engine::injection_model> model;
+  engine::trained_weights held_out_weights;
+  if (!args.calibrate_on.empty()) {
+    // The calibration sources are never trained on: one model without them scores them.
+    const std::set<std::string> calibrate(args.calibrate_on.begin(), args.calibrate_on.end());
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      train_on[i] = calibrate.count(set.text(i).source) == 0;
+    }
+    held_out_weights = engine::train_weights(set, train_on);
+    const auto scorer = engine::injection_model::from_weights(set.options().features, held_out_weights.weights,
+                                                              held_out_weights.bias, {}, {}, {});
+    engine::model_scratch scratch;
+    logits.assign(set.size(), std::nan(""));
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (!train_on[i]) {
+        logits[i] = scorer->score_normalized(set.normalized(i), scratch).logit;
+      }
+    }
+  } else {
+    // Every source held out in turn: each text's calibration score comes from a model that never saw its
+    // source.
+    logits = engine::out_of_source_logits(set, everything, set.sources(), [](const std::string& source) {
+      std::cerr << "  calibration fold without " << source << " done\n";
+    });
+  }
+  const auto calibration = engine::fit_calibration(logits, labels);
+  std::vector<double> benign;
+  std::size_t attacks = 0;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (std::isfinite(logits[i]) && !labels[i]) {
+      benign.push_back(1.0 / (1.0 + std::exp(-(calibration.a * logits[i] + calibration.b))));
+    }
+    attacks += std::isfinite(logits[i]) && labels[i] ? 1 : 0;
+  }
+  if (benign.empty()) {
+    std::cerr << "sluice model train: no benign text to calibrate on\n";
+    return 1;
+  }
+  const engine::model_thresholds thresholds{engine::threshold_at_rate(benign, 0.01),
+                                            engine::threshold_at_rate(benign, 0.005),
+                                            engine::threshold_at_rate(benign, 0.001)};
+  if (!args.calibrate_on.empty()) {
+    engine::model_provenance provenance;
+    provenance.training_data_digest = data.digest;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (train_on[i]) {
+        ++provenance.training_texts;
+        provenance.training_attacks += labels[i] ? 1 : 0;
+      }
+    }
+    model = engine::injection_model::from_weights(set.options().features, held_out_weights.weights,
+                                                  held_out_weights.bias, calibration, thresholds, provenance);
+  } else {
+    model = engine::build_model(set, train_on, calibration, thresholds, data.digest);
+  }
+  const std::string bytes = model->serialize();
+  {
+    std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+      std::cerr << "sluice model train: cannot write " << args.out << "\n";
+      return 1;
+    }
+  }
+  std::size_t pooled_hits = 0;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (std::isfinite(logits[i]) && labels[i] &&
+        1.0 / (1.0 + std::exp(-(calibration.a * logits[i] + calibration.b))) >= thresholds.fpr_1_percent) {
+      ++pooled_hits;
+    }
+  }
+  std::cout << "wrote " << args.out << " (" << bytes.size() << " bytes) in " << fixed(seconds_since(start), 1)
+            << " s\n"
+            << "trained on " << model->provenance().training_texts << " texts ("
+            << model->provenance().training_attacks << " attacks); data digest " << hex(data.digest) << "\n"
+            << "calibration on " << benign.size() << " benign and " << attacks
+            << " attack texts the scoring model did not train on: a = " << calibration.a
+            << ", b = " << calibration.b << "\n"
+            << "thresholds (probability) at benign FPR 1 % / 0.5 % / 0.1 %: " << fixed(thresholds.fpr_1_percent, 4)
+            << " / " << fixed(thresholds.fpr_half_percent, 4) << " / " << fixed(thresholds.fpr_tenth_percent, 4)
+            << "\n"
+            << "pooled out-of-source attack TPR at the 1 % threshold: "
+            << fixed(attacks == 0 ? 0.0 : static_cast<double>(pooled_hits) / static_cast<double>(attacks)) << "\n";
+  return 0;
+}
+
+struct rate {
+  std::size_t total = 0;
+  std::size_t model = 0;
+  std::size_t signatures = 0;
+};
+
+int run_eval(const eval_args& args) {
+  if (!args.leave_one_out) {
+    std::cerr << "sluice model eval: only --leave-one-out is implemented (random splits do not count)\n";
+    return 1;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto data = read_data(args);
+  const engine::training_set set(data, options_of(args));
+  std::vector<bool> everything(set.size(), true);
+  const std::vector<std::string> held_out = args.hold_out.empty() ? set.sources() : args.hold_out;
+  std::cerr << "sluice model eval: " << set.size() << " texts from " << set.sources().size() << " sources, "
+            << held_out.size() << " folds\n";
+  const auto logits = engine::out_of_source_logits(set, everything, held_out, [](const std::string& source) {
+    std::cerr << "  fold without " << source << " done\n";
+  });
+
+  // The signature score of every text, from the catalog the gateway runs.
+  engine::compile_options compile;
+  compile.cache_dir = args.cache_dir.empty() ? engine::ruleset::default_cache_dir() : fs::path(args.cache_dir);
+  const auto rules = engine::ruleset::load(
+      args.rules_dir.empty() ? engine::ruleset::default_rules_dir() : fs::path(args.rules_dir), compile);
+  engine::scanner scanner(rules);
+  engine::scan_result result;
+  engine::scan_options scan;
+  scan.entities = false;
+  scan.content = false;
+  std::vector<double> signature(set.size(), 0.0);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (std::isfinite(logits[i]) && scanner.scan(set.text(i).text, result, scan) == engine::errc::ok) {
+      signature[i] = result.injection_score;
+    }
+  }
+
+  std::vector<double> benign_model;
+  std::vector<double> benign_signature;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (std::isfinite(logits[i]) && !set.text(i).injection) {
+      benign_model.push_back(logits[i]);
+      benign_signature.push_back(signature[i]);
+    }
+  }
+  const double model_threshold = engine::threshold_at_rate(benign_model, 0.01);
+  const double signature_threshold = std::max(engine::threshold_at_rate(benign_signature, 0.01), 1e-9);
+  std::map<std::string, rate> attack_sources;
+  std::map<std::string, rate> benign_sources;
+  std::map<std::string, rate> categories;
+  rate pooled_attacks;
+  rate pooled_benign;
+  std::vector<std::pair<double, std::size_t>> missed;
+  std::vector<std::pair<double, std::size_t>> flagged;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (!std::isfinite(logits[i])) {
+      continue;
+    }
+    const auto& t = set.text(i);
+    const bool m = logits[i] >= model_threshold;
+    const bool s = signature[i] >= signature_threshold;
+    for (rate* r : t.injection ? std::vector<rate*>{&attack_sources[t.source], &categories[t.category], &pooled_attacks}
+                               : std::vector<rate*>{&benign_sources[t.source], &pooled_benign}) {
+      ++r->total;
+      r->model += m ? 1 : 0;
+      r->signatures += s ? 1 : 0;
+    }
+    if (t.injection && !m) {
+      missed.emplace_back(logits[i], i);
+    }
+    if (!t.injection && m) {
+      flagged.emplace_back(-logits[i], i);
+    }
+  }
+  const auto share = [](std::size_t k, std::size_t n) { return n == 0 ? 0.0 : static_cast<double>(k) / n; };
+  std::cout << "Leave-one-source-out: each source scored by a model trained without it; " << set.size()
+            << " texts, " << set.sources().size() << " sources (" << fixed(seconds_since(start), 0) << " s).\n"
+            << "Thresholds at pooled benign FPR <= 1 %: model logit " << fixed(model_threshold, 3)
+            << ", signature score " << fixed(signature_threshold, 3) << ".\n\n"
+            << "| attack source | attacks | model TPR | signatures TPR |\n|---|---:|---:|---:|\n";
+  double macro_model = 0;
+  double macro_signature = 0;
+  double worst = 1;
+  for (const auto& [name, r] : attack_sources) {
+    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
+              << fixed(share(r.signatures, r.total)) << " |\n";
+    macro_model += share(r.model, r.total);
+    macro_signature += share(r.signatures, r.total);
+    worst = std::min(worst, share(r.model, r.total));
+  }
+  const double sources = std::max<double>(1, attack_sources.size());
+  std::cout << "| **pooled** | " << pooled_attacks.total << " | " << fixed(share(pooled_attacks.model, pooled_attacks.total))
+            << " | " << fixed(share(pooled_attacks.signatures, pooled_attacks.total)) << " |\n"
+            << "| **mean over sources** | | " << fixed(macro_model / sources) << " | "
+            << fixed(macro_signature / sources) << " |\n"
+            << "\nLowest source TPR (model): " << fixed(worst) << "\n\n"
+            << "| benign source | texts | model FPR | signatures FPR |\n|---|---:|---:|---:|\n";
+  for (const auto& [name, r] : benign_sources) {
+    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
+              << fixed(share(r.signatures, r.total)) << " |\n";
+  }
+  std::cout << "| **pooled** | " << pooled_benign.total << " | " << fixed(share(pooled_benign.model, pooled_benign.total))
+            << " | " << fixed(share(pooled_benign.signatures, pooled_benign.total)) << " |\n\n"
+            << "| attack category | attacks | model TPR | signatures TPR |\n|---|---:|---:|---:|\n";
+  for (const auto& [name, r] : categories) {
+    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
+              << fixed(share(r.signatures, r.total)) << " |\n";
+  }
+  if (args.errors > 0) {
+    std::sort(missed.begin(), missed.end());
+    std::sort(flagged.begin(), flagged.end());
+    const auto show = [&](const char* title, const std::vector<std::pair<double, std::size_t>>& list) {
+      std::cout << "\n" << title << "\n";
+      for (std::size_t k = 0; k < std::min(args.errors, list.size()); ++k) {
+        const auto& t = set.text(list[k].second);
+        std::string excerpt = t.text.substr(0, 160);
+        std::replace(excerpt.begin(), excerpt.end(), '\n', ' ');
+        std::cout << "  " << t.id << " (" << fixed(std::fabs(list[k].first), 2) << "): " << excerpt << "\n";
+      }
+    };
+    show("missed attacks, lowest first:", missed);
+    show("flagged benign texts, highest first:", flagged);
+  }
+  return 0;
+}
+
+int run_info(const std::string& file) {
+  const auto model = engine::injection_model::load(file);
+  const auto& f = model->features();
+  std::cout << "format version " << engine::injection_model::format_version << "\nn-grams:";
+  for (int n = 3; n <= 8; ++n) {
+    if ((f.char_ngrams >> n & 1u) != 0) {
+      std::cout << " " << n;
+    }
+  }
+  std::cout << "\nword unigrams: " << (f.word_unigrams ? "yes" : "no") << ", bigrams: " << (f.word_bigrams ? "yes" : "no")
+            << "\nbuckets: 2^" << f.bucket_bits << ", hash seed " << f.hash_seed << "\nwindow " << f.window
+            << " bytes, stride " << f.stride << "\nweight scale " << model->weight_scale() << ", bias "
+            << model->bias() << "\ncalibration a = " << model->calibration().a << ", b = " << model->calibration().b
+            << "\nthresholds at benign FPR 1 % / 0.5 % / 0.1 %: " << model->thresholds().fpr_1_percent << " / "
+            << model->thresholds().fpr_half_percent << " / " << model->thresholds().fpr_tenth_percent
+            << "\ntrained on " << model->provenance().training_texts << " texts ("
+            << model->provenance().training_attacks << " attacks), data digest "
+            << hex(model->provenance().training_data_digest) << "\nkernel " << model->kernel_name() << "\n";
+  return 0;
+}
+
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    std::cerr << "sluice model: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+const register_command registration{[](CLI::App& app) {
+  auto* model = app.add_subcommand("model", "Train, evaluate and inspect the learned injection scorer");
+  model->require_subcommand(1);
+
+  auto train = std::make_shared<train_args>();
+  auto* t = model->add_subcommand("train", "Train a model file from labelled JSONL");
+  add_data_options(t, *train);
+  t->add_option("--out", train->out, "The model file to write")->required();
+  t->add_option("--calibrate-on", train->calibrate_on,
+                "Hold these sources out of training and calibrate on them (default: every source held out in turn)")
+      ->allow_extra_args(false);
+  t->callback([train] { exit_code() = guarded([&] { return run_train(*train); }); });
+
+  auto eval = std::make_shared<eval_args>();
+  auto* e = model->add_subcommand("eval", "Measure the model on sources it did not train on, beside the signatures");
+  add_data_options(e, *eval);
+  e->add_flag("--leave-one-out", eval->leave_one_out, "Hold out each source in turn")->required();
+  e->add_option("--hold-out", eval->hold_out, "Only these sources as folds (default: all)")->allow_extra_args(false);
+  e->add_option("--rules", eval->rules_dir, "Rules directory for the signature score");
+  e->add_option("--cache-dir", eval->cache_dir, "Compiled database cache");
+  e->add_option("--errors", eval->errors, "Show the N lowest-scored attacks and highest-scored benign texts");
+  e->callback([eval] { exit_code() = guarded([&] { return run_eval(*eval); }); });
+
+  auto info_file = std::make_shared<std::string>();
+  auto* i = model->add_subcommand("info", "Describe a model file (and check it loads)");
+  i->add_option("file", *info_file, "Model file")->required();
+  i->callback([info_file] { exit_code() = guarded([&] { return run_info(*info_file); }); });
+}};
+
+}  // namespace
+}  // namespace sluice::cli
