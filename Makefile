@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench model clean
 
 all: build
 
@@ -25,6 +25,17 @@ test: build
 
 bench: build
 	@bash scripts/bench.sh $(BUILD)
+
+# Rebuilds the shipped injection model from the data listed in engine/models/training_data.txt (external
+# sets under DATA_ROOT, the project's corpora/injection). Deterministic: the same data gives the same bytes.
+# The thresholds stored in it leave out operator-side system prompts (scanned only with scan_system).
+DATA_ROOT ?= ../shared/corpora
+model:
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > $(BUILD).configure.log 2>&1 \
+	  || (cat $(BUILD).configure.log; exit 1)
+	@cmake --build $(BUILD) -j $(JOBS) --target sluice
+	$(BUILD)/sluice model train --out engine/models/injection.model \
+	  --list engine/models/training_data.txt --data-root $(DATA_ROOT) --operator-source system_prompts $(MODEL_FLAGS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD).configure.log

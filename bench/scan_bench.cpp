@@ -9,8 +9,10 @@
 #include <iostream>
 #include <map>
 
-#include "simd/ascii_check.h"
 #include "bench_inputs.h"
+#include "model/model_kernels.h"
+#include "simd/ascii_check.h"
+#include "sluice/engine/injection_model.h"
 #include "sluice/engine/scanner.h"
 
 #ifdef SLUICE_HAVE_PCRE2
@@ -246,6 +248,47 @@ void BM_ascii_profile(benchmark::State& state) {
   state.SetLabel(std::string(kernels.name));
 }
 
+// The learned injection scorer (engine/models/injection.model) on prose, normalized text given (the
+// scanner's copy): args are the kernel (0 scalar, 1 sse4.1) and the size. Both kernels' window sums are
+// checked against each other before timing.
+void BM_model_score(benchmark::State& state) {
+  std::shared_ptr<const engine::injection_model> model;
+  try {
+    model = engine::injection_model::load(engine::injection_model::default_model_path());
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  const bool simd = state.range(0) == 1;
+  if (simd && !__builtin_cpu_supports("sse4.1")) {
+    state.SkipWithError("no sse4.1 on this CPU");
+    return;
+  }
+  const auto input = bench::make_input(bench::input_kind::prose, static_cast<std::size_t>(state.range(1)));
+  const std::string& text = input.text;
+  const auto& f = model->features();
+  const engine::detail::hash_params hashes(f);
+  const engine::detail::window_layout layout{static_cast<std::uint32_t>(text.size()), f.window, f.stride};
+  std::string folded;
+  const engine::detail::kernel_input in{&hashes, model->weights().data(), f.bucket_bits, text, &folded};
+  const auto kernels = simd ? engine::detail::sse41_model_kernels() : engine::detail::scalar_model_kernels();
+  const auto run = [&](const engine::detail::model_kernels& k) {
+    engine::detail::window_tracker tracker(layout);
+    k.accumulate(in, tracker);
+    tracker.finish();
+    return tracker.best_value();
+  };
+  if (run(kernels) != run(engine::detail::scalar_model_kernels())) {
+    state.SkipWithError("kernel differs from the scalar reference");
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(run(kernels));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.SetLabel(std::string(kernels.name));
+}
+
 void adversarial_sizes(benchmark::internal::Benchmark* b) {
   for (int k = 0; k < 5; ++k) {
     for (int size : {4096, 65536}) {
@@ -268,6 +311,7 @@ BENCHMARK(BM_engine_scan)->Apply(sizes);
 BENCHMARK(BM_engine_entities_only)->Apply(sizes);
 BENCHMARK(BM_hyperscan_only)->Apply(sizes);
 BENCHMARK(BM_engine_adversarial)->Apply(adversarial_sizes);
+BENCHMARK(BM_model_score)->ArgsProduct({{0, 1}, {4096, 65536}})->ArgNames({"kernel", "bytes"});
 BENCHMARK(BM_ascii_profile)->ArgsProduct({{0, 1}, {272, 0}})->ArgNames({"kernel", "window"});
 #ifdef SLUICE_HAVE_PCRE2
 BENCHMARK(BM_pcre2_baseline)->Apply(sizes);

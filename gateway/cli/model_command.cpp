@@ -31,12 +31,13 @@ struct data_args {
   std::string list;       // a file naming data files, one a line, relative to data_root
   std::string data_root;  // default: the list file's directory
   std::vector<std::string> exclude_sources;
-  std::string ngrams = "3,4,5";
+  std::string ngrams = "3,5";
   std::uint32_t bucket_bits = 18;
   bool no_unigrams = false;
   bool no_bigrams = false;
-  std::uint32_t epochs = 6;
+  std::uint32_t epochs = 12;
   double learning_rate = 0.2;
+  double l2 = 1e-4;
   std::uint32_t attack_cap = 200;
   std::uint32_t benign_cap = 1000;
   unsigned threads = 2;
@@ -45,18 +46,21 @@ struct data_args {
 struct train_args : data_args {
   std::string out;
   std::vector<std::string> calibrate_on;
+  std::vector<std::string> operator_sources;  // benign operator-side text: not in the thresholds
 };
 
 struct eval_args : data_args {
   bool leave_one_out = false;
   std::vector<std::string> hold_out;  // only these sources (default: all)
+  std::vector<std::string> operator_sources;  // benign operator-side text: reported, not in the threshold
   std::string rules_dir;
   std::string cache_dir;
   std::size_t errors = 0;
 };
 
-// Files named by --list (lines relative to --data-root; "#" comments; a line ending in "/*.jsonl" names
-// every such file in that directory, sorted) and then the positional ones.
+// Files named by --list (lines relative to --data-root, or with "project:" to the working directory;
+// "#" comments; a line ending in "/*.jsonl" names every such file in that directory, sorted) and then
+// the positional ones.
 std::vector<fs::path> data_files(const data_args& args) {
   std::vector<fs::path> out;
   if (!args.list.empty()) {
@@ -72,9 +76,16 @@ std::vector<fs::path> data_files(const data_args& args) {
       if (line.empty() || line[0] == '#') {
         continue;
       }
+      // "project:" paths are the repository's own corpora, relative to the working directory.
+      const std::string project = "project:";
+      fs::path base = root;
+      if (line.rfind(project, 0) == 0) {
+        line.erase(0, project.size());
+        base = fs::current_path();
+      }
       const std::string glob = "/*.jsonl";
       if (line.size() > glob.size() && line.compare(line.size() - glob.size(), glob.size(), glob) == 0) {
-        const fs::path dir = root / line.substr(0, line.size() - glob.size());
+        const fs::path dir = base / line.substr(0, line.size() - glob.size());
         std::vector<fs::path> found;
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -88,7 +99,7 @@ std::vector<fs::path> data_files(const data_args& args) {
         std::sort(found.begin(), found.end());
         out.insert(out.end(), found.begin(), found.end());
       } else {
-        out.push_back(root / line);
+        out.push_back(base / line);
       }
     }
   }
@@ -121,6 +132,7 @@ engine::training_options options_of(const data_args& args) {
   o.features.word_bigrams = !args.no_bigrams;
   o.epochs = args.epochs;
   o.learning_rate = args.learning_rate;
+  o.l2 = args.l2;
   o.attack_family_cap = args.attack_cap;
   o.benign_family_cap = args.benign_cap;
   o.threads = std::max(1u, args.threads);
@@ -168,6 +180,7 @@ void add_data_options(CLI::App* cmd, data_args& args) {
   cmd->add_flag("--no-word-bigrams", args.no_bigrams, "Leave out word bigrams");
   cmd->add_option("--epochs", args.epochs, "Passes over the data");
   cmd->add_option("--learning-rate", args.learning_rate, "Adagrad learning rate");
+  cmd->add_option("--l2", args.l2, "L2 penalty per feature occurrence");
   cmd->add_option("--attack-family-cap", args.attack_cap, "Attack texts per template family at full weight");
   cmd->add_option("--benign-family-cap", args.benign_cap, "Benign texts per family at full weight");
   cmd->add_option("--threads", args.threads, "Folds trained at once (results do not depend on it)");
@@ -214,8 +227,9 @@ int run_train(const train_args& args) {
   const auto calibration = engine::fit_calibration(logits, labels);
   std::vector<double> benign;
   std::size_t attacks = 0;
+  const std::set<std::string> operator_side(args.operator_sources.begin(), args.operator_sources.end());
   for (std::size_t i = 0; i < set.size(); ++i) {
-    if (std::isfinite(logits[i]) && !labels[i]) {
+    if (std::isfinite(logits[i]) && !labels[i] && operator_side.count(set.text(i).source) == 0) {
       benign.push_back(1.0 / (1.0 + std::exp(-(calibration.a * logits[i] + calibration.b))));
     }
     attacks += std::isfinite(logits[i]) && labels[i] ? 1 : 0;
@@ -276,7 +290,12 @@ struct rate {
   std::size_t total = 0;
   std::size_t model = 0;
   std::size_t signatures = 0;
+  std::size_t combined = 0;
 };
+
+// A first combination of the two, for comparison only (the policy's combination is chosen when the model
+// is integrated): the model's logit plus a fixed multiple of the signature score, fixed before measuring.
+constexpr double signature_logit_weight = 4.0;
 
 int run_eval(const eval_args& args) {
   if (!args.leave_one_out) {
@@ -313,14 +332,22 @@ int run_eval(const eval_args& args) {
 
   std::vector<double> benign_model;
   std::vector<double> benign_signature;
+  std::vector<double> benign_combined;
+  std::vector<double> combined(set.size(), 0.0);
   for (std::size_t i = 0; i < set.size(); ++i) {
-    if (std::isfinite(logits[i]) && !set.text(i).injection) {
+    combined[i] = logits[i] + signature_logit_weight * signature[i];
+  }
+  const std::set<std::string> operator_side(args.operator_sources.begin(), args.operator_sources.end());
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (std::isfinite(logits[i]) && !set.text(i).injection && operator_side.count(set.text(i).source) == 0) {
       benign_model.push_back(logits[i]);
       benign_signature.push_back(signature[i]);
+      benign_combined.push_back(combined[i]);
     }
   }
   const double model_threshold = engine::threshold_at_rate(benign_model, 0.01);
   const double signature_threshold = std::max(engine::threshold_at_rate(benign_signature, 0.01), 1e-9);
+  const double combined_threshold = engine::threshold_at_rate(benign_combined, 0.01);
   std::map<std::string, rate> attack_sources;
   std::map<std::string, rate> benign_sources;
   std::map<std::string, rate> categories;
@@ -335,11 +362,18 @@ int run_eval(const eval_args& args) {
     const auto& t = set.text(i);
     const bool m = logits[i] >= model_threshold;
     const bool s = signature[i] >= signature_threshold;
-    for (rate* r : t.injection ? std::vector<rate*>{&attack_sources[t.source], &categories[t.category], &pooled_attacks}
-                               : std::vector<rate*>{&benign_sources[t.source], &pooled_benign}) {
+    std::vector<rate*> counts{t.injection ? &attack_sources[t.source] : &benign_sources[t.source]};
+    if (t.injection) {
+      counts.push_back(&categories[t.category]);
+      counts.push_back(&pooled_attacks);
+    } else if (operator_side.count(t.source) == 0) {
+      counts.push_back(&pooled_benign);
+    }
+    for (rate* r : counts) {
       ++r->total;
       r->model += m ? 1 : 0;
       r->signatures += s ? 1 : 0;
+      r->combined += combined[i] >= combined_threshold ? 1 : 0;
     }
     if (t.injection && !m) {
       missed.emplace_back(logits[i], i);
@@ -351,36 +385,49 @@ int run_eval(const eval_args& args) {
   const auto share = [](std::size_t k, std::size_t n) { return n == 0 ? 0.0 : static_cast<double>(k) / n; };
   std::cout << "Leave-one-source-out: each source scored by a model trained without it; " << set.size()
             << " texts, " << set.sources().size() << " sources (" << fixed(seconds_since(start), 0) << " s).\n"
+            << (operator_side.empty() ? "" : "Operator-side benign sources (reported, not pooled): " + [&] {
+                 std::string names;
+                 for (const auto& n : operator_side) {
+                   names += (names.empty() ? "" : ", ") + n;
+                 }
+                 return names;
+               }() + ".\n")
             << "Thresholds at pooled benign FPR <= 1 %: model logit " << fixed(model_threshold, 3)
-            << ", signature score " << fixed(signature_threshold, 3) << ".\n\n"
-            << "| attack source | attacks | model TPR | signatures TPR |\n|---|---:|---:|---:|\n";
+            << ", signature score " << fixed(signature_threshold, 3) << ", combined " << fixed(combined_threshold, 3)
+            << ".\n\n"
+            << "| attack source | attacks | model TPR | signatures TPR | model + " << signature_logit_weight
+            << " x signatures |\n|---|---:|---:|---:|---:|\n";
   double macro_model = 0;
   double macro_signature = 0;
+  double macro_combined = 0;
   double worst = 1;
   for (const auto& [name, r] : attack_sources) {
     std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
-              << fixed(share(r.signatures, r.total)) << " |\n";
+              << fixed(share(r.signatures, r.total)) << " | " << fixed(share(r.combined, r.total)) << " |\n";
+    macro_combined += share(r.combined, r.total);
     macro_model += share(r.model, r.total);
     macro_signature += share(r.signatures, r.total);
     worst = std::min(worst, share(r.model, r.total));
   }
   const double sources = std::max<double>(1, attack_sources.size());
   std::cout << "| **pooled** | " << pooled_attacks.total << " | " << fixed(share(pooled_attacks.model, pooled_attacks.total))
-            << " | " << fixed(share(pooled_attacks.signatures, pooled_attacks.total)) << " |\n"
+            << " | " << fixed(share(pooled_attacks.signatures, pooled_attacks.total)) << " | "
+            << fixed(share(pooled_attacks.combined, pooled_attacks.total)) << " |\n"
             << "| **mean over sources** | | " << fixed(macro_model / sources) << " | "
-            << fixed(macro_signature / sources) << " |\n"
+            << fixed(macro_signature / sources) << " | " << fixed(macro_combined / sources) << " |\n"
             << "\nLowest source TPR (model): " << fixed(worst) << "\n\n"
-            << "| benign source | texts | model FPR | signatures FPR |\n|---|---:|---:|---:|\n";
+            << "| benign source | texts | model FPR | signatures FPR | combined FPR |\n|---|---:|---:|---:|---:|\n";
+  const auto row = [&](const std::string& name, const rate& r) {
+    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
+              << fixed(share(r.signatures, r.total)) << " | " << fixed(share(r.combined, r.total)) << " |\n";
+  };
   for (const auto& [name, r] : benign_sources) {
-    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
-              << fixed(share(r.signatures, r.total)) << " |\n";
+    row(name, r);
   }
-  std::cout << "| **pooled** | " << pooled_benign.total << " | " << fixed(share(pooled_benign.model, pooled_benign.total))
-            << " | " << fixed(share(pooled_benign.signatures, pooled_benign.total)) << " |\n\n"
-            << "| attack category | attacks | model TPR | signatures TPR |\n|---|---:|---:|---:|\n";
+  row("**pooled**", pooled_benign);
+  std::cout << "\n| attack category | attacks | model TPR | signatures TPR | combined TPR |\n|---|---:|---:|---:|---:|\n";
   for (const auto& [name, r] : categories) {
-    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
-              << fixed(share(r.signatures, r.total)) << " |\n";
+    row(name, r);
   }
   if (args.errors > 0) {
     std::sort(missed.begin(), missed.end());
@@ -441,6 +488,9 @@ const register_command registration{[](CLI::App& app) {
   t->add_option("--calibrate-on", train->calibrate_on,
                 "Hold these sources out of training and calibrate on them (default: every source held out in turn)")
       ->allow_extra_args(false);
+  t->add_option("--operator-source", train->operator_sources,
+                "A benign source of operator-side text (system prompts): trained on, not in the thresholds")
+      ->allow_extra_args(false);
   t->callback([train] { exit_code() = guarded([&] { return run_train(*train); }); });
 
   auto eval = std::make_shared<eval_args>();
@@ -448,6 +498,9 @@ const register_command registration{[](CLI::App& app) {
   add_data_options(e, *eval);
   e->add_flag("--leave-one-out", eval->leave_one_out, "Hold out each source in turn")->required();
   e->add_option("--hold-out", eval->hold_out, "Only these sources as folds (default: all)")->allow_extra_args(false);
+  e->add_option("--operator-source", eval->operator_sources,
+                "A benign source of operator-side text (system prompts): reported but not in the pooled FPR")
+      ->allow_extra_args(false);
   e->add_option("--rules", eval->rules_dir, "Rules directory for the signature score");
   e->add_option("--cache-dir", eval->cache_dir, "Compiled database cache");
   e->add_option("--errors", eval->errors, "Show the N lowest-scored attacks and highest-scored benign texts");

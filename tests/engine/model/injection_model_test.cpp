@@ -69,7 +69,8 @@ double brute_force_value(const model_features& f, const std::vector<float>& w, s
 }
 
 TEST(InjectionModelFeatures, CountsFollowTheDefinition) {
-  model_features f;  // 3-, 4-, 5-grams, word uni- and bigrams
+  model_features f;
+  f.char_ngrams = (1u << 3) | (1u << 4) | (1u << 5);
   // "ab": 3-grams " ab" "ab " (2), 4-gram " ab " (1), no 5-gram; "cde": 3, 2, 1; 2 unigrams, 1 bigram.
   EXPECT_EQ(injection_model::features_of(f, "ab, cde").size(), 2u + 1 + 3 + 2 + 1 + 2 + 1);
   EXPECT_TRUE(injection_model::features_of(f, "").empty());
@@ -79,6 +80,7 @@ TEST(InjectionModelFeatures, CountsFollowTheDefinition) {
 TEST(InjectionModelFeatures, HashingIsStable) {
   // Bucket values are part of the model file format: a change here invalidates every trained model.
   model_features f;
+  f.char_ngrams = (1u << 3) | (1u << 4) | (1u << 5);
   const auto hits = injection_model::features_of(f, "Ignore previous");
   ASSERT_EQ(hits.size(), 6u + 5 + 4 + 8 + 7 + 6 + 2 + 1);
   std::uint64_t digest = 0;
@@ -98,11 +100,14 @@ TEST(InjectionModelFeatures, CaseAndPunctuationFold) {
   }
 }
 
-TEST(InjectionModelKernels, SimdMatchesScalarExactly) {
+class InjectionModelKernels : public ::testing::TestWithParam<std::uint32_t> {};
+
+TEST_P(InjectionModelKernels, SimdMatchesScalarExactly) {
   if (!__builtin_cpu_supports("sse4.1")) {
     GTEST_SKIP() << "no SSE4.1";
   }
   model_features f;
+  f.char_ngrams = GetParam();
   const auto model = injection_model::from_weights(f, random_weights(f, 7), 0.0, {}, {}, {});
   const detail::hash_params hashes(f);
   std::mt19937 rng(11);
@@ -122,6 +127,9 @@ TEST(InjectionModelKernels, SimdMatchesScalarExactly) {
     ASSERT_EQ(scalar.best_window(), simd.best_window()) << "size " << size;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(NGrams, InjectionModelKernels,
+                         ::testing::Values((1u << 3) | (1u << 5), (1u << 3) | (1u << 4) | (1u << 5), 1u << 4, 0u));
 
 TEST(InjectionModelWindows, ScoreIsTheBestWindow) {
   model_features f;

@@ -40,9 +40,9 @@ struct training_data {
 
 struct training_options {
   model_features features;
-  std::uint32_t epochs = 6;
+  std::uint32_t epochs = 12;
   double learning_rate = 0.2;  // Adagrad
-  double l2 = 1e-6;            // per feature occurrence
+  double l2 = 1e-4;            // per feature occurrence
   std::uint64_t seed = 1;
   // Texts of one (source, family, label) beyond these counts share the weight of this many, so no
   // template family dominates.
