@@ -88,6 +88,9 @@ int lookup4(const std::int8_t* weights, __m128i buckets) noexcept {
 }
 
 std::uint64_t word_hash(const hash_params& h, const char* p, std::uint32_t len) noexcept {
+  if (len < 8) {  // most words: one load, no loop
+    return word_mix(h.word_seed, (load64(p) & (~0ull >> (64 - 8 * len))) ^ (static_cast<std::uint64_t>(len) << 59));
+  }
   std::uint64_t w = h.word_seed;
   std::uint32_t k = 0;
   for (; k + 8 <= len; k += 8) {
@@ -121,7 +124,8 @@ void accumulate_sse41(const kernel_input& in, window_tracker& tracker) noexcept 
   const __m128i extend = _mm_set1_epi32(static_cast<int>(h.extend_mult));
 
   std::uint64_t previous_w = 0;  // word mask of the chunk before (before the text: spaces)
-  std::size_t word_start = 0;
+  std::size_t open_start = 0;  // the start of a word still open at the end of the chunk
+  bool word_open = false;
   std::uint64_t previous_word = 0;
   bool have_previous = false;
   for (std::size_t c = 0; c <= n; c += 64) {
@@ -159,15 +163,20 @@ void accumulate_sse41(const kernel_input& in, window_tracker& tracker) noexcept 
       }
     }
     if (h.word_unigrams || h.word_bigrams) {
-      std::uint64_t events = (w & ~s1) | (~w & s1);  // word starts and word ends
-      while (events != 0) {
-        const unsigned k = static_cast<unsigned>(std::countr_zero(events));
-        events &= events - 1;
-        if ((w >> k & 1u) != 0) {
-          word_start = c + k;
-          continue;
+      // Starts and ends alternate: a word open at the chunk's start ends first, then the k-th end of the
+      // chunk closes its k-th start. No branch on the kind of event.
+      std::uint64_t starts = w & ~s1;
+      std::uint64_t ends = ~w & s1;
+      while (ends != 0) {
+        const std::size_t end = c + static_cast<unsigned>(std::countr_zero(ends));
+        ends &= ends - 1;
+        std::size_t start = open_start;
+        if (!word_open) {
+          start = c + static_cast<unsigned>(std::countr_zero(starts));
+          starts &= starts - 1;
         }
-        const std::uint64_t hw = word_hash(h, b + word_start, static_cast<std::uint32_t>(c + k - word_start));
+        word_open = false;
+        const std::uint64_t hw = word_hash(h, b + start, static_cast<std::uint32_t>(end - start));
         if (h.word_unigrams) {
           sum += weights[unigram_bucket(h, hw)];
           ++count;
@@ -178,6 +187,10 @@ void accumulate_sse41(const kernel_input& in, window_tracker& tracker) noexcept 
         }
         previous_word = hw;
         have_previous = true;
+      }
+      if (starts != 0) {
+        open_start = c + static_cast<unsigned>(std::countr_zero(starts));
+        word_open = true;
       }
     }
     tracker.add(layout.block_of(static_cast<std::uint32_t>(c)), sum, count);
