@@ -35,10 +35,10 @@ struct data_args {
   std::uint32_t bucket_bits = 18;
   bool no_unigrams = false;
   bool no_bigrams = false;
-  std::uint32_t epochs = 12;
+  std::uint32_t epochs = 20;
   double learning_rate = 0.2;
   double l2 = 1e-4;
-  std::uint32_t attack_cap = 200;
+  std::uint32_t attack_cap = 400;
   std::uint32_t benign_cap = 1000;
   unsigned threads = 2;
 };
@@ -438,7 +438,8 @@ int run_eval(const eval_args& args) {
         const auto& t = set.text(list[k].second);
         std::string excerpt = t.text.substr(0, 160);
         std::replace(excerpt.begin(), excerpt.end(), '\n', ' ');
-        std::cout << "  " << t.id << " (" << fixed(std::fabs(list[k].first), 2) << "): " << excerpt << "\n";
+        const double logit = logits[list[k].second];
+        std::cout << "  " << t.id << " (logit " << fixed(logit, 2) << "): " << excerpt << "\n";
       }
     };
     show("missed attacks, lowest first:", missed);

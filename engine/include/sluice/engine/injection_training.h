@@ -40,13 +40,13 @@ struct training_data {
 
 struct training_options {
   model_features features;
-  std::uint32_t epochs = 12;
+  std::uint32_t epochs = 20;
   double learning_rate = 0.2;  // Adagrad
   double l2 = 1e-4;            // per feature occurrence
   std::uint64_t seed = 1;
   // Texts of one (source, family, label) beyond these counts share the weight of this many, so no
   // template family dominates.
-  std::uint32_t attack_family_cap = 200;
+  std::uint32_t attack_family_cap = 400;
   std::uint32_t benign_family_cap = 1000;
   // Only the first max_blocks strides of a text are trained on (the scorer still reads all of it).
   std::uint32_t max_blocks = 64;
