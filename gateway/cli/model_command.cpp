@@ -234,8 +234,9 @@ int run_train(const train_args& args) {
     }
     attacks += std::isfinite(logits[i]) && labels[i] ? 1 : 0;
   }
-  if (benign.empty()) {
-    std::cerr << "sluice model train: no benign text to calibrate on\n";
+  if (benign.empty() || attacks == 0) {
+    std::cerr << "sluice model train: calibration needs attack and benign texts the model did not train on"
+              << (args.calibrate_on.empty() ? "" : " (give --calibrate-on sources of both kinds)") << "\n";
     return 1;
   }
   const engine::model_thresholds thresholds{engine::threshold_at_rate(benign, 0.01),

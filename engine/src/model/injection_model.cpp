@@ -89,6 +89,9 @@ std::shared_ptr<const injection_model> injection_model::from_weights(const model
   }
   float largest = 0;
   for (const float w : weights) {
+    if (!std::isfinite(w)) {
+      throw model_error("a trained weight is not a finite number (training diverged)");
+    }
     largest = std::max(largest, std::fabs(w));
   }
   std::shared_ptr<injection_model> m(new injection_model());

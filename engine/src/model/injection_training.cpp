@@ -68,13 +68,13 @@ double sigmoid(double z) noexcept { return 1.0 / (1.0 + std::exp(-z)); }
 
 training_data read_training_files(const std::vector<std::filesystem::path>& files) {
   training_data out;
-  EVP_MD_CTX* digest = EVP_MD_CTX_new();
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_MD_CTX* digest = context.get();
   EVP_DigestInit_ex(digest, EVP_sha256(), nullptr);
   simdjson::dom::parser parser;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-      EVP_MD_CTX_free(digest);
       throw model_error("cannot read training file " + file.string());
     }
     std::ostringstream buffer;
@@ -131,7 +131,6 @@ training_data read_training_files(const std::vector<std::filesystem::path>& file
   }
   unsigned int size = 0;
   EVP_DigestFinal_ex(digest, out.digest.data(), &size);
-  EVP_MD_CTX_free(digest);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // once at start-up. Every kernel feeds the same per-block sums to a window_tracker, so all agree exactly.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "model/feature_hashing.h"
