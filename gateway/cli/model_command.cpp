@@ -352,6 +352,7 @@ int run_eval(const eval_args& args) {
   std::map<std::string, rate> attack_sources;
   std::map<std::string, rate> benign_sources;
   std::map<std::string, rate> categories;
+  std::map<std::string, rate> languages;  // attacks whose line says its language
   rate pooled_attacks;
   rate pooled_benign;
   std::vector<std::pair<double, std::size_t>> missed;
@@ -364,6 +365,9 @@ int run_eval(const eval_args& args) {
     const bool m = logits[i] >= model_threshold;
     const bool s = signature[i] >= signature_threshold;
     std::vector<rate*> counts{t.injection ? &attack_sources[t.source] : &benign_sources[t.source]};
+    if (t.injection && !t.lang.empty()) {
+      counts.push_back(&languages[t.lang]);
+    }
     if (t.injection) {
       counts.push_back(&categories[t.category]);
       counts.push_back(&pooled_attacks);
@@ -429,6 +433,56 @@ int run_eval(const eval_args& args) {
   std::cout << "\n| attack category | attacks | model TPR | signatures TPR | combined TPR |\n|---|---:|---:|---:|---:|\n";
   for (const auto& [name, r] : categories) {
     row(name, r);
+  }
+  if (!languages.empty()) {
+    std::cout << "\n| attack language | attacks | model TPR | signatures TPR | combined TPR |\n|---|---:|---:|---:|---:|\n";
+    for (const auto& [name, r] : languages) {
+      row(name, r);
+    }
+  }
+  // Calibration: Platt scaling fitted to these out-of-source logits (two parameters, as `model train`
+  // does), then predicted against observed by probability decile, both classes weighted equally (the
+  // calibration's convention: p is the attack probability under equal priors).
+  {
+    std::vector<double> scored;
+    std::vector<bool> labels;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (std::isfinite(logits[i]) && operator_side.count(set.text(i).source) == 0) {
+        scored.push_back(logits[i]);
+        labels.push_back(set.text(i).injection);
+      }
+    }
+    const auto calibration = engine::fit_calibration(scored, labels);
+    double class_total[2] = {0, 0};
+    for (const bool y : labels) {
+      class_total[y ? 1 : 0] += 1;
+    }
+    struct bin {
+      std::size_t texts = 0;
+      double predicted = 0;
+      double weight = 0;
+      double attack_weight = 0;
+    };
+    bin bins[10];
+    for (std::size_t k = 0; k < scored.size(); ++k) {
+      const double p = 1.0 / (1.0 + std::exp(-(calibration.a * scored[k] + calibration.b)));
+      const double w = 0.5 / class_total[labels[k] ? 1 : 0];
+      bin& b = bins[std::min(9, static_cast<int>(p * 10))];
+      ++b.texts;
+      b.predicted += p * w;
+      b.weight += w;
+      b.attack_weight += labels[k] ? w : 0;
+    }
+    std::cout << "\nCalibration (Platt a = " << fixed(calibration.a) << ", b = " << fixed(calibration.b)
+              << "; classes weighted equally):\n\n| predicted | texts | mean predicted | observed |\n|---|---:|---:|---:|\n";
+    for (int k = 0; k < 10; ++k) {
+      if (bins[k].texts == 0) {
+        continue;
+      }
+      std::cout << "| " << fixed(k / 10.0, 1) << "-" << fixed((k + 1) / 10.0, 1) << " | " << bins[k].texts << " | "
+                << fixed(bins[k].predicted / bins[k].weight) << " | " << fixed(bins[k].attack_weight / bins[k].weight)
+                << " |\n";
+    }
   }
   if (args.errors > 0) {
     std::sort(missed.begin(), missed.end());

@@ -124,6 +124,10 @@ training_data read_training_files(const std::vector<std::filesystem::path>& file
       t.source = source;
       t.family = family_of(t.id);
       t.category = std::string(category);
+      std::string_view lang;
+      if (doc["lang"].get(lang) == simdjson::SUCCESS) {
+        t.lang = std::string(lang);
+      }
       t.text = std::string(text);
       t.injection = injection;
       out.texts.push_back(std::move(t));

@@ -22,6 +22,7 @@ struct labelled_text {
   std::string source;  // the file's name up to its first '.' ("garak_probes" for garak_probes.mixed.jsonl)
   std::string family;  // the id without its trailing numbers: one template family ("asb-dpi", "promptinject")
   std::string category;
+  std::string lang;  // the line's "lang" when it has one
   std::string text;
   bool injection = false;
 };
@@ -33,7 +34,7 @@ struct training_data {
   std::vector<std::string> skipped;  // "file:line: why" for lines that could not be used
 };
 
-// Reads injection JSONL files ({"id", "text", "injection", "category"}); lines without "injection"
+// Reads injection JSONL files ({"id", "text", "injection", "category", optional "lang"}); lines without "injection"
 // (PII corpora) are skipped silently, malformed ones are listed in `skipped`. Throws model_error when a
 // file cannot be read.
 [[nodiscard]] training_data read_training_files(const std::vector<std::filesystem::path>& files);
