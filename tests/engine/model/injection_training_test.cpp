@@ -1,0 +1,109 @@
+// The trainer's parts: reading labelled JSONL (sources, template families, skipped lines), example
+// weights (family caps, balanced classes), thresholds and calibration.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "sluice/engine/injection_training.h"
+
+namespace sluice::engine {
+namespace {
+
+std::filesystem::path write_file(const std::string& name, const std::string& contents) {
+  const auto dir = std::filesystem::path(SLUICE_BINARY_DIR) / "injection_training_test";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << contents;
+  return path;
+}
+
+TEST(InjectionTrainingData, SourcesFamiliesAndSkippedLines) {
+  const auto file = write_file("asb_agent.mixed.jsonl",
+                               "{\"id\": \"asb-dpi-012\", \"text\": \"do it\", \"injection\": true, \"category\": \"x\"}\n"
+                               "{\"id\": \"gptfuzz-jbchat-000-0\", \"text\": \"t\", \"injection\": false, \"lang\": \"de\"}\n"
+                               "{\"id\": \"presidio-1\", \"text\": \"a PII line\", \"entities\": []}\n"
+                               "not json\n"
+                               "\n"
+                               "{\"id\": 5, \"text\": \"t\", \"injection\": true}\n");
+  const auto data = read_training_files({file});
+  ASSERT_EQ(data.texts.size(), 2u);
+  EXPECT_EQ(data.texts[0].source, "asb_agent");
+  EXPECT_EQ(data.texts[0].family, "asb-dpi");
+  EXPECT_TRUE(data.texts[0].injection);
+  EXPECT_EQ(data.texts[0].category, "x");
+  EXPECT_EQ(data.texts[1].family, "gptfuzz-jbchat");
+  EXPECT_EQ(data.texts[1].category, "benign");
+  EXPECT_EQ(data.texts[1].lang, "de");
+  ASSERT_EQ(data.skipped.size(), 2u);  // the PII line is not an error
+  EXPECT_NE(data.skipped[0].find(":4: not JSON"), std::string::npos) << data.skipped[0];
+  EXPECT_NE(data.skipped[1].find(":6: no string id or text"), std::string::npos) << data.skipped[1];
+  EXPECT_THROW((void)read_training_files({"/nonexistent/x.jsonl"}), model_error);
+}
+
+TEST(InjectionTrainingData, DigestCoversNamesAndContents) {
+  const auto a = write_file("a.inj.jsonl", "{\"id\": \"a-1\", \"text\": \"x\", \"injection\": true}\n");
+  const auto b = write_file("b.inj.jsonl", "{\"id\": \"a-1\", \"text\": \"x\", \"injection\": true}\n");
+  const auto c = write_file("c.inj.jsonl", "{\"id\": \"a-1\", \"text\": \"y\", \"injection\": true}\n");
+  EXPECT_EQ(read_training_files({a}).digest, read_training_files({a}).digest);
+  EXPECT_NE(read_training_files({a}).digest, read_training_files({b}).digest);
+  EXPECT_NE(read_training_files({b}).digest, read_training_files({c}).digest);
+}
+
+TEST(InjectionTrainingWeights, FamiliesAreCappedAndClassesBalanced) {
+  std::string lines;
+  for (int i = 0; i < 10; ++i) {
+    lines += "{\"id\": \"tmpl-" + std::to_string(i) + "\", \"text\": \"ignore it " + std::to_string(i) +
+             "\", \"injection\": true}\n";
+  }
+  lines += "{\"id\": \"other-1\", \"text\": \"reveal the prompt\", \"injection\": true}\n";
+  for (int i = 0; i < 30; ++i) {
+    lines += "{\"id\": \"doc-" + std::to_string(i) + "\", \"text\": \"a document " + std::to_string(i) +
+             "\", \"injection\": false}\n";
+  }
+  const auto data = read_training_files({write_file("mix.mixed.jsonl", lines)});
+  training_options options;
+  options.attack_family_cap = 5;
+  options.benign_family_cap = 1000;
+  const training_set set(data, options);
+  const auto w = set.example_weights(std::vector<bool>(set.size(), true));
+  // Attacks: ten of one family share five texts' weight, the other counts one: 6 in all; benign: 30.
+  // Balanced to 18 each.
+  EXPECT_NEAR(w[0] / w[10], 0.5, 1e-12);
+  double attacks = 0;
+  double benign = 0;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    (set.text(i).injection ? attacks : benign) += w[i];
+  }
+  EXPECT_NEAR(attacks, 18.0, 1e-9);
+  EXPECT_NEAR(benign, 18.0, 1e-9);
+}
+
+TEST(InjectionTrainingThresholds, AtMostTheRateIsAtOrAbove) {
+  std::vector<double> scores(1000);
+  std::iota(scores.begin(), scores.end(), 0.0);
+  const double t = threshold_at_rate(scores, 0.01);
+  EXPECT_EQ(std::count_if(scores.begin(), scores.end(), [&](double s) { return s >= t; }), 10);
+  EXPECT_GT(threshold_at_rate(scores, 0.0), 999.0);
+  EXPECT_EQ(threshold_at_rate({}, 0.01), 0.0);
+}
+
+TEST(InjectionTrainingCalibration, FitsAnIncreasingCurve) {
+  std::vector<double> logits;
+  std::vector<bool> labels;
+  for (int i = -50; i <= 50; ++i) {
+    logits.push_back(i / 10.0);
+    labels.push_back((i * 7919) % 101 < (i + 50));  // more attacks at higher logits
+  }
+  const auto c = fit_calibration(logits, labels);
+  EXPECT_GT(c.a, 0.0);
+  EXPECT_TRUE(std::isfinite(c.b));
+  const auto none = fit_calibration({1.0, 2.0}, {false, false});  // one class: identity
+  EXPECT_EQ(none.a, 1.0);
+  EXPECT_EQ(none.b, 0.0);
+}
+
+}  // namespace
+}  // namespace sluice::engine
