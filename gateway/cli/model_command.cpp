@@ -1,5 +1,5 @@
-// `sluice model train|eval|info`: trains the learned injection scorer from labelled JSONL, measures it
-// leave-one-source-out beside the signature score, and describes a model file (docs/injection.md,
+// `sluice model train|eval|score|info`: trains the learned injection scorer from labelled JSONL, measures it
+// leave-one-source-out beside the signature score, scores texts with their evidence, and describes a model file (docs/injection.md,
 // docs/accuracy.md). Sources are the data files' names up to their first '.'.
 #include <CLI/CLI.hpp>
 
@@ -441,22 +441,17 @@ int run_eval(const eval_args& args) {
     }
   }
   // Calibration: Platt scaling fitted to these out-of-source logits (two parameters, as `model train`
-  // does), then predicted against observed by probability decile, both classes weighted equally (the
-  // calibration's convention: p is the attack probability under equal priors).
+  // does), then predicted against observed (the share of attacks) by probability decile.
   {
     std::vector<double> scored;
     std::vector<bool> labels;
     for (std::size_t i = 0; i < set.size(); ++i) {
-      if (std::isfinite(logits[i]) && operator_side.count(set.text(i).source) == 0) {
+      if (std::isfinite(logits[i])) {  // every held-out text, as `model train` calibrates
         scored.push_back(logits[i]);
         labels.push_back(set.text(i).injection);
       }
     }
     const auto calibration = engine::fit_calibration(scored, labels);
-    double class_total[2] = {0, 0};
-    for (const bool y : labels) {
-      class_total[y ? 1 : 0] += 1;
-    }
     struct bin {
       std::size_t texts = 0;
       double predicted = 0;
@@ -466,7 +461,7 @@ int run_eval(const eval_args& args) {
     bin bins[10];
     for (std::size_t k = 0; k < scored.size(); ++k) {
       const double p = 1.0 / (1.0 + std::exp(-(calibration.a * scored[k] + calibration.b)));
-      const double w = 0.5 / class_total[labels[k] ? 1 : 0];
+      const double w = 1.0;
       bin& b = bins[std::min(9, static_cast<int>(p * 10))];
       ++b.texts;
       b.predicted += p * w;
@@ -474,7 +469,7 @@ int run_eval(const eval_args& args) {
       b.attack_weight += labels[k] ? w : 0;
     }
     std::cout << "\nCalibration (Platt a = " << fixed(calibration.a) << ", b = " << fixed(calibration.b)
-              << "; classes weighted equally):\n\n| predicted | texts | mean predicted | observed |\n|---|---:|---:|---:|\n";
+              << "; the data's own mix of attacks and benign texts):\n\n| predicted | texts | mean predicted | observed |\n|---|---:|---:|---:|\n";
     for (int k = 0; k < 10; ++k) {
       if (bins[k].texts == 0) {
         continue;
@@ -524,6 +519,45 @@ int run_info(const std::string& file) {
   return 0;
 }
 
+struct score_args {
+  std::string model_file;
+  std::vector<std::string> texts;
+  std::size_t evidence = 5;
+};
+
+// Scores each TEXT (or all of standard input as one text) and says what made it score.
+int run_score(const score_args& args) {
+  const auto model = engine::injection_model::load(
+      args.model_file.empty() ? engine::injection_model::default_model_path() : fs::path(args.model_file));
+  std::vector<std::string> texts = args.texts;
+  if (texts.empty()) {
+    std::ostringstream in;
+    in << std::cin.rdbuf();
+    texts.push_back(in.str());
+  }
+  engine::model_scratch scratch;
+  int status = 0;
+  for (const auto& text : texts) {
+    engine::model_score score;
+    const engine::errc e = model->score(text, scratch, score);
+    if (e != engine::errc::ok) {
+      std::cout << "error: " << engine::to_string(e) << "\n";
+      status = 1;
+      continue;
+    }
+    const std::string_view normalized =
+        scratch.normalized.changed ? std::string_view(scratch.normalized.text) : std::string_view(text);
+    std::cout << "p = " << fixed(score.probability, 4) << " (logit " << fixed(score.logit, 3) << ", window "
+              << score.window_start << "-" << score.window_end << ")"
+              << (score.probability >= model->thresholds().fpr_1_percent ? ", above the 1 % FPR threshold" : "")
+              << "\n";
+    for (const auto& item : model->evidence(normalized, args.evidence, scratch)) {
+      std::cout << "  +" << fixed(item.weight, 3) << "  \"" << item.feature << "\"\n";
+    }
+  }
+  return status;
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();
@@ -561,6 +595,13 @@ const register_command registration{[](CLI::App& app) {
   e->add_option("--cache-dir", eval->cache_dir, "Compiled database cache");
   e->add_option("--errors", eval->errors, "Show the N lowest-scored attacks and highest-scored benign texts");
   e->callback([eval] { exit_code() = guarded([&] { return run_eval(*eval); }); });
+
+  auto score = std::make_shared<score_args>();
+  auto* sc = model->add_subcommand("score", "Score texts with a model and show the strongest features");
+  sc->add_option("texts", score->texts, "Texts to score (default: standard input as one text)");
+  sc->add_option("--model", score->model_file, "Model file (default: $SLUICE_MODEL or the shipped model)");
+  sc->add_option("--evidence", score->evidence, "How many features to show");
+  sc->callback([score] { exit_code() = guarded([&] { return run_score(*score); }); });
 
   auto info_file = std::make_shared<std::string>();
   auto* i = model->add_subcommand("info", "Describe a model file (and check it loads)");

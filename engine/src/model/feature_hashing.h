@@ -97,8 +97,9 @@ inline std::uint32_t bigram_bucket(const hash_params& h, std::uint64_t previous,
   return static_cast<std::uint32_t>((((previous * 0xFF51AFD7ED558CCDull) ^ word) * h.bigram_mult) >> h.shift64);
 }
 
-// Calls sink(bucket, end) for every feature of `text`, in order of `end` (the position of the feature's
-// last byte; `text.size()` for features ending at the final virtual space).
+// Calls sink(bucket, end, start) for every feature of `text`, in order of `end` (the position of the
+// feature's last byte; `text.size()` for features ending at the final virtual space). `start` is its
+// first byte (-1 for the virtual space before the text; for a bigram, the first word's start).
 template <class Sink>
 void for_each_feature(const hash_params& h, std::string_view text, Sink&& sink) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -109,6 +110,7 @@ void for_each_feature(const hash_params& h, std::string_view text, Sink&& sink) 
   std::uint64_t chunk = 0;                      // its bytes since the last complete chunk
   unsigned chunk_bytes = 0;
   std::uint64_t previous_word = 0;
+  std::int64_t previous_start = 0;
   bool have_previous = false;
   for (std::size_t i = 0; i <= n; ++i) {
     const unsigned char c = i < n ? fold_byte(p[i]) : ' ';
@@ -117,7 +119,8 @@ void for_each_feature(const hash_params& h, std::string_view text, Sink&& sink) 
     const std::uint64_t before = last8 >> 24;  // byte i-4 lowest
     for (int g = 3; g <= max_gram; ++g) {
       if ((h.gram_mask >> g & 1u) != 0 && run >= static_cast<std::uint32_t>(g - 2)) {
-        sink(gram_bucket(h, g, v4, before), static_cast<std::uint32_t>(i));
+        sink(gram_bucket(h, g, v4, before), static_cast<std::uint32_t>(i),
+             static_cast<std::int64_t>(i) - g + 1);
       }
     }
     if (c != ' ') {
@@ -132,13 +135,15 @@ void for_each_feature(const hash_params& h, std::string_view text, Sink&& sink) 
     }
     if (run > 0) {
       const std::uint64_t w = word_mix(word, chunk ^ (static_cast<std::uint64_t>(run) << 59));
+      const auto start = static_cast<std::int64_t>(i - run);
       if (h.word_unigrams) {
-        sink(unigram_bucket(h, w), static_cast<std::uint32_t>(i));
+        sink(unigram_bucket(h, w), static_cast<std::uint32_t>(i), start);
       }
       if (h.word_bigrams && have_previous) {
-        sink(bigram_bucket(h, previous_word, w), static_cast<std::uint32_t>(i));
+        sink(bigram_bucket(h, previous_word, w), static_cast<std::uint32_t>(i), previous_start);
       }
       previous_word = w;
+      previous_start = start;
       have_previous = true;
       word = h.word_seed;
       chunk = 0;

@@ -262,8 +262,47 @@ std::vector<injection_model::feature_hit> injection_model::features_of(const mod
   const detail::hash_params hashes(features);
   std::vector<feature_hit> out;
   detail::for_each_feature(hashes, normalized,
-                           [&](std::uint32_t bucket, std::uint32_t end) { out.push_back({bucket, end}); });
+                           [&](std::uint32_t bucket, std::uint32_t end, std::int64_t) { out.push_back({bucket, end}); });
   return out;
+}
+
+std::vector<injection_model::evidence_item> injection_model::evidence(std::string_view normalized, std::size_t count,
+                                                                     model_scratch& scratch) const {
+  const model_score best = score_normalized(normalized, scratch);
+  const detail::window_layout layout{static_cast<std::uint32_t>(normalized.size()), features_.window,
+                                     features_.stride};
+  const std::uint32_t first_block = layout.block_of(best.window_start);
+  const std::uint32_t last_block = first_block + (layout.single() ? 0 : layout.blocks_per_window() - 1);
+  std::vector<evidence_item> items;
+  std::vector<std::uint32_t> seen;  // buckets already listed
+  detail::for_each_feature(*hashes_, normalized, [&](std::uint32_t bucket, std::uint32_t end, std::int64_t start) {
+    const std::uint32_t block = layout.block_of(end);
+    const double weight = scale_ * weights_[bucket];
+    if (block < first_block || block > last_block || weight <= 0 ||
+        std::find(seen.begin(), seen.end(), bucket) != seen.end()) {
+      return;
+    }
+    seen.push_back(bucket);
+    evidence_item item;
+    for (std::int64_t k = start; k <= static_cast<std::int64_t>(end); ++k) {
+      const char c = k < 0 || k >= static_cast<std::int64_t>(normalized.size())
+                         ? ' '
+                         : static_cast<char>(detail::fold_byte(static_cast<unsigned char>(normalized[k])));
+      if (c != ' ' || item.feature.empty() || item.feature.back() != ' ') {
+        item.feature += c;
+      }
+    }
+    item.weight = weight;
+    item.start = static_cast<std::uint32_t>(std::max<std::int64_t>(start, 0));
+    item.end = std::min<std::uint32_t>(end + 1, static_cast<std::uint32_t>(normalized.size()));
+    items.push_back(std::move(item));
+  });
+  std::stable_sort(items.begin(), items.end(),
+                   [](const evidence_item& a, const evidence_item& b) { return a.weight > b.weight; });
+  if (items.size() > count) {
+    items.resize(count);
+  }
+  return items;
 }
 
 errc injection_model::score(std::string_view text, model_scratch& scratch, model_score& out) const noexcept {

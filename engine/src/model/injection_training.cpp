@@ -166,7 +166,7 @@ training_set::training_set(const training_data& data, const training_options& op
                                        options.features.stride};
     const std::uint64_t base = m.block_start.size() - 1;  // this text's first block
     std::uint32_t blocks = 1;
-    detail::for_each_feature(hashes, view, [&](std::uint32_t bucket, std::uint32_t end) {
+    detail::for_each_feature(hashes, view, [&](std::uint32_t bucket, std::uint32_t end, std::int64_t) {
       const std::uint32_t b = layout.block_of(end);
       while (b + 1 > blocks) {  // close the blocks before this feature's
         m.block_start.push_back(m.buckets.size());
@@ -358,22 +358,36 @@ model_calibration fit_calibration(const std::vector<double>& logits, const std::
   if (count[0] == 0 || count[1] == 0) {
     return {};
   }
-  // Newton's method on the weighted log loss of sigmoid(a z + b); Platt's smoothed targets keep a finite
-  // slope when the classes separate.
+  // Newton's method on the log loss of sigmoid(a z + b) with Platt's smoothed targets (they keep the
+  // slope finite when the classes separate), halving a step until the loss falls (Lin, Lin and Weng's
+  // safeguard: a plain Newton step can diverge).
   const double target[2] = {1.0 / (count[0] + 2.0), (count[1] + 1.0) / (count[1] + 2.0)};
+  const double weight = 1.0 / (count[0] + count[1]);
+  const auto loss = [&](double a, double b) {
+    double sum = 0;
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+      if (std::isfinite(logits[i])) {
+        const double f = a * logits[i] + b;
+        const double t = target[labels[i] ? 1 : 0];
+        // -(t log p + (1 - t) log(1 - p)) with p = sigmoid(f), written to avoid overflow
+        sum += weight * (f >= 0 ? t * std::log1p(std::exp(-f)) + (1 - t) * (f + std::log1p(std::exp(-f)))
+                                : t * (-f + std::log1p(std::exp(f))) + (1 - t) * std::log1p(std::exp(f)));
+      }
+    }
+    return sum;
+  };
   double a = 1.0;
   double b = 0.0;
+  double current = loss(a, b);
   for (int iteration = 0; iteration < 100; ++iteration) {
     double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
     for (std::size_t i = 0; i < logits.size(); ++i) {
       if (!std::isfinite(logits[i])) {
         continue;
       }
-      const int y = labels[i] ? 1 : 0;
-      const double weight = 0.5 / count[y];
       const double z = logits[i];
       const double p = sigmoid(a * z + b);
-      const double r = (p - target[y]) * weight;
+      const double r = (p - target[labels[i] ? 1 : 0]) * weight;
       ga += r * z;
       gb += r;
       const double h = std::max(p * (1 - p), 1e-12) * weight;
@@ -381,17 +395,28 @@ model_calibration fit_calibration(const std::vector<double>& logits, const std::
       hab += h * z;
       hbb += h;
     }
-    haa += 1e-9;
-    hbb += 1e-9;
+    haa += 1e-12;
+    hbb += 1e-12;
     const double det = haa * hbb - hab * hab;
     if (det <= 0) {
       break;
     }
     const double da = (hbb * ga - hab * gb) / det;
     const double db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (std::fabs(da) < 1e-10 && std::fabs(db) < 1e-10) {
+    double step = 1.0;
+    bool improved = false;
+    while (step > 1e-10) {
+      const double next = loss(a - step * da, b - step * db);
+      if (next < current + 1e-4 * step * (ga * -da + gb * -db)) {  // Armijo condition
+        a -= step * da;
+        b -= step * db;
+        current = next;
+        improved = true;
+        break;
+      }
+      step /= 2;
+    }
+    if (!improved || (std::fabs(step * da) < 1e-10 && std::fabs(step * db) < 1e-10)) {
       break;
     }
   }

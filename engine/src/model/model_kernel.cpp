@@ -13,7 +13,7 @@ void accumulate_scalar(const kernel_input& in, window_tracker& tracker) noexcept
   std::uint32_t block = 0;
   std::int64_t sum = 0;
   std::uint32_t count = 0;
-  for_each_feature(*in.hashes, in.text, [&](std::uint32_t bucket, std::uint32_t end) {
+  for_each_feature(*in.hashes, in.text, [&](std::uint32_t bucket, std::uint32_t end, std::int64_t) {
     const std::uint32_t b = layout.block_of(end);
     if (b != block) {
       tracker.add(block, sum, count);

@@ -270,6 +270,31 @@ TEST(InjectionModelFile, ShippedModelLoadsAndSeparates) {
   EXPECT_EQ(model->score("\xff\xfe", scratch, attack), errc::invalid_utf8);
 }
 
+TEST(InjectionModelEvidence, NamesTheStrongestFeaturesOfTheBestWindow) {
+  model_features f;
+  std::vector<float> w(std::size_t{1} << f.bucket_bits, 0.0f);
+  for (const auto& h : injection_model::features_of(f, "zanzibar")) {
+    w[h.bucket] = 1.0f;
+  }
+  for (const auto& h : injection_model::features_of(f, "quokka")) {
+    w[h.bucket] = 0.5f;
+  }
+  const auto model = injection_model::from_weights(f, w, 0.0, {}, {}, {});
+  model_scratch scratch;
+  std::string text(2000, '.');
+  text += " Zanzibar quokka ";
+  text += std::string(2000, '.');
+  const auto items = model->evidence(text, 3, scratch);
+  ASSERT_EQ(items.size(), 3u);
+  for (const auto& item : items) {
+    EXPECT_NE(item.feature.find_first_of("zanib"), std::string::npos) << item.feature;
+    EXPECT_NEAR(item.weight, 1.0, 0.01);
+    EXPECT_GE(item.start, 2000u);
+    EXPECT_LE(item.end, 2010u);
+  }
+  EXPECT_TRUE(model->evidence("nothing to see", 5, scratch).empty());
+}
+
 TEST(InjectionTraining, IsDeterministic) {
   const std::string root = SLUICE_SOURCE_DIR;
   const auto data = read_training_files({root + "/corpora/injection/attacks.jsonl",

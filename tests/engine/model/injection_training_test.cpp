@@ -95,11 +95,16 @@ TEST(InjectionTrainingCalibration, FitsAnIncreasingCurve) {
   std::vector<bool> labels;
   for (int i = -50; i <= 50; ++i) {
     logits.push_back(i / 10.0);
-    labels.push_back((i * 7919) % 101 < (i + 50));  // more attacks at higher logits
+    labels.push_back(((i + 50) * 7919) % 101 < (i + 50));  // attacks from none at -5 to nearly all at 5
   }
   const auto c = fit_calibration(logits, labels);
-  EXPECT_GT(c.a, 0.0);
-  EXPECT_TRUE(std::isfinite(c.b));
+  EXPECT_GT(c.a, 0.3);
+  EXPECT_LT(c.a, 3.0);
+  EXPECT_NEAR(c.b, 0.0, 0.5);
+  // Separable classes: the smoothed targets keep the slope finite.
+  const auto separable = fit_calibration({-3, -2, -1, 1, 2, 3}, {false, false, false, true, true, true});
+  EXPECT_GT(separable.a, 0.0);
+  EXPECT_TRUE(std::isfinite(separable.a) && std::isfinite(separable.b));
   const auto none = fit_calibration({1.0, 2.0}, {false, false});  // one class: identity
   EXPECT_EQ(none.a, 1.0);
   EXPECT_EQ(none.b, 0.0);

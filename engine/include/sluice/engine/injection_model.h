@@ -116,6 +116,18 @@ class injection_model {
 
   [[nodiscard]] double probability(double logit) const noexcept;
 
+  // What made a text score high: the features of its best window with the largest positive weights,
+  // strongest first, at most `count` (for block messages and audit records; allocates, so call it for
+  // texts that are blocked, not for every text).
+  struct evidence_item {
+    std::string feature;  // the folded bytes: an n-gram (" ignor"), a word ("previous ") or two ("all previous ")
+    double weight = 0;    // its weight (quantized weight times scale)
+    std::uint32_t start = 0;  // its first occurrence in the window, as offsets into the normalized text
+    std::uint32_t end = 0;
+  };
+  [[nodiscard]] std::vector<evidence_item> evidence(std::string_view normalized, std::size_t count,
+                                                    model_scratch& scratch) const;
+
   [[nodiscard]] const model_features& features() const noexcept { return features_; }
   [[nodiscard]] const model_calibration& calibration() const noexcept { return calibration_; }
   [[nodiscard]] const model_thresholds& thresholds() const noexcept { return thresholds_; }

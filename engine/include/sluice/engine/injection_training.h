@@ -94,8 +94,9 @@ struct trained_weights {
                                                        const std::vector<std::string>& held_out,
                                                        const std::function<void(const std::string&)>& progress = {});
 
-// Platt scaling fitted to (logit, label) pairs with both classes weighted equally, so that p = 0.5 is
-// where a text is as likely an attack as not under equal priors.
+// Platt scaling fitted to (logit, label) pairs as they come (the data's own mix of attacks and benign
+// text; with Platt's smoothed targets), so p reads as the share of attacks among texts scored alike in
+// that mix.
 [[nodiscard]] model_calibration fit_calibration(const std::vector<double>& logits, const std::vector<bool>& labels);
 
 // The lowest threshold t such that at most `rate` of `benign_scores` are >= t (scores above every
