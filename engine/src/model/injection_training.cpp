@@ -36,6 +36,7 @@ struct training_set::impl {
   std::vector<std::uint64_t> block_start;
   std::vector<std::uint64_t> first_block;
   std::vector<std::uint8_t> single_window;
+  std::vector<std::uint8_t> script_of;  // the text's main writing system (see main_script)
 };
 
 namespace {
@@ -63,6 +64,53 @@ std::string family_of(const std::string& id) {
 }
 
 double sigmoid(double z) noexcept { return 1.0 / (1.0 + std::exp(-z)); }
+
+// The writing system most of a text's letters are in, told from UTF-8 lead bytes: 0 Latin (ASCII and
+// Latin-1/Extended letters), else one class per script block. Character n-grams of a script seen only
+// in attacks would make the script itself a cue, so example weights balance classes per script.
+std::uint8_t main_script(std::string_view text) noexcept {
+  // 0 Latin; 1 Greek; 2 Cyrillic; 3 Armenian/Hebrew; 4 Arabic; 5 kana; 6 CJK; 7 Hangul; 8.. one per
+  // 128-code-point block of U+0800..U+0FFF (Devanagari, Bengali, …, Telugu, …, Thai, Lao, Tibetan).
+  std::uint32_t counts[24] = {};
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      counts[0] += static_cast<unsigned char>((c | 0x20) - 'a') < 26 ? 1 : 0;
+    } else if (c >= 0xC3 && c <= 0xC9) {
+      ++counts[0];  // Latin-1 and Latin Extended letters
+    } else if (c >= 0xCD && c <= 0xCF) {
+      ++counts[1];
+    } else if (c >= 0xD0 && c <= 0xD4) {
+      ++counts[2];
+    } else if (c >= 0xD5 && c <= 0xD7) {
+      ++counts[3];
+    } else if (c >= 0xD8 && c <= 0xDF) {
+      ++counts[4];
+    } else if (c == 0xE3) {
+      ++counts[5];
+    } else if (c >= 0xE4 && c <= 0xE9) {
+      ++counts[6];
+    } else if (c >= 0xEA && c <= 0xED) {
+      ++counts[7];
+    } else if (c == 0xE0 && i + 1 < text.size() && p[i + 1] >= 0xA0 && p[i + 1] < 0xC0) {
+      ++counts[8 + (p[i + 1] - 0xA0) / 2];  // U+0800..U+0FFF, 128 code points per slot
+    }
+  }
+  std::uint8_t best = 0;
+  std::uint32_t best_count = 0;
+  std::uint32_t other = 0;
+  for (std::uint8_t k = 1; k < 24; ++k) {
+    other += counts[k];
+    if (counts[k] > best_count) {
+      best = k;
+      best_count = counts[k];
+    }
+  }
+  // Mostly Latin (an English text quoting a few foreign words) stays Latin; a third of the letters in
+  // other scripts makes the text its main one's.
+  return best != 0 && other * 2 >= counts[0] ? best : 0;
+}
 
 }  // namespace
 
@@ -122,7 +170,8 @@ training_data read_training_files(const std::vector<std::filesystem::path>& file
       labelled_text t;
       t.id = std::string(id);
       t.source = source;
-      t.family = family_of(t.id);
+      std::string_view family;  // the corpus's own template family when it names one
+      t.family = doc["family"].get(family) == simdjson::SUCCESS ? std::string(family) : family_of(t.id);
       t.category = std::string(category);
       std::string_view lang;
       if (doc["lang"].get(lang) == simdjson::SUCCESS) {
@@ -181,6 +230,7 @@ training_set::training_set(const training_data& data, const training_options& op
     m.block_start.push_back(m.buckets.size());
     m.first_block.push_back(base + blocks);
     m.single_window.push_back(layout.single() ? 1 : 0);
+    m.script_of.push_back(main_script(view));
   }
 }
 
@@ -210,6 +260,25 @@ std::vector<double> training_set::example_weights(const std::vector<bool>& inclu
     const double size = family_size[{m.source_of[i], m.texts[i].family, y}];
     weights[i] = std::min(1.0, cap / size);
     total[y ? 1 : 0] += weights[i];
+  }
+  // No writing system may carry more attack weight than benign weight, so that a script seen mostly in
+  // attacks (non-English attack corpora beside few benign texts in that script) does not become a cue by
+  // itself: left unchecked, every benign text in that script scores as an attack.
+  double script_total[256][2] = {};
+  for (std::size_t i = 0; i < m.texts.size(); ++i) {
+    if (include[i]) {
+      script_total[m.script_of[i]][m.texts[i].injection ? 1 : 0] += weights[i];
+    }
+  }
+  total[1] = 0;
+  for (std::size_t i = 0; i < m.texts.size(); ++i) {
+    if (include[i] && m.texts[i].injection) {
+      const auto* st = script_total[m.script_of[i]];
+      if (m.script_of[i] != 0 && st[1] > st[0]) {
+        weights[i] *= st[0] / st[1];
+      }
+      total[1] += weights[i];
+    }
   }
   const double all = total[0] + total[1];
   for (std::size_t i = 0; i < m.texts.size(); ++i) {

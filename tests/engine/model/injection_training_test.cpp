@@ -24,12 +24,14 @@ TEST(InjectionTrainingData, SourcesFamiliesAndSkippedLines) {
   const auto file = write_file("asb_agent.mixed.jsonl",
                                "{\"id\": \"asb-dpi-012\", \"text\": \"do it\", \"injection\": true, \"category\": \"x\"}\n"
                                "{\"id\": \"gptfuzz-jbchat-000-0\", \"text\": \"t\", \"injection\": false, \"lang\": \"de\"}\n"
+                               "{\"id\": \"ml-1\", \"text\": \"u\", \"injection\": true, \"family\": \"fam\"}\n"
                                "{\"id\": \"presidio-1\", \"text\": \"a PII line\", \"entities\": []}\n"
                                "not json\n"
                                "\n"
                                "{\"id\": 5, \"text\": \"t\", \"injection\": true}\n");
   const auto data = read_training_files({file});
-  ASSERT_EQ(data.texts.size(), 2u);
+  ASSERT_EQ(data.texts.size(), 3u);
+  EXPECT_EQ(data.texts[2].family, "fam");
   EXPECT_EQ(data.texts[0].source, "asb_agent");
   EXPECT_EQ(data.texts[0].family, "asb-dpi");
   EXPECT_TRUE(data.texts[0].injection);
@@ -38,8 +40,8 @@ TEST(InjectionTrainingData, SourcesFamiliesAndSkippedLines) {
   EXPECT_EQ(data.texts[1].category, "benign");
   EXPECT_EQ(data.texts[1].lang, "de");
   ASSERT_EQ(data.skipped.size(), 2u);  // the PII line is not an error
-  EXPECT_NE(data.skipped[0].find(":4: not JSON"), std::string::npos) << data.skipped[0];
-  EXPECT_NE(data.skipped[1].find(":6: no string id or text"), std::string::npos) << data.skipped[1];
+  EXPECT_NE(data.skipped[0].find(":5: not JSON"), std::string::npos) << data.skipped[0];
+  EXPECT_NE(data.skipped[1].find(":7: no string id or text"), std::string::npos) << data.skipped[1];
   EXPECT_THROW((void)read_training_files({"/nonexistent/x.jsonl"}), model_error);
 }
 

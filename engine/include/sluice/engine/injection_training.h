@@ -20,7 +20,7 @@ namespace sluice::engine {
 struct labelled_text {
   std::string id;
   std::string source;  // the file's name up to its first '.' ("garak_probes" for garak_probes.mixed.jsonl)
-  std::string family;  // the id without its trailing numbers: one template family ("asb-dpi", "promptinject")
+  std::string family;  // the line's "family", else the id without its trailing numbers ("asb-dpi")
   std::string category;
   std::string lang;  // the line's "lang" when it has one
   std::string text;
