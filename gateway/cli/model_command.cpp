@@ -224,6 +224,11 @@ int run_train(const train_args& args) {
       std::cerr << "  calibration fold without " << source << " done\n";
     });
   }
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (set.text(i).derived) {
+      logits[i] = std::nan("");  // derived twins are trained on, not calibrated on
+    }
+  }
   const auto calibration = engine::fit_calibration(logits, labels);
   std::vector<double> benign;
   std::size_t attacks = 0;
@@ -310,9 +315,14 @@ int run_eval(const eval_args& args) {
   const std::vector<std::string> held_out = args.hold_out.empty() ? set.sources() : args.hold_out;
   std::cerr << "sluice model eval: " << set.size() << " texts from " << set.sources().size() << " sources, "
             << held_out.size() << " folds\n";
-  const auto logits = engine::out_of_source_logits(set, everything, held_out, [](const std::string& source) {
+  auto logits = engine::out_of_source_logits(set, everything, held_out, [](const std::string& source) {
     std::cerr << "  fold without " << source << " done\n";
   });
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (set.text(i).derived) {
+      logits[i] = std::nan("");  // trained on, never counted
+    }
+  }
 
   // The signature score of every text, from the catalog the gateway runs.
   engine::compile_options compile;
@@ -383,7 +393,7 @@ int run_eval(const eval_args& args) {
     if (t.injection && !m) {
       missed.emplace_back(logits[i], i);
     }
-    if (!t.injection && m) {
+    if (!t.injection && m && operator_side.count(t.source) == 0) {
       flagged.emplace_back(-logits[i], i);
     }
   }

@@ -179,7 +179,24 @@ training_data read_training_files(const std::vector<std::filesystem::path>& file
       }
       t.text = std::string(text);
       t.injection = injection;
-      out.texts.push_back(std::move(t));
+      std::uint64_t span_start = 0;
+      std::uint64_t span_end = 0;
+      const bool has_span = injection && doc["span"]["start"].get(span_start) == simdjson::SUCCESS &&
+                            doc["span"]["end"].get(span_end) == simdjson::SUCCESS && span_start < span_end &&
+                            span_end <= t.text.size();
+      if (has_span) {
+        labelled_text twin = t;
+        twin.id += "#clean";
+        twin.family += "#clean";
+        twin.category = "benign_clean_twin";
+        twin.text = t.text.substr(0, span_start) + t.text.substr(span_end);
+        twin.injection = false;
+        twin.derived = true;
+        out.texts.push_back(std::move(t));
+        out.texts.push_back(std::move(twin));
+      } else {
+        out.texts.push_back(std::move(t));
+      }
     }
   }
   unsigned int size = 0;

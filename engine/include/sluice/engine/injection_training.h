@@ -25,6 +25,10 @@ struct labelled_text {
   std::string lang;  // the line's "lang" when it has one
   std::string text;
   bool injection = false;
+  // Made by the reader, not in the file: the benign twin of an attack whose line gives the injected
+  // "span" (the text without it), so the document around an injection is not learned as a cue. Trained
+  // on, never counted in evaluations.
+  bool derived = false;
 };
 
 struct training_data {
@@ -34,7 +38,9 @@ struct training_data {
   std::vector<std::string> skipped;  // "file:line: why" for lines that could not be used
 };
 
-// Reads injection JSONL files ({"id", "text", "injection", "category", optional "lang"}); lines without "injection"
+// Reads injection JSONL files ({"id", "text", "injection", "category", optional "lang", "family" and
+// "span": {"start", "end"}}); an attack with a span also gives its derived benign twin. Lines without
+// "injection"
 // (PII corpora) are skipped silently, malformed ones are listed in `skipped`. Throws model_error when a
 // file cannot be read.
 [[nodiscard]] training_data read_training_files(const std::vector<std::filesystem::path>& files);
