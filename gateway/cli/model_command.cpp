@@ -496,7 +496,11 @@ int run_eval(const eval_args& args) {
       std::cout << "\n" << title << "\n";
       for (std::size_t k = 0; k < std::min(args.errors, list.size()); ++k) {
         const auto& t = set.text(list[k].second);
-        std::string excerpt = t.text.substr(0, 160);
+        std::size_t cut = std::min<std::size_t>(160, t.text.size());
+        while (cut > 0 && cut < t.text.size() && (static_cast<unsigned char>(t.text[cut]) & 0xC0) == 0x80) {
+          --cut;  // not inside a UTF-8 character
+        }
+        std::string excerpt = t.text.substr(0, cut);
         std::replace(excerpt.begin(), excerpt.end(), '\n', ' ');
         const double logit = logits[list[k].second];
         std::cout << "  " << t.id << " (logit " << fixed(logit, 2) << "): " << excerpt << "\n";
