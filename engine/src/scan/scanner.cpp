@@ -383,7 +383,7 @@ errc run_pass(const hs_database_t* db, std::string_view text, hs_scratch_t* scra
 
 // Decodes each encoded run once and scans the decoded text (normalized) for injection signatures.
 errc scan_encoded_payloads(std::string_view text, const ruleset& rules, hs_scratch_t* scratch,
-                           const scan_options& options, scanner_buffers& b) noexcept {
+                           const scan_options& options, scanner_buffers& b, scan_result& out) noexcept {
   for (const payload_run& run : b.encoded_runs) {
     const std::string_view kind = rules.at(run.rule).entity;
     if (!decode_payload(text.substr(run.start, run.end - run.start), kind, b.decoded)) {
@@ -397,6 +397,11 @@ errc scan_encoded_payloads(std::string_view text, const ruleset& rules, hs_scrat
     pass_context p{&b, &rules, &options, nullptr, pass_kind::decoded, run.start, run.end, 0};
     if (const errc e = run_pass(rules.text_rules_database(), decoded_text, scratch, p); e != errc::ok) {
       return e;
+    }
+    if (options.model != nullptr) {
+      // A payload is text of its own: an attack hidden in base64 scores as the attack, not diluted by
+      // the gibberish it looked like before decoding.
+      out.model_score = std::max(out.model_score, options.model->score_normalized(decoded_text, b.model).probability);
     }
   }
   return errc::ok;
@@ -420,7 +425,7 @@ void collect_injection(const ruleset& rules, scanner_buffers& b, scan_result& ou
   for (const auto& h : b.injection_hits) {
     b.signature_seen[h.rule] = 0;
   }
-  out.injection_score = 1.0 - keep;
+  out.signature_score = 1.0 - keep;
 }
 
 }  // namespace
@@ -472,11 +477,16 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     }
   }
   if (options.injection) {
+    if (options.model != nullptr) {
+      const std::string_view normalized = normalized_differs ? std::string_view(b.normalized.text) : text;
+      out.model_score = options.model->score_normalized(normalized, b.model).probability;
+    }
     find_encoded_runs(text, encoded_rules_, b.encoded_runs);
-    if (const errc e = scan_encoded_payloads(text, *rules_, scratch_, options, b); e != errc::ok) {
+    if (const errc e = scan_encoded_payloads(text, *rules_, scratch_, options, b, out); e != errc::ok) {
       return e;
     }
     collect_injection(*rules_, b, out);
+    out.injection_score = std::max(out.signature_score, out.model_score);
   }
   if (options.entities) {
     const detail::text_window whole{text, 0};

@@ -6,6 +6,7 @@
 
 #include "sluice/engine/ruleset.h"
 
+#include "sluice/engine/injection_model.h"
 #include "sluice/engine/normalizer.h"
 #include "scan/encoded_payload.h"
 #include "scan/entity_confirmer.h"
@@ -54,6 +55,7 @@ struct scanner_buffers {
   normalized_text normalized;
   std::string decoded;
   normalized_text decoded_normalized;
+  model_scratch model;  // the learned scorer's folded copy of a text
 };
 
 }  // namespace sluice::engine

@@ -25,7 +25,9 @@ struct scanned_text {
   std::uint32_t entities_begin = 0, entities_end = 0;
   std::uint32_t content_begin = 0, content_end = 0;
   std::uint32_t injection_begin = 0, injection_end = 0;
-  double injection_score = 0;
+  double injection_score = 0;  // the higher of the two below (engine::scan_result)
+  double signature_score = 0;
+  double model_score = 0;
   bool redact = false;  // some entity in it is marked for redaction
 };
 

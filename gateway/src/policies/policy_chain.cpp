@@ -122,6 +122,8 @@ void scan_texts(engine::scanner& scanner, engine::scan_result& r, const engine::
       t.content_end = static_cast<std::uint32_t>(ex.content.size());
       t.injection_end = static_cast<std::uint32_t>(ex.injection.size());
       t.injection_score = r.injection_score;
+      t.signature_score = r.signature_score;
+      t.model_score = r.model_score;
     }
   } catch (...) {
     ex.scan_failed = true;  // out of memory growing a buffer

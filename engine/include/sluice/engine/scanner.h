@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sluice/engine/finding.h"
+#include "sluice/engine/injection_model.h"
 #include "sluice/engine/normalizer.h"
 #include "sluice/engine/result.h"
 #include "sluice/engine/ruleset.h"
@@ -20,6 +21,10 @@ struct scan_options {
   bool entities = true;   // pii and secret rules
   bool injection = true;  // injection signatures (on the normalized text, and decoded payloads)
   bool content = true;    // content-filter rules (on the normalized text)
+  // With `injection`: the learned scorer (injection_model.h), run over the same normalized text and over
+  // decoded payloads; its probability joins the signatures' score (scan_result::injection_score). Null:
+  // signatures alone. The model must outlive the scan (it is shared, read-only, by every thread).
+  const injection_model* model = nullptr;
   std::uint32_t max_candidates = 1u << 20;  // more raw matches than this: errc::too_many_findings
   validator_options validators;
 };
@@ -32,13 +37,22 @@ struct scan_result {
   // Injection signatures that matched, one per distinct rule, first occurrence (original offsets).
   // A signature found inside a decoded base64/hex payload reports the payload's span.
   std::vector<finding> injection;
-  // Injection score in [0,1]: 1 - prod(1 - weight_i) over the distinct signatures that matched.
+  // The signatures' score in [0,1]: 1 - prod(1 - weight_i) over the distinct signatures that matched.
+  double signature_score = 0;
+  // The learned scorer's calibrated probability (0 without a model): the highest of the text's windows
+  // and of its decoded payloads.
+  double model_score = 0;
+  // The injection score the policies compare with their threshold: the higher of the two above. Each
+  // is a probability-like score on its own scale; taking the higher lets a precise signature block on
+  // its own and lets the model catch what no signature names (docs/injection.md).
   double injection_score = 0;
 
   void clear() noexcept {
     entities.clear();
     content.clear();
     injection.clear();
+    signature_score = 0;
+    model_score = 0;
     injection_score = 0;
   }
 };
