@@ -23,6 +23,7 @@ struct replay_args {
   std::string floors_file;
   std::string rules_dir;
   std::string cache_dir;
+  std::string model = "none";  // none | default | a model file
 };
 
 int run(const replay_args& args) {
@@ -54,8 +55,20 @@ int run(const replay_args& args) {
     std::cerr << "sluice replay: cannot load the rules: " << e.what() << "\n";
     return 1;
   }
+  std::shared_ptr<const sluice::engine::injection_model> model;
+  if (args.model != "none") {
+    try {
+      model = sluice::engine::injection_model::load(args.model == "default"
+                                                        ? sluice::engine::injection_model::default_model_path()
+                                                        : std::filesystem::path(args.model));
+    } catch (const sluice::engine::model_error& e) {
+      std::cerr << "sluice replay: " << e.what() << "\n";
+      return 1;
+    }
+  }
   sluice::engine::scanner scanner(rules);
   sluice::replay::replay_options options;
+  options.model = model.get();
   options.threshold = args.threshold >= 0 ? args.threshold : floors.injection_threshold.value_or(0.5);
   const auto result = sluice::replay::run_replay(args.files, scanner, options);
   const auto failures = sluice::replay::check_floors(floors, result);
@@ -88,6 +101,9 @@ const sluice::cli::register_command registration{[](CLI::App& app) {
   cmd->add_option("--floors", args->floors_file, "Fail (exit 3) when a result drops below these floors");
   cmd->add_option("--rules", args->rules_dir, "Rules directory (default: $SLUICE_RULES_DIR or the built-in catalog)");
   cmd->add_option("--cache-dir", args->cache_dir, "Compiled database cache (default: $XDG_CACHE_HOME/sluice)");
+  cmd->add_option("--model", args->model,
+                  "Injection score with a learned model: default (the shipped one), a model file, or none "
+                  "(default: none, the signatures alone, as the floors were set)");
   cmd->callback([args] { sluice::cli::exit_code() = run(*args); });
 }};
 

@@ -56,6 +56,7 @@ replay_result run_replay(const std::vector<std::string>& files, sluice::engine::
   sluice::engine::scan_options injection_options;
   injection_options.entities = false;
   injection_options.content = false;
+  injection_options.model = options.model;
 
   sluice::engine::scan_result scan;
   std::vector<labelled_span> predicted;

@@ -12,6 +12,8 @@ struct replay_options {
   double threshold = 0.5;        // injection score at or above which a line is flagged
   double fpr_budget = 0.02;      // for "lowest threshold with FPR <= budget"
   std::size_t context_radius = 40;
+  // The learned injection scorer joining the signatures (null: signatures alone). Not owned.
+  const sluice::engine::injection_model* model = nullptr;
 };
 
 // Reads every file (JSONL, either shape per line), scans each line once with `scanner` and scores it.
