@@ -207,6 +207,65 @@ void BM_engine_adversarial(benchmark::State& state) {
   state.SetLabel(std::string(bench::name_of(kind)));
 }
 
+// Secrets-dense text: config and code lines holding a provider key, a keyed setting, a JWT, a PEM block or
+// a password every few lines, between lines of the benchmark prose, to `size` bytes. The same bytes for
+// every catalog, so two catalogs (SLUICE_RULES_DIR) compare on one input. Args: full scan (1) or
+// entities only (0), and the size.
+std::string make_secrets_dense(std::size_t size) {
+  static const char* const lines[] = {
+      "aws_access_key_id = AKIAKAEDCMPB5U4MOS7A\nsecret_key = \"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\"\n",
+      "GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n",
+      "SLACK_BOT_TOKEN=xoxb-2934567890123-2934567890124-AbCdEfGhIjKlMnOpQrStUvWx\n",
+      "EMAIL_HOST_PASSWORD = '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'\n",
+      "stripe.api_key = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n",
+      "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n",
+      "DATABASE_URL=postgres://app:Xk9mP2vQ7wR4@db.internal:5432/prod\n",
+      "const client = new Client({ apiKey: 'Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB9' });\n",
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm\n-----END RSA PRIVATE KEY-----\n",
+      "HF_TOKEN=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\n",
+      "npm config set //registry.npmjs.org/:_authToken=npm_Qm3Xr8Tz1Lp6Wn9Ks2Vb5Yc7Hd4Jf0Ga3Eu8\n",
+      "password: Xk9#mP2$vQ7!wR4\n",
+  };
+  const auto prose = bench::make_input(bench::input_kind::prose, size);
+  std::string out;
+  out.reserve(size + 512);
+  std::size_t line = 0;
+  std::size_t from = 0;
+  while (out.size() < size) {
+    // About 300 bytes of prose, to its next line break or sentence end, then a secret line.
+    std::size_t to = std::min(prose.text.size(), from + 300);
+    while (to < prose.text.size() && prose.text[to - 1] != '.' && prose.text[to - 1] != '\n') {
+      ++to;
+    }
+    out.append(prose.text, from, to - from);
+    out.push_back('\n');
+    from = to < prose.text.size() ? to : 0;
+    out.append(lines[line++ % std::size(lines)]);
+  }
+  out.resize(size);
+  return out;
+}
+
+void BM_engine_secrets_dense(benchmark::State& state) {
+  const std::string input = make_secrets_dense(static_cast<std::size_t>(state.range(1)));
+  engine::scanner scanner(catalog());
+  engine::scan_result result;
+  engine::scan_options options;
+  options.injection = state.range(0) == 1;
+  options.content = state.range(0) == 1;
+  if (scanner.scan(input, result, options) != engine::errc::ok || result.entities.empty()) {
+    state.SkipWithError("scan failed or found nothing");
+    return;
+  }
+  for (auto _ : state) {
+    const auto e = scanner.scan(input, result, options);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+  state.SetLabel(std::string(state.range(0) == 1 ? "full" : "entities only") + ", " +
+                 std::to_string(result.entities.size()) + " findings");
+}
+
 // The normalizer's ASCII profile alone (the SIMD kernel that decides whether a block can skip
 // normalization), on 64 KiB of prose: args are the kernel (0 sse2, 1 avx2) and the window. Window 272
 // is what the normalizer does (a 272-byte profile every 256 bytes); window 0 profiles the whole input
@@ -312,6 +371,7 @@ BENCHMARK(BM_engine_entities_only)->Apply(sizes);
 BENCHMARK(BM_hyperscan_only)->Apply(sizes);
 BENCHMARK(BM_engine_adversarial)->Apply(adversarial_sizes);
 BENCHMARK(BM_model_score)->ArgsProduct({{0, 1}, {4096, 65536}})->ArgNames({"kernel", "bytes"});
+BENCHMARK(BM_engine_secrets_dense)->ArgsProduct({{0, 1}, {65536}})->ArgNames({"full", "bytes"});
 BENCHMARK(BM_ascii_profile)->ArgsProduct({{0, 1}, {272, 0}})->ArgNames({"kernel", "window"});
 #ifdef SLUICE_HAVE_PCRE2
 BENCHMARK(BM_pcre2_baseline)->Apply(sizes);
