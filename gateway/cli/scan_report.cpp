@@ -13,7 +13,8 @@ void append_number(std::string& out, double v) {
 
 // [{"<label>": entity, "start", "end", "rule"}, …]: entity findings ("type") and content hits
 // ("category") share one shape.
-void append_spans(std::string& out, const std::vector<engine::finding>& spans, const char* label,
+template <class Finding>
+void append_spans(std::string& out, const std::vector<Finding>& spans, const char* label,
                   const engine::ruleset& rules, const char* separator) {
   out += '[';
   for (std::size_t i = 0; i < spans.size(); ++i) {
@@ -31,7 +32,87 @@ void append_spans(std::string& out, const std::vector<engine::finding>& spans, c
   out += ']';
 }
 
+// "injection":{"score","signatures":[{"rule","category","weight","end"}]}
+template <class Finding>
+void append_injection(std::string& out, double score, const std::vector<Finding>& signatures,
+                      const engine::ruleset& rules, const char* separator) {
+  out += "\"injection\":{\"score\":";
+  append_number(out, score);
+  out += ",\"signatures\":[";
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    const auto& f = signatures[i];
+    out += i == 0 ? "" : ",";
+    out += separator;
+    out += "{\"rule\":";
+    engine::append_json_string(out, rules.at(f.rule).id);
+    out += ",\"category\":";
+    engine::append_json_string(out, rules.at(f.rule).entity);
+    out += ",\"weight\":";
+    append_number(out, rules.at(f.rule).weight);
+    out += ",\"end\":" + std::to_string(f.end) + "}";
+  }
+  out += "]}";
+}
+
 }  // namespace
+
+void append_part_record(std::string& out, std::string_view id_json, std::uint64_t index,
+                        const engine::text_chunk& chunk, const engine::chunk_scan_result& result,
+                        const engine::ruleset& rules, engine::redactor& redactor, bool pretty) {
+  const char* nl = pretty ? "\n  " : "";
+  const char* nl2 = pretty ? "\n    " : "";
+  out += "{";
+  out += nl;
+  out += "\"id\":";
+  out += id_json;
+  out += ",";
+  out += nl;
+  out += "\"part\":{\"index\":" + std::to_string(index) + ",\"start\":" + std::to_string(result.output_begin) +
+         ",\"end\":" + std::to_string(result.output_end) + "},";
+  out += nl;
+  out += "\"findings\":";
+  append_spans(out, result.entities, "type", rules, nl2);
+  out += ",";
+  out += nl;
+  append_injection(out, result.injection_score, result.injection, rules, nl2);
+  out += ",";
+  out += nl;
+  out += "\"content\":";
+  append_spans(out, result.content, "category", rules, nl2);
+  out += ",";
+  out += nl;
+  out += "\"redacted\":";
+  // Redacted straight into the record: the placeholders and the bytes between them, escaped.
+  std::string& redacted = redacted_buffer();
+  redacted.clear();
+  engine::redact_chunk(chunk.bytes, chunk.base, result.output_begin, result.output_end, result.entities, rules,
+                       redactor, redacted);
+  engine::append_json_string(out, redacted);
+  out += pretty ? "\n}" : "}";
+}
+
+void append_summary_record(std::string& out, std::string_view id_json, std::uint64_t parts, std::uint64_t bytes,
+                           std::uint64_t findings, const engine::injection_summary& injection,
+                           const engine::ruleset& rules, bool pretty) {
+  const char* nl = pretty ? "\n  " : "";
+  const char* nl2 = pretty ? "\n    " : "";
+  out += "{";
+  out += nl;
+  out += "\"id\":";
+  out += id_json;
+  out += ",";
+  out += nl;
+  out += "\"summary\":{\"parts\":" + std::to_string(parts) + ",\"bytes\":" + std::to_string(bytes) +
+         ",\"findings\":" + std::to_string(findings) + "},";
+  out += nl;
+  append_injection(out, injection.score(), injection.signatures(), rules, nl2);
+  out += pretty ? "\n}" : "}";
+}
+
+std::string& redacted_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
 
 void append_scan_record(std::string& out, std::string_view id_json, std::string_view text,
                         const engine::scan_result& result, const engine::ruleset& rules,
@@ -48,29 +129,16 @@ void append_scan_record(std::string& out, std::string_view id_json, std::string_
   append_spans(out, result.entities, "type", rules, nl2);
   out += ",";
   out += nl;
-  out += "\"injection\":{\"score\":";
-  append_number(out, result.injection_score);
-  out += ",\"signatures\":[";
-  for (std::size_t i = 0; i < result.injection.size(); ++i) {
-    const auto& f = result.injection[i];
-    out += i == 0 ? "" : ",";
-    out += nl2;
-    out += "{\"rule\":";
-    engine::append_json_string(out, rules.at(f.rule).id);
-    out += ",\"category\":";
-    engine::append_json_string(out, rules.at(f.rule).entity);
-    out += ",\"weight\":";
-    append_number(out, rules.at(f.rule).weight);
-    out += ",\"end\":" + std::to_string(f.end) + "}";
-  }
-  out += "]},";
+  append_injection(out, result.injection_score, result.injection, rules, nl2);
+  out += ",";
   out += nl;
   out += "\"content\":";
   append_spans(out, result.content, "category", rules, nl2);
   out += ",";
   out += nl;
   out += "\"redacted\":";
-  std::string redacted;
+  std::string& redacted = redacted_buffer();
+  redacted.clear();
   redactor.redact(text, result.entities, rules, redacted);
   engine::append_json_string(out, redacted);
   out += pretty ? "\n}" : "}";
