@@ -24,6 +24,7 @@ struct replay_args {
   std::string rules_dir;
   std::string cache_dir;
   std::string model = "none";  // none | default | a model file
+  std::size_t jobs = 0;
 };
 
 int run(const replay_args& args) {
@@ -69,6 +70,7 @@ int run(const replay_args& args) {
   sluice::engine::scanner scanner(rules);
   sluice::replay::replay_options options;
   options.model = model.get();
+  options.jobs = args.jobs;
   options.threshold = args.threshold >= 0 ? args.threshold : floors.injection_threshold.value_or(0.5);
   const auto result = sluice::replay::run_replay(args.files, scanner, options);
   const auto failures = sluice::replay::check_floors(floors, result);
@@ -104,6 +106,8 @@ const sluice::cli::register_command registration{[](CLI::App& app) {
   cmd->add_option("--model", args->model,
                   "Injection score with a learned model: default (the shipped one), a model file, or none "
                   "(default: none, the signatures alone, as the floors were set)");
+  cmd->add_option("-j,--jobs", args->jobs, "Scanner threads (default: one per hardware thread)")
+      ->check(CLI::Range(0, 1024));
   cmd->callback([args] { sluice::cli::exit_code() = run(*args); });
 }};
 

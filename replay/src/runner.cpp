@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "sluice/engine/ordered_pipeline.h"
+
 namespace sluice::replay {
 
 namespace {
@@ -17,6 +19,19 @@ std::string excerpt_of(std::string_view text, std::size_t max_bytes = 160) {
   }
   return one_line(text.substr(0, cut)) + "…";
 }
+
+// A batch of records' scans, made on a worker and scored on the writer in input order.
+struct scan_batch {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  struct record_scan {
+    sluice::engine::errc status = sluice::engine::errc::ok;
+    sluice::engine::scan_result scan;
+  };
+  std::vector<record_scan> scans;
+};
+
+constexpr std::size_t records_per_batch = 64;
 
 }  // namespace
 
@@ -58,23 +73,21 @@ replay_result run_replay(const std::vector<std::string>& files, sluice::engine::
   injection_options.content = false;
   injection_options.model = options.model;
 
-  sluice::engine::scan_result scan;
   std::vector<labelled_span> predicted;
   std::vector<entity_error> errors;
-  for (const auto& record : records) {
+  const auto score = [&](const corpus_record& record, sluice::engine::errc status, const sluice::engine::scan_result& scan) {
     const bool pii = record.shape == record_shape::pii;
-    const auto status = scanner.scan(record.text, scan, pii ? pii_options : injection_options);
     if (status != sluice::engine::errc::ok) {
       ++result.scan_failures;
       result.input_errors.push_back(
           {record.id, 0, "the scanner refused the text: " + std::string(sluice::engine::to_string(status))});
-      continue;
+      return;
     }
     if (!pii) {
       ++result.injection_lines;
       result.injection_scores.push_back(
           {record.id, record.category, record.lang, record.injection, scan.injection_score, excerpt_of(record.text)});
-      continue;
+      return;
     }
     ++result.pii_lines;
     for (const auto& span : record.entities) {
@@ -97,7 +110,41 @@ replay_result run_replay(const std::vector<std::string>& files, sluice::engine::
       std::string context = context_snippet(record.text, e.start, e.end, options.context_radius);
       result.entity_errors.push_back({std::move(e), std::move(context)});
     }
+  };
+
+  const std::size_t jobs = options.jobs == 0 ? sluice::engine::default_jobs() : options.jobs;
+  std::vector<sluice::engine::scanner> more_scanners;
+  for (std::size_t i = 1; i < jobs; ++i) {
+    more_scanners.emplace_back(scanner.shared_rules());
   }
+  std::size_t next = 0;
+  sluice::engine::run_ordered_pipeline<scan_batch>(
+      jobs, 2 * jobs + 2,
+      [&](scan_batch& batch) {
+        if (next == records.size()) {
+          return false;
+        }
+        batch.first = next;
+        batch.count = std::min(records_per_batch, records.size() - next);
+        next += batch.count;
+        return true;
+      },
+      [&](std::size_t worker, scan_batch& batch) {
+        sluice::engine::scanner& s = worker == 0 ? scanner : more_scanners[worker - 1];
+        if (batch.scans.size() < batch.count) {
+          batch.scans.resize(batch.count);
+        }
+        for (std::size_t i = 0; i < batch.count; ++i) {
+          const corpus_record& record = records[batch.first + i];
+          batch.scans[i].status =
+              s.scan(record.text, batch.scans[i].scan, record.shape == record_shape::pii ? pii_options : injection_options);
+        }
+      },
+      [&](scan_batch& batch) {
+        for (std::size_t i = 0; i < batch.count; ++i) {
+          score(records[batch.first + i], batch.scans[i].status, batch.scans[i].scan);
+        }
+      });
   result.injection = summarize_injection(result.injection_scores, options.threshold, options.fpr_budget);
   return result;
 }

@@ -14,9 +14,14 @@ struct replay_options {
   std::size_t context_radius = 40;
   // The learned injection scorer joining the signatures (null: signatures alone). Not owned.
   const sluice::engine::injection_model* model = nullptr;
+  // Scanner threads (the given scanner and jobs - 1 more over its ruleset); 0: one per hardware thread.
+  // The result does not depend on it: records are scored in input order.
+  std::size_t jobs = 0;
 };
 
-// Reads every file (JSONL, either shape per line), scans each line once with `scanner` and scores it.
+// Reads every file (JSONL, either shape per line), scans each line once and scores it. The scans run on
+// options.jobs threads (sluice/engine/ordered_pipeline.h, as `sluice scan` does), the scoring on one,
+// in input order.
 // Unreadable files and bad lines are listed in the result's input_errors and skipped.
 // Only entity types that both the catalog produces and some input labels are scored; the others are
 // counted in not_in_catalog / unlabelled_predictions so that a corpus with other label sets (PERSON…)
