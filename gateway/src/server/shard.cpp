@@ -12,7 +12,7 @@ shard::shard(unsigned index, std::shared_ptr<net::ssl::context> tls, const std::
       context_{state_,          pool_,           keys_,        metrics_,       request_parser_, response_parser_,
                openai_request_, openai_response_, scan_result_, audit_buffer_, request_ids_} {
   audit_timer_.emplace(ioc_);
-  audit_buffer_.reserve(64 * 1024);
+  audit_buffer_.reserve(audit_buffer_reserve);
 }
 
 shard::~shard() {
@@ -33,20 +33,13 @@ void shard::flush_audit() noexcept {
   if (audit_buffer_.empty() || !state_ || !state_->rt->audit) {
     return;
   }
-  // One record per line (the fields of a JSON object without braces); the audit log chains them.
-  std::string_view lines = audit_buffer_;
-  while (!lines.empty()) {
-    const auto end = lines.find('\n');
-    const std::string_view record = lines.substr(0, end);
-    if (!record.empty()) {
-      state_->rt->audit->append("request", record);
-    }
-    if (end == std::string_view::npos) {
-      break;
-    }
-    lines.remove_prefix(end + 1);
+  // One record per line (the fields of a JSON object without braces); the whole buffer goes to the
+  // audit log's writer in one swap, which splits and chains the records off this thread. The buffer
+  // that comes back is an earlier batch's, emptied, so appending records keeps reusing memory.
+  state_->rt->audit->hand_over(audit_buffer_, "request");
+  if (audit_buffer_.capacity() < audit_buffer_reserve) {
+    audit_buffer_.reserve(audit_buffer_reserve);  // only until the writer has a buffer to give back
   }
-  audit_buffer_.clear();
 }
 
 void shard::start_audit_timer() {

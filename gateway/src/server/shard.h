@@ -47,6 +47,8 @@ class shard {
   openai_request_translator openai_request_;
   openai_response_translator openai_response_;
   engine::scan_result scan_result_;
+  // Request records waiting for flush_audit; handed to the audit log's writer whole, in one swap.
+  static constexpr std::size_t audit_buffer_reserve = 64 * 1024;
   std::string audit_buffer_;
   std::optional<net::steady_timer> audit_timer_;
   request_ids request_ids_;

@@ -29,7 +29,10 @@ struct audit_options {
   std::string directory;            // where audit-YYYYMMDD.jsonl files live (created if missing)
   bool immutable = true;            // open O_APPEND and fsync in batches; false: write, no fsync
   std::int64_t retention_days = 0;  // delete day files older than this many days; 0 = keep forever
-  std::int64_t flush_interval_ms = 200;  // background write + fsync batch interval
+  // The writer wakes this often and writes (and, immutable, fsyncs) what was queued since. A record
+  // waits at most this long in the queue; the gateway's shards hand theirs over at the same interval,
+  // so a request's record reaches the disk within about twice this (see docs/keys-and-audit.md).
+  std::int64_t flush_interval_ms = 200;
   std::shared_ptr<const clock_source> clock;  // null: system clock
   std::string checkpoint_key;       // HMAC key for checkpoint signatures; empty: unsigned checkpoints
   // With a key: records are also signed off by a checkpoint once they are this old (and at shutdown),
@@ -62,6 +65,15 @@ class audit_log {
   // prev themselves. A line that is not a {...} object is kept as {"raw": "<the line>"}.
   // Thread-safe, noexcept; takes the buffer (hand over a batch at a time, not a line at a time).
   void append_lines(std::string&& lines, std::string_view type = "request") noexcept;
+
+  // For the gateway's shards, which build request records in a per-shard buffer: `lines` holds one
+  // record per '\n'-terminated line, each the members of a JSON object without braces (as append()'s
+  // `fields`); empty lines are skipped. Takes the whole batch in one swap under one lock, with no
+  // allocation per record, and leaves `lines` empty, holding the buffer of an earlier batch the writer
+  // is done with (its capacity kept) when there is one, so a shard's buffer stops allocating. The
+  // records are stamped with the time of the hand-over and split, chained and written on the writer.
+  // Thread-safe, noexcept.
+  void hand_over(std::string& lines, std::string_view type = "request") noexcept;
 
   // Blocks until everything appended before the call is written (and fsynced when immutable).
   void flush();

@@ -1,8 +1,13 @@
 // The audit log writer: records are queued by any thread and written, chained and fsynced by one
-// background thread, so the request path only pays for a short queue push.
+// background thread, so the request path only pays for a short queue push. Shards hand over a whole
+// batch of lines in one swap (hand_over): one lock per batch, no allocation per record; the lines are
+// split, chained and hashed on the writer, which runs at a lower priority than the shards and writes in
+// small pieces, so its work never stands in a request's way.
 #include "sluice/gateway/audit_log.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,13 +34,26 @@ struct audit_log::impl {
   audit_options options;
   std::shared_ptr<const clock_source> clock;
 
-  // Queue shared with appenders: entries are "ts\x1ftype\x1ffields" strings in append order.
+  // What appenders queue, in append order: one record, or a batch of lines to split on the writer.
+  enum class body_kind : std::uint8_t {
+    fields,         // body: one record's members (append)
+    member_lines,   // body: one record per line, each its members (hand_over)
+    object_lines,   // body: one record per line, each a {...} object (append_lines)
+  };
+  struct queued {
+    std::int64_t ts_ms = 0;
+    std::string type;  // short: kept in the string itself, no allocation
+    std::string body;
+    body_kind kind = body_kind::fields;
+  };
+  // Queue shared with appenders.
   std::mutex queue_mutex;
   std::condition_variable queue_cv;
   std::condition_variable flushed_cv;
-  std::vector<std::string> queue;
-  std::uint64_t appended = 0;  // records queued so far (guarded by queue_mutex)
-  std::uint64_t written = 0;   // records durable so far (guarded by queue_mutex)
+  std::vector<queued> queue;
+  std::vector<std::string> spare_buffers;  // emptied batch buffers, handed back by hand_over
+  std::uint64_t appended = 0;  // entries queued so far (guarded by queue_mutex)
+  std::uint64_t written = 0;   // entries durable so far (guarded by queue_mutex)
   bool stopping = false;
   bool flush_requested = false;
 
@@ -215,27 +233,64 @@ struct audit_log::impl {
     }
   }
 
-  void write_batch(std::vector<std::string>& batch) {
+  // Appends one record of `type` to `out` (opening the day's file first when the day changed), and
+  // writes `out` once it holds a small piece: many short writes rather than one long one per batch.
+  void add_record(std::int64_t ts_ms, std::string_view ts, std::string_view type, std::string_view fields,
+                  std::string& out) {
+    // Never go back to an earlier day's file (a clock stepped back at midnight): the chain must run
+    // through the files in name order.
+    const int day = std::max(timeutil::yyyymmdd(ts_ms), open_day);
+    if (fd < 0 || day != open_day) {
+      open_day_file(day, ts_ms, out);
+      if (day != last_prune_day) {
+        prune(ts_ms);
+        last_prune_day = day;
+      }
+    }
+    out += build_line(ts, type, fields);
+    out += '\n';
+    records_since_checkpoint = true;
+    if (out.size() >= write_piece_bytes) {
+      write_all(out);
+    }
+  }
+
+  static constexpr std::size_t write_piece_bytes = 16 * 1024;
+
+  void write_batch(std::vector<queued>& batch) {
     std::string out;
-    for (const auto& entry : batch) {
-      const auto a = entry.find('\x1f');
-      const auto b = entry.find('\x1f', a + 1);
-      const std::string_view all(entry);
-      const std::string_view ts_text = all.substr(0, a);
-      const std::int64_t ts_ms = std::strtoll(std::string(ts_text).c_str(), nullptr, 10);
-      // Never go back to an earlier day's file (a clock stepped back at midnight): the chain must run
-      // through the files in name order.
-      const int day = std::max(timeutil::yyyymmdd(ts_ms), open_day);
-      if (fd < 0 || day != open_day) {
-        open_day_file(day, ts_ms, out);
-        if (day != last_prune_day) {
-          prune(ts_ms);
-          last_prune_day = day;
+    std::string object_fields;
+    for (const queued& entry : batch) {
+      const std::string ts = timeutil::iso8601(entry.ts_ms);
+      if (entry.kind == body_kind::fields) {
+        add_record(entry.ts_ms, ts, entry.type, entry.body, out);
+        continue;
+      }
+      std::string_view rest = entry.body;
+      while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+        if (entry.kind == body_kind::member_lines) {
+          if (!line.empty()) {
+            add_record(entry.ts_ms, ts, entry.type, line, out);
+          }
+          continue;
+        }
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+          line.remove_suffix(1);
+        }
+        if (line.empty()) {
+          continue;
+        }
+        if (line.size() >= 2 && line.front() == '{' && line.back() == '}') {
+          add_record(entry.ts_ms, ts, entry.type, line.substr(1, line.size() - 2), out);
+        } else {
+          object_fields = "\"raw\":";
+          append_json_string(object_fields, line);
+          add_record(entry.ts_ms, ts, entry.type, object_fields, out);
         }
       }
-      out += build_line(timeutil::iso8601(ts_ms), all.substr(a + 1, b - a - 1), all.substr(b + 1));
-      out += '\n';
-      records_since_checkpoint = true;
     }
     write_all(out);
     if (options.immutable && fd >= 0) {
@@ -244,7 +299,9 @@ struct audit_log::impl {
   }
 
   void run() {
-    std::vector<std::string> batch;
+    // Below the shards: when a shard and the writer want the same core, the shard runs first.
+    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+    std::vector<queued> batch;
     std::unique_lock lock(queue_mutex);
     for (;;) {
       queue_cv.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(1, options.flush_interval_ms)),
@@ -256,10 +313,19 @@ struct audit_log::impl {
       lock.unlock();
       if (!batch.empty()) {
         write_batch(batch);
-        batch.clear();
       }
       maybe_checkpoint(stop);
       lock.lock();
+      // The batches' buffers go back to the shards, emptied but with their capacity (a few at most,
+      // and none grown by a burst to more than a shard usually needs).
+      for (queued& entry : batch) {
+        if (entry.kind == body_kind::member_lines && spare_buffers.size() < max_spare_buffers &&
+            entry.body.capacity() <= max_spare_capacity) {
+          entry.body.clear();
+          spare_buffers.push_back(std::move(entry.body));
+        }
+      }
+      batch.clear();
       written = target;
       head_copy = prev_hash;
       flushed_cv.notify_all();
@@ -268,6 +334,9 @@ struct audit_log::impl {
       }
     }
   }
+
+  static constexpr std::size_t max_spare_buffers = 64;
+  static constexpr std::size_t max_spare_capacity = 4u << 20;
 };
 
 std::string checkpoint_key_id(std::string_view key) {
@@ -298,11 +367,7 @@ audit_log::~audit_log() {
 
 void audit_log::append(std::string_view type, std::string_view fields) noexcept {
   try {
-    std::string entry = std::to_string(impl_->clock->now_ms());
-    entry += '\x1f';
-    entry += type;
-    entry += '\x1f';
-    entry += fields;
+    impl::queued entry{impl_->clock->now_ms(), std::string(type), std::string(fields), impl::body_kind::fields};
     std::lock_guard lock(impl_->queue_mutex);
     impl_->queue.push_back(std::move(entry));
     ++impl_->appended;
@@ -313,38 +378,33 @@ void audit_log::append(std::string_view type, std::string_view fields) noexcept 
 
 void audit_log::append_lines(std::string&& lines, std::string_view type) noexcept {
   try {
-    const std::string ts = std::to_string(impl_->clock->now_ms());
-    std::vector<std::string> entries;
-    std::string_view rest = lines;
-    while (!rest.empty()) {
-      const auto nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
-        line.remove_suffix(1);
-      }
-      if (line.empty()) {
-        continue;
-      }
-      std::string entry = ts;
-      entry += '\x1f';
-      entry += type;
-      entry += '\x1f';
-      if (line.size() >= 2 && line.front() == '{' && line.back() == '}') {
-        entry += line.substr(1, line.size() - 2);
-      } else {
-        entry += "\"raw\":";
-        append_json_string(entry, line);
-      }
-      entries.push_back(std::move(entry));
-    }
+    impl::queued entry{impl_->clock->now_ms(), std::string(type), std::move(lines), impl::body_kind::object_lines};
     std::lock_guard lock(impl_->queue_mutex);
-    for (auto& e : entries) {
-      impl_->queue.push_back(std::move(e));
-    }
-    impl_->appended += entries.size();
+    impl_->queue.push_back(std::move(entry));
+    ++impl_->appended;
   } catch (...) {
     // Out of memory: the batch is dropped rather than failing requests.
+  }
+}
+
+void audit_log::hand_over(std::string& lines, std::string_view type) noexcept {
+  if (lines.empty()) {
+    return;
+  }
+  const std::int64_t ts_ms = impl_->clock->now_ms();
+  try {
+    std::lock_guard lock(impl_->queue_mutex);
+    // The queue keeps its capacity between batches (the writer swaps it with its own), so after the
+    // first few flushes this push allocates nothing; `type` fits in the string's own storage.
+    impl_->queue.push_back(impl::queued{ts_ms, std::string(type), std::string(), impl::body_kind::member_lines});
+    impl_->queue.back().body.swap(lines);
+    ++impl_->appended;
+    if (!impl_->spare_buffers.empty()) {
+      lines.swap(impl_->spare_buffers.back());
+      impl_->spare_buffers.pop_back();
+    }
+  } catch (...) {
+    lines.clear();  // out of memory: the batch is dropped rather than failing requests
   }
 }
 
