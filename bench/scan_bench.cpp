@@ -6,6 +6,8 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -348,6 +350,45 @@ void BM_model_score(benchmark::State& state) {
   state.SetLabel(std::string(kernels.name));
 }
 
+// One core, in process, on the text the end-to-end `sluice scan` numbers are taken on (the licence
+// texts in /usr/share/common-licenses, concatenated: see bench/scan_end_to_end.sh): 1 MiB, the chunk
+// `sluice scan` hands each scanner thread, scanned whole. Its bytes/s times the cores is the ceiling
+// for `sluice scan --jobs N` on that text.
+void BM_engine_scan_licences(benchmark::State& state) {
+  std::string text;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/share/common-licenses", ec)) {
+    if (entry.is_regular_file()) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+  }
+  if (text.empty()) {
+    state.SkipWithError("no /usr/share/common-licenses");
+    return;
+  }
+  const std::string blob = text;
+  while (text.size() < (1u << 20)) {
+    text += blob;
+  }
+  std::size_t cut = 1u << 20;
+  while ((static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  text.resize(cut);
+  engine::scanner scanner(catalog());
+  engine::scan_result result;
+  if (scanner.scan(text, result) != engine::errc::ok) {
+    state.SkipWithError("the scan failed");
+    return;
+  }
+  for (auto _ : state) {
+    const auto e = scanner.scan(text, result);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
 void adversarial_sizes(benchmark::internal::Benchmark* b) {
   for (int k = 0; k < 5; ++k) {
     for (int size : {4096, 65536}) {
@@ -372,6 +413,7 @@ BENCHMARK(BM_hyperscan_only)->Apply(sizes);
 BENCHMARK(BM_engine_adversarial)->Apply(adversarial_sizes);
 BENCHMARK(BM_model_score)->ArgsProduct({{0, 1}, {4096, 65536}})->ArgNames({"kernel", "bytes"});
 BENCHMARK(BM_engine_secrets_dense)->ArgsProduct({{0, 1}, {65536}})->ArgNames({"full", "bytes"});
+BENCHMARK(BM_engine_scan_licences)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ascii_profile)->ArgsProduct({{0, 1}, {272, 0}})->ArgNames({"kernel", "window"});
 #ifdef SLUICE_HAVE_PCRE2
 BENCHMARK(BM_pcre2_baseline)->Apply(sizes);
