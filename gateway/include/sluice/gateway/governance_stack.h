@@ -7,7 +7,7 @@
 //
 //   auto gov = std::make_unique<governance_stack>(*load_config(file, {}, config_scope::governance));
 //   shards call gov->service().admit(...) / settle(...); /metrics calls gov->service().append_metrics(out);
-//   the audit-logger policy hands batches to gov->audit()->append_lines(...).
+//   the shards hand their audit-logger batches to gov->audit()->hand_over(...).
 // `sluice gateway run` builds the same objects itself (config_generation.cpp, server.cpp) with the same
 // conversions below, so both open the same store and audit log from the same file.
 #include <memory>
