@@ -38,16 +38,18 @@ with open(jsonl_path, 'w') as out:
         out.write(line); n += len(line); i += 1
 PY
 fi
-run() {  # run NAME FILE JOBS: prints NAME JOBS seconds GB/s peak-RSS-MB
+run() {  # run NAME FILE JOBS: wall seconds, GB/s, CPU seconds (user + sys), GB per CPU second, peak RSS
   local name=$1 file=$2 jobs=$3 log
   log=$(mktemp)
   /usr/bin/time -v "$build/sluice" scan --no-progress --format text --jobs "$jobs" "$file" >/dev/null 2>"$log" || true
-  local secs rss bytes
+  local secs rss bytes cpu
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$log")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")
   bytes=$(stat -c %s "$file")
-  printf '%-6s jobs=%-2s %7.2f s  %5.3f GB/s  peak RSS %4s MB\n' "$name" "$jobs" "$secs" \
-    "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {print b / s / 1e9}')" "$rss"
+  printf '%-6s jobs=%-2s %6.2f s  %5.3f GB/s  cpu %6.2f s  %5.3f GB/cpu-s  peak RSS %4s MB\n' "$name" "$jobs" \
+    "$secs" "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {print b / s / 1e9}')" "$cpu" \
+    "$(awk -v b="$bytes" -v s="$cpu" 'BEGIN {print b / s / 1e9}')" "$rss"
   rm -f "$log"
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); cores: $cores"
