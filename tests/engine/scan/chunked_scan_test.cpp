@@ -176,6 +176,14 @@ TEST(ChunkedScan, UnicodeProseWithEntitiesMatchesTheWholeText) {
     text += entities[rng() % std::size(entities)];
     text += ' ';
   }
+  {
+    // The test's premise: the text has signatures and entities throughout.
+    scanner s(testing::default_rules());
+    scan_result whole;
+    ASSERT_EQ(s.scan(text, whole), errc::ok);
+    EXPECT_FALSE(whole.injection.empty());
+    EXPECT_GT(whole.entities.size(), 100u);
+  }
   for (const std::size_t chunk : {std::size_t{3001}, std::size_t{8192}, std::size_t{65536}}) {
     expect_as_whole(text, chunk, 4093, false);
   }
