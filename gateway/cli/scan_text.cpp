@@ -2,6 +2,7 @@
 // in parallel; the writer prints each chunk's part as soon as it and every chunk before it are done.
 // A text that fits in one chunk prints the one record a whole-text scan always printed.
 #include <string>
+#include <vector>
 
 #include "scan_modes.h"
 #include "scan_report.h"
@@ -15,7 +16,25 @@ struct text_item {
   engine::text_chunk chunk;
   engine::chunk_scan_result result;
   engine::errc status = engine::errc::ok;
+  std::string out;         // what the part prints (without the line break)
+  bool formatted = false;  // `out` was built on the worker
 };
+
+// A scanned chunk's output: its redacted text (--format text), or its record.
+void format_part(const scan_context& ctx, const std::string& id_json, const text_item& item,
+                 engine::redactor& redactor, std::string& out) {
+  const engine::text_chunk& chunk = item.chunk;
+  const engine::ruleset& rules = *ctx.rules;
+  out.clear();
+  if (ctx.text_output()) {
+    engine::redact_chunk(chunk.bytes, chunk.base, item.result.output_begin, item.result.output_end,
+                         item.result.entities, rules, redactor, out);
+  } else if (chunk.index == 0 && chunk.last) {
+    append_scan_record(out, id_json, chunk.window(), item.result.window, rules, redactor, ctx.settings.pretty);
+  } else {
+    append_part_record(out, id_json, chunk.index, chunk, item.result, rules, redactor, ctx.settings.pretty);
+  }
+}
 
 }  // namespace
 
@@ -25,7 +44,11 @@ void scan_text(scan_context& ctx, block_input& in, const std::string& id_json, p
   const engine::chunk_read_fn read = [&in](char* dst, std::size_t max) { return in.read(dst, max); };
   bool read_failed = false;
 
-  // The writer's state: one redactor numbers placeholders across the whole text, as for one text.
+  // Tag placeholders depend on nothing but the entity, so each worker redacts and formats its own
+  // chunk; numbered ones count across the whole text, so the writer does it, in order, with one
+  // redactor, as for one text.
+  const bool format_on_workers = ctx.redaction_style() == engine::redaction_style::tag;
+  std::vector<engine::redactor> worker_redactors(ctx.scanners.size(), engine::redactor(engine::redaction_style::tag));
   engine::redactor redactor(ctx.redaction_style());
   engine::injection_summary injection(rules);
   std::string record;
@@ -49,6 +72,10 @@ void scan_text(scan_context& ctx, block_input& in, const std::string& id_json, p
       },
       [&](std::size_t worker, text_item& item) {
         item.status = engine::scan_chunk(ctx.scanners[worker], item.chunk, item.result, ctx.options);
+        item.formatted = format_on_workers && item.status == engine::errc::ok;
+        if (item.formatted) {
+          format_part(ctx, id_json, item, worker_redactors[worker], item.out);
+        }
       },
       [&](text_item& item) {
         const engine::text_chunk& chunk = item.chunk;
@@ -65,25 +92,25 @@ void scan_text(scan_context& ctx, block_input& in, const std::string& id_json, p
           }
           append_error_record(record, id_json, 0, message);
           ctx.write_line(record);
-        } else if (ctx.text_output()) {
-          // Redacted text only: the parts' outputs tile the input, so they are written back to back.
-          engine::redact_chunk(chunk.bytes, chunk.base, item.result.output_begin, item.result.output_end,
-                               item.result.entities, rules, redactor, record);
-          if (std::fwrite(record.data(), 1, record.size(), ctx.out) != record.size()) {
-            ctx.had_errors = true;
-          }
-          if (chunk.last) {
-            ctx.write_line({});
-          }
-        } else if (whole) {
-          append_scan_record(record, id_json, chunk.window(), item.result.window, rules, redactor,
-                             ctx.settings.pretty);
-          ctx.write_line(record);
         } else {
-          findings += item.result.entities.size();
-          injection.add(item.result);
-          append_part_record(record, id_json, chunk.index, chunk, item.result, rules, redactor, ctx.settings.pretty);
-          ctx.write_line(record);
+          if (!item.formatted) {
+            format_part(ctx, id_json, item, redactor, item.out);
+          }
+          if (ctx.text_output()) {
+            // Redacted text only: the parts' outputs tile the input, so they are written back to back.
+            if (std::fwrite(item.out.data(), 1, item.out.size(), ctx.out) != item.out.size()) {
+              ctx.had_errors = true;
+            }
+            if (chunk.last) {
+              ctx.write_line({});
+            }
+          } else {
+            ctx.write_line(item.out);
+          }
+          if (!whole) {
+            findings += item.result.entities.size();
+            injection.add(item.result);
+          }
         }
         if (chunk.last && !whole && !ctx.text_output()) {
           record.clear();
