@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end `sluice scan` throughput and peak memory on a large file, next to the in-process
 # single-core scan of the same text (scan_bench's BM_engine_scan_licences):
-#   bench/scan_end_to_end.sh [BUILD_DIR] [MB]
+#   [ROUNDS=2] bench/scan_end_to_end.sh [BUILD_DIR] [MB]
 # Writes a MB-megabyte prose file (the licence texts in /usr/share/common-licenses, concatenated until
 # it is that large) and a JSONL file of ~4 KiB records of the same text under $TMPDIR (default /tmp),
 # then times `sluice scan --format text` on each with --jobs 1 and with --jobs N (N = cores), peak RSS
@@ -53,7 +53,7 @@ run() {  # run NAME FILE JOBS: wall seconds, GB/s, CPU seconds (user + sys), GB 
   rm -f "$log"
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); cores: $cores"
-for round in 1 2; do
+for ((round = 1; round <= ${ROUNDS:-2}; round++)); do
   run text "$text" 1
   run text "$text" "$cores"
   run jsonl "$jsonl" 1
