@@ -91,6 +91,7 @@ void chunk_scan_result::clear() noexcept {
   content.clear();
   injection.clear();
   injection_score = 0;
+  model_score = 0;
   output_begin = 0;
   output_end = 0;
 }
@@ -124,6 +125,7 @@ errc scan_chunk(scanner& s, const text_chunk& chunk, chunk_scan_result& out, con
     out.injection.push_back({f.rule, base + f.start, base + f.end});
   }
   out.injection_score = out.window.injection_score;
+  out.model_score = out.window.model_score;
   return errc::ok;
 }
 
@@ -150,6 +152,7 @@ injection_summary::injection_summary(const ruleset& rules)
       first_(rules.size(), located_finding{0, std::numeric_limits<std::uint64_t>::max(), 0}) {}
 
 void injection_summary::add(const chunk_scan_result& chunk) {
+  model_score_ = std::max(model_score_, chunk.model_score);
   for (const located_finding& f : chunk.injection) {
     located_finding& first = first_[f.rule];
     if (f.start < first.start) {
@@ -171,12 +174,14 @@ std::vector<located_finding> injection_summary::signatures() const {
   return out;
 }
 
-double injection_summary::score() const {
+double injection_summary::signature_score() const {
   double keep = 1.0;
   for (const located_finding& f : signatures()) {
     keep *= 1.0 - rules_->at(f.rule).weight;
   }
   return 1.0 - keep;
 }
+
+double injection_summary::score() const { return std::max(signature_score(), model_score_); }
 
 }  // namespace sluice::engine

@@ -94,7 +94,8 @@ struct chunk_scan_result {
   std::vector<located_finding> entities;   // starting in the core: sorted, never overlapping
   std::vector<located_finding> content;    // ending in the core, sorted by start
   std::vector<located_finding> injection;  // the window's distinct signatures (first occurrence each)
-  double injection_score = 0;              // the window's score
+  double injection_score = 0;              // the window's score (scan_result::injection_score)
+  double model_score = 0;                  // the learned scorer's, with scan_options::model
   // The input bytes this chunk's redacted output covers: from where the previous chunk's last finding
   // ended (the core's start, or later when a finding crossed into this core) to the core's end, or
   // later when this chunk's last finding crosses out of it. Consecutive chunks' ranges tile the input.
@@ -118,7 +119,10 @@ void redact_chunk(std::string_view text, std::uint64_t text_base, std::uint64_t 
                   std::string& out);
 
 // The whole input's injection report from its chunks': the first occurrence of each distinct signature
-// and the score over them, as scanner::scan gives for one text.
+// and the score over them, as scanner::scan gives for one text. With a learned scorer the score is the
+// higher of that and the highest model score of any chunk: the model scores a text by its best window,
+// and a chunk's windows start at other offsets than the whole text's would, so that part can differ
+// slightly from one whole-text scan.
 class injection_summary {
  public:
   explicit injection_summary(const ruleset& rules);
@@ -126,10 +130,12 @@ class injection_summary {
   // Sorted by start (then rule).
   [[nodiscard]] std::vector<located_finding> signatures() const;
   [[nodiscard]] double score() const;
+  [[nodiscard]] double signature_score() const;
 
  private:
   const ruleset* rules_;
-  std::vector<located_finding> first_;  // per rule; end == 0 and start == max: not seen
+  std::vector<located_finding> first_;  // per rule; start == max: not seen
+  double model_score_ = 0;
 };
 
 }  // namespace sluice::engine
