@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   overhead->add_option("--baseline", o.baseline, "nginx: also measure a bare nginx reverse proxy in its own process")
       ->check(CLI::IsMember({"nginx"}));
   overhead->add_option("--nginx", o.nginx_program, "The nginx program (name in PATH or path)")->capture_default_str();
-  overhead->add_option("--stream-rate", o.stream_rate, "Streams per second in the streaming run")->capture_default_str();
+  overhead->add_option("--stream-rate", o.stream_rate, "Streams per second in the streaming run (0: no streaming run)")->capture_default_str();
   overhead->add_option("--stream-tokens-per-second", o.stream_tokens_per_second,
                        "Simulator pace for streamed answers, deltas per second (0: unpaced)")
       ->capture_default_str();

@@ -358,7 +358,7 @@ int run_overhead(const overhead_options& options, std::ostream& out) {
       }
       out.flush();
     }
-    if (options.streaming && all_sizes) {
+    if (options.streaming && all_sizes && stream_rate > 0) {  // --stream-rate 0: no streaming run
       const auto stream_body = messages_body(prose, stream_size, true);
       const auto direct_stream = run_load(target_at(*sim_port, stream_body), stream_options());
       const auto proxy_stream =
