@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libhyperscan-dev libsimdjson-dev libxsimd-dev libyaml-cpp-dev
   libboost-dev libboost-system-dev libboost-program-options-dev
-  libssl-dev ca-certificates libsqlite3-dev libphonenumber-dev libpsl-dev publicsuffix
+  libssl-dev ca-certificates libsqlite3-dev libhiredis-dev redis-server libphonenumber-dev libpsl-dev publicsuffix
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libpcre2-dev
   nodejs npm
   nginx-light

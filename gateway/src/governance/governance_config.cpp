@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 
+#include "governance/store/redis_store.h"
+
 #include <charconv>
 #include <exception>
 
@@ -151,6 +153,80 @@ void parse_admin(config_reader& r, const YAML::Node& n, const std::string& key, 
   }
 }
 
+// `store:` is a SQLite path or redis:// URL, or a map {url, password_env | password_file, key_prefix}
+// for Redis. A Redis store is checked now (connect, AUTH, SELECT) so a bad URL, an unreachable server
+// or a refused password is a load error naming the key, not a failure at start-up.
+void parse_store(config_reader& r, const YAML::Node& n, governance_config& g) {
+  YAML::Node url_node = n;
+  std::string url_key = "governance.store";
+  if (n.IsMap()) {
+    if (!r.expect_map(n, "governance.store", {"url", "password_env", "password_file", "key_prefix"})) {
+      return;
+    }
+    url_node = n["url"];
+    url_key = "governance.store.url";
+    if (!url_node) {
+      r.problem(n, url_key, "missing: redis://host:port/db");
+      return;
+    }
+  }
+  if (!r.get_string(url_node, url_key, g.store_path)) {
+    return;
+  }
+  if (!is_redis_url(g.store_path)) {
+    if (n.IsMap()) {
+      r.problem(url_node, url_key, "the map form is for Redis (redis://host:port/db); give a SQLite path as `store: PATH`");
+    }
+    return;
+  }
+  redis_target target;
+  std::string why;
+  if (!parse_redis_url(g.store_path, target, why)) {
+    r.problem(url_node, url_key, why);
+    return;
+  }
+  std::string password_key;
+  if (n.IsMap()) {
+    const YAML::Node env = n["password_env"];
+    const YAML::Node file = n["password_file"];
+    if (env && file) {
+      r.problem(file, "governance.store.password_file", "give either password_env or password_file, not both");
+      return;
+    }
+    std::string name;
+    if (env && r.get_string(env, "governance.store.password_env", name)) {
+      g.store_password.env = name;
+      password_key = "governance.store.password_env";
+    } else if (file && r.get_string(file, "governance.store.password_file", name)) {
+      g.store_password.file = name;
+      password_key = "governance.store.password_file";
+    }
+    if (auto v = n["key_prefix"]) {
+      r.get_string(v, "governance.store.key_prefix", g.store_key_prefix);
+    }
+  }
+  const YAML::Node password_node = password_key.empty() ? url_node : n[password_key.substr(password_key.rfind('.') + 1)];
+  if (!password_key.empty()) {
+    try {
+      target.password = read_secret(g.store_password);
+    } catch (const std::exception& e) {
+      r.problem(password_node, password_key, e.what());
+      return;
+    }
+  }
+  bool auth_refused = false;
+  why = check_redis(target, auth_refused);
+  if (!why.empty()) {
+    if (auth_refused) {
+      r.problem(password_node, password_key.empty() ? url_key : password_key,
+                password_key.empty() ? why + " (the server wants a password: set password_env or password_file)"
+                                     : why);
+    } else {
+      r.problem(url_node, url_key, why);
+    }
+  }
+}
+
 }  // namespace
 
 void parse_governance_config(config_reader& r, const YAML::Node& n, governance_config& g) {
@@ -168,7 +244,7 @@ void parse_governance_config(config_reader& r, const YAML::Node& n, governance_c
     r.get_bool(v, "governance.require_keys", g.require_keys);
   }
   if (auto v = n["store"]) {
-    r.get_string(v, "governance.store", g.store_path);
+    parse_store(r, v, g);
   }
   if (auto v = n["rotation_grace_seconds"]) {
     r.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);

@@ -9,6 +9,10 @@ namespace sluice::gateway {
 governance_options governance_options_of(const governance_config& g) {
   return {.require_keys = g.require_keys,
           .store_path = g.store_path,
+          .store_password = g.store_password.env.empty() && g.store_password.file.empty()
+                                ? std::string()
+                                : read_secret(g.store_password),
+          .store_key_prefix = g.store_key_prefix,
           .rotation_grace_seconds = g.rotation_grace_seconds,
           .usage_flush_interval_ms = g.usage_flush_interval_ms,
           .prices = g.prices,

@@ -145,7 +145,9 @@ struct governance_admin_config {
 struct governance_config {
   bool enabled = false;  // the section is present
   bool require_keys = false;
-  std::string store_path;  // SQLite file; empty: in memory
+  std::string store_path;  // SQLite file, or a redis:// URL (the shared store); empty: in memory
+  secret_ref store_password;                 // Redis AUTH password (governance.store.password_env/_file)
+  std::string store_key_prefix = "sluice:";  // Redis: every key the store writes starts with it
   std::int64_t rotation_grace_seconds = 15 * 60;
   std::int64_t usage_flush_interval_ms = 1000;
   std::string alert_webhook_url;

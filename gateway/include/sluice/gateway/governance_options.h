@@ -23,8 +23,11 @@ struct governance_options {
   // false: with no keys in the store every request is admitted (open mode, for local use).
   // true: a valid sk-sluice- key is required on every request.
   bool require_keys = false;
-  // SQLite file for keys, usage and alert state (WAL mode). Empty: in-memory, nothing persisted.
+  // SQLite file for keys, usage and alert state (WAL mode), or redis://host:port/db for a store
+  // several replicas share. Empty: in-memory, nothing persisted.
   std::string store_path;
+  std::string store_password;                // Redis AUTH; empty: none
+  std::string store_key_prefix = "sluice:";  // Redis: the prefix of every key the store writes
   // How long the old secret keeps working after a rotation.
   std::int64_t rotation_grace_seconds = 15 * 60;
   // Usage records are written to the store in batches at this interval, off the request path. A crash

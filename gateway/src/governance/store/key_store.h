@@ -88,4 +88,10 @@ class governance_store {
 // database. Throws std::runtime_error naming the path when it cannot be opened or migrated.
 [[nodiscard]] std::unique_ptr<governance_store> open_sqlite_store(const std::string& path);
 
+// The configured store: Redis when `path_or_url` is a redis:// URL (with `password` and `key_prefix`),
+// else SQLite at that path. Throws std::runtime_error when it cannot be opened.
+[[nodiscard]] std::unique_ptr<governance_store> open_governance_store(const std::string& path_or_url,
+                                                                      const std::string& password,
+                                                                      const std::string& key_prefix);
+
 }  // namespace sluice::gateway

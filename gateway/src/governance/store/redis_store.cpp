@@ -1,0 +1,609 @@
+// The shared governance store on Redis, for several gateway replicas behind a load balancer.
+//
+// Blocking calls are deliberate: like the SQLite store, this one is called only from the admin thread
+// (key changes, usage queries), the usage ledger's writer thread (batches) and start-up, never from the
+// request path, so one synchronous hiredis connection behind a mutex is enough and costs requests
+// nothing. Anything that must reach Redis per request (shared rate limits and budgets) needs the
+// gateway's own Asio sockets instead and is not done here.
+//
+// Layout under the configured prefix P (several deployments share one Redis by using different ones):
+//   P keys             set of key ids
+//   P key:<id>         hash: one field per key_record member; secrets only as SHA-256 (as in SQLite)
+//   P usage            sorted set of usage records scored by ts_ms (the whole fleet's usage)
+//   P usage:key:<id>   the same records of one key, so a key's month is read without the rest
+//   P state            hash of small named state (alert levels, anomaly baselines)
+// A usage member starts with a per-store-instance nonce and a sequence number, so two identical
+// records (same ms, same tokens) from two replicas are two members, not one.
+#include "governance/store/redis_store.h"
+
+#include <hiredis.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <tuple>
+
+namespace sluice::gateway {
+
+namespace {
+
+struct reply_deleter {
+  void operator()(redisReply* r) const noexcept { freeReplyObject(r); }
+};
+using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
+
+struct context_deleter {
+  void operator()(redisContext* c) const noexcept { redisFree(c); }
+};
+using context_ptr = std::unique_ptr<redisContext, context_deleter>;
+
+timeval to_timeval(std::int64_t ms) {
+  return timeval{.tv_sec = static_cast<time_t>(ms / 1000), .tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000)};
+}
+
+std::string where_of(const redis_target& t) { return "redis://" + t.host + ":" + std::to_string(t.port); }
+
+reply_ptr run_argv(redisContext* c, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lens;
+  argv.reserve(args.size());
+  lens.reserve(args.size());
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  return reply_ptr(static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data())));
+}
+
+std::string reply_text(const redisReply* r) { return r->str ? std::string(r->str, r->len) : std::string(); }
+
+// Connects, authenticates and selects the database. Throws std::runtime_error; `auth_refused` is set
+// when the server rejected the password (or wants one and none was given).
+context_ptr connect(const redis_target& t, bool& auth_refused) {
+  auth_refused = false;
+  const timeval tv = to_timeval(t.timeout_ms);
+  context_ptr c(redisConnectWithTimeout(t.host.c_str(), t.port, tv));
+  if (!c) {
+    throw std::runtime_error(where_of(t) + ": out of memory");
+  }
+  if (c->err) {
+    throw std::runtime_error(where_of(t) + ": cannot connect: " + c->errstr);
+  }
+  redisSetTimeout(c.get(), tv);
+  auto check = [&](reply_ptr r, const char* what) {
+    if (!r) {
+      throw std::runtime_error(where_of(t) + ": " + what + ": " + c->errstr);
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+      const std::string msg = reply_text(r.get());
+      if (msg.starts_with("WRONGPASS") || msg.starts_with("NOAUTH") || msg.find("invalid password") != std::string::npos ||
+          msg.find("no password is set") != std::string::npos) {
+        auth_refused = true;
+      }
+      throw std::runtime_error(where_of(t) + ": " + what + " refused: " + msg);
+    }
+  };
+  if (!t.password.empty()) {
+    check(run_argv(c.get(), {"AUTH", t.password}), "AUTH");
+  }
+  // SELECT also proves the connection is usable (NOAUTH when a password is required but not given).
+  check(run_argv(c.get(), {"SELECT", std::to_string(t.db)}), "SELECT");
+  return c;
+}
+
+// --- small encodings (lists one per line as in SQLite, numbers in decimal) ---
+
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) {
+      out.push_back('\n');
+    }
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    out.emplace_back(text.substr(0, nl));
+    if (nl == std::string_view::npos) {
+      break;
+    }
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+std::string double_text(double v) {
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::string join_numbers(const std::vector<double>& values) {
+  std::string out;
+  for (const double v : values) {
+    if (!out.empty()) {
+      out.push_back(',');
+    }
+    out += double_text(v);
+  }
+  return out;
+}
+
+std::vector<double> split_numbers(const std::string& text) {
+  std::vector<double> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find(',', pos);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    out.push_back(std::strtod(text.substr(pos, end - pos).c_str(), nullptr));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::int64_t to_int(const std::string& s) { return std::strtoll(s.c_str(), nullptr, 10); }
+
+// Usage members: strings as "<length>:<bytes>", numbers as "<decimal>;". Any byte may appear in a
+// string (verdicts, model names) without escaping.
+void put_str(std::string& out, std::string_view s) {
+  out += std::to_string(s.size());
+  out.push_back(':');
+  out.append(s);
+}
+void put_num(std::string& out, std::int64_t v) {
+  out += std::to_string(v);
+  out.push_back(';');
+}
+
+class member_reader {
+ public:
+  explicit member_reader(std::string_view text) : rest_(text) {}
+  std::string str() {
+    const auto colon = rest_.find(':');
+    if (colon == std::string_view::npos) {
+      throw std::runtime_error("governance store: malformed usage record in Redis");
+    }
+    std::size_t len = 0;
+    std::from_chars(rest_.data(), rest_.data() + colon, len);
+    if (colon + 1 + len > rest_.size()) {
+      throw std::runtime_error("governance store: malformed usage record in Redis");
+    }
+    std::string out(rest_.substr(colon + 1, len));
+    rest_.remove_prefix(colon + 1 + len);
+    return out;
+  }
+  std::int64_t num() {
+    const auto semi = rest_.find(';');
+    if (semi == std::string_view::npos) {
+      throw std::runtime_error("governance store: malformed usage record in Redis");
+    }
+    std::int64_t v = 0;
+    std::from_chars(rest_.data(), rest_.data() + semi, v);
+    rest_.remove_prefix(semi + 1);
+    return v;
+  }
+
+ private:
+  std::string_view rest_;
+};
+
+// The fields usage queries need from a member (the nonce and the rest are skipped).
+struct usage_fields {
+  std::string key_id, team, project, model;
+  std::int64_t input_tokens = 0, output_tokens = 0, cost_micro_usd = 0;
+};
+
+usage_fields read_member(std::string_view member) {
+  const auto bar = member.find('|');
+  member_reader r(member.substr(bar == std::string_view::npos ? 0 : bar + 1));
+  usage_fields f;
+  (void)r.num();  // ts_ms (the score)
+  f.key_id = r.str();
+  f.team = r.str();
+  f.project = r.str();
+  f.model = r.str();
+  f.input_tokens = r.num();
+  f.output_tokens = r.num();
+  f.cost_micro_usd = r.num();
+  return f;
+}
+
+class redis_store final : public governance_store {
+ public:
+  explicit redis_store(redis_target target) : target_(std::move(target)) {
+    bool auth_refused = false;
+    context_ = connect(target_, auth_refused);
+    std::random_device rd;
+    nonce_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  }
+
+  std::vector<key_record> load_keys() override {
+    std::lock_guard lock(mutex_);
+    const reply_ptr ids = command({"SMEMBERS", k("keys")});
+    std::vector<std::string> id_list;
+    for (std::size_t i = 0; i < ids->elements; ++i) {
+      id_list.push_back(reply_text(ids->element[i]));
+    }
+    std::vector<std::vector<std::string>> batch;
+    for (const auto& id : id_list) {
+      batch.push_back({"HGETALL", k("key:" + id)});
+    }
+    const std::vector<reply_ptr> replies = pipeline(batch);
+    std::vector<key_record> out;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      const redisReply* r = replies[i].get();
+      if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+        continue;  // listed but gone: skip rather than invent an empty key
+      }
+      std::map<std::string, std::string, std::less<>> f;
+      for (std::size_t j = 0; j + 1 < r->elements; j += 2) {
+        f[reply_text(r->element[j])] = reply_text(r->element[j + 1]);
+      }
+      out.push_back(decode_key(id_list[i], f));
+    }
+    // The SQLite store's order, so the key table is built the same way from either store.
+    std::sort(out.begin(), out.end(), [](const key_record& a, const key_record& b) {
+      return std::tie(a.created_at_ms, a.id) < std::tie(b.created_at_ms, b.id);
+    });
+    return out;
+  }
+
+  void save_key(const key_record& key) override {
+    std::vector<std::string> hset{"HSET", k("key:" + key.id)};
+    for (auto& [name, value] : encode_key(key)) {
+      hset.push_back(std::move(name));
+      hset.push_back(std::move(value));
+    }
+    std::lock_guard lock(mutex_);
+    transaction({std::move(hset), {"SADD", k("keys"), key.id}});
+  }
+
+  void append_usage(std::span<const usage_record> batch) override {
+    if (batch.empty()) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> all{"ZADD", k("usage")};
+    std::map<std::string, std::vector<std::string>> per_key;
+    for (const auto& u : batch) {
+      std::string member = std::to_string(nonce_) + "." + std::to_string(seq_++) + "|";
+      put_num(member, u.ts_ms);
+      put_str(member, u.key_id);
+      put_str(member, u.team);
+      put_str(member, u.project);
+      put_str(member, u.model);
+      put_num(member, u.input_tokens);
+      put_num(member, u.output_tokens);
+      put_num(member, u.cost_micro_usd);
+      put_num(member, u.http_status);
+      put_num(member, u.latency_us);
+      put_str(member, u.verdicts);
+      const std::string score = std::to_string(u.ts_ms);
+      all.push_back(score);
+      all.push_back(member);
+      if (!u.key_id.empty()) {
+        auto& z = per_key[u.key_id];
+        z.push_back(score);
+        z.push_back(std::move(member));
+      }
+    }
+    std::vector<std::vector<std::string>> commands{std::move(all)};
+    for (auto& [id, pairs] : per_key) {
+      std::vector<std::string> zadd{"ZADD", k("usage:key:" + id)};
+      zadd.insert(zadd.end(), std::make_move_iterator(pairs.begin()), std::make_move_iterator(pairs.end()));
+      commands.push_back(std::move(zadd));
+    }
+    transaction(std::move(commands));  // the batch lands whole or not at all, as in SQLite
+  }
+
+  usage_total usage_of_key(std::string_view key_id, std::int64_t from_ms, std::int64_t to_ms) override {
+    usage_total t;
+    t.group = std::string(key_id);
+    std::lock_guard lock(mutex_);
+    scan_range(k("usage:key:" + std::string(key_id)), from_ms, to_ms, [&](const usage_fields& f) {
+      ++t.requests;
+      t.input_tokens += static_cast<std::uint64_t>(f.input_tokens);
+      t.output_tokens += static_cast<std::uint64_t>(f.output_tokens);
+      t.cost_micro_usd += f.cost_micro_usd;
+    });
+    return t;
+  }
+
+  std::vector<usage_total> usage_by(usage_grouping grouping, std::int64_t from_ms, std::int64_t to_ms) override {
+    std::map<std::string, usage_total, std::less<>> groups;
+    {
+      std::lock_guard lock(mutex_);
+      scan_range(k("usage"), from_ms, to_ms, [&](const usage_fields& f) {
+        const std::string& g = grouping == usage_grouping::key    ? f.key_id
+                               : grouping == usage_grouping::team ? f.team
+                               : grouping == usage_grouping::project ? f.project
+                                                                      : f.model;
+        usage_total& t = groups[g];
+        ++t.requests;
+        t.input_tokens += static_cast<std::uint64_t>(f.input_tokens);
+        t.output_tokens += static_cast<std::uint64_t>(f.output_tokens);
+        t.cost_micro_usd += f.cost_micro_usd;
+      });
+    }
+    std::vector<usage_total> out;
+    out.reserve(groups.size());
+    for (auto& [name, t] : groups) {
+      t.group = name;
+      out.push_back(std::move(t));
+    }
+    // As the SQLite store orders them: largest cost first, then by group.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const usage_total& a, const usage_total& b) { return a.cost_micro_usd > b.cost_micro_usd; });
+    return out;
+  }
+
+  std::string get_state(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    const reply_ptr r = command({"HGET", k("state"), std::string(name)});
+    return r->type == REDIS_REPLY_STRING ? reply_text(r.get()) : std::string();
+  }
+
+  void set_state(std::string_view name, std::string_view value) override {
+    std::lock_guard lock(mutex_);
+    (void)command({"HSET", k("state"), std::string(name), std::string(value)});
+  }
+
+ private:
+  std::string k(std::string_view suffix) const { return target_.key_prefix + std::string(suffix); }
+
+  redisContext* context() {
+    if (!context_) {
+      bool auth_refused = false;
+      context_ = connect(target_, auth_refused);
+    }
+    return context_.get();
+  }
+
+  // An I/O error leaves the context unusable: drop it so the next call reconnects.
+  [[noreturn]] void io_failure(const char* what) {
+    const std::string why = context_ ? context_->errstr : "no connection";
+    context_.reset();
+    throw std::runtime_error("governance store " + where_of(target_) + ": " + what + ": " + why);
+  }
+
+  reply_ptr command(const std::vector<std::string>& args) {
+    reply_ptr r = run_argv(context(), args);
+    if (!r) {
+      io_failure(args.front().c_str());
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+      throw std::runtime_error("governance store " + where_of(target_) + ": " + args.front() + ": " +
+                               reply_text(r.get()));
+    }
+    return r;
+  }
+
+  // Sends every command, then reads every reply: one round trip for the lot.
+  std::vector<reply_ptr> pipeline(const std::vector<std::vector<std::string>>& commands) {
+    redisContext* c = context();
+    for (const auto& args : commands) {
+      std::vector<const char*> argv;
+      std::vector<std::size_t> lens;
+      for (const auto& a : args) {
+        argv.push_back(a.data());
+        lens.push_back(a.size());
+      }
+      if (redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK) {
+        io_failure("pipeline");
+      }
+    }
+    std::vector<reply_ptr> replies;
+    replies.reserve(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      void* raw = nullptr;
+      if (redisGetReply(c, &raw) != REDIS_OK) {
+        io_failure("pipeline");
+      }
+      replies.emplace_back(static_cast<redisReply*>(raw));
+    }
+    return replies;
+  }
+
+  // MULTI … EXEC in one round trip; throws when any command or the transaction failed.
+  void transaction(std::vector<std::vector<std::string>> commands) {
+    commands.insert(commands.begin(), {"MULTI"});
+    commands.push_back({"EXEC"});
+    const std::vector<reply_ptr> replies = pipeline(commands);
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      if (replies[i]->type == REDIS_REPLY_ERROR) {
+        throw std::runtime_error("governance store " + where_of(target_) + ": " + commands[i].front() + ": " +
+                                 reply_text(replies[i].get()));
+      }
+    }
+    const redisReply* exec = replies.back().get();
+    if (exec->type != REDIS_REPLY_ARRAY) {
+      throw std::runtime_error("governance store " + where_of(target_) + ": transaction aborted");
+    }
+    for (std::size_t i = 0; i < exec->elements; ++i) {
+      if (exec->element[i]->type == REDIS_REPLY_ERROR) {
+        throw std::runtime_error("governance store " + where_of(target_) + ": " + reply_text(exec->element[i]));
+      }
+    }
+  }
+
+  // Calls `each` for every record of sorted set `key` with ts in [from_ms, to_ms), a page at a time.
+  template <typename F>
+  void scan_range(const std::string& key, std::int64_t from_ms, std::int64_t to_ms, F&& each) {
+    constexpr std::size_t page = 5000;
+    for (std::size_t offset = 0;; offset += page) {
+      const reply_ptr r = command({"ZRANGEBYSCORE", key, std::to_string(from_ms), "(" + std::to_string(to_ms),
+                                   "LIMIT", std::to_string(offset), std::to_string(page)});
+      for (std::size_t i = 0; i < r->elements; ++i) {
+        each(read_member(std::string_view(r->element[i]->str, r->element[i]->len)));
+      }
+      if (r->elements < page) {
+        return;
+      }
+    }
+  }
+
+  static std::vector<std::pair<std::string, std::string>> encode_key(const key_record& k) {
+    const auto num = [](auto v) { return std::to_string(v); };
+    return {{"name", k.name},
+            {"description", k.description},
+            {"team", k.team},
+            {"project", k.project},
+            {"environment", k.environment},
+            {"allowed_models", join_lines(k.allowed_models)},
+            {"allowed_endpoints", join_lines(k.allowed_endpoints)},
+            {"ip_allowlist", join_lines(k.ip_allowlist)},
+            {"rpm", num(k.limits.requests_per_minute)},
+            {"tpm", num(k.limits.tokens_per_minute)},
+            {"token_budget", num(k.limits.monthly_token_budget)},
+            {"usd_budget", double_text(k.limits.monthly_usd_budget)},
+            {"hard_budget", k.limits.hard_budget ? "1" : "0"},
+            {"alert_thresholds", join_numbers(k.limits.alert_thresholds)},
+            {"expires_at_ms", num(k.expires_at_ms)},
+            {"created_at_ms", num(k.created_at_ms)},
+            {"rotated_at_ms", num(k.rotated_at_ms)},
+            {"revoked_at_ms", num(k.revoked_at_ms)},
+            {"secret_hint", k.secret_hint},
+            {"secret_sha256", k.secret_sha256},
+            {"previous_secret_sha256", k.previous_secret_sha256},
+            {"previous_valid_until_ms", num(k.previous_valid_until_ms)}};
+  }
+
+  static key_record decode_key(const std::string& id, const std::map<std::string, std::string, std::less<>>& f) {
+    const auto get = [&](std::string_view name) -> std::string {
+      const auto it = f.find(name);
+      return it == f.end() ? std::string() : it->second;
+    };
+    key_record k;
+    k.id = id;
+    k.name = get("name");
+    k.description = get("description");
+    k.team = get("team");
+    k.project = get("project");
+    k.environment = get("environment");
+    k.allowed_models = split_lines(get("allowed_models"));
+    k.allowed_endpoints = split_lines(get("allowed_endpoints"));
+    k.ip_allowlist = split_lines(get("ip_allowlist"));
+    k.limits.requests_per_minute = static_cast<std::uint32_t>(to_int(get("rpm")));
+    k.limits.tokens_per_minute = static_cast<std::uint32_t>(to_int(get("tpm")));
+    k.limits.monthly_token_budget = static_cast<std::uint64_t>(to_int(get("token_budget")));
+    k.limits.monthly_usd_budget = std::strtod(get("usd_budget").c_str(), nullptr);
+    k.limits.hard_budget = get("hard_budget") != "0";
+    k.limits.alert_thresholds = split_numbers(get("alert_thresholds"));
+    k.expires_at_ms = to_int(get("expires_at_ms"));
+    k.created_at_ms = to_int(get("created_at_ms"));
+    k.rotated_at_ms = to_int(get("rotated_at_ms"));
+    k.revoked_at_ms = to_int(get("revoked_at_ms"));
+    k.secret_hint = get("secret_hint");
+    k.secret_sha256 = get("secret_sha256");
+    k.previous_secret_sha256 = get("previous_secret_sha256");
+    k.previous_valid_until_ms = to_int(get("previous_valid_until_ms"));
+    return k;
+  }
+
+  const redis_target target_;
+  std::mutex mutex_;  // one connection, one caller at a time
+  context_ptr context_;
+  std::uint64_t nonce_ = 0;
+  std::uint64_t seq_ = 0;
+};
+
+bool parse_number(std::string_view digits, std::uint64_t max, std::uint64_t& out) {
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+  return !digits.empty() && ec == std::errc() && ptr == digits.data() + digits.size() && out <= max;
+}
+
+}  // namespace
+
+bool is_redis_url(std::string_view text) noexcept {
+  return text.starts_with("redis://") || text.starts_with("rediss://");
+}
+
+bool parse_redis_url(std::string_view url, redis_target& out, std::string& why) {
+  if (url.starts_with("rediss://")) {
+    why = "rediss:// (TLS) is not supported: Debian 12's libhiredis-dev (0.14) is built without TLS; use "
+          "redis:// on a private network or through a TLS tunnel (stunnel, spiped)";
+    return false;
+  }
+  if (!url.starts_with("redis://")) {
+    why = "expected redis://host:port/db";
+    return false;
+  }
+  std::string_view rest = url.substr(8);
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  const std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  if (authority.find('@') != std::string_view::npos) {
+    why = "the URL carries credentials; give the password with password_env or password_file instead";
+    return false;
+  }
+  std::string_view host = authority;
+  std::string_view port_text;
+  if (authority.starts_with('[')) {  // [v6]:port
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      why = "unclosed '[' in the host";
+      return false;
+    }
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (!after.starts_with(':')) {
+        why = "expected :port after the IPv6 address";
+        return false;
+      }
+      port_text = after.substr(1);
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port_text = authority.substr(colon + 1);
+  }
+  if (host.empty()) {
+    why = "missing host, e.g. redis://127.0.0.1:6379/0";
+    return false;
+  }
+  std::uint64_t port = 6379;
+  if (!port_text.empty() && (!parse_number(port_text, 65535, port) || port == 0)) {
+    why = "invalid port '" + std::string(port_text) + "'";
+    return false;
+  }
+  std::uint64_t db = 0;
+  if (!path.empty() && !parse_number(path, 1u << 20, db)) {
+    why = "invalid database number '" + std::string(path) + "' (expected /0, /1, …)";
+    return false;
+  }
+  out.host = std::string(host);
+  out.port = static_cast<std::uint16_t>(port);
+  out.db = static_cast<std::uint32_t>(db);
+  return true;
+}
+
+std::string check_redis(const redis_target& target, bool& auth_refused) {
+  try {
+    (void)connect(target, auth_refused);
+    return {};
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+std::unique_ptr<governance_store> open_redis_store(const redis_target& target) {
+  try {
+    return std::make_unique<redis_store>(target);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("governance store ") + e.what());
+  }
+}
+
+}  // namespace sluice::gateway
