@@ -157,13 +157,15 @@ void parse_admin(config_reader& r, const YAML::Node& n, const std::string& key, 
 // for Redis. A Redis store is checked now (connect, AUTH, SELECT) so a bad URL, an unreachable server
 // or a refused password is a load error naming the key, not a failure at start-up.
 void parse_store(config_reader& r, const YAML::Node& n, governance_config& g) {
-  YAML::Node url_node = n;
+  // reset(), not operator=: assigning a YAML::Node writes through to the node it refers to.
+  YAML::Node url_node;
+  url_node.reset(n);
   std::string url_key = "governance.store";
   if (n.IsMap()) {
     if (!r.expect_map(n, "governance.store", {"url", "password_env", "password_file", "key_prefix"})) {
       return;
     }
-    url_node = n["url"];
+    url_node.reset(n["url"]);
     url_key = "governance.store.url";
     if (!url_node) {
       r.problem(n, url_key, "missing: redis://host:port/db");

@@ -1,0 +1,162 @@
+#pragma once
+// A private redis-server for tests: started on a free loopback port with its own temp directory (no
+// persistence unless asked, nothing shared with other tests or a system Redis) and stopped with the
+// object. available() is false, with why(), when redis-server is not installed (scripts/install-deps.sh
+// installs Debian's redis-server; tests skip with that message).
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "governance/store/redis_store.h"
+#include "governance_test_support.h"
+
+namespace sluice::gateway::testing {
+
+class redis_test_server {
+ public:
+  // `password`: started with --requirepass when not empty.
+  explicit redis_test_server(std::string password = {}) : password_(std::move(password)) {
+    const std::string binary = find_binary();
+    if (binary.empty()) {
+      why_ = "redis-server is not installed (scripts/install-deps.sh installs Debian's redis-server)";
+      return;
+    }
+    for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) {
+      port_ = free_port();
+      start(binary);
+      if (!wait_ready()) {
+        stop();
+      }
+    }
+    if (pid_ <= 0) {
+      why_ = "redis-server did not start; its log: " + log();
+    }
+  }
+  ~redis_test_server() { stop(); }
+  redis_test_server(const redis_test_server&) = delete;
+  redis_test_server& operator=(const redis_test_server&) = delete;
+
+  [[nodiscard]] bool available() const noexcept { return pid_ > 0; }
+  [[nodiscard]] const std::string& why() const noexcept { return why_; }
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] std::string url(int db = 0) const {
+    return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
+  }
+  // Everything the server holds, as bytes: SAVE to an uncompressed dump.rdb and read it back.
+  [[nodiscard]] std::string dump() const {
+    const std::string cmd = "redis-cli -p " + std::to_string(port_) + (password_.empty() ? "" : " --no-auth-warning -a " + password_) +
+                            " SAVE >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) {
+      return {};
+    }
+    std::ifstream in(dir_.file("dump.rdb"), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+ private:
+  static std::string find_binary() {
+    std::vector<std::string> dirs{"/usr/bin", "/usr/sbin", "/usr/local/bin"};
+    if (const char* path = std::getenv("PATH")) {
+      std::stringstream ss(path);
+      for (std::string d; std::getline(ss, d, ':');) {
+        dirs.insert(dirs.begin(), d);
+      }
+    }
+    for (const auto& d : dirs) {
+      const std::string candidate = d + "/redis-server";
+      if (::access(candidate.c_str(), X_OK) == 0) {
+        return candidate;
+      }
+    }
+    return {};
+  }
+
+  static std::uint16_t free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+  }
+
+  void start(const std::string& binary) {
+    std::vector<std::string> args{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_.path(),
+                                  "--save", "", "--appendonly", "no", "--rdbcompression", "no",
+                                  "--logfile", dir_.file("redis.log"), "--daemonize", "no"};
+    if (!password_.empty()) {
+      args.insert(args.end(), {"--requirepass", password_});
+    }
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& a : args) {
+        argv.push_back(a.data());
+      }
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+
+  bool wait_ready() {
+    redis_target target;
+    target.host = "127.0.0.1";
+    target.port = port_;
+    target.password = password_;
+    target.timeout_ms = 200;
+    for (int i = 0; i < 100; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      bool auth_refused = false;
+      if (check_redis(target, auth_refused).empty()) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+  }
+
+  std::string log() const {
+    std::ifstream in(dir_.file("redis.log"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  temp_dir dir_;
+  std::string password_;
+  std::string why_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace sluice::gateway::testing
