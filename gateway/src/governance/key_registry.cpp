@@ -120,11 +120,21 @@ key_registry::key_registry(const governance_options& options)
   const auto records = store_->load_keys();
   auto table = build_key_table(records, nullptr);
   // Budgets continue from what this month already used, as recorded in the store.
+  load_month_state(*table, nullptr);
+  current_ = std::move(table);
+  // A shared store (Redis) tells this process about key changes made through other replicas.
+  watch_ = store_->watch_key_changes([this] { reload_keys(); });
+}
+
+void key_registry::load_month_state(const key_table& table, const key_table* previous) {
   const std::int64_t now = now_ms();
   const std::uint32_t month = timeutil::month_index(now);
   const std::int64_t from = timeutil::month_start_ms(month);
   const std::int64_t to = timeutil::month_start_ms(month + 1);
-  for (const auto& [id, entry] : table->by_id) {
+  for (const auto& [id, entry] : table.by_id) {
+    if (previous != nullptr && previous->by_id.contains(id)) {
+      continue;  // its counters carried over
+    }
     const usage_total used = store_->usage_of_key(id, from, to);
     entry->counters->budget_tokens.load(month, used.input_tokens + used.output_tokens);
     entry->counters->budget_micro_usd.load(month, static_cast<std::uint64_t>(std::max<std::int64_t>(0, used.cost_micro_usd)));
@@ -136,7 +146,14 @@ key_registry::key_registry(const governance_options& options)
       entry->counters->alert_state.store((month & 0xFFFFFF) << 8 | (level & 0xFF));
     }
   }
-  current_ = std::move(table);
+}
+
+void key_registry::reload_keys() {
+  std::lock_guard admin(admin_mutex_);  // after an admin change of this process, never interleaved
+  const auto previous = snapshot_shared();
+  auto table = build_key_table(store_->load_keys(), previous.get());
+  load_month_state(*table, previous.get());
+  publish(std::move(table));
 }
 
 key_registry::~key_registry() = default;

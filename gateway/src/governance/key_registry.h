@@ -53,11 +53,20 @@ class key_registry {
   // This month's budget use of a key (tokens, micro-USD), as the limiter sees it.
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> budget_used(std::string_view id) const;
 
+  // Re-reads every key from the store and swaps the table: keys other processes created, changed or
+  // revoked take effect here. Counters of keys already known carry over; a key new to this process
+  // starts from this month's usage in the store. Called by the store's watch (shared stores) on its
+  // own thread. Throws std::runtime_error on a storage error (the table stays as it was).
+  void reload_keys();
+
   // The store the keys live in; the usage ledger writes its records there too.
   [[nodiscard]] governance_store& store() noexcept { return *store_; }
 
  private:
   void publish(std::shared_ptr<const key_table> table);
+  // Loads this month's budget use and announced alert level from the store into the counters of the
+  // keys in `table` that `previous` does not have (all of them when it is null).
+  void load_month_state(const key_table& table, const key_table* previous);
   void audit_key_event(std::string_view type, const key_record& key, std::string_view actor);
 
   const std::int64_t rotation_grace_seconds_;
@@ -70,6 +79,8 @@ class key_registry {
   mutable std::mutex table_mutex_;   // guards current_
   std::shared_ptr<const key_table> current_;
   std::atomic<std::uint64_t> generation_{1};
+  // Last: destroyed first, so the watch's thread stops before anything it reloads goes away.
+  std::unique_ptr<key_change_watch> watch_;
 };
 
 }  // namespace sluice::gateway

@@ -3,6 +3,7 @@
 // governance goes through. The embedded implementation is SQLite (WAL); a shared backend for several
 // replicas implements the same interface without touching the request path.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -65,6 +66,13 @@ struct usage_total {
   std::int64_t cost_micro_usd = 0;
 };
 
+// A running subscription to another process's key changes; destroying it stops it (and waits for its
+// thread, so the callback is never called afterwards).
+class key_change_watch {
+ public:
+  virtual ~key_change_watch() = default;
+};
+
 class governance_store {
  public:
   virtual ~governance_store() = default;
@@ -82,6 +90,13 @@ class governance_store {
   // Small named state (alert levels, anomaly baselines). get: empty when absent.
   virtual std::string get_state(std::string_view name) = 0;
   virtual void set_state(std::string_view name, std::string_view value) = 0;
+  // Calls `on_change` (from a thread of the store's own) whenever another process sharing the store
+  // may have changed a key, and periodically as a safety net; the callback reloads the keys. nullptr
+  // when the store is private to one process (SQLite: nothing else can change it).
+  virtual std::unique_ptr<key_change_watch> watch_key_changes(std::function<void()> on_change) {
+    (void)on_change;
+    return nullptr;
+  }
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode; "" opens a private in-memory

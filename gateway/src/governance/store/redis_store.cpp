@@ -12,19 +12,26 @@
 //   P usage            sorted set of usage records scored by ts_ms (the whole fleet's usage)
 //   P usage:key:<id>   the same records of one key, so a key's month is read without the rest
 //   P state            hash of small named state (alert levels, anomaly baselines)
+//   P key-changes      pub/sub channel: every save_key publishes the key's id in the same transaction,
+//                      and each process's watcher thread reloads its key table when one arrives
 // A usage member starts with a per-store-instance nonce and a sequence number, so two identical
 // records (same ms, same tokens) from two replicas are two members, not one.
 #include "governance/store/redis_store.h"
 
 #include <hiredis.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <map>
 #include <mutex>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 
 namespace sluice::gateway {
@@ -220,6 +227,116 @@ usage_fields read_member(std::string_view member) {
   return f;
 }
 
+// One thread per watching process, on a connection of its own (a subscribed connection can do nothing
+// else). It reloads after every (re)subscription, since messages sent while it was not subscribed are
+// lost, and every resync_ms as the safety net; reconnects with backoff (100 ms doubling to 5 s).
+class redis_key_watch final : public key_change_watch {
+ public:
+  redis_key_watch(redis_target target, std::string channel, std::function<void()> on_change)
+      : target_(std::move(target)), channel_(std::move(channel)), on_change_(std::move(on_change)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~redis_key_watch() override {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  redis_key_watch(const redis_key_watch&) = delete;
+  redis_key_watch& operator=(const redis_key_watch&) = delete;
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  bool stopping() {
+    std::lock_guard lock(mutex_);
+    return stop_;
+  }
+
+  void pause(std::int64_t ms) {
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_; });
+  }
+
+  void notify() noexcept {
+    try {
+      on_change_();
+    } catch (...) {
+      // The store is unreachable or a record is malformed: keep the current table; the next message or
+      // resync tries again.
+    }
+  }
+
+  void run() {
+    std::int64_t backoff_ms = 100;
+    while (!stopping()) {
+      context_ptr c;
+      try {
+        bool auth_refused = false;
+        c = connect(target_, auth_refused);
+        const reply_ptr r = run_argv(c.get(), {"SUBSCRIBE", channel_});
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+          throw std::runtime_error("SUBSCRIBE failed");
+        }
+      } catch (const std::exception&) {
+        pause(backoff_ms);
+        backoff_ms = std::min<std::int64_t>(backoff_ms * 2, 5000);
+        continue;
+      }
+      backoff_ms = 100;
+      notify();
+      listen(c.get());
+    }
+  }
+
+  // Returns when the connection fails or the watch stops. Polls in 100 ms steps to notice the stop.
+  void listen(redisContext* c) {
+    auto next_resync = clock::now() + std::chrono::milliseconds(target_.resync_ms);
+    while (!stopping()) {
+      pollfd p{.fd = c->fd, .events = POLLIN, .revents = 0};
+      const int n = ::poll(&p, 1, 100);
+      if (n < 0 && errno != EINTR) {
+        return;
+      }
+      bool changed = false;
+      if (n > 0) {
+        if (redisBufferRead(c) != REDIS_OK) {
+          return;
+        }
+        // Every message read now is answered by one reload: a burst of changes costs one.
+        for (;;) {
+          void* raw = nullptr;
+          if (redisGetReplyFromReader(c, &raw) != REDIS_OK) {
+            return;
+          }
+          if (raw == nullptr) {
+            break;
+          }
+          freeReplyObject(raw);
+          changed = true;
+        }
+      }
+      if (clock::now() >= next_resync) {
+        changed = true;
+        next_resync = clock::now() + std::chrono::milliseconds(target_.resync_ms);
+      }
+      if (changed) {
+        notify();
+      }
+    }
+  }
+
+  const redis_target target_;
+  const std::string channel_;
+  const std::function<void()> on_change_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once everything it reads exists
+};
+
 class redis_store final : public governance_store {
  public:
   explicit redis_store(redis_target target) : target_(std::move(target)) {
@@ -267,7 +384,7 @@ class redis_store final : public governance_store {
       hset.push_back(std::move(value));
     }
     std::lock_guard lock(mutex_);
-    transaction({std::move(hset), {"SADD", k("keys"), key.id}});
+    transaction({std::move(hset), {"SADD", k("keys"), key.id}, {"PUBLISH", k("key-changes"), key.id}});
   }
 
   void append_usage(std::span<const usage_record> batch) override {
@@ -347,6 +464,10 @@ class redis_store final : public governance_store {
     std::stable_sort(out.begin(), out.end(),
                      [](const usage_total& a, const usage_total& b) { return a.cost_micro_usd > b.cost_micro_usd; });
     return out;
+  }
+
+  std::unique_ptr<key_change_watch> watch_key_changes(std::function<void()> on_change) override {
+    return std::make_unique<redis_key_watch>(target_, k("key-changes"), std::move(on_change));
   }
 
   std::string get_state(std::string_view name) override {

@@ -18,6 +18,7 @@ struct redis_target {
   std::string password;            // empty: no AUTH
   std::string key_prefix = "sluice:";  // every Redis key the store writes starts with it
   std::int64_t timeout_ms = 2000;  // connect and per-command timeout
+  std::int64_t resync_ms = 30000;  // key watchers reload the keys this often even without a message
 };
 
 // True when `text` names a Redis store (redis:// or rediss://) rather than a SQLite path.
