@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "governance/store/redis_store.h"
-#include "governance_test_support.h"
 
 namespace sluice::gateway::testing {
 
@@ -43,7 +42,11 @@ class redis_test_server {
       why_ = "redis-server did not start; its log: " + log();
     }
   }
-  ~redis_test_server() { stop(); }
+  ~redis_test_server() {
+    stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
   redis_test_server(const redis_test_server&) = delete;
   redis_test_server& operator=(const redis_test_server&) = delete;
 
@@ -60,7 +63,7 @@ class redis_test_server {
     if (std::system(cmd.c_str()) != 0) {
       return {};
     }
-    std::ifstream in(dir_.file("dump.rdb"), std::ios::binary);
+    std::ifstream in(file("dump.rdb"), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -97,9 +100,9 @@ class redis_test_server {
   }
 
   void start(const std::string& binary) {
-    std::vector<std::string> args{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_.path(),
+    std::vector<std::string> args{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
                                   "--save", "", "--appendonly", "no", "--rdbcompression", "no",
-                                  "--logfile", dir_.file("redis.log"), "--daemonize", "no"};
+                                  "--logfile", file("redis.log"), "--daemonize", "no"};
     if (!password_.empty()) {
       args.insert(args.end(), {"--requirepass", password_});
     }
@@ -146,13 +149,21 @@ class redis_test_server {
   }
 
   std::string log() const {
-    std::ifstream in(dir_.file("redis.log"));
+    std::ifstream in(file("redis.log"));
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
   }
 
-  temp_dir dir_;
+  // Its own directory (not the governance or harness temp_dir helpers: both are called temp_dir and
+  // a test may include either).
+  static std::string make_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sluice-redis-XXXXXX").string();
+    return ::mkdtemp(pattern.data()) != nullptr ? pattern : std::string();
+  }
+  std::string file(const std::string& name) const { return dir_ + "/" + name; }
+
+  std::string dir_ = make_dir();
   std::string password_;
   std::string why_;
   std::uint16_t port_ = 0;
