@@ -37,7 +37,9 @@ std::uint16_t free_port() {
   return port;
 }
 
-bool accepts(std::uint16_t port) {
+}  // namespace
+
+bool accepts_connections(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) {
     return false;
@@ -51,7 +53,6 @@ bool accepts(std::uint16_t port) {
   return ok;
 }
 
-}  // namespace
 
 std::string find_program(const std::string& name) {
   if (name.find('/') != std::string::npos) {
@@ -119,7 +120,7 @@ nginx_proxy::nginx_proxy(const nginx_settings& settings) {
   process_ = std::make_unique<child_process>(std::vector<std::string>{
       program, "-p", settings.dir.string(), "-c", conf.string(), "-e", "stderr"});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!accepts(port_)) {
+  while (!accepts_connections(port_)) {
     if (std::chrono::steady_clock::now() > deadline) {
       throw std::runtime_error("nginx baseline: not accepting on 127.0.0.1:" + std::to_string(port_) +
                                " after 10 s; its output:\n" + process_->log_tail());

@@ -23,6 +23,9 @@ struct nginx_settings {
 // responses (streams pass event by event), bodies up to 64 MiB held in memory, no access log.
 [[nodiscard]] std::string nginx_config(const nginx_settings& s, std::uint16_t port);
 
+// Whether something accepts TCP connections on 127.0.0.1:`port` right now.
+[[nodiscard]] bool accepts_connections(std::uint16_t port);
+
 // The program's full path, or empty when it is not installed.
 [[nodiscard]] std::string find_program(const std::string& name);
 

@@ -54,6 +54,25 @@ void append_injection(std::string& out, double score, const std::vector<Finding>
   out += "]}";
 }
 
+// "findings", "injection" and "content" of a record, each followed by a comma: what whole records and
+// parts of a long text share.
+// (A whole text's scan_result or a part's chunk_scan_result: the same fields.)
+template <class Result>
+void append_result_fields(std::string& out, const Result& result, const engine::ruleset& rules, const char* nl,
+                          const char* nl2) {
+  out += "\"findings\":";
+  append_spans(out, result.entities, "type", rules, nl2);
+  out += ",";
+  out += nl;
+  append_injection(out, result.injection_score, result.injection, rules, nl2);
+  out += ",";
+  out += nl;
+  out += "\"content\":";
+  append_spans(out, result.content, "category", rules, nl2);
+  out += ",";
+  out += nl;
+}
+
 }  // namespace
 
 void append_part_record(std::string& out, std::string_view id_json, std::uint64_t index,
@@ -70,17 +89,7 @@ void append_part_record(std::string& out, std::string_view id_json, std::uint64_
   out += "\"part\":{\"index\":" + std::to_string(index) + ",\"start\":" + std::to_string(result.output_begin) +
          ",\"end\":" + std::to_string(result.output_end) + "},";
   out += nl;
-  out += "\"findings\":";
-  append_spans(out, result.entities, "type", rules, nl2);
-  out += ",";
-  out += nl;
-  append_injection(out, result.injection_score, result.injection, rules, nl2);
-  out += ",";
-  out += nl;
-  out += "\"content\":";
-  append_spans(out, result.content, "category", rules, nl2);
-  out += ",";
-  out += nl;
+  append_result_fields(out, result, rules, nl, nl2);
   out += "\"redacted\":";
   // Redacted straight into the record: the placeholders and the bytes between them, escaped.
   std::string& redacted = redacted_buffer();
@@ -125,17 +134,7 @@ void append_scan_record(std::string& out, std::string_view id_json, std::string_
   out += id_json;
   out += ",";
   out += nl;
-  out += "\"findings\":";
-  append_spans(out, result.entities, "type", rules, nl2);
-  out += ",";
-  out += nl;
-  append_injection(out, result.injection_score, result.injection, rules, nl2);
-  out += ",";
-  out += nl;
-  out += "\"content\":";
-  append_spans(out, result.content, "category", rules, nl2);
-  out += ",";
-  out += nl;
+  append_result_fields(out, result, rules, nl, nl2);
   out += "\"redacted\":";
   std::string& redacted = redacted_buffer();
   redacted.clear();

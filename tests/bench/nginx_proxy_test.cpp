@@ -2,9 +2,6 @@
 // installed) a started proxy that accepts connections and stops with its owner.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,17 +11,6 @@
 
 namespace sluice::bench {
 namespace {
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 TEST(NginxBaseline, ConfigurationIsAPlainKeepAliveProxyThatDoesNotBufferStreams) {
   nginx_settings s;
@@ -66,9 +52,9 @@ TEST(NginxBaseline, StartsListensAndStopsWithItsOwner) {
   {
     nginx_proxy proxy(s);
     port = proxy.port();
-    EXPECT_TRUE(accepts(port));
+    EXPECT_TRUE(accepts_connections(port));
   }
-  EXPECT_FALSE(accepts(port));
+  EXPECT_FALSE(accepts_connections(port));
   std::filesystem::remove_all(s.dir);
 }
 

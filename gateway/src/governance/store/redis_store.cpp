@@ -17,6 +17,7 @@
 // A usage member starts with a per-store-instance nonce and a sequence number, so two identical
 // records (same ms, same tokens) from two replicas are two members, not one.
 #include "governance/store/redis_store.h"
+#include "governance/store/list_encoding.h"
 
 #include <hiredis.h>
 #include <poll.h>
@@ -101,63 +102,6 @@ context_ptr connect(const redis_target& t, bool& auth_refused) {
   // SELECT also proves the connection is usable (NOAUTH when a password is required but not given).
   check(run_argv(c.get(), {"SELECT", std::to_string(t.db)}), "SELECT");
   return c;
-}
-
-// --- small encodings (lists one per line as in SQLite, numbers in decimal) ---
-
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) {
-      out.push_back('\n');
-    }
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    out.emplace_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) {
-      break;
-    }
-    text.remove_prefix(nl + 1);
-  }
-  return out;
-}
-
-std::string double_text(double v) {
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-  return std::string(buf, static_cast<std::size_t>(n));
-}
-
-std::string join_numbers(const std::vector<double>& values) {
-  std::string out;
-  for (const double v : values) {
-    if (!out.empty()) {
-      out.push_back(',');
-    }
-    out += double_text(v);
-  }
-  return out;
-}
-
-std::vector<double> split_numbers(const std::string& text) {
-  std::vector<double> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find(',', pos);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    out.push_back(std::strtod(text.substr(pos, end - pos).c_str(), nullptr));
-    pos = end + 1;
-  }
-  return out;
 }
 
 std::int64_t to_int(const std::string& s) { return std::strtoll(s.c_str(), nullptr, 10); }
