@@ -32,7 +32,14 @@ model_kernels choose() noexcept {
   if (forced != nullptr && std::strcmp(forced, "scalar") == 0) {
     return scalar_model_kernels();
   }
-  if (__builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("popcnt")) {
+  const bool sse41 = __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("popcnt");
+  if (forced != nullptr && std::strcmp(forced, "sse4.1") == 0 && sse41) {
+    return sse41_model_kernels();
+  }
+  if (__builtin_cpu_supports("avx2") && sse41) {
+    return avx2_model_kernels();
+  }
+  if (sse41) {
     return sse41_model_kernels();
   }
   return scalar_model_kernels();

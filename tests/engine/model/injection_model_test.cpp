@@ -125,6 +125,13 @@ TEST_P(InjectionModelKernels, SimdMatchesScalarExactly) {
     simd.finish();
     ASSERT_EQ(scalar.best_value(), simd.best_value()) << "size " << size << ": " << text;
     ASSERT_EQ(scalar.best_window(), simd.best_window()) << "size " << size;
+    if (__builtin_cpu_supports("avx2")) {
+      detail::window_tracker avx2(layout);
+      detail::avx2_model_kernels().accumulate(input, avx2);
+      avx2.finish();
+      ASSERT_EQ(scalar.best_value(), avx2.best_value()) << "avx2, size " << size << ": " << text;
+      ASSERT_EQ(scalar.best_window(), avx2.best_window()) << "avx2, size " << size;
+    }
   }
 }
 
