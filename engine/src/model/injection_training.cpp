@@ -112,6 +112,51 @@ std::uint8_t main_script(std::string_view text) noexcept {
   return best != 0 && other * 2 >= counts[0] ? best : 0;
 }
 
+// ROT13 of the ASCII letters.
+std::string rot13(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>('a' + (c - 'a' + 13) % 26);
+    } else if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>('A' + (c - 'A' + 13) % 26);
+    }
+  }
+  return out;
+}
+
+// The text's code points in reverse order (UTF-8 sequences kept whole).
+std::string reversed(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t end = text.size();
+  while (end > 0) {
+    std::size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0u) == 0x80u) {
+      --start;
+    }
+    out.append(text.substr(start, end - start));
+    end = start;
+  }
+  return out;
+}
+
+// The ROT13 and reversed twins of a text: same label, same source, derived.
+void push_disguised_twins(const labelled_text& t, std::vector<labelled_text>& texts) {
+  labelled_text a = t;
+  a.id += "#rot13";
+  a.family += "#rot13";
+  a.text = rot13(t.text);
+  a.derived = true;
+  labelled_text b = t;
+  b.id += "#reversed";
+  b.family += "#reversed";
+  b.text = reversed(t.text);
+  b.derived = true;
+  texts.push_back(std::move(a));
+  texts.push_back(std::move(b));
+}
+
 }  // namespace
 
 training_data read_training_files(const std::vector<std::filesystem::path>& files) {
@@ -536,6 +581,22 @@ std::shared_ptr<const injection_model> build_model(const training_set& set, cons
   }
   return injection_model::from_weights(set.options().features, trained.weights, trained.bias, calibration,
                                        thresholds, provenance);
+}
+
+void add_disguised_twins(training_data& data, std::uint32_t every) {
+  constexpr std::size_t max_bytes = 2048;  // longer texts: the disguise would be one window of many
+  if (every == 0) {
+    return;
+  }
+  const std::size_t originals = data.texts.size();
+  std::size_t counter = 0;
+  for (std::size_t i = 0; i < originals; ++i) {
+    if (data.texts[i].derived || ++counter % every != 0 || data.texts[i].text.size() > max_bytes) {
+      continue;
+    }
+    const labelled_text original = data.texts[i];  // push_back may move the vector
+    push_disguised_twins(original, data.texts);
+  }
 }
 
 }  // namespace sluice::engine
