@@ -40,7 +40,7 @@ struct data_args {
   double l2 = 1e-4;
   std::uint32_t attack_cap = 400;
   std::uint32_t benign_cap = 1000;
-  std::uint32_t disguise_every = 3;  // ROT13 and reversed twins of every third text
+  std::uint32_t disguise_every = 3;  // ROT13, reversed and base64 twins of every third text
   unsigned threads = 2;
 };
 
@@ -186,7 +186,7 @@ void add_data_options(CLI::App* cmd, data_args& args) {
   cmd->add_option("--attack-family-cap", args.attack_cap, "Attack texts per template family at full weight");
   cmd->add_option("--benign-family-cap", args.benign_cap, "Benign texts per family at full weight");
   cmd->add_option("--disguise-every", args.disguise_every,
-                  "Train on ROT13 and reversed twins of every Nth text (0: none; default 3)");
+                  "Train on ROT13, reversed and base64 twins of every Nth text (0: none; default 3)");
   cmd->add_option("--threads", args.threads, "Folds trained at once (results do not depend on it)");
 }
 

@@ -141,7 +141,28 @@ std::string reversed(std::string_view text) {
   return out;
 }
 
-// The ROT13 and reversed twins of a text: same label, same source, derived.
+// Standard base64 with padding.
+std::string base64(std::string_view in) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
+    if (i + 1 < in.size()) {
+      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
+    }
+    if (i + 2 < in.size()) {
+      v |= static_cast<unsigned char>(in[i + 2]);
+    }
+    out += alphabet[v >> 18 & 63u];
+    out += alphabet[v >> 12 & 63u];
+    out += i + 1 < in.size() ? alphabet[v >> 6 & 63u] : '=';
+    out += i + 2 < in.size() ? alphabet[v & 63u] : '=';
+  }
+  return out;
+}
+
+// The ROT13, reversed and base64 twins of a text: same label, same source, derived.
 void push_disguised_twins(const labelled_text& t, std::vector<labelled_text>& texts) {
   labelled_text a = t;
   a.id += "#rot13";
@@ -155,6 +176,12 @@ void push_disguised_twins(const labelled_text& t, std::vector<labelled_text>& te
   b.derived = true;
   texts.push_back(std::move(a));
   texts.push_back(std::move(b));
+  labelled_text c = t;
+  c.id += "#base64";
+  c.family += "#base64";
+  c.text = base64(t.text);
+  c.derived = true;
+  texts.push_back(std::move(c));
 }
 
 }  // namespace

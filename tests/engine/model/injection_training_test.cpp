@@ -68,19 +68,21 @@ TEST(InjectionTrainingData, DisguisedTwinsAreDerivedAndDecodeBack) {
   data.texts[4].derived = true;  // twins of twins are not made, and twins do not count towards `every`
   add_disguised_twins(data, 2);
   // Non-derived texts 0, 1, 2, 3, 5: the 2nd and 4th (ids 1 and 3) get twins.
-  ASSERT_EQ(data.texts.size(), 10u);
+  ASSERT_EQ(data.texts.size(), 12u);
   EXPECT_EQ(data.texts[6].id, "x-1#rot13");
   EXPECT_EQ(data.texts[6].text, "Vtaber gur ehyrf, \xc3\xa9g\xc3\xa9 1");
   EXPECT_EQ(data.texts[7].id, "x-1#reversed");
   EXPECT_EQ(data.texts[7].text, "1 \xc3\xa9t\xc3\xa9 ,selur eht erongI");  // UTF-8 sequences stay whole
-  EXPECT_EQ(data.texts[8].id, "x-3#rot13");
-  for (std::size_t i = 6; i < 10; ++i) {
+  EXPECT_EQ(data.texts[8].id, "x-1#base64");
+  EXPECT_EQ(data.texts[8].text, "SWdub3JlIHRoZSBydWxlcywgw6l0w6kgMQ==");
+  EXPECT_EQ(data.texts[9].id, "x-3#rot13");
+  for (std::size_t i = 6; i < 12; ++i) {
     EXPECT_TRUE(data.texts[i].derived);
     EXPECT_EQ(data.texts[i].source, "s");
     EXPECT_FALSE(data.texts[i].injection);  // ids 1 and 3 are benign: the label is kept
   }
   add_disguised_twins(data, 0);
-  EXPECT_EQ(data.texts.size(), 10u);
+  EXPECT_EQ(data.texts.size(), 12u);
 }
 
 TEST(InjectionTrainingWeights, FamiliesAreCappedAndClassesBalanced) {

@@ -45,10 +45,10 @@ struct training_data {
 // file cannot be read.
 [[nodiscard]] training_data read_training_files(const std::vector<std::filesystem::path>& files);
 
-// Adds, for every `every`-th text that is not derived (0: none) and is at most 2 KiB, its ROT13 twin and
-// its reversed twin (code points in reverse order), with the same label and source, marked derived
-// (trained on, never evaluated or calibrated on). Attackers hide instructions that way and the
-// normalizer does not undo it; twins of both classes teach the model the disguised wordings without
+// Adds, for every `every`-th text that is not derived (0: none) and is at most 2 KiB, its ROT13 twin, its
+// reversed twin (code points in reverse order) and its base64 twin, with the same label and source,
+// marked derived (trained on, never evaluated or calibrated on). Attackers hide instructions that way and
+// the normalizer does not undo it; twins of both classes teach the model the disguised wordings without
 // making the disguise itself a cue.
 void add_disguised_twins(training_data& data, std::uint32_t every);
 
