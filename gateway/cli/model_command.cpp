@@ -31,7 +31,7 @@ struct data_args {
   std::string list;       // a file naming data files, one a line, relative to data_root
   std::string data_root;  // default: the list file's directory
   std::vector<std::string> exclude_sources;
-  std::string ngrams = "3,5";
+  std::string ngrams = "4";
   std::uint32_t bucket_bits = 18;
   bool no_unigrams = false;
   bool no_bigrams = false;
