@@ -57,6 +57,8 @@ struct eval_args : data_args {
   std::string rules_dir;
   std::string cache_dir;
   std::size_t errors = 0;
+  std::string drop_signatures;     // a file of signature ids left out of the signature score
+  std::string signature_precision;  // where to write each signature's precision
 };
 
 // Files named by --list (lines relative to --data-root, or with "project:" to the working directory;
@@ -300,12 +302,9 @@ struct rate {
   std::size_t total = 0;
   std::size_t model = 0;
   std::size_t signatures = 0;
-  std::size_t combined = 0;
+  std::size_t higher = 0;  // the higher of the model's probability and the signature score
+  std::size_t joint = 0;   // sigmoid(a z + c s + b), fitted without the text's source
 };
-
-// A first combination of the two, for comparison only (the policy's combination is chosen when the model
-// is integrated): the model's logit plus a fixed multiple of the signature score, fixed before measuring.
-constexpr double signature_logit_weight = 4.0;
 
 int run_eval(const eval_args& args) {
   if (!args.leave_one_out) {
@@ -338,31 +337,126 @@ int run_eval(const eval_args& args) {
   engine::scan_options scan;
   scan.entities = false;
   scan.content = false;
-  std::vector<double> signature(set.size(), 0.0);
-  for (std::size_t i = 0; i < set.size(); ++i) {
-    if (std::isfinite(logits[i]) && scanner.scan(set.text(i).text, result, scan) == engine::errc::ok) {
-      signature[i] = result.injection_score;
+  // Signatures left out (`--drop-signatures`): what the score would be with them out of the catalog.
+  std::set<std::string> dropped;
+  if (!args.drop_signatures.empty()) {
+    std::ifstream in(args.drop_signatures);
+    if (!in) {
+      throw engine::model_error("cannot read " + args.drop_signatures);
+    }
+    for (std::string line; std::getline(in, line);) {
+      const auto id = line.substr(0, line.find_first_of(" \t#"));
+      if (!id.empty()) {
+        dropped.insert(id);
+      }
     }
   }
-
+  std::vector<double> signature(set.size(), 0.0);
+  struct hit_counts {
+    std::size_t attacks = 0;
+    std::size_t benign = 0;
+    std::size_t attacks_model_flags = 0;  // of the attacks, those the model flags by itself
+  };
+  std::map<std::string, hit_counts> signature_hits;
+  std::vector<std::vector<std::uint32_t>> text_signatures(set.size());
+  const std::set<std::string> operator_side(args.operator_sources.begin(), args.operator_sources.end());
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (!std::isfinite(logits[i]) || scanner.scan(set.text(i).text, result, scan) != engine::errc::ok) {
+      continue;
+    }
+    double keep = 1.0;  // the scanner's formula, over the signatures kept
+    for (const auto& f : result.injection) {
+      const auto& rule = rules->at(f.rule);
+      if (set.text(i).injection || operator_side.count(set.text(i).source) == 0) {
+        auto& hits = signature_hits[rule.id];
+        ++(set.text(i).injection ? hits.attacks : hits.benign);
+        text_signatures[i].push_back(f.rule);
+      }
+      if (dropped.count(rule.id) == 0) {
+        keep *= 1.0 - rule.weight;
+      }
+    }
+    signature[i] = 1.0 - keep;
+  }
   std::vector<double> benign_model;
   std::vector<double> benign_signature;
-  std::vector<double> benign_combined;
-  std::vector<double> combined(set.size(), 0.0);
+  std::vector<double> benign_higher;
+  std::vector<double> benign_joint;
+  std::vector<bool> labels(set.size());
   for (std::size_t i = 0; i < set.size(); ++i) {
-    combined[i] = logits[i] + signature_logit_weight * signature[i];
+    labels[i] = set.text(i).injection;
   }
-  const std::set<std::string> operator_side(args.operator_sources.begin(), args.operator_sources.end());
+  // Two ways to combine the detectors into one score. "higher": the model's probability (Platt fitted
+  // to every out-of-source logit, as `model train` does) or the signature score, whichever is higher.
+  // "joint": the calibration learns a weight for the signature score beside the model's logit; each
+  // source is scored by a calibration fitted without it, so the combination is held out too.
+  std::vector<double> higher(set.size(), std::nan(""));
+  std::vector<double> joint(set.size(), std::nan(""));
+  {
+    const auto platt = engine::fit_calibration(logits, labels);
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (std::isfinite(logits[i])) {
+        higher[i] = std::max(1.0 / (1.0 + std::exp(-(platt.a * logits[i] + platt.b))), signature[i]);
+      }
+    }
+    for (const auto& source : held_out) {
+      std::vector<double> others = logits;
+      for (std::size_t i = 0; i < set.size(); ++i) {
+        if (set.text(i).source == source) {
+          others[i] = std::nan("");
+        }
+      }
+      const auto c = engine::fit_joint_calibration(others, signature, labels);
+      for (std::size_t i = 0; i < set.size(); ++i) {
+        if (set.text(i).source == source && std::isfinite(logits[i])) {
+          joint[i] = c.a * logits[i] + c.signature * signature[i] + c.b;
+        }
+      }
+    }
+    const auto c = engine::fit_joint_calibration(logits, signature, labels);
+    std::cerr << "  joint calibration on every source: a = " << c.a << ", signature = " << c.signature
+              << ", b = " << c.b << "\n";
+  }
   for (std::size_t i = 0; i < set.size(); ++i) {
     if (std::isfinite(logits[i]) && !set.text(i).injection && operator_side.count(set.text(i).source) == 0) {
       benign_model.push_back(logits[i]);
       benign_signature.push_back(signature[i]);
-      benign_combined.push_back(combined[i]);
+      benign_higher.push_back(higher[i]);
+      benign_joint.push_back(joint[i]);
     }
   }
   const double model_threshold = engine::threshold_at_rate(benign_model, 0.01);
   const double signature_threshold = std::max(engine::threshold_at_rate(benign_signature, 0.01), 1e-9);
-  const double combined_threshold = engine::threshold_at_rate(benign_combined, 0.01);
+  const double higher_threshold = engine::threshold_at_rate(benign_higher, 0.01);
+  const double joint_threshold = engine::threshold_at_rate(benign_joint, 0.01);
+  if (!args.signature_precision.empty()) {
+    // Precision of each signature over these texts (attack hits / all hits, operator-side text left
+    // out), lowest first, and how many of its attack hits the model flags by itself at the 1 % threshold
+    // (held out): the candidates for leaving the catalog to the model.
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (set.text(i).injection && std::isfinite(logits[i]) && logits[i] >= model_threshold) {
+        for (const auto rule : text_signatures[i]) {
+          ++signature_hits[rules->at(rule).id].attacks_model_flags;
+        }
+      }
+    }
+    std::vector<std::pair<double, std::string>> order;
+    for (const auto& [id, hits] : signature_hits) {
+      order.emplace_back(static_cast<double>(hits.attacks) / static_cast<double>(hits.attacks + hits.benign), id);
+    }
+    std::sort(order.begin(), order.end());
+    std::ofstream out(args.signature_precision);
+    for (const auto& [precision, id] : order) {
+      const auto& hits = signature_hits[id];
+      out << id << " # precision " << fixed(precision, 3) << ", " << hits.attacks << " attack and " << hits.benign
+          << " benign texts; model covers "
+          << fixed(hits.attacks == 0 ? 1.0 : static_cast<double>(hits.attacks_model_flags) / hits.attacks, 3)
+          << " of its attacks\n";
+    }
+    if (!out) {
+      throw engine::model_error("cannot write " + args.signature_precision);
+    }
+  }
   std::map<std::string, rate> attack_sources;
   std::map<std::string, rate> benign_sources;
   std::map<std::string, rate> categories;
@@ -392,7 +486,8 @@ int run_eval(const eval_args& args) {
       ++r->total;
       r->model += m ? 1 : 0;
       r->signatures += s ? 1 : 0;
-      r->combined += combined[i] >= combined_threshold ? 1 : 0;
+      r->higher += higher[i] >= higher_threshold ? 1 : 0;
+      r->joint += joint[i] >= joint_threshold ? 1 : 0;
     }
     if (t.injection && !m) {
       missed.emplace_back(logits[i], i);
@@ -412,44 +507,43 @@ int run_eval(const eval_args& args) {
                  return names;
                }() + ".\n")
             << "Thresholds at pooled benign FPR <= 1 %: model logit " << fixed(model_threshold, 3)
-            << ", signature score " << fixed(signature_threshold, 3) << ", combined " << fixed(combined_threshold, 3)
-            << ".\n\n"
-            << "| attack source | attacks | model TPR | signatures TPR | model + " << signature_logit_weight
-            << " x signatures |\n|---|---:|---:|---:|---:|\n";
-  double macro_model = 0;
-  double macro_signature = 0;
-  double macro_combined = 0;
-  double worst = 1;
-  for (const auto& [name, r] : attack_sources) {
-    std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
-              << fixed(share(r.signatures, r.total)) << " | " << fixed(share(r.combined, r.total)) << " |\n";
-    macro_combined += share(r.combined, r.total);
-    macro_model += share(r.model, r.total);
-    macro_signature += share(r.signatures, r.total);
-    worst = std::min(worst, share(r.model, r.total));
-  }
-  const double sources = std::max<double>(1, attack_sources.size());
-  std::cout << "| **pooled** | " << pooled_attacks.total << " | " << fixed(share(pooled_attacks.model, pooled_attacks.total))
-            << " | " << fixed(share(pooled_attacks.signatures, pooled_attacks.total)) << " | "
-            << fixed(share(pooled_attacks.combined, pooled_attacks.total)) << " |\n"
-            << "| **mean over sources** | | " << fixed(macro_model / sources) << " | "
-            << fixed(macro_signature / sources) << " | " << fixed(macro_combined / sources) << " |\n"
-            << "\nLowest source TPR (model): " << fixed(worst) << "\n\n"
-            << "| benign source | texts | model FPR | signatures FPR | combined FPR |\n|---|---:|---:|---:|---:|\n";
+            << ", signature score " << fixed(signature_threshold, 3) << ", higher of the two "
+            << fixed(higher_threshold, 3) << ", joint logit " << fixed(joint_threshold, 3) << ".\n\n";
+  const char* columns = " | model | signatures | higher of both | joint |\n|---|---:|---:|---:|---:|---:|\n";
   const auto row = [&](const std::string& name, const rate& r) {
     std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
-              << fixed(share(r.signatures, r.total)) << " | " << fixed(share(r.combined, r.total)) << " |\n";
+              << fixed(share(r.signatures, r.total)) << " | " << fixed(share(r.higher, r.total)) << " | "
+              << fixed(share(r.joint, r.total)) << " |\n";
   };
+  std::cout << "TPR by attack source:\n\n| attack source | attacks" << columns;
+  rate mean;  // each field the sum of the sources' shares, in thousandths
+  double worst = 1;
+  for (const auto& [name, r] : attack_sources) {
+    row(name, r);
+    const auto thousandths = [&](std::size_t k) { return static_cast<std::size_t>(std::lround(1000.0 * share(k, r.total))); };
+    mean.total += 1000;
+    mean.model += thousandths(r.model);
+    mean.signatures += thousandths(r.signatures);
+    mean.higher += thousandths(r.higher);
+    mean.joint += thousandths(r.joint);
+    worst = std::min(worst, share(r.model, r.total));
+  }
+  row("**pooled**", pooled_attacks);
+  const auto mean_of = [&](std::size_t sum) { return fixed(static_cast<double>(sum) / std::max<double>(1, mean.total)); };
+  std::cout << "| **mean over sources** | | " << mean_of(mean.model) << " | " << mean_of(mean.signatures) << " | "
+            << mean_of(mean.higher) << " | " << mean_of(mean.joint) << " |\n";
+  std::cout << "\nLowest source TPR (model): " << fixed(worst) << "\n\nFPR by benign source:\n\n| benign source | texts"
+            << columns;
   for (const auto& [name, r] : benign_sources) {
     row(name, r);
   }
   row("**pooled**", pooled_benign);
-  std::cout << "\n| attack category | attacks | model TPR | signatures TPR | combined TPR |\n|---|---:|---:|---:|---:|\n";
+  std::cout << "\nTPR by attack category:\n\n| attack category | attacks" << columns;
   for (const auto& [name, r] : categories) {
     row(name, r);
   }
   if (!languages.empty()) {
-    std::cout << "\n| attack language | attacks | model TPR | signatures TPR | combined TPR |\n|---|---:|---:|---:|---:|\n";
+    std::cout << "\nTPR by attack language:\n\n| attack language | attacks" << columns;
     for (const auto& [name, r] : languages) {
       row(name, r);
     }
@@ -612,6 +706,10 @@ const register_command registration{[](CLI::App& app) {
   e->add_option("--rules", eval->rules_dir, "Rules directory for the signature score");
   e->add_option("--cache-dir", eval->cache_dir, "Compiled database cache");
   e->add_option("--errors", eval->errors, "Show the N lowest-scored attacks and highest-scored benign texts");
+  e->add_option("--drop-signatures", eval->drop_signatures,
+                "A file of signature ids (one per line, # comments) left out of the signature score");
+  e->add_option("--signature-precision", eval->signature_precision,
+                "Write each signature's precision over the data to this file, lowest first");
   e->callback([eval] { exit_code() = guarded([&] { return run_eval(*eval); }); });
 
   auto score = std::make_shared<score_args>();

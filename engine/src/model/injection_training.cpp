@@ -506,26 +506,48 @@ std::vector<double> out_of_source_logits(const training_set& set, const std::vec
   return logits;
 }
 
-model_calibration fit_calibration(const std::vector<double>& logits, const std::vector<bool>& labels) {
+namespace {
+
+// Logistic regression of label on (x_1 .. x_k, 1) by Newton's method on the log loss, with Platt's
+// smoothed targets (they keep the coefficients finite when the classes separate), halving a step until
+// the loss falls (Lin, Lin and Weng's safeguard: a plain Newton step can diverge). Rows with a
+// non-finite x_1 are skipped. Returns k coefficients and the intercept last.
+template <std::size_t k>
+std::array<double, k + 1> fit_platt(const std::array<const std::vector<double>*, k>& x,
+                                    const std::vector<bool>& labels, std::array<double, k + 1> start) {
+  constexpr std::size_t n = k + 1;
+  const std::vector<double>& first = *x[0];
   double count[2] = {0, 0};
-  for (std::size_t i = 0; i < logits.size(); ++i) {
-    if (std::isfinite(logits[i])) {
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    if (std::isfinite(first[i])) {
       count[labels[i] ? 1 : 0] += 1;
     }
   }
   if (count[0] == 0 || count[1] == 0) {
-    return {};
+    return start;
   }
-  // Newton's method on the log loss of sigmoid(a z + b) with Platt's smoothed targets (they keep the
-  // slope finite when the classes separate), halving a step until the loss falls (Lin, Lin and Weng's
-  // safeguard: a plain Newton step can diverge).
   const double target[2] = {1.0 / (count[0] + 2.0), (count[1] + 1.0) / (count[1] + 2.0)};
   const double weight = 1.0 / (count[0] + count[1]);
-  const auto loss = [&](double a, double b) {
+  const auto row = [&](std::size_t i) {
+    std::array<double, n> r{};
+    for (std::size_t j = 0; j < k; ++j) {
+      r[j] = (*x[j])[i];
+    }
+    r[k] = 1.0;
+    return r;
+  };
+  const auto dot = [](const std::array<double, n>& u, const std::array<double, n>& v) {
     double sum = 0;
-    for (std::size_t i = 0; i < logits.size(); ++i) {
-      if (std::isfinite(logits[i])) {
-        const double f = a * logits[i] + b;
+    for (std::size_t j = 0; j < n; ++j) {
+      sum += u[j] * v[j];
+    }
+    return sum;
+  };
+  const auto loss = [&](const std::array<double, n>& w) {
+    double sum = 0;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      if (std::isfinite(first[i])) {
+        const double f = dot(w, row(i));
         const double t = target[labels[i] ? 1 : 0];
         // -(t log p + (1 - t) log(1 - p)) with p = sigmoid(f), written to avoid overflow
         sum += weight * (f >= 0 ? t * std::log1p(std::exp(-f)) + (1 - t) * (f + std::log1p(std::exp(-f)))
@@ -534,51 +556,99 @@ model_calibration fit_calibration(const std::vector<double>& logits, const std::
     }
     return sum;
   };
-  double a = 1.0;
-  double b = 0.0;
-  double current = loss(a, b);
+  std::array<double, n> w = start;
+  double current = loss(w);
   for (int iteration = 0; iteration < 100; ++iteration) {
-    double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
-    for (std::size_t i = 0; i < logits.size(); ++i) {
-      if (!std::isfinite(logits[i])) {
+    std::array<double, n> g{};
+    std::array<std::array<double, n + 1>, n> h{};  // the Hessian, the gradient as its last column
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      if (!std::isfinite(first[i])) {
         continue;
       }
-      const double z = logits[i];
-      const double p = sigmoid(a * z + b);
-      const double r = (p - target[labels[i] ? 1 : 0]) * weight;
-      ga += r * z;
-      gb += r;
-      const double h = std::max(p * (1 - p), 1e-12) * weight;
-      haa += h * z * z;
-      hab += h * z;
-      hbb += h;
+      const auto r = row(i);
+      const double p = sigmoid(dot(w, r));
+      const double residual = (p - target[labels[i] ? 1 : 0]) * weight;
+      const double curvature = std::max(p * (1 - p), 1e-12) * weight;
+      for (std::size_t a = 0; a < n; ++a) {
+        g[a] += residual * r[a];
+        for (std::size_t b = 0; b < n; ++b) {
+          h[a][b] += curvature * r[a] * r[b];
+        }
+      }
     }
-    haa += 1e-12;
-    hbb += 1e-12;
-    const double det = haa * hbb - hab * hab;
-    if (det <= 0) {
+    for (std::size_t a = 0; a < n; ++a) {
+      h[a][a] += 1e-12;
+      h[a][n] = g[a];
+    }
+    // Gaussian elimination with partial pivoting: h d = g.
+    bool singular = false;
+    for (std::size_t c = 0; c < n && !singular; ++c) {
+      std::size_t pivot = c;
+      for (std::size_t r = c + 1; r < n; ++r) {
+        if (std::fabs(h[r][c]) > std::fabs(h[pivot][c])) {
+          pivot = r;
+        }
+      }
+      std::swap(h[c], h[pivot]);
+      if (std::fabs(h[c][c]) < 1e-300) {
+        singular = true;
+        break;
+      }
+      for (std::size_t r = 0; r < n; ++r) {
+        if (r != c) {
+          const double f = h[r][c] / h[c][c];
+          for (std::size_t j = c; j <= n; ++j) {
+            h[r][j] -= f * h[c][j];
+          }
+        }
+      }
+    }
+    if (singular) {
       break;
     }
-    const double da = (hbb * ga - hab * gb) / det;
-    const double db = (haa * gb - hab * ga) / det;
+    std::array<double, n> d{};
+    for (std::size_t a = 0; a < n; ++a) {
+      d[a] = h[a][n] / h[a][a];
+    }
     double step = 1.0;
     bool improved = false;
     while (step > 1e-10) {
-      const double next = loss(a - step * da, b - step * db);
-      if (next < current + 1e-4 * step * (ga * -da + gb * -db)) {  // Armijo condition
-        a -= step * da;
-        b -= step * db;
+      std::array<double, n> next_w = w;
+      for (std::size_t a = 0; a < n; ++a) {
+        next_w[a] -= step * d[a];
+      }
+      const double next = loss(next_w);
+      if (next < current - 1e-4 * step * dot(g, d)) {  // Armijo condition
+        w = next_w;
         current = next;
         improved = true;
         break;
       }
       step /= 2;
     }
-    if (!improved || (std::fabs(step * da) < 1e-10 && std::fabs(step * db) < 1e-10)) {
+    double largest = 0;
+    for (std::size_t a = 0; a < n; ++a) {
+      largest = std::max(largest, std::fabs(step * d[a]));
+    }
+    if (!improved || largest < 1e-10) {
       break;
     }
   }
-  return {a, b};
+  return w;
+}
+
+}  // namespace
+
+model_calibration fit_calibration(const std::vector<double>& logits, const std::vector<bool>& labels) {
+  const auto w = fit_platt<1>({&logits}, labels, {1.0, 0.0});
+  return {w[0], w[1]};
+}
+
+joint_calibration fit_joint_calibration(const std::vector<double>& logits,
+                                        const std::vector<double>& signature_scores,
+                                        const std::vector<bool>& labels) {
+  const auto w = fit_platt<2>({&logits, &signature_scores}, labels, {1.0, 0.0, 0.0});
+  return {w[0], w[1], w[2]};
 }
 
 double threshold_at_rate(std::vector<double> benign_scores, double rate) {

@@ -143,5 +143,31 @@ TEST(InjectionTrainingCalibration, FitsAnIncreasingCurve) {
   EXPECT_EQ(none.b, 0.0);
 }
 
+TEST(InjectionTraining, JointCalibrationWeighsTheSignatureScoreAsEvidence) {
+  // Attacks are likelier with a higher logit and, independently, with a signature hit: both inputs must
+  // get a positive weight, and a text with a hit must score above the same logit without one.
+  std::vector<double> logits;
+  std::vector<double> signature;
+  std::vector<bool> labels;
+  for (int i = -50; i <= 50; ++i) {
+    for (const double s : {0.0, 0.9}) {
+      logits.push_back(i / 10.0);
+      signature.push_back(s);
+      const int chance = (i + 50) / 2 + (s > 0 ? 40 : 0);  // percent
+      labels.push_back(((i + 50) * 7919 + (s > 0 ? 13 : 0)) % 101 < chance);
+    }
+  }
+  const auto c = fit_joint_calibration(logits, signature, labels);
+  EXPECT_GT(c.a, 0.0);
+  EXPECT_GT(c.signature, 1.0);
+  EXPECT_TRUE(std::isfinite(c.b));
+  // Texts whose first input is not a number (not held out) are skipped, as fit_calibration does.
+  logits.push_back(std::nan(""));
+  signature.push_back(0.9);
+  labels.push_back(false);
+  const auto same = fit_joint_calibration(logits, signature, labels);
+  EXPECT_DOUBLE_EQ(same.signature, c.signature);
+}
+
 }  // namespace
 }  // namespace sluice::engine

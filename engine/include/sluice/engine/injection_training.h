@@ -111,6 +111,17 @@ struct trained_weights {
 // text; with Platt's smoothed targets), so p reads as the share of attacks among texts scored alike in
 // that mix.
 [[nodiscard]] model_calibration fit_calibration(const std::vector<double>& logits, const std::vector<bool>& labels);
+// A calibration with the signatures' score s in [0, 1] as a second input: p = sigmoid(a z + signature s + b),
+// the signature hits weighed as evidence beside the model's logit. `sluice model eval` measures it against
+// the gateway's combination (the higher of the two scores); see docs/injection.md.
+struct joint_calibration {
+  double a = 1.0;
+  double signature = 0.0;
+  double b = 0.0;
+};
+[[nodiscard]] joint_calibration fit_joint_calibration(const std::vector<double>& logits,
+                                                      const std::vector<double>& signature_scores,
+                                                      const std::vector<bool>& labels);
 
 // The lowest threshold t such that at most `rate` of `benign_scores` are >= t (scores above every
 // benign one when rate is 0).
