@@ -45,14 +45,25 @@ int run_scan(const scan_settings& s) {
     std::cerr << "sluice scan: " << e.what() << '\n';
     return 2;
   }
+  std::shared_ptr<const engine::injection_model> model;
+  if (s.model != "none") {
+    try {
+      model = engine::injection_model::load(s.model == "default" ? engine::injection_model::default_model_path()
+                                                                 : std::filesystem::path(s.model));
+    } catch (const engine::model_error& e) {
+      std::cerr << "sluice scan: " << e.what() << '\n';
+      return 2;
+    }
+  }
   if (s.stats) {
     print_ruleset_stats(std::cerr, *rules);
   }
-  scan_context ctx{s, rules, {}, {}, stdout, false};
+  scan_context ctx{s, rules, model, {}, {}, stdout, false};
   const std::size_t jobs = s.jobs == 0 ? engine::default_jobs() : s.jobs;
   for (std::size_t i = 0; i < jobs; ++i) {
     ctx.scanners.emplace_back(rules);
   }
+  ctx.options.model = model.get();
   ctx.options.validators.default_region[0] = s.region.size() == 2 ? s.region[0] : 'U';
   ctx.options.validators.default_region[1] = s.region.size() == 2 ? s.region[1] : 'S';
   // Records leave in large writes; a record is never split by the buffer's size into a short write.
@@ -116,6 +127,10 @@ const register_command registration([](CLI::App& app) {
   cmd->add_flag_callback("--progress", [settings] { settings->progress = 1; },
                          "Show progress on stderr (default: when stderr is a terminal)");
   cmd->add_flag_callback("--no-progress", [settings] { settings->progress = 0; }, "Never show progress");
+  cmd->add_option("--model", settings->model,
+                  "Injection score with the learned model too: default (the shipped one), a model file, or none "
+                  "(signatures only)")
+      ->capture_default_str();
   cmd->add_flag("--pretty", settings->pretty, "Indent JSON output");
   cmd->add_flag("--stats", settings->stats, "Print compile time, database, scratch and stream sizes to stderr");
   cmd->callback([settings] { exit_code() = run_scan(*settings); });

@@ -92,8 +92,7 @@ void scan_line(scan_context& ctx, line_scanner& ls, engine::scanner& scanner, st
   } else if (ctx.text_output()) {
     ls.redactor.redact(ls.text_copy, ls.result.entities, scanner.rules(), batch.out);
   } else {
-    append_scan_record(batch.out, ls.id_json, ls.text_copy, ls.result, scanner.rules(), ls.redactor,
-                       ctx.settings.pretty);
+    append_scan_record(batch.out, ls.id_json, ls.text_copy, ls.result, scanner.rules(), ls.redactor, ctx.style());
   }
   batch.out += '\n';
 }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "scan_input.h"
+#include "scan_report.h"
+#include "sluice/engine/injection_model.h"
 #include "sluice/engine/redactor.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/engine/scanner.h"
@@ -22,6 +24,7 @@ struct scan_settings {
   std::string region = "US";
   std::string rules_dir;
   std::string cache_dir;
+  std::string model = "none";  // none | default | a model file: the injection score with the learned scorer
   bool pretty = false;
   bool stats = false;
   std::size_t jobs = 0;                  // 0: one per hardware thread
@@ -33,6 +36,7 @@ struct scan_settings {
 struct scan_context {
   const scan_settings& settings;
   std::shared_ptr<const engine::ruleset> rules;
+  std::shared_ptr<const engine::injection_model> model;  // null: signatures only
   std::vector<engine::scanner> scanners;  // one per worker
   engine::scan_options options;
   std::FILE* out = stdout;
@@ -42,6 +46,7 @@ struct scan_context {
     return settings.redaction == "numbered" ? engine::redaction_style::numbered : engine::redaction_style::tag;
   }
   [[nodiscard]] bool text_output() const noexcept { return settings.output_format == "text"; }
+  [[nodiscard]] record_style style() const noexcept { return {settings.pretty, model != nullptr}; }
   // Writes `record` and a line break; a failed write (a closed pipe) is an error.
   void write_line(const std::string& record);
   // Prints an error record for the input as a whole.

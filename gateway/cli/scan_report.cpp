@@ -32,12 +32,25 @@ void append_spans(std::string& out, const std::vector<Finding>& spans, const cha
   out += ']';
 }
 
-// "injection":{"score","signatures":[{"rule","category","weight","end"}]}
+// The injection scores of a record: the policy's score and, when asked, each detector's.
+struct injection_scores {
+  double score = 0;
+  double signature = 0;
+  double model = 0;
+};
+
+// "injection":{"score"[,"signature_score","model_score"],"signatures":[{"rule","category","weight","end"}]}
 template <class Finding>
-void append_injection(std::string& out, double score, const std::vector<Finding>& signatures,
-                      const engine::ruleset& rules, const char* separator) {
+void append_injection(std::string& out, const injection_scores& scores, const std::vector<Finding>& signatures,
+                      const engine::ruleset& rules, const char* separator, const record_style& style) {
   out += "\"injection\":{\"score\":";
-  append_number(out, score);
+  append_number(out, scores.score);
+  if (style.detector_scores) {
+    out += ",\"signature_score\":";
+    append_number(out, scores.signature);
+    out += ",\"model_score\":";
+    append_number(out, scores.model);
+  }
   out += ",\"signatures\":[";
   for (std::size_t i = 0; i < signatures.size(); ++i) {
     const auto& f = signatures[i];
@@ -59,12 +72,13 @@ void append_injection(std::string& out, double score, const std::vector<Finding>
 // (A whole text's scan_result or a part's chunk_scan_result: the same fields.)
 template <class Result>
 void append_result_fields(std::string& out, const Result& result, const engine::ruleset& rules, const char* nl,
-                          const char* nl2) {
+                          const char* nl2, const record_style& style) {
   out += "\"findings\":";
   append_spans(out, result.entities, "type", rules, nl2);
   out += ",";
   out += nl;
-  append_injection(out, result.injection_score, result.injection, rules, nl2);
+  append_injection(out, {result.injection_score, result.signature_score, result.model_score}, result.injection, rules,
+                   nl2, style);
   out += ",";
   out += nl;
   out += "\"content\":";
@@ -77,7 +91,8 @@ void append_result_fields(std::string& out, const Result& result, const engine::
 
 void append_part_record(std::string& out, std::string_view id_json, std::uint64_t index,
                         const engine::text_chunk& chunk, const engine::chunk_scan_result& result,
-                        const engine::ruleset& rules, engine::redactor& redactor, bool pretty) {
+                        const engine::ruleset& rules, engine::redactor& redactor, const record_style& style) {
+  const bool pretty = style.pretty;
   const char* nl = pretty ? "\n  " : "";
   const char* nl2 = pretty ? "\n    " : "";
   out += "{";
@@ -89,7 +104,7 @@ void append_part_record(std::string& out, std::string_view id_json, std::uint64_
   out += "\"part\":{\"index\":" + std::to_string(index) + ",\"start\":" + std::to_string(result.output_begin) +
          ",\"end\":" + std::to_string(result.output_end) + "},";
   out += nl;
-  append_result_fields(out, result, rules, nl, nl2);
+  append_result_fields(out, result, rules, nl, nl2, style);
   out += "\"redacted\":";
   // Redacted straight into the record: the placeholders and the bytes between them, escaped.
   std::string& redacted = redacted_buffer();
@@ -102,7 +117,8 @@ void append_part_record(std::string& out, std::string_view id_json, std::uint64_
 
 void append_summary_record(std::string& out, std::string_view id_json, std::uint64_t parts, std::uint64_t bytes,
                            std::uint64_t findings, const engine::injection_summary& injection,
-                           const engine::ruleset& rules, bool pretty) {
+                           const engine::ruleset& rules, const record_style& style) {
+  const bool pretty = style.pretty;
   const char* nl = pretty ? "\n  " : "";
   const char* nl2 = pretty ? "\n    " : "";
   out += "{";
@@ -114,7 +130,8 @@ void append_summary_record(std::string& out, std::string_view id_json, std::uint
   out += "\"summary\":{\"parts\":" + std::to_string(parts) + ",\"bytes\":" + std::to_string(bytes) +
          ",\"findings\":" + std::to_string(findings) + "},";
   out += nl;
-  append_injection(out, injection.score(), injection.signatures(), rules, nl2);
+  append_injection(out, {injection.score(), injection.signature_score(), injection.model_score()},
+                   injection.signatures(), rules, nl2, style);
   out += pretty ? "\n}" : "}";
 }
 
@@ -125,7 +142,8 @@ std::string& redacted_buffer() {
 
 void append_scan_record(std::string& out, std::string_view id_json, std::string_view text,
                         const engine::scan_result& result, const engine::ruleset& rules,
-                        engine::redactor& redactor, bool pretty) {
+                        engine::redactor& redactor, const record_style& style) {
+  const bool pretty = style.pretty;
   const char* nl = pretty ? "\n  " : "";
   const char* nl2 = pretty ? "\n    " : "";
   out += "{";
@@ -134,7 +152,7 @@ void append_scan_record(std::string& out, std::string_view id_json, std::string_
   out += id_json;
   out += ",";
   out += nl;
-  append_result_fields(out, result, rules, nl, nl2);
+  append_result_fields(out, result, rules, nl, nl2, style);
   out += "\"redacted\":";
   std::string& redacted = redacted_buffer();
   redacted.clear();

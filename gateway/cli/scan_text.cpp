@@ -30,9 +30,9 @@ void format_part(const scan_context& ctx, const std::string& id_json, const text
     engine::redact_chunk(chunk.bytes, chunk.base, item.result.output_begin, item.result.output_end,
                          item.result.entities, rules, redactor, out);
   } else if (chunk.index == 0 && chunk.last) {
-    append_scan_record(out, id_json, chunk.window(), item.result.window, rules, redactor, ctx.settings.pretty);
+    append_scan_record(out, id_json, chunk.window(), item.result.window, rules, redactor, ctx.style());
   } else {
-    append_part_record(out, id_json, chunk.index, chunk, item.result, rules, redactor, ctx.settings.pretty);
+    append_part_record(out, id_json, chunk.index, chunk, item.result, rules, redactor, ctx.style());
   }
 }
 
@@ -114,7 +114,7 @@ void scan_text(scan_context& ctx, block_input& in, const std::string& id_json, p
         }
         if (chunk.last && !whole && !ctx.text_output()) {
           record.clear();
-          append_summary_record(record, id_json, parts, bytes, findings, injection, rules, ctx.settings.pretty);
+          append_summary_record(record, id_json, parts, bytes, findings, injection, rules, ctx.style());
           ctx.write_line(record);
         }
         progress.update(bytes);

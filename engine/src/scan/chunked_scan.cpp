@@ -91,6 +91,7 @@ void chunk_scan_result::clear() noexcept {
   content.clear();
   injection.clear();
   injection_score = 0;
+  signature_score = 0;
   model_score = 0;
   output_begin = 0;
   output_end = 0;
@@ -125,6 +126,7 @@ errc scan_chunk(scanner& s, const text_chunk& chunk, chunk_scan_result& out, con
     out.injection.push_back({f.rule, base + f.start, base + f.end});
   }
   out.injection_score = out.window.injection_score;
+  out.signature_score = out.window.signature_score;
   out.model_score = out.window.model_score;
   return errc::ok;
 }

@@ -95,6 +95,7 @@ struct chunk_scan_result {
   std::vector<located_finding> content;    // ending in the core, sorted by start
   std::vector<located_finding> injection;  // the window's distinct signatures (first occurrence each)
   double injection_score = 0;              // the window's score (scan_result::injection_score)
+  double signature_score = 0;              // the window's signatures' (scan_result::signature_score)
   double model_score = 0;                  // the learned scorer's, with scan_options::model
   // The input bytes this chunk's redacted output covers: from where the previous chunk's last finding
   // ended (the core's start, or later when a finding crossed into this core) to the core's end, or
@@ -131,6 +132,7 @@ class injection_summary {
   [[nodiscard]] std::vector<located_finding> signatures() const;
   [[nodiscard]] double score() const;
   [[nodiscard]] double signature_score() const;
+  [[nodiscard]] double model_score() const noexcept { return model_score_; }
 
  private:
   const ruleset* rules_;
