@@ -351,7 +351,8 @@ int run_eval(const eval_args& args) {
       }
     }
   }
-  std::vector<double> signature(set.size(), 0.0);
+  std::vector<double> signature(set.size(), 0.0);             // signatures alone (a policy with model: none)
+  std::vector<double> signature_beside_model(set.size(), 0.0);  // without model_covered ones, as with a model
   struct hit_counts {
     std::size_t attacks = 0;
     std::size_t benign = 0;
@@ -365,6 +366,7 @@ int run_eval(const eval_args& args) {
       continue;
     }
     double keep = 1.0;  // the scanner's formula, over the signatures kept
+    double keep_beside_model = 1.0;
     for (const auto& f : result.injection) {
       const auto& rule = rules->at(f.rule);
       if (set.text(i).injection || operator_side.count(set.text(i).source) == 0) {
@@ -374,9 +376,11 @@ int run_eval(const eval_args& args) {
       }
       if (dropped.count(rule.id) == 0) {
         keep *= 1.0 - rule.weight;
+        keep_beside_model *= rule.model_covered ? 1.0 : 1.0 - rule.weight;
       }
     }
     signature[i] = 1.0 - keep;
+    signature_beside_model[i] = 1.0 - keep_beside_model;
   }
   std::vector<double> benign_model;
   std::vector<double> benign_signature;
@@ -386,8 +390,9 @@ int run_eval(const eval_args& args) {
   for (std::size_t i = 0; i < set.size(); ++i) {
     labels[i] = set.text(i).injection;
   }
-  // Two ways to combine the detectors into one score. "higher": the model's probability (Platt fitted
-  // to every out-of-source logit, as `model train` does) or the signature score, whichever is higher.
+  // Two ways to combine the detectors into one score, each with the signature score the scanner computes
+  // beside a model (model_covered signatures add nothing). "higher": the model's probability (Platt
+  // fitted to every out-of-source logit, as `model train` does) or the signature score, whichever is higher.
   // "joint": the calibration learns a weight for the signature score beside the model's logit; each
   // source is scored by a calibration fitted without it, so the combination is held out too.
   std::vector<double> higher(set.size(), std::nan(""));
@@ -396,7 +401,7 @@ int run_eval(const eval_args& args) {
     const auto platt = engine::fit_calibration(logits, labels);
     for (std::size_t i = 0; i < set.size(); ++i) {
       if (std::isfinite(logits[i])) {
-        higher[i] = std::max(1.0 / (1.0 + std::exp(-(platt.a * logits[i] + platt.b))), signature[i]);
+        higher[i] = std::max(1.0 / (1.0 + std::exp(-(platt.a * logits[i] + platt.b))), signature_beside_model[i]);
       }
     }
     for (const auto& source : held_out) {
@@ -406,14 +411,14 @@ int run_eval(const eval_args& args) {
           others[i] = std::nan("");
         }
       }
-      const auto c = engine::fit_joint_calibration(others, signature, labels);
+      const auto c = engine::fit_joint_calibration(others, signature_beside_model, labels);
       for (std::size_t i = 0; i < set.size(); ++i) {
         if (set.text(i).source == source && std::isfinite(logits[i])) {
-          joint[i] = c.a * logits[i] + c.signature * signature[i] + c.b;
+          joint[i] = c.a * logits[i] + c.signature * signature_beside_model[i] + c.b;
         }
       }
     }
-    const auto c = engine::fit_joint_calibration(logits, signature, labels);
+    const auto c = engine::fit_joint_calibration(logits, signature_beside_model, labels);
     std::cerr << "  joint calibration on every source: a = " << c.a << ", signature = " << c.signature
               << ", b = " << c.b << "\n";
   }

@@ -50,7 +50,7 @@ void scan_text(scan_context& ctx, block_input& in, const std::string& id_json, p
   const bool format_on_workers = ctx.redaction_style() == engine::redaction_style::tag;
   std::vector<engine::redactor> worker_redactors(ctx.scanners.size(), engine::redactor(engine::redaction_style::tag));
   engine::redactor redactor(ctx.redaction_style());
-  engine::injection_summary injection(rules);
+  engine::injection_summary injection(rules, ctx.model != nullptr);
   std::string record;
   std::uint64_t parts = 0;
   std::uint64_t findings = 0;

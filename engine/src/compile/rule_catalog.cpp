@@ -206,6 +206,13 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
         fail(source, value, "weight must be between 0 and 1");
       }
     } else if (key == "language") r.language = scalar(source, value, "language");
+    else if (key == "model_covered") {
+      try {
+        r.model_covered = value.as<bool>();
+      } catch (const YAML::BadConversion&) {
+        fail(source, value, "model_covered must be true or false");
+      }
+    }
     else if (key == "report") {
       const std::string v = scalar(source, value, "report");
       if (v != "through_last_digit") {
@@ -228,6 +235,9 @@ rule parse_rule(const std::string& source, const YAML::Node& node) {
   if (!redacts && !r.prefilter.empty()) {
     r.prefilter_parts = {std::move(r.prefilter)};  // a signature's one written part
     r.prefilter.clear();
+  }
+  if (r.model_covered && r.kind != rule_kind::injection) {
+    fail(source, node["model_covered"], "rule '" + r.id + "': 'model_covered' applies to injection signatures only");
   }
   if (redacts && r.stream_charset_spec.empty()) {
     fail(source, node, "rule '" + r.id + "' (pii/secret) needs 'stream: {charset: ...}'");

@@ -149,9 +149,10 @@ void redact_chunk(std::string_view text, std::uint64_t text_base, std::uint64_t 
   }
 }
 
-injection_summary::injection_summary(const ruleset& rules)
+injection_summary::injection_summary(const ruleset& rules, bool model_in_use)
     : rules_(&rules),
-      first_(rules.size(), located_finding{0, std::numeric_limits<std::uint64_t>::max(), 0}) {}
+      first_(rules.size(), located_finding{0, std::numeric_limits<std::uint64_t>::max(), 0}),
+      model_in_use_(model_in_use) {}
 
 void injection_summary::add(const chunk_scan_result& chunk) {
   model_score_ = std::max(model_score_, chunk.model_score);
@@ -179,7 +180,9 @@ std::vector<located_finding> injection_summary::signatures() const {
 double injection_summary::signature_score() const {
   double keep = 1.0;
   for (const located_finding& f : signatures()) {
-    keep *= 1.0 - rules_->at(f.rule).weight;
+    if (!model_in_use_ || !rules_->at(f.rule).model_covered) {
+      keep *= 1.0 - rules_->at(f.rule).weight;
+    }
   }
   return 1.0 - keep;
 }

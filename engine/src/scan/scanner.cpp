@@ -407,7 +407,8 @@ errc scan_encoded_payloads(std::string_view text, const ruleset& rules, hs_scrat
   return errc::ok;
 }
 
-void collect_injection(const ruleset& rules, scanner_buffers& b, scan_result& out) noexcept {
+void collect_injection(const ruleset& rules, const scan_options& options, scanner_buffers& b,
+                       scan_result& out) noexcept {
   // One entry per distinct signature, at its first occurrence in the original text.
   std::sort(b.injection_hits.begin(), b.injection_hits.end(),
             [](const text_rule_hit& x, const text_rule_hit& y) {
@@ -420,7 +421,9 @@ void collect_injection(const ruleset& rules, scanner_buffers& b, scan_result& ou
     }
     b.signature_seen[h.rule] = 1;
     out.injection.push_back(finding{h.rule, static_cast<std::uint32_t>(h.start), static_cast<std::uint32_t>(h.end)});
-    keep *= 1.0 - rules.at(h.rule).weight;
+    if (options.model == nullptr || !rules.at(h.rule).model_covered) {
+      keep *= 1.0 - rules.at(h.rule).weight;
+    }
   }
   for (const auto& h : b.injection_hits) {
     b.signature_seen[h.rule] = 0;
@@ -485,7 +488,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     if (const errc e = scan_encoded_payloads(text, *rules_, scratch_, options, b, out); e != errc::ok) {
       return e;
     }
-    collect_injection(*rules_, b, out);
+    collect_injection(*rules_, options, b, out);
     out.injection_score = std::max(out.signature_score, out.model_score);
   }
   if (options.entities) {

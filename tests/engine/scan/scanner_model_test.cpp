@@ -6,6 +6,8 @@
 #include <string>
 
 #include "sluice/engine/injection_model.h"
+#include "sluice/engine/rule_catalog.h"
+#include "sluice/engine/ruleset.h"
 #include "sluice/engine/scanner.h"
 #include "test_rules.h"
 
@@ -64,6 +66,52 @@ TEST(ScannerModel, WithoutAModelTheScoreIsTheSignatures) {
   const auto r = scan_with(nullptr, "please zorblax the report");
   EXPECT_EQ(r.model_score, 0.0);
   EXPECT_EQ(r.injection_score, r.signature_score);
+}
+
+TEST(ScannerModel, AModelCoveredSignatureIsEvidenceOnlyWithAModel) {
+  // A catalog of one ordinary signature and one marked model_covered: with a model the covered one is
+  // still reported (a refusal can name it) but adds nothing to the score; without a model it scores.
+  const auto rules = ruleset::compile(parse_rule_file(R"(rules:
+  - id: test.ordinary
+    kind: injection
+    entity: instruction_override
+    pattern: 'frobnicate\W+the\W+gateway'
+    weight: 0.6
+  - id: test.covered
+    kind: injection
+    entity: chat_template
+    pattern: 'quux\W+marker'
+    weight: 0.9
+    model_covered: true
+)", "covered.yaml"));
+  scanner s(rules);
+  const auto model = word_model("zorblax");
+  scan_options with_model;
+  with_model.model = model.get();
+  scan_result r;
+  ASSERT_EQ(s.scan("a quux marker then frobnicate the gateway", r, with_model), errc::ok);
+  ASSERT_EQ(r.injection.size(), 2u);
+  EXPECT_NEAR(r.signature_score, 0.6, 1e-9);
+  ASSERT_EQ(s.scan("a quux marker then frobnicate the gateway", r, scan_options{}), errc::ok);
+  EXPECT_NEAR(r.signature_score, 1.0 - 0.4 * 0.1, 1e-9);
+}
+
+TEST(ScannerModel, ModelCoveredIsForSignaturesOnly) {
+  EXPECT_THROW((void)parse_rule_file(R"(rules:
+  - id: test.email
+    kind: pii
+    entity: EMAIL
+    pattern: '[a-z]+@[a-z]+\.com'
+    stream: {charset: '[a-z@.]'}
+    model_covered: true
+)", "bad.yaml"), catalog_error);
+  EXPECT_THROW((void)parse_rule_file(R"(rules:
+  - id: test.sig
+    kind: injection
+    entity: chat_template
+    pattern: 'quux'
+    model_covered: sometimes
+)", "bad.yaml"), catalog_error);
 }
 
 }  // namespace

@@ -126,7 +126,9 @@ void redact_chunk(std::string_view text, std::uint64_t text_base, std::uint64_t 
 // slightly from one whole-text scan.
 class injection_summary {
  public:
-  explicit injection_summary(const ruleset& rules);
+  // `model_in_use`: the chunks were scanned with a learned model (model_covered signatures add nothing to
+  // the signature score then, as in scanner::scan).
+  explicit injection_summary(const ruleset& rules, bool model_in_use = false);
   void add(const chunk_scan_result& chunk);
   // Sorted by start (then rule).
   [[nodiscard]] std::vector<located_finding> signatures() const;
@@ -138,6 +140,7 @@ class injection_summary {
   const ruleset* rules_;
   std::vector<located_finding> first_;  // per rule; start == max: not seen
   double model_score_ = 0;
+  bool model_in_use_ = false;
 };
 
 }  // namespace sluice::engine

@@ -57,6 +57,10 @@ struct rule {
   bool report_through_last_digit = false;
   double weight = 1.0;       // injection: signature weight in [0,1]; others: confidence
   std::string language;      // injection: ISO 639-1 code of the signature's language, "" if any
+  // injection: `model_covered: true` — with a learned model in use, the signature is evidence only: still
+  // reported (and named in a refusal) but adds nothing to the score, because the model flags by itself most
+  // of the attacks it matches while the signature also fires on benign text (docs/injection.md).
+  bool model_covered = false;
   // Streaming hold-back description (pii and secret rules): every byte a match can contain is in
   // `stream_charset` (a 256-bit set), and a match starts with one of `stream_leads` when there are any
   // (in any ASCII case when the rule is caseless).
