@@ -11,6 +11,17 @@
 //   GET    /admin/usage?group_by=key|team|project|model&from=…&to=…
 //   GET    /admin/audit?from=…&to=…&type=…&key_id=…&limit=…
 //   GET    /admin/audit/head              hash of the last audit record (keep it to detect truncation)
+//   GET    /admin/audit/verify            the chain check of `sluice audit verify` over the log directory
+//   GET    /admin/usage/daily?group_by=…&from=…&to=…   the same totals per UTC day
+//   GET    /admin/metrics                 the process's governance metrics as one JSON snapshot
+// `type=alert.*` (a trailing star) on /admin/audit matches every type with that prefix.
+//
+// The operator's console (docs/console.md) lives on the same listener: GET / and GET /console/<asset>
+// serve the page (no secrets in it, so no token needed); POST /console/login with {"token": …} and
+// the header `X-Sluice-Console: 1` answers with an HttpOnly, SameSite=Strict session cookie that the
+// routes above accept in place of the bearer token, but only on requests that carry that header too
+// (a cross-site form or image cannot set it: the CSRF guard). POST /console/logout ends the session.
+// Every answer carries a strict Content-Security-Policy.
 // Failed logins (wrong or missing token) and malformed requests are recorded in the audit log.
 #include <chrono>
 #include <cstdint>
@@ -34,7 +45,9 @@ struct admin_options {
 // One admin API exchange, without the network (the server and tests call it).
 struct admin_reply {
   unsigned status = 200;
-  std::string body;  // JSON
+  std::string body;  // JSON, or a console asset
+  std::string content_type = "application/json";
+  std::string set_cookie;  // a Set-Cookie value, or empty
 };
 struct admin_call {
   std::string method;         // "GET", "POST", …
@@ -42,7 +55,11 @@ struct admin_call {
   std::string authorization;  // the Authorization header
   std::string body;
   std::string client_ip;      // for the audit record (masked there)
+  std::string cookie;         // the Cookie header (console sessions)
+  std::string console_header; // the X-Sluice-Console header (CSRF guard for cookie sessions)
 };
+
+class console_sessions;  // governance/admin/console/console_sessions.h: private to the library
 
 class admin_api {
  public:
@@ -54,6 +71,7 @@ class admin_api {
   governance_service& service_;
   std::shared_ptr<audit_log> audit_;
   std::string token_digest_;  // SHA-256 of the token; compared in constant time
+  std::shared_ptr<console_sessions> sessions_;  // console logins (cookie sessions)
 };
 
 class admin_server {

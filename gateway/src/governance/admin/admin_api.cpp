@@ -8,6 +8,9 @@
 #include <stdexcept>
 
 #include "governance/admin/admin_json.h"
+#include "governance/admin/console/console_assets.h"
+#include "governance/admin/console/console_data.h"
+#include "governance/admin/console/console_sessions.h"
 #include "governance/audit/audit_files.h"
 #include "base/crypto_util.h"
 #include "governance/governance_service.h"
@@ -15,6 +18,7 @@
 #include "governance/usage/usage_ledger.h"
 #include "sluice/gateway/admin_server.h"
 #include "sluice/gateway/audit_log.h"
+#include "sluice/gateway/audit_verify.h"
 #include "base/time_util.h"
 #include "governance/audit/client_ip_mask.h"
 #include "governance/audit/json_fields.h"
@@ -114,6 +118,16 @@ std::string time_range(const std::map<std::string, std::string>& q, std::int64_t
   return {};
 }
 
+constexpr std::string_view session_cookie = "sluice_console";
+
+// True when `presented` is the admin token (digest compared in constant time).
+bool token_matches(const std::string& token_digest, std::string_view presented) {
+  crypto::digest expected{}, got{};
+  (void)crypto::from_hex(token_digest, expected);
+  got = crypto::sha256(presented);
+  return !presented.empty() && crypto::equal_constant_time(expected, got);
+}
+
 }  // namespace
 
 std::string load_admin_token(const std::string& env_name, const std::string& file) {
@@ -146,6 +160,7 @@ admin_api::admin_api(governance_service& service, std::shared_ptr<audit_log> aud
     throw std::invalid_argument("the admin token must be at least 16 characters");
   }
   token_digest_ = crypto::to_hex(crypto::sha256(token));
+  sessions_ = std::make_shared<console_sessions>();
 }
 
 admin_reply admin_api::handle(const admin_call& call) {
@@ -163,17 +178,77 @@ admin_reply admin_api::handle(const admin_call& call) {
     }
   };
 
-  // Authentication first: nothing about keys is revealed to a caller without the token.
+  // The console's page and scripts hold no data and no secret: served without a token, so the browser
+  // can load the login form.
+  if (call.method == "GET" && (path == "/" || path == "/index.html" || path.starts_with("/console/"))) {
+    const std::string_view name = path == "/" || path == "/index.html" ? std::string_view("index.html")
+                                                                        : path.substr(9);
+    if (const console_asset* asset = find_console_asset(name)) {
+      admin_reply r;
+      r.body = std::string(asset->body);
+      r.content_type = std::string(asset->content_type);
+      return r;
+    }
+    return error_reply(404, "not_found_error", "no console file " + std::string(path));
+  }
+  const bool console_header = call.console_header == "1";
+  if (path == "/console/login" || path == "/console/logout") {
+    if (call.method != "POST") {
+      return error_reply(405, "invalid_request_error", "method " + call.method + " is not allowed on " +
+                                                           std::string(path) + " (allowed: POST)");
+    }
+    if (!console_header) {
+      record("admin.auth_failed", "console request without X-Sluice-Console header");
+      return error_reply(403, "permission_error", "console requests must carry the header `X-Sluice-Console: 1`");
+    }
+    if (path == "/console/logout") {
+      sessions_->close(cookie_value(call.cookie, session_cookie));
+      admin_reply r = json_reply(200, "{\"logged_out\":true}");
+      r.set_cookie = std::string(session_cookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+      return r;
+    }
+    simdjson::dom::parser login_parser;
+    simdjson::dom::element doc;
+    std::string_view token;
+    if (login_parser.parse(call.body).get(doc) != simdjson::SUCCESS ||
+        doc["token"].get_string().get(token) != simdjson::SUCCESS) {
+      record("admin.bad_request", "console login without a token");
+      return error_reply(400, "invalid_request_error", "log in with a JSON body {\"token\": \"<admin token>\"}");
+    }
+    if (!token_matches(token_digest_, token)) {
+      record("admin.auth_failed", token.empty() ? "missing admin token" : "wrong admin token");
+      return error_reply(401, "authentication_error", token.empty() ? "missing admin token" : "wrong admin token");
+    }
+    const std::string id = sessions_->open(now);
+    record("admin.console_login", "admin token accepted");
+    admin_reply r = json_reply(200, "{\"logged_in\":true,\"expires_in_seconds\":" +
+                                        std::to_string(console_sessions::lifetime_ms / 1000) + "}");
+    r.set_cookie = std::string(session_cookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                   std::to_string(console_sessions::lifetime_ms / 1000);
+    return r;
+  }
+
+  // Authentication first: nothing about keys is revealed to a caller without the token. A console
+  // session cookie stands in for the bearer token, but only with the console's header, which a
+  // cross-site page cannot add to a request (no CORS is answered here).
   std::string_view presented = call.authorization;
   if (presented.size() >= 7 && (presented.substr(0, 7) == "Bearer " || presented.substr(0, 7) == "bearer ")) {
     presented.remove_prefix(7);
   } else {
     presented = {};
   }
-  crypto::digest expected{}, got{};
-  (void)crypto::from_hex(token_digest_, expected);
-  got = crypto::sha256(presented);
-  if (presented.empty() || !crypto::equal_constant_time(expected, got)) {
+  const std::string_view session = cookie_value(call.cookie, session_cookie);
+  if (presented.empty() && !session.empty()) {
+    if (!sessions_->valid(session, now)) {
+      record("admin.auth_failed", "expired or unknown console session");
+      return error_reply(401, "authentication_error", "the console session has expired or is unknown: log in again");
+    }
+    if (!console_header) {
+      record("admin.auth_failed", "console session without X-Sluice-Console header");
+      return error_reply(403, "permission_error",
+                         "a console session cookie is accepted only with the header `X-Sluice-Console: 1`");
+    }
+  } else if (!token_matches(token_digest_, presented)) {
     record("admin.auth_failed", presented.empty() ? "missing admin token" : "wrong admin token");
     return error_reply(401, "authentication_error",
                        presented.empty() ? "missing admin token: send `Authorization: Bearer <admin token>`"
@@ -220,6 +295,14 @@ admin_reply admin_api::handle(const admin_call& call) {
             }
             first = false;
             append_key_json(out, k, now);
+            if (query.count("usage") != 0 && query.at("usage") == "1") {
+              // The console's list shows budget use beside each key: this month's, from the counters.
+              const auto [tokens, micro_usd] = keys.budget_used(k.id);
+              json_fields used;
+              used.add("tokens", tokens).add("usd", static_cast<double>(micro_usd) / 1e6);
+              out.pop_back();
+              out += ",\"budget_used_this_month\":{" + used.str() + "}}";
+            }
           }
           out += "]}";
           return json_reply(200, std::move(out));
@@ -309,6 +392,38 @@ admin_reply admin_api::handle(const admin_call& call) {
         return json_reply(200, std::move(out));
       }
     }
+    if (parts.size() == 2 && parts[1] == "metrics") {
+      if (call.method != "GET") {
+        return method_not_allowed("GET");
+      }
+      std::string text;
+      service_.append_metrics(text);
+      return json_reply(200, metrics_snapshot_json(text, now));
+    }
+    if (parts.size() == 3 && parts[1] == "usage" && parts[2] == "daily") {
+      if (call.method != "GET") {
+        return method_not_allowed("GET");
+      }
+      const std::string group = query.count("group_by") ? query.at("group_by") : "key";
+      usage_grouping grouping;
+      if (group == "key") {
+        grouping = usage_grouping::key;
+      } else if (group == "team") {
+        grouping = usage_grouping::team;
+      } else if (group == "project") {
+        grouping = usage_grouping::project;
+      } else if (group == "model") {
+        grouping = usage_grouping::model;
+      } else {
+        return error_reply(400, "invalid_request_error", "group_by must be key, team, project or model");
+      }
+      std::int64_t from = 0, to = 0;
+      if (std::string error = time_range(query, now, from, to); !error.empty()) {
+        return error_reply(400, "invalid_request_error", error);
+      }
+      service_.ledger().flush();
+      return json_reply(200, usage_daily_json(keys.store(), grouping, group, from, to));
+    }
     if (parts.size() == 2 && parts[1] == "usage") {
       if (call.method != "GET") {
         return method_not_allowed("GET");
@@ -358,6 +473,13 @@ admin_reply admin_api::handle(const admin_call& call) {
         audit_->flush();
         return json_reply(200, "{\"head\":\"" + audit_->head() + "\"}");
       }
+      if (parts.size() == 3 && parts[2] == "verify") {
+        // The check `sluice audit verify DIR` makes, over this log's directory. No expected head: records
+        // written while the files are read would look like insertions after it; the answer names the
+        // head it reached instead, to compare with /admin/audit/head.
+        audit_->flush();
+        return json_reply(200, audit_verify_json(verify_audit_files({audit_->directory()})));
+      }
       if (parts.size() != 2) {
         return error_reply(404, "not_found_error", "unknown route " + std::string(path));
       }
@@ -396,8 +518,14 @@ admin_reply admin_api::handle(const admin_call& call) {
           if (ts < from_iso || ts >= to_iso) {
             continue;
           }
-          if (!type.empty() && (doc["type"].get_string().get(t) != simdjson::SUCCESS || t != type)) {
-            continue;
+          if (!type.empty()) {
+            // "alert.*": every type with that prefix (the console's alerts page).
+            const bool prefix = type.back() == '*';
+            const std::string_view wanted = prefix ? std::string_view(type).substr(0, type.size() - 1) : type;
+            if (doc["type"].get_string().get(t) != simdjson::SUCCESS ||
+                (prefix ? !t.starts_with(wanted) : t != wanted)) {
+              continue;
+            }
           }
           if (!key_id.empty() && (doc["key_id"].get_string().get(k) != simdjson::SUCCESS || k != key_id)) {
             continue;

@@ -24,6 +24,12 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// The console's page may load only what this listener serves, run no inline script or style, send
+// requests only here and be framed by no one; the JSON answers carry the same policy.
+constexpr const char* content_security_policy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 // State the sessions share with the server, touched only on the admin thread except `open`.
 struct admin_shared {
   bool draining = false;
@@ -68,6 +74,11 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
     response.version(11);
     response.set(http::field::content_type, "application/json");
     response.set(http::field::cache_control, "no-store");
+    response.set("content-security-policy", content_security_policy);
+    response.set("x-content-type-options", "nosniff");
+    response.set("x-frame-options", "DENY");
+    response.set("referrer-policy", "no-referrer");
+    response.set("cross-origin-resource-policy", "same-origin");
     if (ec) {
       response.result(ec == http::error::body_limit ? http::status::payload_too_large : http::status::bad_request);
       response.body() = "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"malformed HTTP request: " +
@@ -80,11 +91,17 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
       call.target = std::string(request.target());
       call.authorization = std::string(request[http::field::authorization]);
       call.body = request.body();
+      call.cookie = std::string(request[http::field::cookie]);
+      call.console_header = std::string(request["x-sluice-console"]);
       beast::error_code ignored;
       const auto remote = stream_.socket().remote_endpoint(ignored);
       call.client_ip = ignored ? "" : remote.address().to_string();
       const admin_reply reply = api_.handle(call);
       response.result(reply.status);
+      response.set(http::field::content_type, reply.content_type);
+      if (!reply.set_cookie.empty()) {
+        response.set(http::field::set_cookie, reply.set_cookie);
+      }
       response.body() = reply.body;
       response.keep_alive(request.keep_alive() && !shared_.draining);
     }
