@@ -34,7 +34,7 @@ export async function render(root) {
       const rows = document.createDocumentFragment();
       for (const r of data.records.reverse()) {
         rows.append(h('tr', { class: 'audit-row' }, h('td', { class: 'num' }, r.seq), h('td', { class: 'mono' }, fmt.time(r.ts)), h('td', null, r.type),
-          h('td', { class: 'mono' }, r.key_id || ''), h('td', { class: 'muted mono' }, summary(r))));
+          h('td', { class: 'mono' }, r.key_id || r.caller || ''), h('td', { class: 'muted mono' }, summary(r))));
       }
       if (!data.records.length) rows.append(h('tr', null, h('td', { colSpan: 5, class: 'muted' }, 'No records match (last 31 days).')));
       tbody.replaceChildren(rows);

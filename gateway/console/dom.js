@@ -59,7 +59,11 @@ export function modal(title, content, buttons) {
   form.replaceChildren(h('h2', null, title), content,
     h('div', { class: 'buttons' }, buttons.map(b => h('button', { value: b.value, class: b.class || '' }, b.label))));
   return new Promise(resolve => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true });
+    dialog.addEventListener('close', () => {
+      // Nothing shown in a dialog outlives it (a secret least of all); callers keep the inputs they read.
+      form.replaceChildren();
+      resolve(dialog.returnValue);
+    }, { once: true });
     dialog.returnValue = '';
     dialog.showModal();
   });
@@ -81,7 +85,11 @@ export function secretBox(secret) {
 
 export const fmt = {
   int: n => Number(n || 0).toLocaleString('en-US'),
-  usd: n => '$' + Number(n || 0).toFixed(Number(n) >= 100 ? 0 : 2),
+  usd: n => {
+    const v = Number(n || 0);
+    if (v === 0) return '$0';
+    return '$' + (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+  },
   time: iso => iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '',
   day: iso => iso ? iso.slice(0, 10) : '',
 };

@@ -90,8 +90,7 @@ function keyForm(key) {
 }
 
 async function showSecret(title, secret) {
-  await modal(title, secretBox(secret), [{ label: 'I have stored it', value: 'done' }]);
-  document.getElementById('modal-form').replaceChildren();  // the secret leaves the page
+  await modal(title, secretBox(secret), [{ label: 'I have stored it', value: 'done' }]);  // cleared on close
 }
 
 export async function render(root) {

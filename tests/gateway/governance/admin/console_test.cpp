@@ -102,6 +102,7 @@ TEST_F(Console, PageAndScriptsAreServedWithoutATokenAndRunNoInlineScript) {
   EXPECT_EQ(page.body.find("<script>"), std::string::npos);
   EXPECT_EQ(page.body.find("style="), std::string::npos);
   EXPECT_EQ(page.body.find("http"), std::string::npos);  // nothing loaded from elsewhere
+  EXPECT_EQ(bearer("GET", "/console/favicon.svg", "", "").content_type, "image/svg+xml");
   for (const char* asset : {"/console/console.js", "/console/dom.js", "/console/keys.js", "/console/usage.js",
                             "/console/alerts.js", "/console/audit.js", "/console/live.js", "/console/chart.js"}) {
     const auto js = bearer("GET", asset, "", "");
