@@ -97,25 +97,30 @@ export async function render(root) {
   const filter = h('input', { type: 'search', placeholder: 'Filter by name, id, team, project…', id: 'key-filter' });
   const showRevoked = h('input', { type: 'checkbox', id: 'show-revoked' });
   const tbody = h('tbody');
-  const count = h('span', { class: 'muted' });
+  const count = h('span', { class: 'muted', id: 'key-count' });
+  // A page of rows at a time: a thousand rows of meters and buttons take the browser far longer to lay
+  // out than an operator should wait; the filter searches every key.
+  const PAGE = 100;
+  let first = 0;
+  const prev = h('button', { type: 'button', class: 'quiet small', id: 'keys-prev', onclick: () => { first = Math.max(0, first - PAGE); draw(); } }, '‹ Previous');
+  const next = h('button', { type: 'button', class: 'quiet small', id: 'keys-next', onclick: () => { first += PAGE; draw(); } }, 'Next ›');
   const table = h('table', { id: 'keys-table' },
     h('thead', null, h('tr', null, ['Name', 'Team', 'Project', 'Env', 'Scopes', 'Limits', 'Budget this month', 'Last used', 'Status', ''].map(t => h('th', null, t)))),
     tbody);
   root.replaceChildren(
     h('div', { class: 'toolbar' }, h('h1', { class: 'grow' }, 'Keys'), count, h('label', null, h('span', null, 'Show revoked'), showRevoked), filter,
       h('button', { type: 'button', id: 'new-key', onclick: () => create() }, 'New key')),
-    h('div', { class: 'card' }, table));
+    h('div', { class: 'card' }, table, h('div', { class: 'toolbar' }, prev, next)));
 
   let keys = [];
   let lastUsed = new Map();
   const draw = () => {
     const q = filter.value.trim().toLowerCase();
     const rows = document.createDocumentFragment();
-    let shown = 0;
-    for (const key of keys) {
-      if (!showRevoked.checked && key.status === 'revoked') continue;
-      if (q && ![key.name, key.id, key.team, key.project, key.environment].some(x => (x || '').toLowerCase().includes(q))) continue;
-      shown++;
+    const matching = keys.filter(key => (showRevoked.checked || key.status !== 'revoked') &&
+      (!q || [key.name, key.id, key.team, key.project, key.environment].some(x => (x || '').toLowerCase().includes(q))));
+    if (first >= matching.length) first = Math.max(0, Math.floor((matching.length - 1) / PAGE) * PAGE);
+    for (const key of matching.slice(first, first + PAGE)) {
       const st = statusOf(key);
       rows.append(h('tr', { 'data-key': key.id },
         h('td', null, h('div', null, key.name), h('div', { class: 'muted mono' }, key.id), h('div', { class: 'muted mono' }, key.secret_hint)),
@@ -129,10 +134,13 @@ export async function render(root) {
           h('button', { type: 'button', class: 'danger small revoke', onclick: () => revoke(key) }, 'Revoke')])));
     }
     tbody.replaceChildren(rows);
-    count.textContent = `${shown} of ${keys.length} keys`;
+    const last = Math.min(matching.length, first + PAGE);
+    count.textContent = matching.length ? `${first + 1}–${last} of ${matching.length} keys` : `0 of ${keys.length} keys`;
+    prev.disabled = first === 0;
+    next.disabled = last >= matching.length;
   };
-  filter.addEventListener('input', draw);
-  showRevoked.addEventListener('change', draw);
+  filter.addEventListener('input', () => { first = 0; draw(); });
+  showRevoked.addEventListener('change', () => { first = 0; draw(); });
 
   const load = async () => {
     const [list, usage] = await Promise.all([

@@ -13,7 +13,7 @@ function csvCell(v) {
 export async function render(root) {
   const group = h('select', { id: 'usage-group' }, ['team', 'project', 'key', 'model'].map(g => h('option', { value: g }, g)));
   const measure = h('select', { id: 'usage-measure' }, h('option', { value: 'cost' }, 'cost (USD)'), h('option', { value: 'tokens' }, 'tokens'));
-  const range = h('select', { id: 'usage-range' }, h('option', { value: 'month' }, 'this month'), h('option', { value: '30' }, 'last 30 days'), h('option', { value: '90' }, 'last 90 days'));
+  const range = h('select', { id: 'usage-range' }, h('option', { value: '30' }, 'last 30 days'), h('option', { value: 'month' }, 'this month'), h('option', { value: '90' }, 'last 90 days'));
   const csv = h('button', { type: 'button', class: 'quiet', id: 'usage-csv' }, 'Export CSV');
   const chart = h('div', { class: 'chart', id: 'usage-chart' });
   const legend = h('div', { class: 'legend' });
