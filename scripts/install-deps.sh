@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libpcre2-dev
   nodejs npm
   nginx-light
+  chromium
 )
 
 missing=()
