@@ -27,6 +27,8 @@ export async function render(root) {
       tbody)));
 
   let data = null;
+  let keyNames = null;  // id -> name, fetched the first time usage is grouped by key
+  const label = g => (g === '' ? '(none)' : group.value === 'key' && keyNames && keyNames.has(g) ? `${keyNames.get(g)} (${g})` : g);
   const draw = () => {
     const byGroup = new Map();
     for (const r of data.rows) {
@@ -38,7 +40,7 @@ export async function render(root) {
     const ranked = [...byGroup.entries()].sort((a, b) => (measure.value === 'cost' ? b[1].cost - a[1].cost : (b[1].input + b[1].output) - (a[1].input + a[1].output)));
     const top = ranked.slice(0, TOP).map(([name]) => name);
     const dayIndex = new Map(data.days.map((d, i) => [d, i]));
-    const series = top.map((name, i) => ({ name: name || '(none)', color: palette[i], values: new Array(data.days.length).fill(0) }));
+    const series = top.map((name, i) => ({ name: label(name), color: palette[i], values: new Array(data.days.length).fill(0) }));
     const other = { name: 'other', color: palette[TOP], values: new Array(data.days.length).fill(0) };
     for (const r of data.rows) {
       const at = top.indexOf(r.group);
@@ -50,7 +52,7 @@ export async function render(root) {
     legend.replaceChildren(...series.map((x, i) => h('span', null, h('span', { class: `swatch sw${i === TOP || x === other ? TOP : i}` }), x.name)));
     const rows = document.createDocumentFragment();
     for (const [name, t] of ranked) {
-      rows.append(h('tr', null, h('td', null, name || '(none)'), h('td', { class: 'num' }, fmt.int(t.requests)),
+      rows.append(h('tr', null, h('td', null, label(name)), h('td', { class: 'num' }, fmt.int(t.requests)),
         h('td', { class: 'num' }, fmt.int(t.input)), h('td', { class: 'num' }, fmt.int(t.output)), h('td', { class: 'num' }, fmt.usd(t.cost))));
     }
     if (!ranked.length) rows.append(h('tr', null, h('td', { colSpan: 5, class: 'muted' }, 'No usage in this range.')));
@@ -60,7 +62,12 @@ export async function render(root) {
   const load = async () => {
     const from = range.value === 'month' ? monthStart() : daysAgo(Number(range.value) - 1);
     try {
-      data = await api('GET', `/admin/usage/daily?group_by=${group.value}&from=${from}`);
+      const [daily, keys] = await Promise.all([
+        api('GET', `/admin/usage/daily?group_by=${group.value}&from=${from}`),
+        group.value === 'key' && !keyNames ? api('GET', '/admin/keys') : null,
+      ]);
+      if (keys) keyNames = new Map(keys.keys.map(k => [k.id, k.name]));
+      data = daily;
       draw();
     } catch (e) { flash(`Usage: ${e.message}`, true); }
   };

@@ -98,7 +98,7 @@ test('an operator manages a key end to end in the console', async () => {
   assert.equal(usageRow[1], '4');  // four requests
   assert.ok(await page.$('#usage-chart svg rect'), 'the usage chart has bars');
   await page.select('#usage-group', 'key');
-  await page.waitForFunction(id => document.getElementById('usage-table').textContent.includes(id), {}, keyId);
+  await page.waitForFunction(id => document.getElementById('usage-table').textContent.includes(`browser-key (${id})`), {}, keyId);
   await shot(page, '04-usage');
 
   await showPage(page, 'audit');

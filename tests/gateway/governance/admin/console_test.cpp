@@ -11,6 +11,7 @@
 
 #include <fstream>
 
+#include "governance/admin/console/console_sessions.h"
 #include "governance_test_support.h"
 #include "sluice/gateway/admin_server.h"
 #include "sluice/gateway/audit_log.h"
@@ -239,6 +240,21 @@ TEST_F(Console, DailyUsageMetricsAlertsAndVerify) {
 
   const auto verified = bearer("GET", "/admin/audit/verify");
   EXPECT_NE(verified.body.find(R"("ok":true)"), std::string::npos) << verified.body;
+}
+
+TEST(ConsoleSessions, AreBoundedExpireAndReadTheirCookie) {
+  console_sessions sessions;
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i <= console_sessions::max_sessions; ++i) {
+    ids.push_back(sessions.open(1000 + static_cast<std::int64_t>(i)));
+  }
+  EXPECT_FALSE(sessions.valid(ids.front(), 2000));  // the oldest made room
+  EXPECT_TRUE(sessions.valid(ids.back(), 2000));
+  EXPECT_FALSE(sessions.valid(ids.back(), 2000 + console_sessions::lifetime_ms));
+  EXPECT_FALSE(sessions.valid("short", 2000));
+  EXPECT_EQ(cookie_value("a=1; sluice_console=abc; b=2", "sluice_console"), "abc");
+  EXPECT_EQ(cookie_value("xsluice_console=abc", "sluice_console"), "");
+  EXPECT_EQ(cookie_value("", "sluice_console"), "");
 }
 
 // Over the network: every answer carries the strict CSP and the Set-Cookie reaches the browser.
