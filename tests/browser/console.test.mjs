@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, callGateway, admin, adminToken } from './stack.mjs';
-import { launch, openPage, showPage, shot } from './browser.mjs';
+import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, openPage, showPage, shot, artifacts } from './browser.mjs';
 
 let stack;
 let chrome;
@@ -92,6 +94,14 @@ test('an operator manages a key end to end in the console', async () => {
   assert.ok(!rowText.includes('not this month'), rowText);  // last used: today
   await shot(page, '03-keys');
 
+  // Update: the edit dialog starts from the key's settings and saves the change.
+  await clickButton(page, `#keys-table tr[data-key="${keyId}"] button.edit`);
+  assert.equal(await page.$eval('#modal input[name=project]', e => e.value), 'ranker');
+  await page.$eval('#modal input[name=project]', e => { e.value = ''; });
+  await page.type('#modal input[name=project]', 'ranker-v2');
+  await pressDialog(page, 'save');
+  await page.waitForFunction(id => document.querySelector(`#keys-table tr[data-key="${id}"]`)?.textContent.includes('ranker-v2'), {}, keyId);
+
   await showPage(page, 'usage');
   const usageRow = await page.$$eval('#usage-table tbody tr:first-child td', tds => tds.map(td => td.textContent));
   assert.equal(usageRow[0], 'search');
@@ -100,11 +110,26 @@ test('an operator manages a key end to end in the console', async () => {
   await page.select('#usage-group', 'key');
   await page.waitForFunction(id => document.getElementById('usage-table').textContent.includes(`browser-key (${id})`), {}, keyId);
   await shot(page, '04-usage');
+  const downloads = join(artifacts, 'downloads');
+  rmSync(downloads, { recursive: true, force: true });
+  mkdirSync(downloads, { recursive: true });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  await page.click('#usage-csv');
+  const csvFile = join(downloads, `sluice-usage-key-${await page.evaluate(() => new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10))}.csv`);
+  for (let i = 0; i < 100 && !existsSync(csvFile); i++) await new Promise(r => setTimeout(r, 50));
+  const csv = readFileSync(csvFile, 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'day,key,requests,input_tokens,output_tokens,cost_usd');
+  assert.match(csv[1], new RegExp(`^\\d{4}-\\d{2}-\\d{2},${keyId},4,`));
 
   await showPage(page, 'audit');
   await page.select('#audit-type', 'request');
   await page.click('.toolbar button.quiet');
   await page.waitForFunction(() => document.querySelector('#audit-table tbody').textContent.includes('browser-key'));
+  await page.select('#audit-type', '');
+  await page.type('#audit-key', keyId);
+  await page.click('.toolbar button.quiet');
+  await page.waitForFunction(() => document.querySelector('#audit-table tbody').textContent.includes('key.created'));
   await clickButton(page, '#audit-verify');
   await page.waitForFunction(() => document.getElementById('audit-verify-result').textContent.includes('Chain intact'));
   const head = await page.$eval('#audit-head', e => e.textContent);
@@ -114,6 +139,10 @@ test('an operator manages a key end to end in the console', async () => {
   await showPage(page, 'alerts');
   await page.waitForFunction(() => document.getElementById('alerts-table').textContent.includes('budget_threshold'), { timeout: 10000 });
   assert.match(await text(await page.$('#alerts-table')), /browser-key/);
+  await page.select('#alert-kind', 'usage_spike');
+  assert.match(await text(await page.$('#alerts-table tbody')), /No alerts match/);
+  await page.select('#alert-kind', 'budget_threshold');
+  assert.match(await text(await page.$('#alerts-table tbody')), /browser-key/);
   await shot(page, '06-alerts');
 
   await showPage(page, 'live');
