@@ -59,6 +59,7 @@ struct eval_args : data_args {
   std::size_t errors = 0;
   std::string drop_signatures;     // a file of signature ids left out of the signature score
   std::string signature_precision;  // where to write each signature's precision
+  double threshold = 0.8;           // the policy's threshold, reported beside the 1 % FPR points
 };
 
 // Files named by --list (lines relative to --data-root, or with "project:" to the working directory;
@@ -304,6 +305,7 @@ struct rate {
   std::size_t signatures = 0;
   std::size_t higher = 0;  // the higher of the model's probability and the signature score
   std::size_t joint = 0;   // sigmoid(a z + c s + b), fitted without the text's source
+  std::size_t shipped = 0;  // the higher of both at the policy's threshold (--threshold)
 };
 
 int run_eval(const eval_args& args) {
@@ -493,6 +495,7 @@ int run_eval(const eval_args& args) {
       r->signatures += s ? 1 : 0;
       r->higher += higher[i] >= higher_threshold ? 1 : 0;
       r->joint += joint[i] >= joint_threshold ? 1 : 0;
+      r->shipped += higher[i] >= args.threshold ? 1 : 0;
     }
     if (t.injection && !m) {
       missed.emplace_back(logits[i], i);
@@ -513,12 +516,16 @@ int run_eval(const eval_args& args) {
                }() + ".\n")
             << "Thresholds at pooled benign FPR <= 1 %: model logit " << fixed(model_threshold, 3)
             << ", signature score " << fixed(signature_threshold, 3) << ", higher of the two "
-            << fixed(higher_threshold, 3) << ", joint logit " << fixed(joint_threshold, 3) << ".\n\n";
-  const char* columns = " | model | signatures | higher of both | joint |\n|---|---:|---:|---:|---:|---:|\n";
+            << fixed(higher_threshold, 3) << ", joint logit " << fixed(joint_threshold, 3) << ".\n"
+            << "The last column is what the policy does at its threshold " << fixed(args.threshold, 2)
+            << ": the higher of the signature score and the model's probability (Platt fitted to these held-out "
+               "logits, as `model train` calibrates the shipped model).\n\n";
+  const std::string columns = " | model | signatures | higher of both | joint | higher of both at " +
+                              fixed(args.threshold, 2) + " |\n|---|---:|---:|---:|---:|---:|---:|\n";
   const auto row = [&](const std::string& name, const rate& r) {
     std::cout << "| " << name << " | " << r.total << " | " << fixed(share(r.model, r.total)) << " | "
               << fixed(share(r.signatures, r.total)) << " | " << fixed(share(r.higher, r.total)) << " | "
-              << fixed(share(r.joint, r.total)) << " |\n";
+              << fixed(share(r.joint, r.total)) << " | " << fixed(share(r.shipped, r.total)) << " |\n";
   };
   std::cout << "TPR by attack source:\n\n| attack source | attacks" << columns;
   rate mean;  // each field the sum of the sources' shares, in thousandths
@@ -531,12 +538,13 @@ int run_eval(const eval_args& args) {
     mean.signatures += thousandths(r.signatures);
     mean.higher += thousandths(r.higher);
     mean.joint += thousandths(r.joint);
+    mean.shipped += thousandths(r.shipped);
     worst = std::min(worst, share(r.model, r.total));
   }
   row("**pooled**", pooled_attacks);
   const auto mean_of = [&](std::size_t sum) { return fixed(static_cast<double>(sum) / std::max<double>(1, mean.total)); };
   std::cout << "| **mean over sources** | | " << mean_of(mean.model) << " | " << mean_of(mean.signatures) << " | "
-            << mean_of(mean.higher) << " | " << mean_of(mean.joint) << " |\n";
+            << mean_of(mean.higher) << " | " << mean_of(mean.joint) << " | " << mean_of(mean.shipped) << " |\n";
   std::cout << "\nLowest source TPR (model): " << fixed(worst) << "\n\nFPR by benign source:\n\n| benign source | texts"
             << columns;
   for (const auto& [name, r] : benign_sources) {
@@ -711,6 +719,9 @@ const register_command registration{[](CLI::App& app) {
   e->add_option("--rules", eval->rules_dir, "Rules directory for the signature score");
   e->add_option("--cache-dir", eval->cache_dir, "Compiled database cache");
   e->add_option("--errors", eval->errors, "Show the N lowest-scored attacks and highest-scored benign texts");
+  e->add_option("--threshold", eval->threshold,
+                "The prompt-injection policy's threshold: the last column counts the higher of both at it")
+      ->capture_default_str();
   e->add_option("--drop-signatures", eval->drop_signatures,
                 "A file of signature ids (one per line, # comments) left out of the signature score");
   e->add_option("--signature-precision", eval->signature_precision,
