@@ -20,6 +20,7 @@
 #include "sluice/engine/injection_training.h"
 #include "sluice/engine/ruleset.h"
 #include "sluice/engine/scanner.h"
+#include "sluice/engine/text_disguises.h"
 
 namespace sluice::cli {
 namespace {
@@ -60,6 +61,7 @@ struct eval_args : data_args {
   std::string drop_signatures;     // a file of signature ids left out of the signature score
   std::string signature_precision;  // where to write each signature's precision
   double threshold = 0.8;           // the policy's threshold, reported beside the 1 % FPR points
+  bool disguises = false;           // also score disguised copies of every attack (robustness)
 };
 
 // Files named by --list (lines relative to --data-root, or with "project:" to the working directory;
@@ -308,24 +310,109 @@ struct rate {
   std::size_t shipped = 0;  // the higher of both at the policy's threshold (--threshold)
 };
 
+struct eval_thresholds {
+  double model_logit;
+  double signature;
+  double higher;  // at 1 % pooled benign FPR
+  double policy;  // the policy's threshold, on the higher of both
+};
+
+// Recall of the held-out attacks as they are and disguised, each detector at its 1 % threshold and the
+// policy at its own: how much each disguise costs (the robustness target: at most 5 points).
+void report_disguises(const engine::training_set& set, const std::vector<double>& logits,
+                      const std::vector<double>& disguised_logits, const std::vector<double>& signature,
+                      const std::vector<double>& signature_beside_model, const std::vector<double>& higher,
+                      const eval_thresholds& t) {
+  std::vector<double> counted_logits;
+  std::vector<bool> labels;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (std::isfinite(logits[i])) {
+      counted_logits.push_back(logits[i]);
+      labels.push_back(set.text(i).injection);
+    }
+  }
+  const auto platt = engine::fit_calibration(counted_logits, labels);  // as the "higher of both" column
+  struct counts {
+    std::size_t texts = 0;
+    std::size_t hits[2][4] = {};  // [as is, disguised][model, signatures, higher of both, policy]
+  };
+  std::map<std::string, counts> by_kind;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    const auto& d = set.text(i);
+    if (!d.evaluation_only || !std::isfinite(disguised_logits[i]) || !std::isfinite(logits[d.original])) {
+      continue;
+    }
+    const std::size_t o = d.original;
+    double z = disguised_logits[i];
+    if (d.disguise == "base64" && set.text(o).text.size() >= 18) {
+      // The scanner decodes a base64 run of 24 characters or more and scores the payload with the model
+      // as a text of its own (scanner.cpp): the held-out model's score of the decoded text is the
+      // original's.
+      z = std::max(z, logits[o]);
+    }
+    const double p = 1.0 / (1.0 + std::exp(-(platt.a * z + platt.b)));
+    const double disguised_higher = std::max(p, signature_beside_model[i]);
+    auto& c = by_kind[d.disguise];
+    ++c.texts;
+    const bool as_is[4] = {logits[o] >= t.model_logit, signature[o] >= t.signature, higher[o] >= t.higher,
+                           higher[o] >= t.policy};
+    const bool hidden[4] = {z >= t.model_logit, signature[i] >= t.signature, disguised_higher >= t.higher,
+                            disguised_higher >= t.policy};
+    for (int k = 0; k < 4; ++k) {
+      c.hits[0][k] += as_is[k] ? 1 : 0;
+      c.hits[1][k] += hidden[k] ? 1 : 0;
+    }
+  }
+  std::cout << "\nRecall as is -> disguised (the same held-out attacks of at most 2 KiB; each detector at its 1 % "
+               "threshold, the policy at "
+            << fixed(t.policy, 2) << "):\n\n| disguise | attacks | model | signatures | higher of both | policy at "
+            << fixed(t.policy, 2) << " |\n|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& name : engine::evaluation_disguises()) {
+    const auto it = by_kind.find(name);
+    if (it == by_kind.end()) {
+      continue;
+    }
+    const counts& c = it->second;
+    std::cout << "| " << name << " | " << c.texts;
+    for (int k = 0; k < 4; ++k) {
+      const double before = static_cast<double>(c.hits[0][k]) / static_cast<double>(c.texts);
+      const double after = static_cast<double>(c.hits[1][k]) / static_cast<double>(c.texts);
+      std::cout << " | " << fixed(before) << " -> " << fixed(after);
+    }
+    std::cout << " |\n";
+  }
+}
+
 int run_eval(const eval_args& args) {
   if (!args.leave_one_out) {
     std::cerr << "sluice model eval: only --leave-one-out is implemented (random splits do not count)\n";
     return 1;
   }
   const auto start = std::chrono::steady_clock::now();
-  const auto data = read_data(args);
+  auto data = read_data(args);
+  if (args.disguises) {
+    engine::add_evaluation_disguises(data);
+  }
   const engine::training_set set(data, options_of(args));
   std::vector<bool> everything(set.size(), true);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    everything[i] = !set.text(i).evaluation_only;  // scored with their source, never trained on
+  }
   const std::vector<std::string> held_out = args.hold_out.empty() ? set.sources() : args.hold_out;
   std::cerr << "sluice model eval: " << set.size() << " texts from " << set.sources().size() << " sources, "
             << held_out.size() << " folds\n";
   auto logits = engine::out_of_source_logits(set, everything, held_out, [](const std::string& source) {
     std::cerr << "  fold without " << source << " done\n";
   });
+  // The disguised copies' scores leave `logits` (which every table below counts) for their own report.
+  std::vector<double> disguised_logits(set.size(), std::nan(""));
   for (std::size_t i = 0; i < set.size(); ++i) {
     if (set.text(i).derived) {
       logits[i] = std::nan("");  // trained on, never counted
+    }
+    if (set.text(i).evaluation_only) {
+      disguised_logits[i] = logits[i];
+      logits[i] = std::nan("");
     }
   }
 
@@ -364,14 +451,15 @@ int run_eval(const eval_args& args) {
   std::vector<std::vector<std::uint32_t>> text_signatures(set.size());
   const std::set<std::string> operator_side(args.operator_sources.begin(), args.operator_sources.end());
   for (std::size_t i = 0; i < set.size(); ++i) {
-    if (!std::isfinite(logits[i]) || scanner.scan(set.text(i).text, result, scan) != engine::errc::ok) {
+    if ((!std::isfinite(logits[i]) && !std::isfinite(disguised_logits[i])) ||
+        scanner.scan(set.text(i).text, result, scan) != engine::errc::ok) {
       continue;
     }
     double keep = 1.0;  // the scanner's formula, over the signatures kept
     double keep_beside_model = 1.0;
     for (const auto& f : result.injection) {
       const auto& rule = rules->at(f.rule);
-      if (set.text(i).injection || operator_side.count(set.text(i).source) == 0) {
+      if (!set.text(i).evaluation_only && (set.text(i).injection || operator_side.count(set.text(i).source) == 0)) {
         auto& hits = signature_hits[rule.id];
         ++(set.text(i).injection ? hits.attacks : hits.benign);
         text_signatures[i].push_back(f.rule);
@@ -600,6 +688,10 @@ int run_eval(const eval_args& args) {
                 << " |\n";
     }
   }
+  if (args.disguises) {
+    report_disguises(set, logits, disguised_logits, signature, signature_beside_model, higher,
+                     {model_threshold, signature_threshold, higher_threshold, args.threshold});
+  }
   if (args.errors > 0) {
     std::sort(missed.begin(), missed.end());
     std::sort(flagged.begin(), flagged.end());
@@ -722,6 +814,9 @@ const register_command registration{[](CLI::App& app) {
   e->add_option("--threshold", eval->threshold,
                 "The prompt-injection policy's threshold: the last column counts the higher of both at it")
       ->capture_default_str();
+  e->add_flag("--disguises", eval->disguises,
+              "Also score each attack disguised (letter-spacing, look-alike letters, zero-width characters, "
+              "leetspeak, base64) and report the recall each disguise costs");
   e->add_option("--drop-signatures", eval->drop_signatures,
                 "A file of signature ids (one per line, # comments) left out of the signature score");
   e->add_option("--signature-precision", eval->signature_precision,

@@ -3,6 +3,7 @@
 // a long benign text teaches the model about its most attack-like window, and a long attack about the
 // window that holds the attack), leave-one-source-out scores, Platt calibration and thresholds.
 #include "sluice/engine/injection_training.h"
+#include "sluice/engine/text_disguises.h"
 
 #include <openssl/evp.h>
 #include <simdjson.h>
@@ -110,56 +111,6 @@ std::uint8_t main_script(std::string_view text) noexcept {
   // Mostly Latin (an English text quoting a few foreign words) stays Latin; a third of the letters in
   // other scripts makes the text its main one's.
   return best != 0 && other * 2 >= counts[0] ? best : 0;
-}
-
-// ROT13 of the ASCII letters.
-std::string rot13(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>('a' + (c - 'a' + 13) % 26);
-    } else if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>('A' + (c - 'A' + 13) % 26);
-    }
-  }
-  return out;
-}
-
-// The text's code points in reverse order (UTF-8 sequences kept whole).
-std::string reversed(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t end = text.size();
-  while (end > 0) {
-    std::size_t start = end - 1;
-    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0u) == 0x80u) {
-      --start;
-    }
-    out.append(text.substr(start, end - start));
-    end = start;
-  }
-  return out;
-}
-
-// Standard base64 with padding.
-std::string base64(std::string_view in) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (i + 1 < in.size()) {
-      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
-    }
-    if (i + 2 < in.size()) {
-      v |= static_cast<unsigned char>(in[i + 2]);
-    }
-    out += alphabet[v >> 18 & 63u];
-    out += alphabet[v >> 12 & 63u];
-    out += i + 1 < in.size() ? alphabet[v >> 6 & 63u] : '=';
-    out += i + 2 < in.size() ? alphabet[v & 63u] : '=';
-  }
-  return out;
 }
 
 // The ROT13, reversed and base64 twins of a text: same label, same source, derived.
@@ -478,12 +429,15 @@ std::vector<double> out_of_source_logits(const training_set& set, const std::vec
           any = any || include[i];
           fold[i] = false;
         }
+        if (set.text(i).evaluation_only) {
+          fold[i] = false;
+        }
       }
       if (any) {
         const trained_weights trained = train_weights(set, fold);
         const auto model = injection_model::from_weights(m.options.features, trained.weights, trained.bias, {}, {}, {});
         for (std::size_t i = 0; i < set.size(); ++i) {
-          if (m.source_of[i] == source && include[i]) {
+          if (m.source_of[i] == source && (include[i] || set.text(i).evaluation_only)) {
             logits[i] = model->score_normalized(m.normalized[i], scratch).logit;  // each fold writes its own texts
           }
         }
@@ -693,6 +647,26 @@ void add_disguised_twins(training_data& data, std::uint32_t every) {
     }
     const labelled_text original = data.texts[i];  // push_back may move the vector
     push_disguised_twins(original, data.texts);
+  }
+}
+
+void add_evaluation_disguises(training_data& data) {
+  constexpr std::size_t max_bytes = 2048;  // as the training twins
+  const std::size_t originals = data.texts.size();
+  for (std::size_t i = 0; i < originals; ++i) {
+    if (!data.texts[i].injection || data.texts[i].derived || data.texts[i].evaluation_only ||
+        data.texts[i].text.size() > max_bytes) {
+      continue;
+    }
+    for (const std::string& kind : evaluation_disguises()) {
+      labelled_text copy = data.texts[i];
+      copy.id += "#" + kind;
+      copy.text = disguise(data.texts[i].text, kind);
+      copy.evaluation_only = true;
+      copy.disguise = kind;
+      copy.original = i;
+      data.texts.push_back(std::move(copy));
+    }
   }
 }
 

@@ -29,6 +29,12 @@ struct labelled_text {
   // "span" (the text without it), so the document around an injection is not learned as a cue. Trained
   // on, never counted in evaluations.
   bool derived = false;
+  // Made by add_evaluation_disguises: a disguised copy of an attack (`disguise` names how, `original` is
+  // the index of the text it was made from). Never trained on; scored with its source when that source
+  // is held out, to measure what the disguise costs.
+  bool evaluation_only = false;
+  std::string disguise;
+  std::size_t original = 0;
 };
 
 struct training_data {
@@ -51,6 +57,10 @@ struct training_data {
 // the normalizer does not undo it; twins of both classes teach the model the disguised wordings without
 // making the disguise itself a cue.
 void add_disguised_twins(training_data& data, std::uint32_t every);
+
+// Adds, for every attack that is not derived and is at most 2 KiB, one evaluation-only copy per
+// evaluation disguise (text_disguises.h), in the order of evaluation_disguises().
+void add_evaluation_disguises(training_data& data);
 
 struct training_options {
   model_features features;
@@ -101,7 +111,8 @@ struct trained_weights {
 
 // The model's raw score (best window's logit) for each text, each computed by a model that did not train
 // on the text's source: one training per source in `held_out` (the other sources' texts are not
-// scored: NaN). include[i] false leaves a text out of every training. progress(source) is called
+// scored: NaN). include[i] false leaves a text out of every training (and unscored, unless it is an
+// evaluation-only text, which is never trained on and always scored with its source). progress(source) is called
 // after each fold (from the calling thread's fold order, serialized).
 [[nodiscard]] std::vector<double> out_of_source_logits(const training_set& set, const std::vector<bool>& include,
                                                        const std::vector<std::string>& held_out,
