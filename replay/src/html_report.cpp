@@ -234,18 +234,7 @@ void print_html(std::ostream& out, const replay_result& r, std::size_t max_error
 
   out << "<h2 id=\"errors\">Worst errors</h2>\n";
   // Entities: up to max_errors of each kind per type, in input order.
-  std::map<std::pair<std::string, int>, std::size_t> taken;
-  std::vector<const shown_error*> picked;
-  for (const auto& e : r.entity_errors) {
-    auto& count = taken[{e.error.type, static_cast<int>(e.error.what)}];
-    if (count < max_errors) {
-      ++count;
-      picked.push_back(&e);
-    }
-  }
-  std::stable_sort(picked.begin(), picked.end(), [](const shown_error* a, const shown_error* b) {
-    return std::tie(a->error.type, a->error.what) < std::tie(b->error.type, b->error.what);
-  });
+  const std::vector<const shown_error*> picked = pick_errors(r, max_errors);
   if (!picked.empty()) {
     out << "<h3>Entities</h3>\n<table id=\"entity-errors\"><tr><th>type</th><th>kind</th><th>record</th><th>context</th></tr>\n";
     for (const auto* e : picked) {

@@ -53,22 +53,6 @@ const char* kind_name(entity_error::kind k) {
   return "?";
 }
 
-// Up to `n` errors of each kind for each type, in input order.
-std::vector<const shown_error*> pick_errors(const replay_result& r, std::size_t n) {
-  std::map<std::pair<std::string, int>, std::size_t> taken;
-  std::vector<const shown_error*> out;
-  for (const auto& e : r.entity_errors) {
-    auto& count = taken[{e.error.type, static_cast<int>(e.error.what)}];
-    if (count < n) {
-      ++count;
-      out.push_back(&e);
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const shown_error* a, const shown_error* b) {
-    return std::tie(a->error.type, a->error.what) < std::tie(b->error.type, b->error.what);
-  });
-  return out;
-}
 
 // Missed attacks with the lowest scores and flagged benign lines with the highest.
 std::pair<std::vector<const scored_line*>, std::vector<const scored_line*>> pick_injection_errors(
@@ -404,6 +388,22 @@ void print_json(std::ostream& out, const replay_result& r, std::size_t max_error
   }
   j += "]}\n";
   out << j;
+}
+
+std::vector<const shown_error*> pick_errors(const replay_result& r, std::size_t n) {
+  std::map<std::pair<std::string, int>, std::size_t> taken;
+  std::vector<const shown_error*> out;
+  for (const auto& e : r.entity_errors) {
+    auto& count = taken[{e.error.type, static_cast<int>(e.error.what)}];
+    if (count < n) {
+      ++count;
+      out.push_back(&e);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const shown_error* a, const shown_error* b) {
+    return std::tie(a->error.type, a->error.what) < std::tie(b->error.type, b->error.what);
+  });
+  return out;
 }
 
 }  // namespace sluice::replay

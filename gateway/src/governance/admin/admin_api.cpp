@@ -118,6 +118,30 @@ std::string time_range(const std::map<std::string, std::string>& q, std::int64_t
   return {};
 }
 
+// The usage routes' query: ?group_by=key|team|project|model (default key) and the time range.
+struct usage_query {
+  std::string group;
+  usage_grouping grouping = usage_grouping::key;
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+};
+
+std::string parse_usage_query(const std::map<std::string, std::string>& q, std::int64_t now, usage_query& out) {
+  out.group = q.count("group_by") ? q.at("group_by") : "key";
+  if (out.group == "key") {
+    out.grouping = usage_grouping::key;
+  } else if (out.group == "team") {
+    out.grouping = usage_grouping::team;
+  } else if (out.group == "project") {
+    out.grouping = usage_grouping::project;
+  } else if (out.group == "model") {
+    out.grouping = usage_grouping::model;
+  } else {
+    return "group_by must be key, team, project or model";
+  }
+  return time_range(q, now, out.from, out.to);
+}
+
 constexpr std::string_view session_cookie = "sluice_console";
 
 // True when `presented` is the admin token (digest compared in constant time).
@@ -404,53 +428,27 @@ admin_reply admin_api::handle(const admin_call& call) {
       if (call.method != "GET") {
         return method_not_allowed("GET");
       }
-      const std::string group = query.count("group_by") ? query.at("group_by") : "key";
-      usage_grouping grouping;
-      if (group == "key") {
-        grouping = usage_grouping::key;
-      } else if (group == "team") {
-        grouping = usage_grouping::team;
-      } else if (group == "project") {
-        grouping = usage_grouping::project;
-      } else if (group == "model") {
-        grouping = usage_grouping::model;
-      } else {
-        return error_reply(400, "invalid_request_error", "group_by must be key, team, project or model");
-      }
-      std::int64_t from = 0, to = 0;
-      if (std::string error = time_range(query, now, from, to); !error.empty()) {
+      usage_query u;
+      if (std::string error = parse_usage_query(query, now, u); !error.empty()) {
         return error_reply(400, "invalid_request_error", error);
       }
       service_.ledger().flush();
-      return json_reply(200, usage_daily_json(keys.store(), grouping, group, from, to));
+      return json_reply(200, usage_daily_json(keys.store(), u.grouping, u.group, u.from, u.to));
     }
     if (parts.size() == 2 && parts[1] == "usage") {
       if (call.method != "GET") {
         return method_not_allowed("GET");
       }
-      const std::string group = query.count("group_by") ? query.at("group_by") : "key";
-      usage_grouping grouping;
-      if (group == "key") {
-        grouping = usage_grouping::key;
-      } else if (group == "team") {
-        grouping = usage_grouping::team;
-      } else if (group == "project") {
-        grouping = usage_grouping::project;
-      } else if (group == "model") {
-        grouping = usage_grouping::model;
-      } else {
-        return error_reply(400, "invalid_request_error", "group_by must be key, team, project or model");
-      }
-      std::int64_t from = 0, to = 0;
-      if (std::string error = time_range(query, now, from, to); !error.empty()) {
+      usage_query u;
+      if (std::string error = parse_usage_query(query, now, u); !error.empty()) {
         return error_reply(400, "invalid_request_error", error);
       }
       service_.ledger().flush();  // include what settled up to now
       std::string out = "{\"group_by\":";
-      append_json_string(out, group);
-      out += ",\"from\":\"" + timeutil::iso8601(from) + "\",\"to\":\"" + timeutil::iso8601(to) + "\",\"rows\":[";
+      append_json_string(out, u.group);
+      out += ",\"from\":\"" + timeutil::iso8601(u.from) + "\",\"to\":\"" + timeutil::iso8601(u.to) + "\",\"rows\":[";
       bool first = true;
-      for (const auto& row : keys.store().usage_by(grouping, from, to)) {
+      for (const auto& row : keys.store().usage_by(u.grouping, u.from, u.to)) {
         json_fields f;
         f.add("group", row.group).add("requests", row.requests).add("input_tokens", row.input_tokens);
         f.add("output_tokens", row.output_tokens).add("cost_usd", static_cast<double>(row.cost_micro_usd) / 1e6);

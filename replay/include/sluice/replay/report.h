@@ -48,6 +48,10 @@ struct floors {
   std::optional<double> injection_fpr_max;
 };
 
+// Up to `n` entity errors of each kind for each type, in input order within a kind (what the text,
+// JSON and HTML reports show).
+[[nodiscard]] std::vector<const shown_error*> pick_errors(const replay_result& r, std::size_t n);
+
 [[nodiscard]] bool parse_floors(std::string_view json, floors& out, std::string& error);
 // One message per floor that is not met; empty when all hold.
 [[nodiscard]] std::vector<std::string> check_floors(const floors& f, const replay_result& r);
