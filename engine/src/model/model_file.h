@@ -11,7 +11,8 @@
 //       28     4  hash seed
 //       32     4  window bytes
 //       36     4  window stride bytes
-//       40     4  normalizer version (1: sluice::engine::normalizer as of format 1)
+//       40     4  normalizer version (2: leetspeak words may have up to twice as many digits as letters
+//                 when the two alternate; 1: at most as many)
 //       44     4  weight type (1: int8)
 //       48     8  weight scale (double): weight = scale * int8
 //       56     8  bias (double)
@@ -29,7 +30,7 @@ namespace sluice::engine::detail {
 
 constexpr char model_magic[8] = {'S', 'L', 'U', 'I', 'C', 'E', 'I', 'M'};
 constexpr std::uint32_t model_header_bytes = 152;
-constexpr std::uint32_t model_normalizer_version = 1;
+constexpr std::uint32_t model_normalizer_version = 2;
 constexpr std::uint32_t model_weight_int8 = 1;
 constexpr std::size_t model_checksum_bytes = 32;
 // Zero bytes kept after the weights in memory: bucket 2^bits reads 0 (the SIMD kernels send invalid lanes

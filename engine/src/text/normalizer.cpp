@@ -134,7 +134,9 @@ class pass {
   // - one-character words only where they cannot start a letter-spaced run;
   // - a word with digits only when it cannot read as leetspeak: it has no leetspeak digit, a digit that
   //   never stands for a letter (2 6 8 9: hex ids, versions, timestamps), fewer than two letters
-  //   ("23T10", "113Z"), or more leetspeak digits than letters ("30000ms"). Logs and code are made of
+  //   ("23T10", "113Z"), or more than twice as many leetspeak digits as letters ("30000ms"; a word
+  //   with more digits than letters but under that bound goes to the general path, which reads it as
+  //   leetspeak only when digits and letters alternate, see is_leet_word). Logs and code are made of
   //   such words, and each one used to be decoded and measured by the general path.
   // Nothing in them can change (no leetspeak, no spaced run, no mark or look-alike), and a word leaves
   // the state as the general path would: a Latin neighbour, or none after a number. Copies the longest
@@ -172,7 +174,7 @@ class pass {
         break;
       }
       if (w - end == 1 ? !lone_letter(w)
-                       : !(leet_digits == 0 || other_digit || letters < 2 || letters < leet_digits)) {
+                       : !(leet_digits == 0 || other_digit || letters < 2 || 2 * letters < leet_digits)) {
         break;
       }
       end = w;
@@ -434,6 +436,7 @@ class pass {
     bool has_at = false;
     bool ordinal = false;          // 1st, 3rd, 4th...
     bool soft_final = false;       // ends in 0 or 3 after a letter ("th3", "t0"): leetspeak, unlike "md5"
+    std::size_t alternations = 0;  // changes between a run of letters and a run of leet characters
   };
 
   word_shape measure_word(std::size_t pos) const noexcept {
@@ -473,6 +476,10 @@ class pass {
       in_leading_digits = in_leading_digits && s == script::digit;
       leading_digits += in_leading_digits ? 1 : 0;
       w.soft_final = (u.cp == '0' || u.cp == '3') && prev_letter;
+      const bool letter_now = s == script::latin || is_cyrillic_or_greek(s);
+      if (!first && ((letter_now && prev_leet) || (is_leet_char(u.cp) && prev_letter))) {
+        ++w.alternations;
+      }
       prev_letter = s == script::latin || is_cyrillic_or_greek(s);
       prev_leet = is_leet_char(u.cp);
       first = false;
@@ -487,7 +494,10 @@ class pass {
   }
 
   bool is_leet_word(const word_shape& w) const noexcept {
-    if (w.leet == 0 || w.other_digits != 0 || w.letters < 2 || w.letters < w.leet || !(w.leet_before_letter || w.soft_final) ||
+    // More leet characters than letters only when they alternate like a disguised word ("1n57ruc710n5",
+    // "5y573m"), never a number followed by its unit ("1000ms", "3000px") or more than twice as many.
+    const bool enough_letters = w.letters >= w.leet || (w.alternations >= 3 && 2 * w.letters >= w.leet);
+    if (w.leet == 0 || w.other_digits != 0 || w.letters < 2 || !enough_letters || !(w.leet_before_letter || w.soft_final) ||
         w.ordinal || (w.leet == 1 && w.sigil_first)) {
       return false;
     }
