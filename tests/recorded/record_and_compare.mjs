@@ -30,8 +30,11 @@
 //      - governance exchanges: the id of the key created at run time (`key_` + 16 random hex digits,
 //        named in refusal messages) is replaced by `<KEY_ID>` (same length class: Content-Length, which
 //        counts the real id, stays exact). Its secret never appears in a response.
-// Nothing else is masked: no response carries a date or latency header, request ids are deterministic
-// with one gateway thread, the simulator's message ids count its requests (each stack starts a fresh
+//      - request ids (`request-id`, `x-request-id` headers and the Anthropic error body's `request_id`):
+//        the 16 random hex digits each gateway shard draws when it starts, so that ids never repeat
+//        across restarts, become `<BOOT>`; `req_sluice_<BOOT>_<shard>_<n>` keeps the shard and count.
+// Nothing else is masked: no response carries a date or latency header, request ids count requests
+// with one gateway thread (after mask 3c), the simulator's message ids count its requests (each stack starts a fresh
 // one), and retry-after values come from the simulator (0) or the key's limits.
 //
 // Measured (2026-12-07, /work/baseline/sluice, 2 cores): unloaded, only normalisation 1 was ever needed;
@@ -432,7 +435,12 @@ function normalise(bytes, error, stack) {
   for (const [value, mask] of stack.masks) {
     text = text.split(value).join(mask);
   }
-  let out = parsed.complete ? `${head}\r\n\r\n${text}` : head;
+  // Mask 3c: the random boot part of request ids (req_sluice_<16 hex>_<shard>_<n>), in the head and
+  // the body; the shard and the count stay exact.
+  const bootId = /req_sluice_[0-9a-f]{16}_/g;
+  text = text.replace(bootId, 'req_sluice_<BOOT>_');
+  const maskedHead = head.replace(bootId, 'req_sluice_<BOOT>_');
+  let out = parsed.complete ? `${maskedHead}\r\n\r\n${text}` : maskedHead;
   if (!parsed.complete) out += '\n<<<no complete response head>>>\n';
   if (error) out += `\n<<<connection error: ${error}>>>\n`;
   return Buffer.from(out, 'latin1');

@@ -1,12 +1,14 @@
 // admit() and settle(): the per-request half of governance. Everything here is noexcept, reads the
 // key table through a per-thread snapshot and touches only per-key atomics.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
 #include "governance/governance_service.h"
 
 #include "base/time_util.h"
+#include "governance/audit/client_ip_mask.h"
 #include "governance/key_registry.h"
 #include "governance/keys/glob_match.h"
 #include "governance/token_prices.h"
@@ -144,6 +146,7 @@ void refuse(admission& a, refusal why, std::string message, std::uint32_t retry_
     case refusal::unknown_key:
     case refusal::revoked_key:
     case refusal::expired_key:
+    case refusal::rotated_secret:
       a.http_status = 401;
       a.error_type = "authentication_error";
       break;
@@ -177,6 +180,25 @@ void refuse(admission& a, refusal why, std::string message, std::uint32_t retry_
 
 std::uint32_t seconds_ceil(std::int64_t ns) noexcept {
   return static_cast<std::uint32_t>(std::max<std::int64_t>(1, (ns + 999'999'999) / 1'000'000'000));
+}
+
+// Micro-USD as dollars with the cents and as many further digits as are not zero: 1.5 -> "1.50",
+// 0.000125 -> "0.000125".
+std::string usd_text(std::uint64_t micro_usd) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(micro_usd / 1'000'000),
+                static_cast<unsigned long long>(micro_usd % 1'000'000));
+  std::string out(buf);
+  while (out.size() > out.find('.') + 3 && out.back() == '0') {
+    out.pop_back();
+  }
+  return out;
+}
+
+// The client's network as the audit log may keep it ("203.0.113.0/24"); never the address itself.
+std::string masked_or_unparsed(std::string_view ip) {
+  std::string masked = mask_client_ip(ip);
+  return masked.empty() ? std::string("an unparsed address") : masked;
 }
 
 std::string with_key(std::string_view text, const key_record& k) {
@@ -264,8 +286,9 @@ admission governance_service::admit(const admission_request& request) noexcept {
   };
 
   if (slot->valid_until_ms != 0 && now >= slot->valid_until_ms) {
-    refuse_key(refusal::unknown_key,
-               with_key("this secret was replaced by a rotation and its grace period has ended; use the new secret",
+    refuse_key(refusal::rotated_secret,
+               with_key("this secret was replaced by a rotation and its grace period ended at " +
+                            timeutil::iso8601(slot->valid_until_ms) + "; use the new secret",
                         key.record));
     return a;
   }
@@ -284,9 +307,17 @@ admission governance_service::admit(const admission_request& request) noexcept {
     const bool inside = has_ip && std::any_of(key.allowlist.begin(), key.allowlist.end(),
                                               [&](const cidr_block& b) { return cidr_contains(b, ip); });
     if (!inside) {
+      // The client sees its own address; the audit log keeps only its network (/24, /48).
       refuse_key(refusal::ip_not_allowed,
                  with_key("client address " + std::string(request.client_ip) + " is not in this key's IP allowlist",
                           key.record));
+      try {
+        a.logged_message = with_key("client address in " + masked_or_unparsed(request.client_ip) +
+                                        " is not in this key's IP allowlist",
+                                    key.record);
+      } catch (...) {
+        a.logged_message = "client address is not in this key's IP allowlist";  // never the address itself
+      }
       return a;
     }
   }
@@ -341,12 +372,23 @@ admission governance_service::admit(const admission_request& request) noexcept {
     counters.tokens_per_minute.adjust(limits.tokens_per_minute, -static_cast<std::int64_t>(tokens));
     counters.requests_per_minute.adjust(limits.requests_per_minute, -1);
     const std::int64_t next_month_ms = timeutil::month_start_ms(month + 1);
-    std::string message = !tokens_ok ? "monthly token budget of " + std::to_string(limits.monthly_token_budget) +
-                                           " tokens is exhausted (this request may use up to " +
-                                           std::to_string(tokens) + ")"
-                                     : "monthly budget of $" + std::to_string(limits.monthly_usd_budget) +
-                                           " is exhausted (this request may cost up to $" +
-                                           std::to_string(static_cast<double>(micro_usd) / 1e6) + ")";
+    // Say what is true: what is left of the budget, and the most this request could use (a budget
+    // with room left still refuses a request whose maximum does not fit).
+    std::string message;
+    if (!tokens_ok) {
+      const std::uint64_t used = counters.budget_tokens.used(month);
+      const std::uint64_t left = used < limits.monthly_token_budget ? limits.monthly_token_budget - used : 0;
+      message = "monthly token budget of " + std::to_string(limits.monthly_token_budget) + " tokens has " +
+                std::to_string(left) + " left (" + std::to_string(used) + " used or reserved); this request may use up to " +
+                std::to_string(tokens) + " (input estimate + max_tokens)" +
+                (left > 0 ? ": lower max_tokens or wait for the month to roll over" : "");
+    } else {
+      const std::uint64_t used = counters.budget_micro_usd.used(month);
+      const std::uint64_t left = used < key.usd_budget_micro ? key.usd_budget_micro - used : 0;
+      message = "monthly budget of $" + usd_text(key.usd_budget_micro) + " has $" + usd_text(left) + " left ($" +
+                usd_text(used) + " used or reserved); this request may cost up to $" + usd_text(micro_usd) +
+                (left > 0 ? ": lower max_tokens or wait for the month to roll over" : "");
+    }
     refuse_key(refusal::budget_exceeded, with_key(message, key.record), seconds_ceil((next_month_ms - now) * 1'000'000));
     return a;
   }

@@ -101,7 +101,7 @@ class reservation {
 
 // The answer to admit(). When allowed, `held` must eventually be settled (or dropped, see above).
 // When refused, `http_status`, `error_type` and `message` are ready to send in the client's dialect:
-//   401 "authentication_error"  missing/unknown/revoked/expired key
+//   401 "authentication_error"  missing/unknown/revoked/expired key, an old secret past its rotation grace
 //   403 "permission_error"      model, endpoint or client address outside the key's scope
 //   429 "rate_limit_error"      per-minute limit; send `retry-after: <retry_after_seconds>`
 //   429 "budget_exceeded"       hard monthly budget; `retry-after` = seconds until the month rolls over
@@ -112,6 +112,10 @@ struct admission {
   std::uint16_t http_status = 200;
   std::string_view error_type;            // static string; empty when allowed
   std::string message;                    // says what is wrong; never contains a secret
+  // The message as the audit log may keep it, when it must differ from what the client sees (an IP
+  // allowlist refusal names the client's address to the client, only its /24 or /48 to the log).
+  // Empty: log `message`.
+  std::string logged_message;
   std::uint32_t retry_after_seconds = 0;  // >= 1 for 429, else 0
   reservation held;                       // active() when allowed
   // Who called, also on refusals once the key is known (for the audit record). Key fields stay valid

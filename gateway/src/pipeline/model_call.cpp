@@ -171,11 +171,14 @@ bool model_call::admit(const http::request<http::string_body>& req) {
   if (!a.caller.key_name.empty()) {
     ex_.caller.assign(a.caller.key_name);
   }
+  ex_.key_id.assign(a.caller.key_id);
   ex_.team.assign(a.caller.team);
   ex_.project.assign(a.caller.project);
   if (!a.allowed) {
     ex_.refuse(a.http_status, a.error_type, "governance", std::move(a.message));
     ex_.refused.retry_after_s = a.retry_after_seconds;
+    ex_.refused.reason = to_string(a.reason);
+    ex_.refused.logged_message = std::move(a.logged_message);
     return false;
   }
   held_ = std::move(a.held);

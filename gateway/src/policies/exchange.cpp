@@ -7,6 +7,7 @@ void exchange::clear() noexcept {
   request_id.clear();
   dialect = api_dialect::anthropic;
   caller.assign("anonymous");
+  key_id.clear();
   team.clear();
   project.clear();
   model.clear();
@@ -31,6 +32,8 @@ void exchange::clear() noexcept {
   refused.message.clear();
   refused.policy.clear();
   refused.retry_after_s = 0;
+  refused.reason = {};
+  refused.logged_message.clear();
   append_text.clear();
   status = 0;
   input_tokens = 0;

@@ -56,6 +56,8 @@ struct policy_refusal {
   std::string message;
   std::string policy;        // the policy that refused, if any
   std::uint32_t retry_after_s = 0;
+  std::string_view reason;   // governance's refusal reason ("rotated_secret"…; static); empty otherwise
+  std::string logged_message;  // what the audit log keeps instead of `message` (addresses masked); empty: message
 };
 
 enum class exchange_phase : std::uint8_t { request, response };
@@ -64,7 +66,8 @@ struct exchange {
   // Who and what.
   std::string request_id;
   api_dialect dialect = api_dialect::anthropic;
-  std::string caller = "anonymous";  // virtual key name, or anonymous in open mode
+  std::string caller = "anonymous";  // virtual key name, or anonymous in open mode (names need not be unique)
+  std::string key_id;                // the virtual key's id "key_…" (unique); empty in open mode
   std::string team;
   std::string project;
   std::string model;

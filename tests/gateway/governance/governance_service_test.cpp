@@ -164,6 +164,86 @@ TEST_F(AccessControl, AddressOutsideAllowlistIs403ForIpv4AndIpv6) {
   }
 }
 
+TEST_F(AccessControl, AllowlistRefusalShowsTheClientItsAddressAndTheLogOnlyItsNetwork) {
+  auto& c = controller();
+  auto spec = key_named("a");
+  spec.ip_allowlist = {"10.0.0.0/8"};
+  const std::string secret = create(spec);
+  auto r = request_with(secret);
+  const struct {
+    const char* address;
+    const char* network;
+  } cases[] = {{"11.0.0.77", "11.0.0.0/24"}, {"::ffff:11.0.0.77", "11.0.0.0/24"}, {"2001:db9:1:2::5", "2001:db9:1::/48"}};
+  for (const auto& each : cases) {
+    r.client_ip = each.address;
+    const auto a = c.admit(r);
+    EXPECT_EQ(a.http_status, 403);
+    EXPECT_NE(a.message.find(each.address), std::string::npos) << a.message;  // the client's own address
+    EXPECT_NE(a.logged_message.find(each.network), std::string::npos) << a.logged_message;
+    EXPECT_EQ(a.logged_message.find("0.77"), std::string::npos) << a.logged_message;
+    EXPECT_EQ(a.logged_message.find("::5"), std::string::npos) << a.logged_message;
+  }
+  r.client_ip = "not-an-ip";
+  const auto unparsed = c.admit(r);
+  EXPECT_EQ(unparsed.logged_message.find("not-an-ip"), std::string::npos) << unparsed.logged_message;
+}
+
+TEST_F(AccessControl, TokenBudgetRefusalSaysWhatIsLeftAndWhatTheRequestMayUse) {
+  auto& c = controller();
+  auto spec = key_named("a");
+  spec.limits.monthly_token_budget = 500;
+  const std::string secret = create(spec);
+  auto first = c.admit(request_with(secret));
+  ASSERT_TRUE(first.allowed);
+  c.settle(std::move(first.held), used(200, 170));  // 370 of 500 used
+  auto r = request_with(secret);
+  r.estimated_input_tokens = 63;
+  r.max_tokens = 100;  // may use up to 163, more than the 130 left
+  const auto refused = c.admit(r);
+  EXPECT_EQ(refused.http_status, 429);
+  EXPECT_EQ(refused.error_type, "budget_exceeded");
+  EXPECT_NE(refused.message.find("monthly token budget of 500 tokens has 130 left (370 used or reserved)"),
+            std::string::npos) << refused.message;
+  EXPECT_NE(refused.message.find("this request may use up to 163"), std::string::npos) << refused.message;
+  EXPECT_NE(refused.message.find("lower max_tokens"), std::string::npos) << refused.message;
+  EXPECT_EQ(refused.message.find("exhausted"), std::string::npos) << refused.message;
+  r.max_tokens = 60;  // 123 fits
+  EXPECT_TRUE(c.admit(r).allowed);
+}
+
+TEST_F(AccessControl, UsdBudgetRefusalSaysWhatIsLeftInDollars) {
+  auto& c = controller();
+  auto spec = key_named("a");
+  spec.limits.monthly_usd_budget = 0.01;
+  const std::string secret = create(spec);
+  auto r = request_with(secret, "claude-sonnet-4-20250514");  // $3 / $15 per Mtok
+  r.estimated_input_tokens = 1000;  // $0.003
+  r.max_tokens = 400;               // $0.006
+  const auto held = c.admit(r);
+  ASSERT_TRUE(held.allowed);
+  const auto refused = c.admit(r);
+  EXPECT_NE(refused.message.find("monthly budget of $0.01 has $0.001 left ($0.009 used or reserved)"),
+            std::string::npos) << refused.message;
+  EXPECT_NE(refused.message.find("may cost up to $0.009"), std::string::npos) << refused.message;
+}
+
+TEST_F(AccessControl, OldSecretPastItsRotationGraceHasItsOwnReason) {
+  auto& c = controller();
+  const auto created = keys().create_key(key_named("a"), "test");
+  ASSERT_TRUE(keys().rotate_key(created.record.id, 0, "test"));
+  const auto a = c.admit(request_with(created.secret));
+  EXPECT_EQ(a.http_status, 401);
+  EXPECT_EQ(a.error_type, "authentication_error");
+  EXPECT_EQ(a.reason, refusal::rotated_secret);
+  EXPECT_NE(a.message.find("replaced by a rotation"), std::string::npos) << a.message;
+  EXPECT_NE(a.message.find(created.record.id), std::string::npos) << a.message;
+  EXPECT_EQ(c.admit(request_with("sk-sluice-not-a-key-at-all")).reason, refusal::unknown_key);
+  std::string metrics;
+  c.append_metrics(metrics);
+  EXPECT_NE(metrics.find("reason=\"rotated_secret\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("sluice_refusals_total{key=\"none\",reason=\"unknown_key\"} 1"), std::string::npos) << metrics;
+}
+
 TEST_F(AccessControl, InvalidKeySettingsAreRejectedWithAReason) {
   controller();
   auto spec = key_named("a");
@@ -338,7 +418,8 @@ TEST_F(AccessControl, RotatedSecretWorksDuringGraceAndNotAfter) {
   clock_->advance_ms(1'000);
   const auto a = c.admit(request_with(created.secret));
   EXPECT_EQ(a.http_status, 401);
-  EXPECT_NE(a.message.find("grace period has ended"), std::string::npos);
+  EXPECT_NE(a.message.find("grace period ended at"), std::string::npos) << a.message;
+  EXPECT_EQ(a.reason, refusal::rotated_secret);
   EXPECT_TRUE(c.admit(request_with(rotated->secret)).allowed);
 }
 

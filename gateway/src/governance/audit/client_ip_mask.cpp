@@ -4,6 +4,9 @@
 
 #include <arpa/inet.h>
 
+#include <cstdint>
+#include <cstring>
+
 #include "governance/keys/ip_allowlist.h"
 
 namespace sluice::gateway {
@@ -14,7 +17,9 @@ std::string mask_client_ip(std::string_view ip) {
     return {};
   }
   char text[INET6_ADDRSTRLEN] = {};
-  const bool v4 = ip.find(':') == std::string_view::npos;
+  // IPv4, also as an IPv6 socket reports it (::ffff:203.0.113.7): masked as IPv4, to its /24.
+  static constexpr std::uint8_t mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const bool v4 = std::memcmp(bytes.data(), mapped_prefix, sizeof mapped_prefix) == 0;
   if (v4) {
     bytes[15] = 0;
     ::inet_ntop(AF_INET, bytes.data() + 12, text, sizeof text);

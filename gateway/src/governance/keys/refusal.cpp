@@ -14,6 +14,7 @@ std::string_view to_string(refusal r) noexcept {
     case refusal::ip_not_allowed: return "ip_not_allowed";
     case refusal::rate_limited: return "rate_limited";
     case refusal::budget_exceeded: return "budget_exceeded";
+    case refusal::rotated_secret: return "rotated_secret";
     case refusal::unavailable: return "unavailable";
   }
   return "unknown";

@@ -12,7 +12,7 @@ namespace sluice::gateway {
 enum class refusal : std::uint8_t {
   none = 0,              // admitted
   missing_key,           // 401 authentication_error: no credential and require_keys is on
-  unknown_key,           // 401 authentication_error: not a key we know (or a rotated secret past grace)
+  unknown_key,           // 401 authentication_error: not a key we know
   revoked_key,           // 401 authentication_error: the key was revoked
   expired_key,           // 401 authentication_error: past the key's expiry
   model_not_allowed,     // 403 permission_error: model outside the key's allowed globs
@@ -20,6 +20,7 @@ enum class refusal : std::uint8_t {
   ip_not_allowed,        // 403 permission_error: client address outside the key's allowlist
   rate_limited,          // 429 rate_limit_error, retry-after set: requests or tokens per minute
   budget_exceeded,       // 429 budget_exceeded, retry-after set: hard monthly budget (tokens or USD)
+  rotated_secret,        // 401 authentication_error: a known key's old secret, used after its rotation grace
   unavailable,           // 503 api_error: governance could not decide (e.g. store failed to load)
 };
 [[nodiscard]] std::string_view to_string(refusal r) noexcept;

@@ -49,6 +49,9 @@ class audit_logger_filter final : public policy_filter {
       append_time(out, ex.wall_started);
       append_field(out, "request_id", ex.request_id);
       append_field(out, "caller", ex.caller);
+      if (!ex.key_id.empty()) {
+        append_field(out, "key_id", ex.key_id);  // names need not be unique; `GET /admin/audit?key_id=` finds these
+      }
       append_field(out, "team", ex.team);
       append_field(out, "project", ex.project);
       append_field(out, "client", mask_client_ip(ex.client_address));
@@ -61,7 +64,11 @@ class audit_logger_filter final : public policy_filter {
       out += ",\"status\":" + std::to_string(ex.status);
       if (ex.is_refused()) {
         append_field(out, "refused_by", ex.refused.policy);
-        append_field(out, "refusal", ex.refused.message);
+        if (!ex.refused.reason.empty()) {
+          append_field(out, "refusal_reason", ex.refused.reason);
+        }
+        append_field(out, "refusal",
+                     ex.refused.logged_message.empty() ? ex.refused.message : ex.refused.logged_message);
       }
       out += ",\"verdicts\":[";
       for (std::size_t i = 0; i < ex.verdicts.size(); ++i) {
