@@ -41,6 +41,14 @@ struct directives {
   unsigned cut_after = 0;
   unsigned delay_ms = 0;
   std::string tool;  // SIM_TOOL=<name>: the answer is a call of this tool with input {"text": reply}
+  // Faults (see upstream_sim.h): 0 = not asked for.
+  unsigned reset_after = 0;      // SIM_RESET=<n>: RST after n text deltas
+  unsigned truncate_after = 0;   // SIM_TRUNCATE=<n>: half an event after n deltas, then the body ends
+  unsigned malformed_after = 0;  // SIM_MALFORMED=<n>: an event with broken JSON after n deltas
+  unsigned stall_ms = 0;         // SIM_STALL=<ms>: silence after the first delta
+  std::string retry_after = "0";  // SIM_RETRY_AFTER=<value>|none: on 429/503/529
+  std::uint64_t big_bytes = 0;   // SIM_BIG=<bytes>: a whole answer about this large
+  unsigned silent_ms = 0;        // SIM_SILENT=<ms>: read the request, send nothing for ms, close
 };
 
 // The tool_use input the simulator sends for `reply`.
@@ -129,6 +137,32 @@ void read_directives(upstream_simulator::impl& s, std::string_view text, const h
   }
   if (find_directive(text, "SIM_TOOL=", false, v)) {
     d.tool = std::string(v);
+  }
+  if (find_directive(text, "SIM_RESET=", false, v)) {
+    d.reset_after = std::max(1u, to_uint(v));
+  }
+  if (find_directive(text, "SIM_TRUNCATE=", false, v)) {
+    d.truncate_after = std::max(1u, to_uint(v));
+  }
+  if (find_directive(text, "SIM_MALFORMED=", false, v)) {
+    d.malformed_after = std::max(1u, to_uint(v));
+  }
+  if (find_directive(text, "SIM_STALL=", false, v)) {
+    d.stall_ms = to_uint(v);
+  }
+  if (find_directive(text, "SIM_RETRY_AFTER=", false, v)) {
+    d.retry_after = std::string(v);
+  }
+  if (find_directive(text, "SIM_BIG=", false, v)) {
+    for (char c : v) {
+      if (c < '0' || c > '9') {
+        break;
+      }
+      d.big_bytes = d.big_bytes * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+  }
+  if (find_directive(text, "SIM_SILENT=", false, v)) {
+    d.silent_ms = std::max(1u, to_uint(v));
   }
   if (auto it = req.find("x-sim-reply"); it != req.end()) {
     d.reply = std::string(it->value());
@@ -256,6 +290,30 @@ awaitable<bool> stream_reply(upstream_simulator::impl& s, beast::tcp_stream& str
         stream.socket().close(ignored);  // the upstream dies mid-stream
         co_return false;
       }
+      if (d.reset_after != 0 && deltas == d.reset_after) {
+        // A reset rather than a close: linger 0 makes the kernel send RST and drop unsent data.
+        error_code ignored;
+        stream.socket().set_option(net::socket_base::linger(true, 0), ignored);
+        stream.socket().close(ignored);
+        co_return false;
+      }
+      if (d.truncate_after != 0 && deltas == d.truncate_after) {
+        // Half an event, then a well-formed end of the body: the stream stops inside an event.
+        if (!co_await write_chunk("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"ind")) {
+          co_return false;
+        }
+        error_code wec;
+        co_await net::async_write(stream, http::make_chunk_last(), net::redirect_error(net::use_awaitable, wec));
+        co_return false;
+      }
+      if (d.malformed_after != 0 && deltas == d.malformed_after) {
+        if (!co_await write_chunk("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\n\n")) {
+          co_return false;
+        }
+      }
+      if (d.stall_ms != 0 && deltas == 1) {
+        co_await pause(std::chrono::milliseconds(d.stall_ms));
+      }
       co_await pause(gap);
       out.clear();
       data.assign(prefix);
@@ -382,10 +440,52 @@ awaitable<void> serve(upstream_simulator::impl& s, tcp::socket socket) {
     const std::string reply = d.has_reply ? d.reply : "Echo: " + last_user;
     const std::string model = facts.model.empty() ? "claude-sim" : std::string(facts.model);
     co_await pause(s.options.latency + std::chrono::milliseconds(d.delay_ms));
+    if (d.silent_ms != 0) {
+      // Never answers: no status line, no headers. Waits for the peer to give up (or the time to pass).
+      net::steady_timer quiet(co_await net::this_coro::executor);
+      quiet.expires_after(std::chrono::milliseconds(d.silent_ms));
+      quiet.async_wait([&stream](const error_code& wait_ec) {
+        if (!wait_ec) {
+          error_code ignored;
+          stream.socket().cancel(ignored);
+        }
+      });
+      char byte = 0;
+      error_code read_ec;
+      co_await stream.socket().async_read_some(net::buffer(&byte, 1), net::redirect_error(net::use_awaitable, read_ec));
+      quiet.cancel();
+      co_return;
+    }
+    if (d.big_bytes != 0 && !facts.stream) {
+      // A whole answer of about big_bytes, written in 64 KiB pieces without holding it in memory.
+      const std::string head_json = R"({"id":")" + id + R"(","type":"message","role":"assistant","model":"claude-sim","content":[{"type":"text","text":")";
+      const std::string tail_json = R"("}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}})";
+      const std::uint64_t filler = d.big_bytes > head_json.size() + tail_json.size() ? d.big_bytes - head_json.size() - tail_json.size() : 0;
+      http::response<http::empty_body> big{http::status::ok, 11};
+      big.set(http::field::content_type, "application/json");
+      big.content_length(head_json.size() + filler + tail_json.size());
+      big.keep_alive(false);
+      http::response_serializer<http::empty_body> sr{big};
+      error_code wec;
+      co_await http::async_write_header(stream, sr, net::redirect_error(net::use_awaitable, wec));
+      const std::string piece(64 * 1024, 'a');
+      if (!wec) {
+        co_await net::async_write(stream, net::buffer(head_json), net::redirect_error(net::use_awaitable, wec));
+      }
+      for (std::uint64_t left = filler; !wec && left > 0;) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, piece.size()));
+        co_await net::async_write(stream, net::buffer(piece.data(), n), net::redirect_error(net::use_awaitable, wec));
+        left -= n;
+      }
+      if (!wec) {
+        co_await net::async_write(stream, net::buffer(tail_json), net::redirect_error(net::use_awaitable, wec));
+      }
+      co_return;
+    }
     if (d.error != 0) {
       res.result(static_cast<http::status>(d.error));
-      if (d.error == 429 || d.error == 529 || d.error == 503) {
-        res.set("retry-after", "0");
+      if ((d.error == 429 || d.error == 529 || d.error == 503) && d.retry_after != "none") {
+        res.set("retry-after", d.retry_after);
       }
       res.body() = error_json(error_type(d.error), "simulated error " + std::to_string(d.error));
       if (!co_await send(stream, res)) {

@@ -31,6 +31,7 @@ void stream_relay::begin(exchange& ex) {
   input_tokens_ = output_tokens_ = 0;
   max_index_ = -1;
   appended_ = false;
+  saw_end_ = false;
 }
 
 void stream_relay::emit(std::string_view type, stream_event_sink& next) {
@@ -78,6 +79,9 @@ void stream_relay::on_event(const stream_event& event, stream_event_sink& next) 
       data_ += "}";
       emit("content_block_stop", next);
     }
+  }
+  if (event.type == "message_stop" || event.type == "error") {
+    saw_end_ = true;
   }
   next.on_event(event);
 }

@@ -21,6 +21,8 @@ class stream_relay {
 
   [[nodiscard]] std::uint64_t input_tokens() const noexcept { return input_tokens_; }
   [[nodiscard]] std::uint64_t output_tokens() const noexcept { return output_tokens_; }
+  // True once the stream's last event went by: message_stop, or the upstream's own error event.
+  [[nodiscard]] bool saw_end() const noexcept { return saw_end_; }
 
  private:
   // Hands `next` an event of `type` with data_ (single-line JSON), written into raw_.
@@ -33,6 +35,7 @@ class stream_relay {
   std::uint64_t output_tokens_ = 0;
   int max_index_ = -1;
   bool appended_ = false;
+  bool saw_end_ = false;
 };
 
 }  // namespace sluice::gateway

@@ -11,6 +11,14 @@
 //   SIM_FAIL=<status>x<n>#<tag>  fail the first <n> requests carrying <tag>, then succeed
 //   SIM_CUT=<n>               streaming: drop the connection after <n> text deltas
 //   SIM_DELAY=<ms>            wait before answering
+// Faults, for the fault-injection tests (tests/gateway/faults/):
+//   SIM_RESET=<n>             streaming: reset the connection (RST) after <n> text deltas
+//   SIM_TRUNCATE=<n>          streaming: after <n> deltas send half an event, then end the body cleanly
+//   SIM_MALFORMED=<n>         streaming: after <n> deltas send one event whose JSON is broken, then go on
+//   SIM_STALL=<ms>            streaming: be silent for <ms> after the first delta
+//   SIM_RETRY_AFTER=<v>|none  the retry-after of a 429/503/529 (default 0; none: no header)
+//   SIM_BIG=<bytes>           non-streaming: a 200 answer of about <bytes> (written in pieces)
+//   SIM_SILENT=<ms>           read the request and never answer (no headers); close after <ms>
 // Without a directive it replies "Echo: " followed by the last user text. The same directives are
 // accepted as request headers (x-sim-reply, x-sim-error, x-sim-cut, x-sim-delay) for direct use.
 #include <chrono>
