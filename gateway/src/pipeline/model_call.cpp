@@ -92,7 +92,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, api_diale
       break;
   }
   if (call->status() == 200 && sv(call->head()[http::field::content_type]).starts_with("text/event-stream")) {
-    co_return co_await stream_answer(*call, keep_alive);
+    co_return co_await stream_answer(*call, watch, keep_alive);
   }
   co_return co_await whole_answer(*call, watch, keep_alive);
 }
@@ -394,7 +394,7 @@ class upstream_stream_source final : public stream_source {
 
 }  // namespace
 
-awaitable<bool> model_call::stream_answer(upstream_call& call, bool keep_alive) {
+awaitable<bool> model_call::stream_answer(upstream_call& call, const client_watch& watch, bool keep_alive) {
   writer_.start_stream(ex_.request_id, keep_alive);
   // Streamed text goes through the stream filter (per-block redaction with tight hold-back, output
   // policies) when a response policy is configured; the relay then adds the disclaimer and reads usage.
@@ -424,7 +424,13 @@ awaitable<bool> model_call::stream_answer(upstream_call& call, bool keep_alive) 
   transform_.begin(ex_, filtering ? filter_.get() : nullptr, translating ? &openai_stream_ : nullptr,
                    ctx_.response_parser, limits);
   upstream_stream_source source(call);
-  const stream_outcome outcome = co_await run_stream(source, transform_, writer_, stream_buffers_);
+  stream_outcome outcome = co_await run_stream(source, transform_, writer_, stream_buffers_);
+  if (outcome.upstream_broke && watch.client_gone()) {
+    // The watch cut the upstream read short because the client left: the client went away (499),
+    // the upstream did not fail.
+    outcome.upstream_broke = false;
+    outcome.client_gone = true;
+  }
   overhead_ += outcome.work;
   if (outcome.client_gone || outcome.ended_early) {
     call.abort();  // nobody reads on, or the stream is over (its error event is out)

@@ -69,7 +69,7 @@ class model_call {
   // Response policies, redaction and the disclaimer on a whole answer, then OpenAI's shape for an OpenAI
   // client; `answer` is what the client gets. False: refused.
   [[nodiscard]] bool process_answer(std::string_view& answer);
-  awaitable<bool> stream_answer(upstream_call& call, bool keep_alive);
+  awaitable<bool> stream_answer(upstream_call& call, const client_watch& watch, bool keep_alive);
 
   // Answers with the refusal in ex_.refused, in the client's dialect.
   awaitable<bool> refuse(bool keep_alive);
