@@ -4,6 +4,7 @@
 #include "pipeline/model_call.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "dialects/api_errors.h"
 #include "pipeline/exchange_texts.h"
@@ -68,6 +69,9 @@ model_call::~model_call() = default;
 awaitable<bool> model_call::run(http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind,
                                 bool keep_alive) {
   begin(req, dialect, kind);
+  if (!audit_ready()) {
+    co_return co_await refuse(keep_alive);
+  }
   if (!read_request(req.body()) || !admit(req) || !apply_request_policies()) {
     co_return co_await refuse(keep_alive);
   }
@@ -120,6 +124,20 @@ void model_call::begin(const http::request<http::string_body>& req, api_dialect 
   overhead_ = {};
   refused_param_ = {};
   chain_.begin(*gen_->rt->chain);
+}
+
+bool model_call::audit_ready() {
+  // An immutable audit log is a promise that every request is recorded: while it cannot be written,
+  // nothing is sent upstream. (This refusal's own record waits in memory with the others.)
+  const audit_log* audit = gen_->rt->audit.get();
+  if (audit == nullptr || !audit->immutable() || audit->writable()) {
+    return true;
+  }
+  ex_.refuse(503, "api_error", "",
+             std::string("the audit log cannot be written (") + std::strerror(audit->write_error()) +
+                 "); this gateway keeps an immutable audit log and refuses requests until it can write again");
+  ex_.refused.retry_after_s = 5;
+  return false;
 }
 
 bool model_call::read_request(std::string_view raw_body) {

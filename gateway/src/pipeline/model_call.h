@@ -69,6 +69,8 @@ class model_call {
   // Response policies, redaction and the disclaimer on a whole answer, then OpenAI's shape for an OpenAI
   // client; `answer` is what the client gets. False: refused.
   [[nodiscard]] bool process_answer(std::string_view& answer);
+  // False (and the exchange refused with 503) while an immutable audit log cannot be written.
+  bool audit_ready();
   awaitable<bool> stream_answer(upstream_call& call, const client_watch& watch, bool keep_alive);
 
   // Answers with the refusal in ex_.refused, in the client's dialect.

@@ -233,8 +233,13 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
           body = R"({"status":"ok","version":")" + std::string(version()) + "\"}";
         } else if (path == "/readyz") {
           const bool ready = !sh.draining_ && sh.state_ != nullptr;
-          status = ready ? 200 : 503;
-          body = ready ? R"({"status":"ready"})" : R"({"status":"draining"})";
+          // An immutable audit log that cannot be written makes model requests fail: not ready, so a
+          // load balancer sends clients elsewhere meanwhile.
+          const audit_log* audit = ready ? sh.state_->rt->audit.get() : nullptr;
+          const bool audit_blocked = audit != nullptr && audit->immutable() && !audit->writable();
+          status = ready && !audit_blocked ? 200 : 503;
+          body = !ready ? R"({"status":"draining"})"
+                        : audit_blocked ? R"({"status":"audit_log_unwritable"})" : R"({"status":"ready"})";
         } else if (path == "/metrics") {
           body.clear();
           std::vector<const shard_metrics*> all;

@@ -82,6 +82,14 @@ class audit_log {
   [[nodiscard]] std::string head() const;
   [[nodiscard]] const std::string& directory() const noexcept;
 
+  // False while the log cannot be written (disk full, read-only, I/O error): its records wait in
+  // memory (up to 32 MiB, then the oldest are counted as lost and an `audit.records_lost` record says
+  // so) and are written when it can be again. A gateway whose log is `immutable` refuses model
+  // requests meanwhile. write_error() is the errno of the last failure, 0 when writable.
+  [[nodiscard]] bool writable() const noexcept;
+  [[nodiscard]] int write_error() const noexcept;
+  [[nodiscard]] bool immutable() const noexcept;
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

@@ -11,7 +11,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -23,6 +27,7 @@
 #include "base/file_lock.h"
 #include "base/time_util.h"
 #include "governance/audit/audit_files.h"
+#include "governance/audit/audit_write_seam.h"
 #include "base/clock_source.h"
 #include "governance/audit/json_fields.h"
 
@@ -155,8 +160,10 @@ struct audit_log::impl {
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND;
     fd = ::open(path.c_str(), flags, 0640);
     if (fd < 0) {
-      return;  // reported by write_all's caller through the error record below
+      open_errno = errno;  // write_all keeps the records and marks the log unwritable
+      return;
     }
+    open_errno = 0;
     open_day = day;
     if (::lseek(fd, 0, SEEK_END) == 0) {
       // A new file starts with a checkpoint linking it to the previous file, so verification can start
@@ -204,20 +211,91 @@ struct audit_log::impl {
     }
   }
 
+  // Writes what an earlier write could not, then `out`. What cannot be written now (disk full, a
+  // read-only file system, an I/O error) stays in `unwritten`, in order, and is tried again on every
+  // wake-up: a half-written line is finished later, so the chain on disk stays whole. The log is then
+  // not writable() (a gateway with `immutable: true` refuses requests) until a write succeeds.
+  // Beyond max_unwritten_bytes the oldest unwritten records are given up, counted, and an
+  // `audit.records_lost` record says so once writing works again: never a silent loss.
   void write_all(std::string& out) {
+    if (unwritten.empty()) {
+      unwritten.swap(out);
+    } else {
+      unwritten += out;
+    }
+    out.clear();
     std::size_t done = 0;
-    while (fd >= 0 && done < out.size()) {
-      const ssize_t n = ::write(fd, out.data() + done, out.size() - done);
+    int error = fd >= 0 ? 0 : (open_errno != 0 ? open_errno : EBADF);
+    while (error == 0 && done < unwritten.size()) {
+      const int injected = testing_seam::audit_write_errno.load(std::memory_order_relaxed);
+      const ssize_t n = injected != 0 ? (errno = injected, -1) : ::write(fd, unwritten.data() + done, unwritten.size() - done);
       if (n < 0) {
         if (errno == EINTR) {
           continue;
         }
-        break;  // disk full or similar: the records are lost; nothing else we can do without blocking
+        error = errno;
+        break;
       }
       done += static_cast<std::size_t>(n);
     }
-    out.clear();
+    if (done > 0) {
+      partial_line = unwritten[done - 1] != '\n';
+    }
+    unwritten.erase(0, done);
+    if (error == 0) {
+      set_health(0);
+      if (lost_records != 0) {
+        note_lost_records();
+      }
+      return;
+    }
+    set_health(error);
+    if (unwritten.size() > max_unwritten_bytes) {
+      // Give up whole records from the front; a record already partly on disk is kept, to be finished.
+      const std::size_t first_end = unwritten.find('\n');
+      const std::size_t keep_from = partial_line && first_end != std::string::npos ? first_end + 1 : 0;
+      std::size_t cut = keep_from;
+      while (unwritten.size() - (cut - keep_from) > max_unwritten_bytes) {
+        const std::size_t nl = unwritten.find('\n', cut);
+        if (nl == std::string::npos) {
+          break;
+        }
+        cut = nl + 1;
+        ++lost_records;
+      }
+      unwritten.erase(keep_from, cut - keep_from);
+    }
   }
+
+  // The chain goes on after the lost records with a record saying how many there were.
+  void note_lost_records() {
+    const std::uint64_t lost = lost_records;
+    lost_records = 0;
+    const std::int64_t now = clock->now_ms();
+    json_fields f;
+    f.add("count", static_cast<std::int64_t>(lost)).add("reason", "the audit directory could not be written");
+    std::string out = build_line(timeutil::iso8601(now), "audit.records_lost", f.str());
+    out += '\n';
+    write_all(out);
+  }
+
+  void set_health(int error) {
+    const int before = write_errno.exchange(error, std::memory_order_acq_rel);
+    if (before == 0 && error != 0) {
+      std::fprintf(stderr, "sluice: audit log %s cannot be written (%s); records are kept in memory and written "
+                   "when it can be again%s\n", options.directory.c_str(), std::strerror(error),
+                   options.immutable ? "; requests are refused meanwhile (immutable: true)" : "");
+    } else if (before != 0 && error == 0) {
+      std::fprintf(stderr, "sluice: audit log %s is written again\n", options.directory.c_str());
+    }
+  }
+
+  static constexpr std::size_t max_unwritten_bytes = 32u << 20;
+  std::string unwritten;           // writer thread: bytes not on disk yet, whole records in chain order
+  bool partial_line = false;       // unwritten starts in the middle of a line
+  std::uint64_t lost_records = 0;  // given up beyond max_unwritten_bytes, not yet reported in the log
+  int open_errno = 0;              // why the day file could not be opened (writer thread)
+  std::atomic<int> write_errno{0};  // 0: the last write succeeded; read by any thread
 
   void prune(std::int64_t now_ms) {
     if (options.retention_days <= 0) {
@@ -293,8 +371,8 @@ struct audit_log::impl {
       }
     }
     write_all(out);
-    if (options.immutable && fd >= 0) {
-      ::fdatasync(fd);
+    if (options.immutable && fd >= 0 && unwritten.empty() && ::fdatasync(fd) != 0 && errno != EINVAL) {
+      set_health(errno);  // written but not durable: as good as not written for an immutable log
     }
   }
 
@@ -313,6 +391,12 @@ struct audit_log::impl {
       lock.unlock();
       if (!batch.empty()) {
         write_batch(batch);
+      } else if (!unwritten.empty()) {
+        std::string nothing;
+        write_all(nothing);  // retry what the disk refused earlier, every interval
+        if (options.immutable && fd >= 0 && unwritten.empty()) {
+          (void)::fdatasync(fd);
+        }
       }
       maybe_checkpoint(stop);
       lock.lock();
@@ -330,6 +414,15 @@ struct audit_log::impl {
       head_copy = prev_hash;
       flushed_cv.notify_all();
       if (stop && queue.empty()) {
+        if (!unwritten.empty()) {
+          lock.unlock();
+          std::string nothing;
+          write_all(nothing);  // one last try
+          if (!unwritten.empty()) {
+            std::fprintf(stderr, "sluice: audit log %s: stopping with %zu bytes of records that could not be written\n",
+                         options.directory.c_str(), unwritten.size());
+          }
+        }
         return;
       }
     }
@@ -422,5 +515,11 @@ std::string audit_log::head() const {
 }
 
 const std::string& audit_log::directory() const noexcept { return impl_->options.directory; }
+
+bool audit_log::writable() const noexcept { return impl_->write_errno.load(std::memory_order_acquire) == 0; }
+
+int audit_log::write_error() const noexcept { return impl_->write_errno.load(std::memory_order_acquire); }
+
+bool audit_log::immutable() const noexcept { return impl_->options.immutable; }
 
 }  // namespace sluice::gateway
