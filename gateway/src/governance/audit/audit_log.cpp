@@ -93,8 +93,14 @@ struct audit_log::impl {
     for (auto it = files.rbegin(); it != files.rend(); ++it) {
       std::string last;
       if (!read_last_line(*it, last)) {
-        throw std::runtime_error("audit log " + *it +
-                                 " ends with an incomplete record; run `sluice audit verify` on it");
+        // The process died inside a write (SIGKILL, power loss): the file ends in part of a record
+        // that was never complete, so never acknowledged as durable. Its bytes are moved aside (kept,
+        // not destroyed), the chain goes on from the last whole record, and a record says so.
+        set_aside_torn_tail(*it);
+        if (!read_last_line(*it, last)) {
+          throw std::runtime_error("audit log " + *it +
+                                   " ends with an incomplete record; run `sluice audit verify` on it");
+        }
       }
       if (last.empty()) {
         continue;  // an empty file (created just before a crash): look at the one before
@@ -112,6 +118,41 @@ struct audit_log::impl {
     }
     head_copy = prev_hash;
   }
+
+  // Moves the bytes after the file's last newline to `<file>.torn` (or .torn.2, …), which the chain
+  // and the verifier ignore, and notes it for an `audit.tail_repaired` record. Throws when it cannot.
+  void set_aside_torn_tail(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t nl = bytes.rfind('\n');
+    const std::size_t keep = nl == std::string::npos ? 0 : nl + 1;
+    std::string aside = path + ".torn";
+    for (int n = 2; fs::exists(aside); ++n) {
+      aside = path + ".torn." + std::to_string(n);
+    }
+    {
+      std::ofstream out(aside, std::ios::binary);
+      out.write(bytes.data() + keep, static_cast<std::streamsize>(bytes.size() - keep));
+      if (!out) {
+        throw std::runtime_error("audit log " + path + " ends with an incomplete record and " + aside +
+                                 " cannot be written to keep it");
+      }
+    }
+    std::error_code ec;
+    fs::resize_file(path, keep, ec);
+    if (ec) {
+      throw std::runtime_error("audit log " + path + " ends with an incomplete record that cannot be removed: " +
+                               ec.message());
+    }
+    std::fprintf(stderr, "sluice: audit log %s ended inside a record (the process stopped mid-write): its last %zu "
+                 "bytes were moved to %s\n", path.c_str(), bytes.size() - keep, aside.c_str());
+    json_fields f;
+    f.add("file", fs::path(path).filename().string())
+        .add("bytes", static_cast<std::int64_t>(bytes.size() - keep))
+        .add("saved_to", fs::path(aside).filename().string());
+    torn_tail_note = f.str();
+  }
+  std::string torn_tail_note;  // fields of the audit.tail_repaired record to write first, if any
 
   std::string build_line(std::string_view ts, std::string_view type, std::string_view fields, bool sign = false) {
     std::string line;
@@ -446,6 +487,9 @@ audit_log::audit_log(audit_options options) : impl_(std::make_unique<impl>()) {
     impl_->key_id = checkpoint_key_id(impl_->options.checkpoint_key);
   }
   impl_->resume();
+  if (!impl_->torn_tail_note.empty()) {
+    append("audit.tail_repaired", impl_->torn_tail_note);
+  }
   impl_->writer = std::thread([p = impl_.get()] { p->run(); });
 }
 
