@@ -95,13 +95,21 @@ bool stream_transform::finish(std::string& out) {
   if (filter_ != nullptr) {
     return filter_->finish(whole_events, to_relay_) == stream_error::ok;
   }
-  // Unfiltered, events pass byte for byte, but a body that ends inside an event or before
-  // message_stop is not a whole answer: the tail of a cut-off event is dropped (a client's SSE parser
-  // would choke on it or take it for the end) and an Anthropic client gets an error event, as a
-  // filtered stream does. An OpenAI client's stream gets its error chunk in close().
-  if (translator_ == nullptr && (!whole_events || !relay_.saw_end())) {
-    relay_.fail("the upstream stream ended before the message was complete", to_client_);
+  // Unfiltered, events pass byte for byte. A body that ends before message_stop (or the upstream's
+  // own error event) is not a whole answer: the tail of a cut-off event is dropped (a client's SSE
+  // parser would choke on it or take it for the end) and an Anthropic client gets an error event, as
+  // a filtered stream does; an OpenAI client's stream gets its error chunk in close(). After the end,
+  // whatever trails (a line end split from its event) goes on as it came.
+  if (!relay_.saw_end()) {
+    if (translator_ == nullptr) {
+      relay_.fail("the upstream stream ended before the message was complete", to_client_);
+    }
     return false;
+  }
+  if (!framer_.pending_raw().empty()) {
+    stream_event tail;
+    tail.raw = framer_.pending_raw();
+    to_client_.on_event(tail);
   }
   return true;
 }

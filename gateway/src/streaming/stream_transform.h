@@ -40,8 +40,8 @@ class stream_transform {
   // One upstream read; appends the client's bytes to `out`. False: the stream is over (the filter or
   // the translation ended it; `out` then ends with the error event).
   bool feed(std::string_view bytes, std::string& out);
-  // The upstream ended cleanly. False: the filter found the stream incomplete (its error event is in
-  // `out`).
+  // The upstream ended cleanly. False: the stream is incomplete (no message_stop, or cut inside an
+  // event); its error event is in `out`, or for an OpenAI client comes from close().
   bool finish(std::string& out);
   // The upstream broke mid-stream: an error event with `message`.
   void fail(std::string_view message, std::string& out);

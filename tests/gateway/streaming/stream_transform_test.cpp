@@ -96,10 +96,23 @@ TEST(StreamTransform, UnfilteredEventsPassByteForByteWhateverTheReads) {
   }
 }
 
-TEST(StreamTransform, TheTailOfACutOffEventStillReachesAnAnthropicClient) {
-  const std::string upstream = anthropic_stream({"Hello"}) + "event: message_stop\ndata: {\"type\"";
+TEST(StreamTransform, ACutOffEventIsNotPassedOnAndAnAnthropicClientIsToldTheAnswerIsIncomplete) {
+  const std::string whole = anthropic_stream({"Hello"}, false);
+  const std::string upstream = whole + "event: message_stop\ndata: {\"type\"";
   const run_result r = run(upstream, {.read = 5});
-  EXPECT_EQ(r.out, upstream);
+  EXPECT_FALSE(r.finished);
+  EXPECT_EQ(r.out.substr(0, whole.size()), whole);  // every whole event, byte for byte
+  EXPECT_EQ(r.out.find("event: message_stop"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                       "\"message\":\"the upstream stream ended before the message was complete\"}}"),
+            std::string::npos) << r.out;
+}
+
+TEST(StreamTransform, AStreamEndingBeforeMessageStopEndsWithAnErrorEventUnfilteredToo) {
+  const std::string upstream = anthropic_stream({"Hello"}, false);
+  const run_result r = run(upstream, {.read = 3});
+  EXPECT_FALSE(r.finished);
+  EXPECT_NE(r.out.find("event: error"), std::string::npos) << r.out;
 }
 
 TEST(StreamTransform, DisclaimerGoesRightBeforeMessageDeltaWhateverTheReads) {
