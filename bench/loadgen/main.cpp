@@ -3,14 +3,17 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <memory>
 
+#include "bystanders.h"
 #include "open_loop.h"
 #include "overhead.h"
 
 namespace {
 
 int run_once(const std::string& host, std::uint16_t port, const std::string& path, std::size_t bytes, bool stream,
-             const std::string& prose_file, const sluice::bench::load_options& options) {
+             const std::string& prose_file, const sluice::bench::load_options& options, std::size_t idle,
+             std::size_t slow) {
   sluice::bench::load_target target;
   target.host = host;
   target.port = port;
@@ -19,7 +22,17 @@ int run_once(const std::string& host, std::uint16_t port, const std::string& pat
   // measure the scanner's worst case, not a request).
   target.body = sluice::bench::messages_body(sluice::bench::load_prose(prose_file), bytes, stream);
   target.headers = {{"x-api-key", "sk-bench"}, {"anthropic-version", "2023-06-01"}};
+  // Bystanders stand by for the whole run (and its warm-up), then close.
+  std::unique_ptr<sluice::bench::bystanders> beside;
+  if (idle + slow > 0) {
+    beside = std::make_unique<sluice::bench::bystanders>(host, port, idle, slow);
+    std::cout << "beside the load: " << beside->idle_open() << " idle connections, " << slow
+              << " slowloris clients (one header byte per second)\n";
+  }
   const auto r = sluice::bench::run_load(target, options);
+  if (beside) {
+    std::cout << "bystander connections closed by the server and reopened: " << beside->reopened() << "\n";
+  }
   using sluice::bench::format_ns;
   std::cout << "scheduled " << r.scheduled << ", ok " << r.ok << ", non-2xx " << r.non_2xx << ", errors " << r.errors
             << ", dropped " << r.dropped << ", unfinished " << r.unfinished << ", connections " << r.connections_opened
@@ -63,6 +76,12 @@ int main(int argc, char** argv) {
   run->add_option("--warmup", load.warmup_s, "Seconds not recorded at the start")->capture_default_str();
   run->add_option("--connections", load.max_connections, "Most connections open at once")->capture_default_str();
   run->add_flag("--closed-loop", load.closed_loop, "Saturation: --concurrency connections back to back");
+  std::size_t idle_connections = 0;
+  std::size_t slowloris = 0;
+  run->add_option("--idle-connections", idle_connections, "Idle connections held open beside the load")
+      ->capture_default_str();
+  run->add_option("--slowloris", slowloris, "Clients sending a request head one byte per second beside the load")
+      ->capture_default_str();
   run->add_option("--concurrency", load.concurrency, "Connections in closed-loop mode")->capture_default_str();
 
   auto* overhead = app.add_subcommand("overhead", "Added latency: simulator directly vs. through the gateway");
@@ -91,7 +110,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (run->parsed()) {
-    return run_once(host, port, path, bytes, stream, prose_file, load);
+    return run_once(host, port, path, bytes, stream, prose_file, load, idle_connections, slowloris);
   }
   o.streaming = !no_stream;
   return sluice::bench::run_overhead(o, std::cout);
