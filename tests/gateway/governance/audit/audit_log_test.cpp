@@ -1,6 +1,8 @@
 // The audit log as an auditor sees it: a chain that verifies, and each kind of tampering caught.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -11,6 +13,7 @@
 #include "sluice/gateway/audit_log.h"
 #include "sluice/gateway/audit_verify.h"
 #include "governance/audit/json_fields.h"
+#include "governance/audit/audit_write_seam.h"
 
 namespace sluice::gateway {
 namespace {
@@ -500,6 +503,88 @@ TEST(AuditLogHandOver, TheBufferComesBackForReuse) {
   log.hand_over(nothing);  // an empty buffer is no batch
   log.flush();
   EXPECT_EQ(read_lines(dir.file("audit-20260310.jsonl")).size(), 3u);
+}
+
+}  // namespace
+}  // namespace sluice::gateway
+
+namespace sluice::gateway {
+namespace {
+
+// The audit log's writes fail (disk full) for as long as the test says, then work again.
+struct failing_disk {
+  explicit failing_disk(int error) { testing_seam::audit_write_errno.store(error); }
+  ~failing_disk() { heal(); }
+  void heal() { testing_seam::audit_write_errno.store(0); }
+};
+
+TEST(AuditLogWriteFailures, RecordsWaitWhileTheDiskRefusesAndAreWrittenInOrderAfter) {
+  testing::temp_dir dir;
+  audit_options options;
+  options.directory = dir.path();
+  options.flush_interval_ms = 5;
+  audit_log log(options);
+  EXPECT_TRUE(log.writable());
+  failing_disk disk(ENOSPC);
+  for (int i = 0; i < 50; ++i) {
+    log.append("request", "\"n\":" + std::to_string(i));
+  }
+  log.flush();
+  EXPECT_FALSE(log.writable());
+  EXPECT_EQ(log.write_error(), ENOSPC);
+  disk.heal();
+  for (int i = 0; i < 200 && !log.writable(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // retried every flush interval
+  }
+  EXPECT_TRUE(log.writable());
+  log.append("request", "\"n\":50");
+  log.flush();
+  const auto verified = verify_audit_files({dir.path()}, log.head());
+  EXPECT_TRUE(verified.ok()) << verified.message;
+  EXPECT_EQ(verified.records, 52u);  // the file's checkpoint and the 51 records
+}
+
+TEST(AuditLogWriteFailures, BeyondTheMemoryBoundTheOldestAreCountedAsLostNeverSilently) {
+  testing::temp_dir dir;
+  audit_options options;
+  options.directory = dir.path();
+  options.flush_interval_ms = 5;
+  options.immutable = false;  // no fsync: the test writes 40 MiB
+  audit_log log(options);
+  failing_disk disk(EIO);
+  const std::string filler(1000, 'x');
+  // About 40 MiB of records while nothing can be written: over the 32 MiB kept in memory.
+  for (int i = 0; i < 40'000; ++i) {
+    log.append("request", "\"n\":" + std::to_string(i) + ",\"pad\":\"" + filler + "\"");
+  }
+  log.flush();
+  disk.heal();
+  log.append("request", "\"n\":\"after\"");
+  log.flush();
+  for (int i = 0; i < 200 && !log.writable(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  log.flush();
+  std::uint64_t lost = 0;
+  std::size_t kept = 0;
+  std::vector<std::string> lines;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    if (f.path().extension() == ".jsonl") {
+      const auto more = read_lines(f.path().string());
+      lines.insert(lines.end(), more.begin(), more.end());
+    }
+  }
+  for (const auto& line : lines) {
+    if (line.find("\"type\":\"audit.records_lost\"") != std::string::npos) {
+      lost = std::stoull(line.substr(line.find("\"count\":") + 8));
+    } else if (line.find("\"type\":\"request\"") != std::string::npos) {
+      ++kept;
+    }
+  }
+  EXPECT_GT(lost, 0u);
+  // Every record is on disk or counted: the 40,001 requests and the checkpoint that opened the file
+  // (the oldest of all, given up first).
+  EXPECT_EQ(kept + lost, 40'002u);
 }
 
 }  // namespace
