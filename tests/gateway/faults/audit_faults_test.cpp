@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -40,6 +41,17 @@ bool readyz_becomes(harness& h, unsigned status) {
   return false;
 }
 
+// This process's resident memory in KiB: the gateway runs inside the test here (the seam is in-process).
+long self_rss_kib() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("VmRSS:")) {
+      return std::strtol(line.c_str() + 6, nullptr, 10);
+    }
+  }
+  return 0;
+}
+
 struct seam_reset {
   ~seam_reset() { testing_seam::audit_write_errno.store(0); }
 };
@@ -47,6 +59,7 @@ struct seam_reset {
 void run_write_failure(int error, const std::string& error_text) {
   seam_reset reset;
   harness h(audited(true));
+  const long rss_before = self_rss_kib();
   int sent = 0;
   ASSERT_EQ(h.post_messages(messages_body("before the disk fails")).status, 200u);
   ++sent;
@@ -82,6 +95,7 @@ void run_write_failure(int error, const std::string& error_text) {
   ASSERT_TRUE(readyz_becomes(h, 200));
   EXPECT_EQ(h.post_messages(messages_body("after the disk is back")).status, 200u);
   ++sent;
+  EXPECT_LT(self_rss_kib() - rss_before, 32 * 1024);
   h.server().shutdown();
   // Every request has its record (the refused ones too), in one chain that verifies.
   const auto records = audit_requests(h.dir() / "audit");

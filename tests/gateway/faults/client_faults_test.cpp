@@ -112,7 +112,7 @@ TEST(ClientFaults, TenThousandIdleConnectionsDoNotStopANormalClient) {
   const long with_idle = gw.rss_kib();
   std::printf("[ measure  ] gateway RSS %ld KiB idle, %ld KiB with %zu idle connections\n", before, with_idle, idle_count);
   // An idle connection costs the gateway its read buffer and session state, bounded per connection.
-  EXPECT_LT(with_idle - before, static_cast<long>(idle_count) * 24) << "RSS " << before << " -> " << with_idle << " KiB";
+  EXPECT_LT(with_idle - before, static_cast<long>(idle_count) * 16) << "RSS " << before << " -> " << with_idle << " KiB";
   // Idle connections that never send a request are closed quietly after request_timeout_ms.
   std::size_t closed = 0;
   const auto until = std::chrono::steady_clock::now() + 5s;
@@ -127,6 +127,7 @@ TEST(ClientFaults, TenThousandIdleConnectionsDoNotStopANormalClient) {
 
 TEST(ClientFaults, PipelinedRequestsAreAnsweredInOrder) {
   auto& gw = gateway();
+  const long before = gw.rss_kib();
   const std::string keep = "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
   std::string bytes;
   const char* words[] = {"first", "second", "third", "fourth"};
@@ -154,6 +155,7 @@ TEST(ClientFaults, PipelinedRequestsAreAnsweredInOrder) {
   }
   EXPECT_EQ(heads, 4u) << got;
   expect_still_serving(gw);
+  expect_memory_bounded(gw, before, 32);
 }
 
 }  // namespace

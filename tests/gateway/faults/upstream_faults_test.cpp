@@ -48,6 +48,7 @@ TEST(UpstreamFaults, ResetMidStreamEndsTheStreamWithAnErrorEvent) {
 
 TEST(UpstreamFaults, TruncatedEventEndsTheStreamWithAnErrorEvent) {
   for (running_gateway* gw : {&gateway(), &filtered_gateway()}) {
+    const long before = gw->rss_kib();
     raw_client c(gw->port());
     c.send(raw_post(streamed("SIM_REPLY=alpha beta gamma delta epsilon zeta SIM_TRUNCATE=2")));
     const std::string got = c.read_until("0\r\n\r\n", 5s);
@@ -59,6 +60,7 @@ TEST(UpstreamFaults, TruncatedEventEndsTheStreamWithAnErrorEvent) {
     EXPECT_NE(got.find("ended before the message was complete"), std::string::npos) << got;
     EXPECT_EQ(got.find("message_stop"), std::string::npos) << got;
     expect_still_serving(*gw);
+    expect_memory_bounded(*gw, before, 32);
   }
 }
 
@@ -90,6 +92,7 @@ TEST(UpstreamFaults, MalformedEventEndsAFilteredStreamAndPassesAnUnfilteredOne) 
 
 TEST(UpstreamFaults, StallPastTheIdleTimeoutEndsTheStreamWithAnErrorEvent) {
   auto& gw = gateway();
+  const long before = gw.rss_kib();
   raw_client c(gw.port());
   // idle_ms is 300: a 3 s silence after the first delta is a dead upstream.
   c.send(raw_post(streamed("SIM_REPLY=alpha beta gamma delta epsilon SIM_STALL=3000")));
@@ -100,11 +103,13 @@ TEST(UpstreamFaults, StallPastTheIdleTimeoutEndsTheStreamWithAnErrorEvent) {
   EXPECT_EQ(got.find("message_stop"), std::string::npos) << got;
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2900ms);  // the gateway gave up, not the upstream
   expect_still_serving(gw);
+  expect_memory_bounded(gw, before, 32);
 }
 
 TEST(UpstreamFaults, NeverSendingHeadersIsA504AfterTheHeaderTimeout) {
   auto& gw = gateway();
-  const std::size_t before = gw.sim().request_count();
+  const long before = gw.rss_kib();
+  const std::size_t sent_before = gw.sim().request_count();
   raw_client c(gw.port());
   c.send(raw_post(messages_body("SIM_SILENT=5000")));
   const std::string got = c.read_for(4s);
@@ -112,8 +117,9 @@ TEST(UpstreamFaults, NeverSendingHeadersIsA504AfterTheHeaderTimeout) {
   // would have closed.
   EXPECT_NE(got.find("HTTP/1.1 504"), std::string::npos) << got;
   EXPECT_NE(got.find("\"type\":\"api_error\""), std::string::npos) << got;
-  EXPECT_GE(gw.sim().request_count() - before, 1u);
+  EXPECT_GE(gw.sim().request_count() - sent_before, 1u);
   expect_still_serving(gw);
+  expect_memory_bounded(gw, before, 32);
 }
 
 struct status_case {
@@ -124,6 +130,7 @@ struct status_case {
 
 TEST(UpstreamFaults, ErrorStatusesWithAndWithoutRetryAfterReachTheClientInItsDialect) {
   auto& gw = gateway();
+  const long rss_before = gw.rss_kib();
   const status_case cases[] = {{429, "7", 429}, {429, "none", 429}, {500, "none", 500}, {529, "3", 529}, {529, "none", 529}};
   for (const auto& c : cases) {
     const std::size_t before = gw.sim().request_count();
@@ -142,6 +149,7 @@ TEST(UpstreamFaults, ErrorStatusesWithAndWithoutRetryAfterReachTheClientInItsDia
     EXPECT_GE(gw.sim().request_count() - before, 2u);
   }
   expect_still_serving(gw);
+  expect_memory_bounded(gw, rss_before, 32);
 }
 
 TEST(UpstreamFaults, HundredMegabyteAnswerIsRefusedWithoutHoldingIt) {
