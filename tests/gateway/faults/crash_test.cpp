@@ -127,7 +127,7 @@ TEST(Crash, KilledDuringUsageFlushesLosesAtMostTheLastBatchAndCountsNothingTwice
   std::vector<steady::time_point> answered;
   {
     load clients(gw.port(), 5ms, {{"x-api-key", secret}});
-    std::this_thread::sleep_for(1200ms);
+    std::this_thread::sleep_for(2000ms);
     killed = steady::now();
     EXPECT_EQ(gw.stop(SIGKILL), -SIGKILL);
     clients.stop();
@@ -140,11 +140,11 @@ TEST(Crash, KilledDuringUsageFlushesLosesAtMostTheLastBatchAndCountsNothingTwice
               answered.size(), static_cast<unsigned long long>(stored));
   // Nothing counted twice: the store never has more than the clients were answered.
   EXPECT_LE(stored, answered.size());
-  // At most the last batch lost: what was answered more than a few flush intervals (50 ms) before
-  // the kill is in the store. (Half a second of slack for a loaded machine.)
+  // At most the last batch lost: what was answered well before the kill (twenty flush intervals of
+  // 50 ms: slack for a loaded machine, where the writer thread may wait its turn) is in the store.
   std::size_t settled_long_before = 0;
   for (const auto& t : answered) {
-    settled_long_before += t < killed - 500ms ? 1 : 0;
+    settled_long_before += t < killed - 1000ms ? 1 : 0;
   }
   EXPECT_GE(stored, settled_long_before) << answered.size() << " answered";
   // And the gateway serves the key again, its usage going on from what was stored.
