@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "dialects/openai/openai_request.h"
 #include "dialects/openai/openai_response.h"
@@ -30,18 +29,16 @@ struct shard_generation {
 };
 
 // Request ids, "req_sluice_<boot>_<shard>_<n>": <boot> is 16 hex digits drawn at random when the shard
-// starts, so ids stay unique across restarts, reloads of the process and replicas writing one log;
-// <n> counts the shard's requests, with no lock and no shared counter.
+// starts, so ids stay unique across restarts and across replicas writing one log; <n> counts the
+// shard's requests, with no lock and no shared counter.
 class request_ids {
  public:
   explicit request_ids(unsigned shard);
   // Writes the next id into `out` (its buffer reused: no allocation once it has grown).
   void next(std::string& out) noexcept;
-  // "req_sluice_<boot>_<shard>_": what every id of this source starts with.
-  [[nodiscard]] std::string_view prefix() const noexcept { return {prefix_, prefix_size_}; }
 
  private:
-  char prefix_[48] = {};
+  char prefix_[48] = {};  // "req_sluice_<boot>_<shard>_"
   std::size_t prefix_size_ = 0;
   std::uint64_t count_ = 0;
 };
