@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,8 +25,10 @@ namespace sluice::gateway::testing {
 
 class redis_test_server {
  public:
-  // `password`: started with --requirepass when not empty.
-  explicit redis_test_server(std::string password = {}) : password_(std::move(password)) {
+  // `password`: started with --requirepass when not empty. `persist`: an append-only file synced on
+  // every write, so a killed and restarted server keeps what it acknowledged.
+  explicit redis_test_server(std::string password = {}, bool persist = false)
+      : password_(std::move(password)), persist_(persist) {
     const std::string binary = find_binary();
     if (binary.empty()) {
       why_ = "redis-server is not installed (scripts/install-deps.sh installs Debian's redis-server)";
@@ -56,6 +59,46 @@ class redis_test_server {
   [[nodiscard]] std::string url(int db = 0) const {
     return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
   }
+  // Kills the server (SIGKILL: no save, connections reset), as a crash or a failover would.
+  void kill() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+  }
+  // Starts it again on the same port and directory (empty: nothing was persisted). False if it did not
+  // come up.
+  bool restart() {
+    kill();
+    const std::string binary = find_binary();
+    start(binary);
+    if (!wait_ready()) {
+      stop();
+      return false;
+    }
+    return true;
+  }
+  // Runs redis-cli with `args` against this server and returns its output (trailing newline removed).
+  [[nodiscard]] std::string cli(const std::string& args) const {
+    const std::string cmd = "redis-cli -p " + std::to_string(port_) +
+                            (password_.empty() ? "" : " --no-auth-warning -a " + password_) + " " + args + " 2>&1";
+    std::string out;
+    if (FILE* f = ::popen(cmd.c_str(), "r")) {
+      char buf[4096];
+      std::size_t n = 0;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+        out.append(buf, n);
+      }
+      ::pclose(f);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+      out.pop_back();
+    }
+    return out;
+  }
+
   // Everything the server holds, as bytes: SAVE to an uncompressed dump.rdb and read it back.
   [[nodiscard]] std::string dump() const {
     const std::string cmd = "redis-cli -p " + std::to_string(port_) + (password_.empty() ? "" : " --no-auth-warning -a " + password_) +
@@ -101,7 +144,8 @@ class redis_test_server {
 
   void start(const std::string& binary) {
     std::vector<std::string> args{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
-                                  "--save", "", "--appendonly", "no", "--rdbcompression", "no",
+                                  "--save", "", "--appendonly", persist_ ? "yes" : "no", "--appendfsync", "always",
+                                  "--rdbcompression", "no",
                                   "--logfile", file("redis.log"), "--daemonize", "no"};
     if (!password_.empty()) {
       args.insert(args.end(), {"--requirepass", password_});
@@ -165,6 +209,7 @@ class redis_test_server {
 
   std::string dir_ = make_dir();
   std::string password_;
+  bool persist_ = false;
   std::string why_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;

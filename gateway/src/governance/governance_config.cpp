@@ -239,7 +239,7 @@ void parse_governance_config(config_reader& r, const YAML::Node& n, governance_c
   // usage_flush_ms and alert_webhook: short names `sluice admin serve` accepted before it used this reader.
   if (!r.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
                                       "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection",
-                                      "prices", "audit", "admin"})) {
+                                      "prices", "audit", "admin", "on_store_failure"})) {
     return;
   }
   if (auto v = n["require_keys"]) {
@@ -247,6 +247,14 @@ void parse_governance_config(config_reader& r, const YAML::Node& n, governance_c
   }
   if (auto v = n["store"]) {
     parse_store(r, v, g);
+  }
+  if (auto v = n["on_store_failure"]) {
+    if (r.get_string(v, "governance.on_store_failure", g.on_store_failure) && g.on_store_failure != "closed" &&
+        g.on_store_failure != "local") {
+      r.problem(v, "governance.on_store_failure",
+                "expected closed (refuse keys with rate limits or hard budgets while Redis is unreachable) or "
+                "local (admit them against this replica's own limits)");
+    }
   }
   if (auto v = n["rotation_grace_seconds"]) {
     r.get_int(v, "governance.rotation_grace_seconds", g.rotation_grace_seconds, 0, 365LL * 86400);

@@ -11,6 +11,8 @@
 #include "governance/audit/client_ip_mask.h"
 #include "governance/key_registry.h"
 #include "governance/keys/glob_match.h"
+#include "governance/store/fleet_link.h"
+#include "governance/store/redis_store.h"
 #include "governance/token_prices.h"
 #include "governance/usage/usage_ledger.h"
 #include "sluice/gateway/governance_options.h"
@@ -25,8 +27,11 @@ struct service_state {
   explicit service_state(const governance_options& options)
       : prices(options.prices.empty() ? default_token_prices() : options.prices),
         require_keys(options.require_keys),
+        store_failure_local(options.store_failure_local),
         keys(options),
-        ledger(keys.store(), options) {}
+        ledger(keys.store(), options),
+        fleet_target(keys.store().redis()),
+        fleet_health(std::make_shared<gateway::fleet_health>()) {}
 
   // Price of tokens in micro-USD (rounded up), using the first matching model price.
   [[nodiscard]] std::uint64_t price_micro_usd(std::string_view model, std::uint64_t input_tokens,
@@ -34,10 +39,36 @@ struct service_state {
     return gateway::price_micro_usd(prices, model, input_tokens, output_tokens);
   }
 
+  // Gives back, through the usage writer, what Redis reserved for a request that used nothing.
+  void release_fleet(const fleet_admit_request& r) noexcept {
+    ledger.enqueue_release(fleet_settlement_of(r, timeutil::month_index(keys.now_ms()), 0, 0));
+  }
+
+  // The settlement of a reservation the fleet script made for `r`, given what was used.
+  static fleet_settlement fleet_settlement_of(const fleet_admit_request& r, std::uint32_t now_month,
+                                              std::uint64_t used_tokens, std::uint64_t used_micro_usd) noexcept {
+    fleet_settlement f;
+    f.key_id = r.key_id;
+    f.budget_month = r.month;
+    f.now_month = now_month;
+    f.tokens_per_minute = r.tokens_per_minute;
+    f.tpm_reserved = r.tokens_per_minute != 0 ? r.tokens : 0;
+    if (r.token_budget != 0 || r.usd_budget_micro != 0) {  // the script charged the budget
+      f.budget_reserved_tokens = r.tokens;
+      f.budget_reserved_micro_usd = r.micro_usd;
+    }
+    f.used_tokens = used_tokens;
+    f.used_micro_usd = used_micro_usd;
+    return f;
+  }
+
   const std::vector<token_price> prices;
   const bool require_keys;
+  const bool store_failure_local;
   key_registry keys;
   usage_ledger ledger;  // after keys: destroyed first, its final flush writes to the keys' store
+  const redis_target* fleet_target;  // the shared store's server (owned by keys' store), else null
+  const std::shared_ptr<gateway::fleet_health> fleet_health;
 };
 
 }  // namespace detail
@@ -59,6 +90,10 @@ reservation& reservation::operator=(reservation&& other) noexcept {
     reserved_micro_usd_ = other.reserved_micro_usd_;
     reserved_tpm_tokens_ = other.reserved_tpm_tokens_;
     budget_month_ = other.budget_month_;
+    fleet_settle_ = other.fleet_settle_;
+    fleet_reserved_ = other.fleet_reserved_;
+    fleet_budget_ = other.fleet_budget_;
+    fleet_tpm_limit_ = other.fleet_tpm_limit_;
     admitted_at_ms_ = other.admitted_at_ms_;
     client_ip_ = other.client_ip_;
     has_client_ip_ = other.has_client_ip_;
@@ -89,9 +124,31 @@ void reservation::release() noexcept {
     const std::uint32_t month = timeutil::month_index(state_->keys.now_ms());
     c.budget_tokens.settle(budget_month_, reserved_tokens_, 0, month);
     c.budget_micro_usd.settle(budget_month_, reserved_micro_usd_, 0, month);
+    if (fleet_reserved_) {
+      state_->ledger.enqueue_release(settlement(month, 0, 0));
+    }
   }
   state_.reset();
   key_.reset();
+}
+
+fleet_settlement reservation::settlement(std::uint32_t now_month, std::uint64_t used_tokens,
+                                         std::uint64_t used_micro_usd) const noexcept {
+  fleet_settlement f;
+  f.key_id.assign(key_->record.id);
+  f.budget_month = budget_month_;
+  f.now_month = now_month;
+  if (fleet_reserved_) {
+    f.tokens_per_minute = fleet_tpm_limit_;
+    f.tpm_reserved = fleet_tpm_limit_ != 0 ? reserved_tokens_ : 0;
+    if (fleet_budget_) {
+      f.budget_reserved_tokens = reserved_tokens_;
+      f.budget_reserved_micro_usd = reserved_micro_usd_;
+    }
+  }
+  f.used_tokens = used_tokens;
+  f.used_micro_usd = used_micro_usd;
+  return f;
 }
 
 namespace {
@@ -209,6 +266,63 @@ std::string with_key(std::string_view text, const key_record& k) {
   return out;
 }
 
+void refuse_key(admission& a, key_counters& counters, refusal why, std::string message,
+                std::uint32_t retry = 0) noexcept {
+  counters.refused[static_cast<std::size_t>(why)].fetch_add(1, std::memory_order_relaxed);
+  refuse(a, why, std::move(message), retry);
+}
+
+std::string tpm_message(std::uint64_t tokens, std::uint32_t limit, const char* whose) {
+  return tokens > limit ? "this request may use " + std::to_string(tokens) +
+                              " tokens (input estimate + max_tokens), more than the key's limit of " +
+                              std::to_string(limit) + " tokens per minute; lower max_tokens"
+                        : "rate limit of " + std::to_string(limit) + " tokens per minute reached" + whose;
+}
+
+// Says what is true: what is left of the budget and the most this request could use (a budget with room
+// left still refuses a request whose maximum does not fit). `used` is what this process counts as used or
+// reserved this month; with fleet-wide limits (used < 0) only Redis knows the fleet's, so the message
+// says the request does not fit.
+std::string budget_message(bool tokens_exhausted, const detail::key_entry& key, std::uint64_t tokens,
+                           std::uint64_t micro_usd, std::int64_t used) {
+  const char* advice = ": lower max_tokens or wait for the month to roll over";
+  if (tokens_exhausted) {
+    const std::uint64_t budget = key.record.limits.monthly_token_budget;
+    const std::string ask = "this request may use up to " + std::to_string(tokens) + " (input estimate + max_tokens)";
+    if (used < 0) {
+      return "monthly token budget of " + std::to_string(budget) + " tokens has less left across the fleet than " +
+             ask + advice;
+    }
+    const auto u = static_cast<std::uint64_t>(used);
+    const std::uint64_t left = u < budget ? budget - u : 0;
+    return "monthly token budget of " + std::to_string(budget) + " tokens has " + std::to_string(left) + " left (" +
+           std::to_string(u) + " used or reserved); " + ask + (left > 0 ? advice : "");
+  }
+  const std::uint64_t budget = key.usd_budget_micro;
+  const std::string ask = "this request may cost up to $" + usd_text(micro_usd);
+  if (used < 0) {
+    return "monthly budget of $" + usd_text(budget) + " has less left across the fleet than " + ask + advice;
+  }
+  const auto u = static_cast<std::uint64_t>(used);
+  const std::uint64_t left = u < budget ? budget - u : 0;
+  return "monthly budget of $" + usd_text(budget) + " has $" + usd_text(left) + " left ($" + usd_text(u) +
+         " used or reserved); " + ask + (left > 0 ? advice : "");
+}
+
+std::uint32_t seconds_to_next_month(std::uint32_t month, std::int64_t now) noexcept {
+  const std::int64_t next_month_ms = timeutil::month_start_ms(month + 1);
+  return seconds_ceil((next_month_ms - now) * 1'000'000);
+}
+
+// Keys whose admission the fleet decides: any rate limit or a hard budget.
+bool needs_fleet(const detail::key_entry& key) noexcept {
+  const key_limits& l = key.record.limits;
+  return l.requests_per_minute != 0 || l.tokens_per_minute != 0 ||
+         (l.hard_budget && (l.monthly_token_budget != 0 || key.usd_budget_micro != 0));
+}
+
+constexpr const char* fleet_suffix = " (shared by all replicas)";
+
 }  // namespace
 
 governance_service::governance_service() : governance_service(governance_options{}) {}
@@ -280,24 +394,23 @@ admission governance_service::admit(const admission_request& request) noexcept {
   a.caller.team = key.record.team.empty() ? request.team_header : std::string_view(key.record.team);
   a.caller.project = key.record.project.empty() ? request.project_header : std::string_view(key.record.project);
   a.caller.environment = key.record.environment;
-  auto refuse_key = [&](refusal why, std::string message, std::uint32_t retry = 0) {
-    counters.refused[static_cast<std::size_t>(why)].fetch_add(1, std::memory_order_relaxed);
-    refuse(a, why, std::move(message), retry);
+  auto deny = [&](refusal why, std::string message, std::uint32_t retry = 0) {
+    refuse_key(a, counters, why, std::move(message), retry);
   };
 
   if (slot->valid_until_ms != 0 && now >= slot->valid_until_ms) {
-    refuse_key(refusal::rotated_secret,
+    deny(refusal::rotated_secret,
                with_key("this secret was replaced by a rotation and its grace period ended at " +
                             timeutil::iso8601(slot->valid_until_ms) + "; use the new secret",
                         key.record));
     return a;
   }
   if (counters.revoked.load(std::memory_order_acquire)) {
-    refuse_key(refusal::revoked_key, with_key("this Sluice key has been revoked", key.record));
+    deny(refusal::revoked_key, with_key("this Sluice key has been revoked", key.record));
     return a;
   }
   if (key.record.expires_at_ms != 0 && now >= key.record.expires_at_ms) {
-    refuse_key(refusal::expired_key,
+    deny(refusal::expired_key,
                with_key("this Sluice key expired at " + timeutil::iso8601(key.record.expires_at_ms), key.record));
     return a;
   }
@@ -308,7 +421,7 @@ admission governance_service::admit(const admission_request& request) noexcept {
                                               [&](const cidr_block& b) { return cidr_contains(b, ip); });
     if (!inside) {
       // The client sees its own address; the audit log keeps only its network (/24, /48).
-      refuse_key(refusal::ip_not_allowed,
+      deny(refusal::ip_not_allowed,
                  with_key("client address " + std::string(request.client_ip) + " is not in this key's IP allowlist",
                           key.record));
       try {
@@ -325,7 +438,7 @@ admission governance_service::admit(const admission_request& request) noexcept {
   if (!endpoints.empty() && std::none_of(endpoints.begin(), endpoints.end(), [&](const std::string& g) {
         return glob_match(g, request.endpoint);
       })) {
-    refuse_key(refusal::endpoint_not_allowed,
+    deny(refusal::endpoint_not_allowed,
                with_key("endpoint " + std::string(request.endpoint) + " is outside this key's allowed endpoints",
                         key.record));
     return a;
@@ -333,37 +446,60 @@ admission governance_service::admit(const admission_request& request) noexcept {
   const auto& models = key.record.allowed_models;
   if (!request.model.empty() && !models.empty() &&
       std::none_of(models.begin(), models.end(), [&](const std::string& g) { return glob_match(g, request.model); })) {
-    refuse_key(refusal::model_not_allowed,
+    deny(refusal::model_not_allowed,
                with_key("model " + std::string(request.model) + " is outside this key's allowed models", key.record));
     return a;
   }
 
+  const std::uint64_t tokens = std::uint64_t{request.estimated_input_tokens} + request.max_tokens;
+  const std::uint32_t month = timeutil::month_index(now);
+  const std::uint64_t micro_usd = state.price_micro_usd(request.model, request.estimated_input_tokens, request.max_tokens);
+  if (state.fleet_target != nullptr && needs_fleet(key)) {
+    // The fleet's limits decide: the caller asks Redis and calls finish_admission().
+    a.fleet_check = true;
+    a.fleet_key = slot->key;
+    fleet_admit_request& f = a.fleet_request;
+    f.key_id.assign(key.record.id);
+    f.month = month;
+    f.requests_per_minute = limits.requests_per_minute;
+    f.tokens_per_minute = limits.tokens_per_minute;
+    f.tokens = tokens;
+    f.micro_usd = micro_usd;
+    f.token_budget = limits.hard_budget ? limits.monthly_token_budget : 0;
+    f.usd_budget_micro = limits.hard_budget ? key.usd_budget_micro : 0;
+    f.known_tokens = counters.budget_tokens.used(month);
+    f.known_micro_usd = counters.budget_micro_usd.used(month);
+    return a;
+  }
+  if (!limit_locally(a, key, tokens, micro_usd, month, now)) {
+    return a;
+  }
+  grant(a, request, slot->key, tokens, micro_usd, month, now);
+  return a;
+}
+
+bool governance_service::limit_locally(admission& a, const detail::key_entry& key, std::uint64_t tokens,
+                                       std::uint64_t micro_usd, std::uint32_t month, std::int64_t now) noexcept {
   // Limits, then budgets. Each step that fails gives back what the earlier steps took, so a refused
   // request consumes nothing.
+  key_counters& counters = *key.counters;
+  const key_limits& limits = key.record.limits;
   const std::int64_t now_ns = now * 1'000'000;
   if (const std::int64_t wait = counters.requests_per_minute.try_acquire(now_ns, limits.requests_per_minute, 1)) {
-    refuse_key(refusal::rate_limited,
+    refuse_key(a, counters, refusal::rate_limited,
                with_key("rate limit of " + std::to_string(limits.requests_per_minute) + " requests per minute reached",
                         key.record),
                seconds_ceil(wait));
-    return a;
+    return false;
   }
-  const std::uint64_t tokens = std::uint64_t{request.estimated_input_tokens} + request.max_tokens;
   if (const std::int64_t wait = counters.tokens_per_minute.try_acquire(now_ns, limits.tokens_per_minute, tokens)) {
     counters.requests_per_minute.adjust(limits.requests_per_minute, -1);
-    std::string message = tokens > limits.tokens_per_minute
-                              ? "this request may use " + std::to_string(tokens) +
-                                    " tokens (input estimate + max_tokens), more than the key's limit of " +
-                                    std::to_string(limits.tokens_per_minute) + " tokens per minute; lower max_tokens"
-                              : "rate limit of " + std::to_string(limits.tokens_per_minute) + " tokens per minute reached";
-    refuse_key(refusal::rate_limited, with_key(message, key.record), seconds_ceil(wait));
-    return a;
+    refuse_key(a, counters, refusal::rate_limited, with_key(tpm_message(tokens, limits.tokens_per_minute, ""), key.record),
+               seconds_ceil(wait));
+    return false;
   }
-  const std::uint32_t month = timeutil::month_index(now);
   const bool hard = limits.hard_budget;
-  const std::uint64_t micro_usd = state.price_micro_usd(request.model, request.estimated_input_tokens, request.max_tokens);
-  const bool tokens_ok =
-      counters.budget_tokens.reserve(month, tokens, hard ? limits.monthly_token_budget : 0);
+  const bool tokens_ok = counters.budget_tokens.reserve(month, tokens, hard ? limits.monthly_token_budget : 0);
   const bool usd_ok = tokens_ok && counters.budget_micro_usd.reserve(month, micro_usd, hard ? key.usd_budget_micro : 0);
   if (!tokens_ok || !usd_ok) {
     if (tokens_ok) {
@@ -371,50 +507,139 @@ admission governance_service::admit(const admission_request& request) noexcept {
     }
     counters.tokens_per_minute.adjust(limits.tokens_per_minute, -static_cast<std::int64_t>(tokens));
     counters.requests_per_minute.adjust(limits.requests_per_minute, -1);
-    const std::int64_t next_month_ms = timeutil::month_start_ms(month + 1);
-    // Say what is true: what is left of the budget, and the most this request could use (a budget
-    // with room left still refuses a request whose maximum does not fit).
-    std::string message;
-    if (!tokens_ok) {
-      const std::uint64_t used = counters.budget_tokens.used(month);
-      const std::uint64_t left = used < limits.monthly_token_budget ? limits.monthly_token_budget - used : 0;
-      message = "monthly token budget of " + std::to_string(limits.monthly_token_budget) + " tokens has " +
-                std::to_string(left) + " left (" + std::to_string(used) + " used or reserved); this request may use up to " +
-                std::to_string(tokens) + " (input estimate + max_tokens)" +
-                (left > 0 ? ": lower max_tokens or wait for the month to roll over" : "");
-    } else {
-      const std::uint64_t used = counters.budget_micro_usd.used(month);
-      const std::uint64_t left = used < key.usd_budget_micro ? key.usd_budget_micro - used : 0;
-      message = "monthly budget of $" + usd_text(key.usd_budget_micro) + " has $" + usd_text(left) + " left ($" +
-                usd_text(used) + " used or reserved); this request may cost up to $" + usd_text(micro_usd) +
-                (left > 0 ? ": lower max_tokens or wait for the month to roll over" : "");
-    }
-    refuse_key(refusal::budget_exceeded, with_key(message, key.record), seconds_ceil((next_month_ms - now) * 1'000'000));
-    return a;
+    refuse_key(a, counters, refusal::budget_exceeded,
+               with_key(budget_message(!tokens_ok, key, tokens, micro_usd,
+                                       !tokens_ok ? counters.budget_tokens.used(month)
+                                                  : counters.budget_micro_usd.used(month)),
+                        key.record),
+               seconds_to_next_month(month, now));
+    return false;
   }
+  return true;
+}
 
+void governance_service::grant(admission& a, const admission_request& request,
+                               std::shared_ptr<const detail::key_entry> key, std::uint64_t tokens,
+                               std::uint64_t micro_usd, std::uint32_t month, std::int64_t now) noexcept {
   a.allowed = true;
+  a.reason = refusal::none;
+  a.http_status = 200;
   reservation& held = a.held;
   held.state_ = state_;
-  held.key_ = slot->key;
   held.reserved_tpm_tokens_ = tokens;
   held.reserved_tokens_ = tokens;
   held.reserved_micro_usd_ = micro_usd;
   held.budget_month_ = month;
   held.admitted_at_ms_ = now;
-  held.client_ip_ = ip;
-  held.has_client_ip_ = has_ip;
+  held.has_client_ip_ = parse_ip(request.client_ip, held.client_ip_);
   held.model_.assign(request.model);
   held.team_header_.assign(request.team_header);
   held.project_header_.assign(request.project_header);
   held.caller_ = a.caller;
-  if (key.record.team.empty()) {
+  if (key->record.team.empty()) {
     held.caller_.team = held.team_header_.view();
   }
-  if (key.record.project.empty()) {
+  if (key->record.project.empty()) {
     held.caller_.project = held.project_header_.view();
   }
-  return a;
+  // A shared store counts every use of a key with a budget, whoever admitted it.
+  const key_limits& l = key->record.limits;
+  held.fleet_settle_ = state_->fleet_target != nullptr && (l.monthly_token_budget != 0 || key->usd_budget_micro != 0);
+  held.key_ = std::move(key);
+}
+
+void governance_service::finish_admission(admission& a, const admission_request& request,
+                                          const fleet_verdict& verdict) noexcept {
+  if (!a.fleet_check || !a.fleet_key) {
+    return;
+  }
+  a.fleet_check = false;
+  std::shared_ptr<const detail::key_entry> key_ptr = std::move(a.fleet_key);
+  const detail::key_entry& key = *key_ptr;
+  key_counters& counters = *key.counters;
+  const key_limits& limits = key.record.limits;
+  const fleet_admit_request& f = a.fleet_request;
+  const std::int64_t now = state_->keys.now_ms();
+  switch (verdict.outcome) {
+    case fleet_outcome::admitted:
+      // This process's own budget counters follow what it admits (budget alerts, and the starting point
+      // of local limits if Redis goes away); the rate limiters are the fleet's.
+      (void)counters.budget_tokens.reserve(f.month, f.tokens, 0);
+      (void)counters.budget_micro_usd.reserve(f.month, f.micro_usd, 0);
+      grant(a, request, std::move(key_ptr), f.tokens, f.micro_usd, f.month, now);
+      a.held.reserved_tpm_tokens_ = 0;
+      a.held.fleet_settle_ = true;
+      a.held.fleet_reserved_ = true;
+      a.held.fleet_budget_ = f.token_budget != 0 || f.usd_budget_micro != 0;
+      a.held.fleet_tpm_limit_ = f.tokens_per_minute;
+      return;
+    case fleet_outcome::requests_per_minute:
+      refuse_key(a, counters, refusal::rate_limited,
+                 with_key("rate limit of " + std::to_string(limits.requests_per_minute) +
+                              " requests per minute reached" + fleet_suffix,
+                          key.record),
+                 seconds_ceil(verdict.retry_after_us * 1000));
+      return;
+    case fleet_outcome::tokens_per_minute:
+      refuse_key(a, counters, refusal::rate_limited,
+                 with_key(tpm_message(f.tokens, limits.tokens_per_minute, fleet_suffix), key.record),
+                 seconds_ceil(verdict.retry_after_us * 1000));
+      return;
+    case fleet_outcome::token_budget:
+    case fleet_outcome::usd_budget:
+      refuse_key(a, counters, refusal::budget_exceeded,
+                 with_key(budget_message(verdict.outcome == fleet_outcome::token_budget, key, f.tokens, f.micro_usd, -1),
+                          key.record),
+                 seconds_to_next_month(f.month, now));
+      return;
+    case fleet_outcome::unavailable:
+      break;
+  }
+  if (!state_->store_failure_local) {
+    std::string where = "the governance store";
+    if (const redis_target* t = state_->fleet_target) {
+      where += " (redis://" + t->host + ":" + std::to_string(t->port) + ")";
+    }
+    refuse_key(a, counters, refusal::unavailable,
+               with_key("this key's rate limits and budgets are kept in " + where +
+                            ", which cannot be reached; its requests are refused until it is back "
+                            "(governance.on_store_failure: closed)",
+                        key.record));
+    return;
+  }
+  // on_store_failure: local. This process's own counters decide; the use still reaches the fleet's
+  // budget when the usage is written.
+  if (!limit_locally(a, key, f.tokens, f.micro_usd, f.month, now)) {
+    return;
+  }
+  grant(a, request, std::move(key_ptr), f.tokens, f.micro_usd, f.month, now);
+}
+
+std::unique_ptr<fleet_link> governance_service::make_fleet_link(boost::asio::io_context& ioc) const {
+  if (state_->fleet_target == nullptr) {
+    return nullptr;
+  }
+  std::weak_ptr<detail::service_state> weak = state_;
+  return std::make_unique<fleet_link>(ioc, *state_->fleet_target, state_->fleet_health,
+                                      [weak](const fleet_admit_request& r) {
+                                        if (auto s = weak.lock()) {
+                                          s->release_fleet(r);
+                                        }
+                                      });
+}
+
+bool governance_service::store_ready(std::string* why) const noexcept {
+  if (state_->fleet_target == nullptr || state_->store_failure_local || state_->fleet_health->up()) {
+    return true;
+  }
+  if (why != nullptr) {
+    try {
+      *why = "governance store redis://" + state_->fleet_target->host + ":" +
+             std::to_string(state_->fleet_target->port) + " unreachable";
+    } catch (...) {
+    }
+  }
+  return false;
 }
 
 void governance_service::settle(reservation&& held, const usage_report& usage) noexcept {
@@ -472,7 +697,12 @@ void governance_service::settle(reservation&& held, const usage_report& usage) n
   record.http_status = usage.http_status;
   record.latency_us = usage.latency_us;
   record.added_latency_us = usage.added_latency_us;
-  shared.ledger.enqueue(std::move(record));
+  if (held.key_ && held.fleet_settle_) {
+    const fleet_settlement f = held.settlement(timeutil::month_index(now), tokens, micro_usd);
+    shared.ledger.enqueue(std::move(record), &f);
+  } else {
+    shared.ledger.enqueue(std::move(record));
+  }
   // Settled: nothing left to give back.
   held.state_.reset();
   held.key_.reset();

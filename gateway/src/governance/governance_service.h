@@ -11,6 +11,18 @@
 // immutable snapshot (key_registry), per-key counters are atomics, and usage records go to the usage
 // ledger's background writer. They do not allocate on the allow path; a refusal builds its message
 // string. Behind the service: key_registry.h (keys and their admin operations), usage/usage_ledger.h.
+//
+// With a shared store (Redis), rate limits and hard budgets are the fleet's, held in Redis: admit()
+// then does everything it can locally (key, scopes) and, for a key with such limits, returns an
+// admission with `fleet_check` set. The caller asks its shard's fleet_link (make_fleet_link) without
+// blocking and hands the verdict to finish_admission(), which decides:
+//
+//   auto a = service.admit(request);
+//   if (a.fleet_check) { service.finish_admission(a, request, co_await link.admit(a.fleet_request, timer)); }
+//
+// Settling such a request queues its settlement with its usage (one Redis round trip per interval).
+// When Redis cannot answer, `on_store_failure` decides: refuse with 503 (closed, the default) or fall
+// back to this process's own counters (local).
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -18,11 +30,17 @@
 #include <string_view>
 
 #include "governance/keys/refusal.h"
+#include "governance/store/fleet_limits.h"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
 
 namespace sluice::gateway {
 
 class key_registry;   // governance/key_registry.h
 class usage_ledger;   // governance/usage/usage_ledger.h
+class fleet_link;     // governance/store/fleet_link.h
 struct governance_options;  // sluice/gateway/governance_options.h
 
 namespace detail {
@@ -82,6 +100,9 @@ class reservation {
  private:
   friend class governance_service;
   void release() noexcept;
+  // What to tell the shared store when this reservation ends having used `used_*`.
+  [[nodiscard]] fleet_settlement settlement(std::uint32_t now_month, std::uint64_t used_tokens,
+                                            std::uint64_t used_micro_usd) const noexcept;
 
   std::shared_ptr<detail::service_state> state_;  // null when empty
   std::shared_ptr<const detail::key_entry> key_;   // null in open mode
@@ -90,6 +111,13 @@ class reservation {
   std::uint64_t reserved_micro_usd_ = 0;     // counted against the monthly USD budget
   std::uint64_t reserved_tpm_tokens_ = 0;    // charged to the tokens-per-minute limiter
   std::uint32_t budget_month_ = 0;           // month the budget reservation was made in
+  // Shared store: settling sends a settlement (fleet_settle_); Redis holds this request's reservation
+  // (fleet_reserved_, admitted by the fleet script) or holds nothing (admitted locally while Redis was
+  // unreachable, or a key without fleet limits: the settlement then only counts the use).
+  bool fleet_settle_ = false;
+  bool fleet_reserved_ = false;
+  bool fleet_budget_ = false;             // the fleet script charged the month's budget
+  std::uint32_t fleet_tpm_limit_ = 0;     // the tokens-per-minute limit the fleet script charged
   std::int64_t admitted_at_ms_ = 0;
   // Copies kept so settle() needs nothing from the request (which may be gone by then).
   std::array<std::uint8_t, 16> client_ip_{};
@@ -105,7 +133,7 @@ class reservation {
 //   403 "permission_error"      model, endpoint or client address outside the key's scope
 //   429 "rate_limit_error"      per-minute limit; send `retry-after: <retry_after_seconds>`
 //   429 "budget_exceeded"       hard monthly budget; `retry-after` = seconds until the month rolls over
-//   503 "api_error"             governance unavailable (fails closed)
+//   503 "api_error"             governance unavailable (fails closed), e.g. the Redis store unreachable
 struct admission {
   bool allowed = false;
   refusal reason = refusal::none;
@@ -123,6 +151,11 @@ struct admission {
   // moving `held` elsewhere, use held.caller(), which owns copies.
   caller_identity caller;
   std::shared_ptr<const void> key_pin;    // keeps the key that `caller` views alive
+  // Set (and `allowed` false) when the fleet's limits must decide: ask Redis for `fleet_request`, then
+  // call finish_admission().
+  bool fleet_check = false;
+  fleet_admit_request fleet_request;
+  std::shared_ptr<const detail::key_entry> fleet_key;  // the key being checked
 };
 
 // What the request actually used, reported once at the end (streams: after the last event).
@@ -153,6 +186,18 @@ class governance_service {
   // sk-sluice- credential is always checked, so a bad key never passes silently.
   [[nodiscard]] admission admit(const admission_request& request) noexcept;
 
+  // Completes an admission that came back with `fleet_check`, given what Redis answered (`unavailable`
+  // when it could not: on_store_failure decides). `request` is the one given to admit().
+  void finish_admission(admission& a, const admission_request& request, const fleet_verdict& verdict) noexcept;
+
+  // A shard's connection to the shared store for fleet checks, on `ioc` (the shard's own), or nullptr
+  // when the store is not shared. Call on the shard's thread; destroy it before the io_context.
+  [[nodiscard]] std::unique_ptr<fleet_link> make_fleet_link(boost::asio::io_context& ioc) const;
+
+  // False when requests are being refused because the shared store is unreachable (on_store_failure:
+  // closed); `why` then says so. Always true with the embedded store.
+  [[nodiscard]] bool store_ready(std::string* why = nullptr) const noexcept;
+
   // Report what an admitted request used and release its reservation: unused budget and
   // tokens-per-minute are given back, the real usage is counted and queued for the store.
   // Settling an empty (or already settled) reservation does nothing.
@@ -171,6 +216,14 @@ class governance_service {
   [[nodiscard]] usage_ledger& ledger() noexcept;
 
  private:
+  // Takes the limits and budgets from this process's own counters; false (and `a` refused) when one is
+  // reached. A refused request takes nothing.
+  bool limit_locally(admission& a, const detail::key_entry& key, std::uint64_t tokens, std::uint64_t micro_usd,
+                     std::uint32_t month, std::int64_t now) noexcept;
+  // Marks `a` admitted and fills its reservation.
+  void grant(admission& a, const admission_request& request, std::shared_ptr<const detail::key_entry> key,
+             std::uint64_t tokens, std::uint64_t micro_usd, std::uint32_t month, std::int64_t now) noexcept;
+
   std::shared_ptr<detail::service_state> state_;
 };
 

@@ -13,6 +13,7 @@
 #include "dialects/openai/openai_request.h"
 #include "dialects/openai/openai_response.h"
 #include "pipeline/config_generation.h"
+#include "governance/store/fleet_link.h"
 #include "pipeline/metrics.h"
 #include "sluice/engine/scanner.h"
 #include "upstream/upstream_client.h"
@@ -55,6 +56,8 @@ struct call_context {
   engine::scan_result& scan_result;
   std::string& audit_buffer;  // the audit logger's lines, handed to the writer thread by the shard
   request_ids& ids;
+  // The shard's connection to a shared governance store (Redis) for fleet-wide limits; null without one.
+  const std::unique_ptr<fleet_link>& fleet;
 };
 
 }  // namespace sluice::gateway

@@ -60,7 +60,8 @@ model_call::model_call(const call_context& context, beast::tcp_stream& client, r
       client_(client),
       writer_(writer),
       peer_(std::move(peer)),
-      watch_state_(client_watch::make_state()) {
+      watch_state_(client_watch::make_state()),
+      fleet_timer_(client.get_executor()) {
   ex_.audit_out = &ctx_.audit_buffer;
 }
 
@@ -72,7 +73,11 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, api_diale
   if (!audit_ready()) {
     co_return co_await refuse(keep_alive);
   }
-  if (!read_request(req.body()) || !admit(req) || !apply_request_policies()) {
+  bool admitted = read_request(req.body());
+  if (admitted) {
+    admitted = co_await admit(req);
+  }
+  if (!admitted || !apply_request_policies()) {
     co_return co_await refuse(keep_alive);
   }
 
@@ -166,11 +171,11 @@ bool model_call::read_request(std::string_view raw_body) {
   return true;
 }
 
-bool model_call::admit(const http::request<http::string_body>& req) {
+awaitable<bool> model_call::admit(const http::request<http::string_body>& req) {
   // Keys, scopes, limits and budgets, before anything is scanned or sent.
   const config_generation& rt = *gen_->rt;
   if (!rt.access) {
-    return true;
+    co_return true;
   }
   const gateway_config& cfg = *rt.config;
   admission_request ar;
@@ -186,6 +191,13 @@ bool model_call::admit(const http::request<http::string_body>& req) {
   ar.team_header = ex_.header_team;
   ar.project_header = ex_.header_project;
   admission a = rt.access->admit(ar);
+  if (a.fleet_check) {
+    fleet_verdict verdict;  // unavailable unless the shard's link answers
+    if (ctx_.fleet) {
+      verdict = co_await ctx_.fleet->admit(a.fleet_request, fleet_timer_);
+    }
+    rt.access->finish_admission(a, ar, verdict);
+  }
   if (!a.caller.key_name.empty()) {
     ex_.caller.assign(a.caller.key_name);
   }
@@ -197,10 +209,10 @@ bool model_call::admit(const http::request<http::string_body>& req) {
     ex_.refused.retry_after_s = a.retry_after_seconds;
     ex_.refused.reason = to_string(a.reason);
     ex_.refused.logged_message = std::move(a.logged_message);
-    return false;
+    co_return false;
   }
   held_ = std::move(a.held);
-  return true;
+  co_return true;
 }
 
 bool model_call::apply_request_policies() {

@@ -62,7 +62,9 @@ class model_call {
   // The steps of run(), in order. A step that returns false has refused the request (ex_.refused).
   void begin(const http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind);
   [[nodiscard]] bool read_request(std::string_view raw_body);
-  [[nodiscard]] bool admit(const http::request<http::string_body>& req);
+  // Keys, scopes, limits and budgets; with a shared store, the fleet's limits are asked for without
+  // blocking the shard (one Redis round trip).
+  awaitable<bool> admit(const http::request<http::string_body>& req);
   [[nodiscard]] bool apply_request_policies();
   awaitable<failover_outcome> call_upstream(std::optional<upstream_call>& call, const client_watch& watch);
   awaitable<bool> whole_answer(upstream_call& call, const client_watch& watch, bool keep_alive);
@@ -102,6 +104,7 @@ class model_call {
   endpoint_kind kind_ = endpoint_kind::messages;
   std::chrono::steady_clock::duration overhead_{};
   reservation held_;  // what governance reserved for this request; settled in finish_exchange
+  net::steady_timer fleet_timer_;  // waits for the fleet's answer (reused for every request)
   std::string_view body_;  // the Messages request (translated for OpenAI clients), padded
   std::string_view upstream_body_view_;  // what goes upstream (redacted when needed)
   request_facts facts_;  // what reading the request found (stream, max_tokens, the model's token)

@@ -238,13 +238,23 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
           body = R"({"status":"ok","version":")" + std::string(version()) + "\"}";
         } else if (path == "/readyz") {
           const bool ready = !sh.draining_ && sh.state_ != nullptr;
-          // An immutable audit log that cannot be written makes model requests fail: not ready, so a
-          // load balancer sends clients elsewhere meanwhile.
+          // Not ready while draining, while an immutable audit log cannot be written (model requests
+          // fail), and while keys with fleet-wide limits are refused (on_store_failure: closed): a load
+          // balancer sends clients elsewhere meanwhile.
           const audit_log* audit = ready ? sh.state_->rt->audit.get() : nullptr;
           const bool audit_blocked = audit != nullptr && audit->immutable() && !audit->writable();
-          status = ready && !audit_blocked ? 200 : 503;
-          body = !ready ? R"({"status":"draining"})"
-                        : audit_blocked ? R"({"status":"audit_log_unwritable"})" : R"({"status":"ready"})";
+          std::string why;
+          const bool store_ready = !ready || !sh.state_->rt->access || sh.state_->rt->access->store_ready(&why);
+          status = ready && !audit_blocked && store_ready ? 200 : 503;
+          if (!ready) {
+            body = R"({"status":"draining"})";
+          } else if (audit_blocked) {
+            body = R"({"status":"audit_log_unwritable"})";
+          } else if (!store_ready) {
+            body = R"({"status":"not_ready","reason":")" + why + "\"}";
+          } else {
+            body = R"({"status":"ready"})";
+          }
         } else if (path == "/metrics") {
           body.clear();
           std::vector<const shard_metrics*> all;

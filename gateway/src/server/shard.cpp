@@ -1,6 +1,8 @@
 // Per-shard state management: installing a configuration generation, the call context, audit batches.
 #include "server/shard.h"
 
+#include "governance/governance_service.h"
+
 
 namespace sluice::gateway {
 
@@ -10,7 +12,7 @@ shard::shard(unsigned index, std::shared_ptr<net::ssl::context> tls, const std::
       request_ids_(index),
       all_(all),
       context_{state_,          pool_,           keys_,        metrics_,       request_parser_, response_parser_,
-               openai_request_, openai_response_, scan_result_, audit_buffer_, request_ids_} {
+               openai_request_, openai_response_, scan_result_, audit_buffer_, request_ids_, fleet_} {
   audit_timer_.emplace(ioc_);
   audit_buffer_.reserve(audit_buffer_reserve);
 }
@@ -19,6 +21,7 @@ shard::~shard() {
   audit_timer_.reset();
   acceptor_.reset();
   pool_.clear();
+  fleet_.reset();  // its socket and timers belong to the io_context
   ioc_holder_.reset();
 }
 
@@ -27,6 +30,9 @@ void shard::install(std::shared_ptr<const config_generation> rt) {
   state_ = std::make_shared<shard_generation>(std::move(rt));
   keys_.reset(state_->rt->config->targets.size());
   pool_.clear();  // targets may have moved
+  if (!fleet_ && state_->rt->access) {
+    fleet_ = state_->rt->access->make_fleet_link(ioc_);
+  }
 }
 
 void shard::flush_audit() noexcept {

@@ -56,6 +56,9 @@ class shard {
   std::uint64_t open_sessions_ = 0;
   std::uint64_t active_requests_ = 0;
   const std::vector<std::unique_ptr<shard>>& all_;
+  // The connection to a shared governance store, made when the first generation with one is
+  // installed (the governance service, and so its store, is kept across reloads).
+  std::unique_ptr<fleet_link> fleet_;
   // What this shard lends every model call (after the members it refers to).
   const call_context context_;
 };

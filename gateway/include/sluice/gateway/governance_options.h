@@ -28,6 +28,9 @@ struct governance_options {
   std::string store_path;
   std::string store_password;                // Redis AUTH; empty: none
   std::string store_key_prefix = "sluice:";  // Redis: the prefix of every key the store writes
+  // Redis unreachable: false refuses requests of keys with rate limits or hard budgets (503, /readyz
+  // not ready); true admits them against this process's own counters (on_store_failure: local).
+  bool store_failure_local = false;
   // How long the old secret keeps working after a rotation.
   std::int64_t rotation_grace_seconds = 15 * 60;
   // Usage records are written to the store in batches at this interval, off the request path. A crash

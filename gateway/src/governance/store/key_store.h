@@ -10,7 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "governance/store/fleet_limits.h"
+
 namespace sluice::gateway {
+
+struct redis_target;  // governance/store/redis_store.h
 
 struct key_limits {
   std::uint32_t requests_per_minute = 0;  // 0: no limit
@@ -66,6 +70,16 @@ struct usage_total {
   std::int64_t cost_micro_usd = 0;
 };
 
+// What the usage writer hands the store each interval: the usage records and, with a shared store,
+// the settlements of fleet-wide reservations, applied together or not at all.
+struct usage_batch {
+  // Unique across the fleet and kept when the batch is written again after a failure, so a replay
+  // whose first attempt did land (only its reply was lost) changes nothing.
+  std::string id;
+  std::vector<usage_record> usage;
+  std::vector<fleet_settlement> settlements;
+};
+
 // A running subscription to another process's key changes; destroying it stops it (and waits for its
 // thread, so the callback is never called afterwards).
 class key_change_watch {
@@ -82,6 +96,15 @@ class governance_store {
   virtual void save_key(const key_record& key) = 0;
   // One transaction for the batch. Throws std::runtime_error on a storage error.
   virtual void append_usage(std::span<const usage_record> batch) = 0;
+  // The usage and settlements of one interval, in one transaction. Throws std::runtime_error on a
+  // storage error (then nothing of the batch was applied, or all of it was and only the reply was lost).
+  virtual void append_batch(const usage_batch& batch) { append_usage(batch.usage); }
+  // True when a batch that failed should be kept and written again (a shared store that can come back:
+  // what was admitted must be counted); false drops it (the embedded store: a write error is a disk
+  // problem that retrying does not fix, and one process counts its own limits anyway).
+  [[nodiscard]] virtual bool keeps_failed_batches() const noexcept { return false; }
+  // The Redis server behind a shared store (for the request path's own connections), else nullptr.
+  [[nodiscard]] virtual const redis_target* redis() const noexcept { return nullptr; }
   // Tokens (in + out) and cost a key used with ts in [from_ms, to_ms).
   virtual usage_total usage_of_key(std::string_view key_id, std::int64_t from_ms, std::int64_t to_ms) = 0;
   // Totals grouped by `grouping` over [from_ms, to_ms), largest cost first.

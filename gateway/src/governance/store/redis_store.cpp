@@ -4,7 +4,7 @@
 // (key changes, usage queries), the usage ledger's writer thread (batches) and start-up, never from the
 // request path, so one synchronous hiredis connection behind a mutex is enough and costs requests
 // nothing. Anything that must reach Redis per request (shared rate limits and budgets) needs the
-// gateway's own Asio sockets instead and is not done here.
+// gateway's own Asio sockets instead: fleet_link.h, one connection per shard.
 //
 // Layout under the configured prefix P (several deployments share one Redis by using different ones):
 //   P keys             set of key ids
@@ -14,10 +14,13 @@
 //   P state            hash of small named state (alert levels, anomaly baselines)
 //   P key-changes      pub/sub channel: every save_key publishes the key's id in the same transaction,
 //                      and each process's watcher thread reloads its key table when one arrives
-// A usage member starts with a per-store-instance nonce and a sequence number, so two identical
-// records (same ms, same tokens) from two replicas are two members, not one.
+//   P fleet:…, P budget:…, P settled:…   fleet-wide rate limits and budgets (redis_scripts.h)
+// A usage member starts with its batch id (a per-process nonce and a sequence number) and its place in
+// the batch, so two identical records (same ms, same tokens) from two replicas are two members, not
+// one, and a batch written twice (a replay after a lost reply) is still counted once.
 #include "governance/store/redis_store.h"
 #include "governance/store/list_encoding.h"
+#include "governance/store/redis_scripts.h"
 
 #include <hiredis.h>
 #include <poll.h>
@@ -331,43 +334,81 @@ class redis_store final : public governance_store {
     transaction({std::move(hset), {"SADD", k("keys"), key.id}, {"PUBLISH", k("key-changes"), key.id}});
   }
 
-  void append_usage(std::span<const usage_record> batch) override {
-    if (batch.empty()) {
+  void append_usage(std::span<const usage_record> records) override {
+    if (records.empty()) {
       return;
     }
-    std::lock_guard lock(mutex_);
-    std::vector<std::string> all{"ZADD", k("usage")};
-    std::map<std::string, std::vector<std::string>> per_key;
-    for (const auto& u : batch) {
-      std::string member = std::to_string(nonce_) + "." + std::to_string(seq_++) + "|";
-      put_num(member, u.ts_ms);
-      put_str(member, u.key_id);
-      put_str(member, u.team);
-      put_str(member, u.project);
-      put_str(member, u.model);
-      put_num(member, u.input_tokens);
-      put_num(member, u.output_tokens);
-      put_num(member, u.cost_micro_usd);
-      put_num(member, u.http_status);
-      put_num(member, u.latency_us);
-      put_str(member, u.verdicts);
-      const std::string score = std::to_string(u.ts_ms);
-      all.push_back(score);
-      all.push_back(member);
-      if (!u.key_id.empty()) {
-        auto& z = per_key[u.key_id];
-        z.push_back(score);
-        z.push_back(std::move(member));
+    usage_batch batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.id = std::to_string(nonce_) + "." + std::to_string(seq_++);
+    }
+    batch.usage.assign(records.begin(), records.end());
+    append_batch(batch);
+  }
+
+  // MULTI, the usage records (ZADD), the settlement script (EVAL), EXEC: one round trip, all or
+  // nothing. Members are named by the batch id and their place in it, and the script skips a batch it
+  // has applied before, so writing the same batch twice counts it once.
+  void append_batch(const usage_batch& batch) override {
+    if (batch.usage.empty() && batch.settlements.empty()) {
+      return;
+    }
+    std::vector<std::vector<std::string>> commands;
+    if (!batch.usage.empty()) {
+      std::vector<std::string> all{"ZADD", k("usage")};
+      std::map<std::string, std::vector<std::string>> per_key;
+      std::size_t index = 0;
+      for (const auto& u : batch.usage) {
+        std::string member = batch.id + "." + std::to_string(index++) + "|";
+        put_num(member, u.ts_ms);
+        put_str(member, u.key_id);
+        put_str(member, u.team);
+        put_str(member, u.project);
+        put_str(member, u.model);
+        put_num(member, u.input_tokens);
+        put_num(member, u.output_tokens);
+        put_num(member, u.cost_micro_usd);
+        put_num(member, u.http_status);
+        put_num(member, u.latency_us);
+        put_str(member, u.verdicts);
+        const std::string score = std::to_string(u.ts_ms);
+        all.push_back(score);
+        all.push_back(member);
+        if (!u.key_id.empty()) {
+          auto& z = per_key[u.key_id];
+          z.push_back(score);
+          z.push_back(std::move(member));
+        }
+      }
+      commands.push_back(std::move(all));
+      for (auto& [id, pairs] : per_key) {
+        std::vector<std::string> zadd{"ZADD", k("usage:key:" + id)};
+        zadd.insert(zadd.end(), std::make_move_iterator(pairs.begin()), std::make_move_iterator(pairs.end()));
+        commands.push_back(std::move(zadd));
       }
     }
-    std::vector<std::vector<std::string>> commands{std::move(all)};
-    for (auto& [id, pairs] : per_key) {
-      std::vector<std::string> zadd{"ZADD", k("usage:key:" + id)};
-      zadd.insert(zadd.end(), std::make_move_iterator(pairs.begin()), std::make_move_iterator(pairs.end()));
-      commands.push_back(std::move(zadd));
+    if (!batch.settlements.empty()) {
+      // EVAL rather than EVALSHA: once per interval, and a script cache emptied by a Redis restart
+      // cannot fail the batch.
+      std::vector<std::string> eval{"EVAL", std::string(fleet_settle_script()), "1", k("settled:" + batch.id),
+                                    target_.key_prefix};
+      for (const auto& f : batch.settlements) {
+        eval.emplace_back(f.key_id.view());
+        for (const std::uint64_t v : {std::uint64_t{f.budget_month}, std::uint64_t{f.now_month},
+                                      std::uint64_t{f.tokens_per_minute}, f.tpm_reserved, f.budget_reserved_tokens,
+                                      f.budget_reserved_micro_usd, f.used_tokens, f.used_micro_usd}) {
+          eval.push_back(std::to_string(v));
+        }
+      }
+      commands.push_back(std::move(eval));
     }
+    std::lock_guard lock(mutex_);
     transaction(std::move(commands));  // the batch lands whole or not at all, as in SQLite
   }
+
+  [[nodiscard]] bool keeps_failed_batches() const noexcept override { return true; }
+  [[nodiscard]] const redis_target* redis() const noexcept override { return &target_; }
 
   usage_total usage_of_key(std::string_view key_id, std::int64_t from_ms, std::int64_t to_ms) override {
     usage_total t;

@@ -17,7 +17,9 @@ struct redis_target {
   std::uint32_t db = 0;
   std::string password;            // empty: no AUTH
   std::string key_prefix = "sluice:";  // every Redis key the store writes starts with it
-  std::int64_t timeout_ms = 2000;  // connect and per-command timeout
+  std::int64_t timeout_ms = 2000;  // connect and per-command timeout (admin, usage writer, start-up)
+  // Request path (fleet_link.h): an admission with no answer by then counts as Redis unavailable.
+  std::int64_t request_timeout_ms = 500;
   std::int64_t resync_ms = 30000;  // key watchers reload the keys this often even without a message
 };
 

@@ -3,6 +3,7 @@
 #include "governance/usage/usage_ledger.h"
 
 #include <algorithm>
+#include <random>
 
 #include "base/time_util.h"
 #include "governance/audit/json_fields.h"
@@ -21,7 +22,11 @@ usage_ledger::usage_ledger(governance_store& store, const governance_options& op
       audit_(options.audit),
       metrics_(std::make_unique<usage_metrics>()),
       anomalies_(std::make_unique<anomaly_detector>()),
-      notifier_(std::make_unique<alert_notifier>(options.alert_webhook_url)) {
+      notifier_(std::make_unique<alert_notifier>(options.alert_webhook_url)),
+      batch_prefix_([] {
+        std::random_device rd;
+        return std::to_string((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+      }()) {
   queue_.reserve(4096);
   writer_ = std::thread([this] { writer_loop(); });
 }
@@ -35,11 +40,23 @@ usage_ledger::~usage_ledger() {
   writer_.join();
 }
 
-void usage_ledger::enqueue(pending_usage&& usage) noexcept {
+void usage_ledger::enqueue(pending_usage&& usage, const fleet_settlement* settlement) noexcept {
   try {
     std::lock_guard lock(queue_mutex_);
     queue_.push_back(std::move(usage));
+    if (settlement != nullptr) {
+      settlements_.push_back(*settlement);
+    }
     ++queued_;
+  } catch (...) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void usage_ledger::enqueue_release(const fleet_settlement& settlement) noexcept {
+  try {
+    std::lock_guard lock(queue_mutex_);
+    settlements_.push_back(settlement);
   } catch (...) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -65,6 +82,7 @@ void usage_ledger::flush() {
 void usage_ledger::writer_loop() {
   std::vector<pending_usage> batch;
   std::vector<pending_alert> alerts;
+  std::vector<fleet_settlement> settlements;
   batch.reserve(4096);
   std::unique_lock lock(queue_mutex_);
   for (;;) {
@@ -74,22 +92,74 @@ void usage_ledger::writer_loop() {
     // Swap buffers: appenders keep the capacity of the batch we just wrote.
     batch.swap(queue_);
     alerts.swap(alerts_);
+    settlements.swap(settlements_);
     const std::uint64_t target = queued_;
     const bool stop = stopping_;
     lock.unlock();
-    write_batch(batch, alerts);
+    write_batch(batch, settlements, alerts);
     batch.clear();
     alerts.clear();
+    settlements.clear();
     lock.lock();
     written_ = target;
     flushed_cv_.notify_all();
-    if (stop && queue_.empty() && alerts_.empty()) {
+    if (stop && queue_.empty() && alerts_.empty() && settlements_.empty()) {
+      lock.unlock();
+      if (!unsent_.empty() && audit_) {
+        // Stopping while the store is still unreachable: what is kept is lost, and the log says so.
+        json_fields fields;
+        fields.add("error", "stopped while the governance store was unreachable");
+        fields.add("records_lost", unsent_records_.load(std::memory_order_relaxed));
+        audit_->append("usage.write_failed", fields.str());
+      }
       return;
     }
   }
 }
 
-void usage_ledger::write_batch(std::vector<pending_usage>& batch, std::vector<pending_alert>& alerts) {
+bool usage_ledger::write_unsent() {
+  while (!unsent_.empty()) {
+    try {
+      store_.append_batch(unsent_.front());
+    } catch (const std::exception&) {
+      return false;
+    }
+    const std::size_t n = unsent_.front().usage.size();
+    unsent_records_.fetch_sub(n, std::memory_order_relaxed);
+    if (audit_) {
+      json_fields fields;
+      fields.add("batch", unsent_.front().id).add("records", static_cast<std::uint64_t>(n));
+      fields.add("settlements", static_cast<std::uint64_t>(unsent_.front().settlements.size()));
+      audit_->append("usage.replayed", fields.str());
+    }
+    unsent_.pop_front();
+  }
+  return true;
+}
+
+void usage_ledger::keep_unsent(usage_batch&& batch, const std::string& why) {
+  if (audit_ && unsent_.empty()) {
+    json_fields fields;
+    fields.add("error", why).add("records_kept", static_cast<std::uint64_t>(batch.usage.size()));
+    audit_->append("usage.write_deferred", fields.str());
+  }
+  unsent_records_.fetch_add(batch.usage.size(), std::memory_order_relaxed);
+  unsent_.push_back(std::move(batch));
+  std::uint64_t lost = 0;
+  while (unsent_.size() > 1 && unsent_records_.load(std::memory_order_relaxed) > max_unsent_records) {
+    lost += unsent_.front().usage.size();
+    unsent_records_.fetch_sub(unsent_.front().usage.size(), std::memory_order_relaxed);
+    unsent_.pop_front();
+  }
+  if (lost > 0 && audit_) {
+    json_fields fields;
+    fields.add("error", "too many usage records waiting for the governance store").add("records_lost", lost);
+    audit_->append("usage.write_failed", fields.str());
+  }
+}
+
+void usage_ledger::write_batch(std::vector<pending_usage>& batch, std::vector<fleet_settlement>& settlements,
+                               std::vector<pending_alert>& alerts) {
   std::vector<usage_record> records;
   records.reserve(batch.size());
   std::vector<anomaly> found;
@@ -134,13 +204,29 @@ void usage_ledger::write_batch(std::vector<pending_usage>& batch, std::vector<pe
     }
     records.push_back(std::move(u));
   }
+  usage_batch out;
+  out.usage = std::move(records);
+  out.settlements.assign(settlements.begin(), settlements.end());
+  const bool earlier_written = write_unsent();
+  if (!out.usage.empty() || !out.settlements.empty()) {
+    out.id = batch_prefix_ + "." + std::to_string(batch_seq_++);
+  }
   try {
-    store_.append_usage(records);
+    if (!earlier_written) {
+      throw std::runtime_error("governance store still unreachable");
+    }
+    store_.append_batch(out);
   } catch (const std::exception& e) {
-    // The store is failing (disk full, locked): keep serving; the loss is visible in the audit log.
-    if (audit_) {
+    if (store_.keeps_failed_batches()) {
+      // A shared store that can come back (Redis restarting): keep the batch and write it later.
+      if (!out.usage.empty() || !out.settlements.empty()) {
+        keep_unsent(std::move(out), e.what());
+      }
+    } else if (audit_) {
+      // The embedded store is failing (disk full, locked): keep serving; the loss is visible in the
+      // audit log.
       fields.clear();
-      fields.add("error", e.what()).add("records_lost", static_cast<std::uint64_t>(records.size()));
+      fields.add("error", e.what()).add("records_lost", static_cast<std::uint64_t>(out.usage.size()));
       audit_->append("usage.write_failed", fields.str());
     }
   }

@@ -1,0 +1,111 @@
+// The Lua text of the fleet scripts (see redis_scripts.h). Numbers go back to Redis through
+// string.format: Lua's own tostring keeps only 14 digits and writes large integers as 1e+15.
+#include "governance/store/redis_scripts.h"
+
+namespace sluice::gateway {
+
+namespace {
+
+constexpr std::string_view admit_script = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = 60000000
+local rpm, tpm = tonumber(ARGV[1]), tonumber(ARGV[2])
+local cost, micro = tonumber(ARGV[3]), tonumber(ARGV[4])
+local token_budget, usd_budget = tonumber(ARGV[5]), tonumber(ARGV[6])
+local b = redis.call('HMGET', KEYS[1], 'r', 'ra', 't', 'ta')
+local function refill(level, at, limit)
+  if not level then return limit end
+  local l = tonumber(level) + (now - tonumber(at)) * limit / window
+  if l > limit then return limit end
+  return l
+end
+local r_level, t_level
+if rpm > 0 then
+  r_level = refill(b[1], b[2], rpm)
+  if r_level < 1 then return {1, math.ceil((1 - r_level) * window / rpm)} end
+end
+if tpm > 0 and cost > 0 then
+  if cost > tpm then return {2, window} end
+  t_level = refill(b[3], b[4], tpm)
+  if t_level < cost then return {2, math.ceil((cost - t_level) * window / tpm)} end
+end
+if token_budget > 0 or usd_budget > 0 then
+  local used = redis.call('HMGET', KEYS[2], 't', 'u')
+  local fresh = not used[1]
+  local used_tokens = fresh and tonumber(ARGV[7]) or tonumber(used[1])
+  local used_usd = fresh and tonumber(ARGV[8]) or tonumber(used[2] or '0')
+  if token_budget > 0 and used_tokens + cost > token_budget then return {3, 0} end
+  if usd_budget > 0 and used_usd + micro > usd_budget then return {4, 0} end
+  if fresh then
+    redis.call('HSET', KEYS[2], 't', ARGV[7], 'u', ARGV[8])
+    redis.call('EXPIRE', KEYS[2], 5356800)
+  end
+  redis.call('HINCRBY', KEYS[2], 't', ARGV[3])
+  redis.call('HINCRBY', KEYS[2], 'u', ARGV[4])
+end
+local ttl = 0
+local function take(field, level, limit, units)
+  local left = level - units
+  redis.call('HSET', KEYS[1], field, string.format('%.17g', left), field .. 'a', string.format('%d', now))
+  local full_in = math.ceil((limit - left) * window / limit / 1000) + 1000
+  if full_in > ttl then ttl = full_in end
+end
+if r_level then take('r', r_level, rpm, 1) end
+if t_level then take('t', t_level, tpm, cost) end
+if ttl > 0 and redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return {0, 0}
+)lua";
+
+constexpr std::string_view settle_script = R"lua(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', 86400) then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = 60000000
+local p = ARGV[1]
+for i = 2, #ARGV, 9 do
+  local id, budget_month, now_month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local tpm, tpm_reserved = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+  local budget_tokens, budget_usd = tonumber(ARGV[i + 5]), tonumber(ARGV[i + 6])
+  local used, used_usd = tonumber(ARGV[i + 7]), tonumber(ARGV[i + 8])
+  if tpm > 0 and tpm_reserved ~= used then
+    -- Give back what was reserved and not used, or charge what was used beyond it (never refused:
+    -- the work is done). A bucket that expired was full.
+    local key = p .. 'fleet:' .. id
+    local b = redis.call('HMGET', key, 't', 'ta')
+    local level = tpm
+    if b[1] then
+      level = tonumber(b[1]) + (now - tonumber(b[2])) * tpm / window
+      if level > tpm then level = tpm end
+    end
+    level = level + tpm_reserved - used
+    if level > tpm then level = tpm end
+    redis.call('HSET', key, 't', string.format('%.17g', level), 'ta', string.format('%d', now))
+    local full_in = math.ceil((tpm - level) * window / tpm / 1000) + 1000
+    if redis.call('PTTL', key) < full_in then redis.call('PEXPIRE', key, full_in) end
+  end
+  -- The budget: the reservation becomes the real use. A reservation made in an earlier month went with
+  -- that month; the use counts in this one. Only budgets an admission created are kept.
+  local key = p .. 'budget:' .. id .. ':' .. now_month
+  if redis.call('EXISTS', key) == 1 then
+    if budget_month ~= now_month then
+      budget_tokens, budget_usd = 0, 0
+    end
+    if used ~= budget_tokens then
+      redis.call('HINCRBY', key, 't', string.format('%d', used - budget_tokens))
+    end
+    if used_usd ~= budget_usd then
+      redis.call('HINCRBY', key, 'u', string.format('%d', used_usd - budget_usd))
+    end
+  end
+end
+return 1
+)lua";
+
+}  // namespace
+
+std::string_view fleet_admit_script() noexcept { return admit_script; }
+
+std::string_view fleet_settle_script() noexcept { return settle_script; }
+
+}  // namespace sluice::gateway
