@@ -74,12 +74,19 @@ struct created {
   std::string secret;
 };
 
-created create_key(harness& h, const std::string& limits) {
-  const auto r = admin_call(h, "POST", "/admin/keys", R"({"name":"fleet","limits":)" + limits + "}");
+// Creates a key through replica `on` and waits until every replica of `f` knows it (pub/sub: within
+// 100 ms, see gateway_replicas_redis_test).
+created create_key(fleet& f, std::size_t on, const std::string& limits) {
+  const auto r = admin_call(f[on], "POST", "/admin/keys", R"({"name":"fleet","limits":)" + limits + "}");
   EXPECT_EQ(r.status, 201u) << r.body;
-  // The other replicas hear of the key through pub/sub within 100 ms (gateway_replicas_redis_test).
-  std::this_thread::sleep_for(milliseconds(150));
-  return {json_field(r.body, "id"), json_field(r.body, "secret")};
+  const created key{json_field(r.body, "id"), json_field(r.body, "secret")};
+  const auto deadline = steady_clock::now() + milliseconds(2000);
+  for (auto& h : f.replicas) {
+    while (admin_call(*h, "GET", "/admin/keys/" + key.id).status != 200 && steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+  }
+  return key;
 }
 
 // The fleet's usage of key `id` (requests, tokens) as any replica's admin API reports it.
@@ -118,6 +125,18 @@ long count(const std::vector<unsigned>& statuses, unsigned status) {
   return std::count(statuses.begin(), statuses.end(), status);
 }
 
+// The fleet's usage of `id` once it reaches `requests` (every replica's writer has flushed), or as it
+// stands after 2 s.
+std::pair<std::uint64_t, std::uint64_t> usage_when_flushed(harness& h, const std::string& id, long requests) {
+  const auto deadline = steady_clock::now() + milliseconds(2000);
+  auto usage = fleet_usage(h, id);
+  while (usage.first < static_cast<std::uint64_t>(requests) && steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+    usage = fleet_usage(h, id);
+  }
+  return usage;
+}
+
 void wait_for_usage_flush() { std::this_thread::sleep_for(milliseconds(250)); }
 
 TEST(FleetLimitsOnRedis, AHardBudgetIsNeverOverrunByThreeReplicasTogether) {
@@ -130,13 +149,12 @@ TEST(FleetLimitsOnRedis, AHardBudgetIsNeverOverrunByThreeReplicasTogether) {
   const std::uint64_t reservation = messages_body("fleet").size() + 64;
   const std::uint64_t budget = 40 * reservation;
   for (int round = 0; round < 20; ++round) {
-    const created key = create_key(f[round % 3], R"({"monthly_token_budget":)" + std::to_string(budget) + "}");
+    const created key = create_key(f, round % 3, R"({"monthly_token_budget":)" + std::to_string(budget) + "}");
     const auto statuses = load(f, key.secret, 200, 12);
     const long admitted = count(statuses, 200);
     EXPECT_GE(admitted, 40) << "round " << round;  // at least the 40 the budget holds at worst
     EXPECT_EQ(admitted + count(statuses, 429), 200) << "round " << round;
-    wait_for_usage_flush();
-    const auto [requests, tokens] = fleet_usage(f[(round + 1) % 3], key.id);
+    const auto [requests, tokens] = usage_when_flushed(f[(round + 1) % 3], key.id, admitted);
     EXPECT_EQ(requests, static_cast<std::uint64_t>(admitted)) << "round " << round;
     EXPECT_LE(tokens, budget) << "round " << round << ": the fleet used more than the hard budget";
   }
@@ -148,7 +166,7 @@ TEST(FleetLimitsOnRedis, ARateLimitHoldsForThreeReplicasTogether) {
     GTEST_SKIP() << redis.why();
   }
   fleet f(redis);
-  const created key = create_key(f[0], R"({"requests_per_minute":30})");
+  const created key = create_key(f, 0, R"({"requests_per_minute":30})");
   const auto start = steady_clock::now();
   const auto statuses = load(f, key.secret, 120, 12);
   const double seconds = std::chrono::duration<double>(steady_clock::now() - start).count();
@@ -170,8 +188,8 @@ TEST(FleetLimitsOnRedis, RedisDownRefusesLimitedKeysThenRecoversWithoutLosingUsa
     GTEST_SKIP() << redis.why();
   }
   fleet f(redis);
-  const created limited = create_key(f[0], R"({"monthly_token_budget":100000000,"requests_per_minute":100000})");
-  const created open_key = create_key(f[0], R"({})");
+  const created limited = create_key(f, 0, R"({"monthly_token_budget":100000000,"requests_per_minute":100000})");
+  const created open_key = create_key(f, 0, R"({})");
   long limited_ok = 0;
   long open_ok = 0;
   auto send_round = [&](unsigned expect_limited) {
@@ -228,7 +246,7 @@ TEST(FleetLimitsOnRedis, RedisDownWithLocalFailureModeAdmitsAgainstEachReplicasO
     GTEST_SKIP() << redis.why();
   }
   fleet f(redis, "local");
-  const created limited = create_key(f[0], R"({"monthly_token_budget":100000000,"requests_per_minute":100000})");
+  const created limited = create_key(f, 0, R"({"monthly_token_budget":100000000,"requests_per_minute":100000})");
   EXPECT_EQ(f[0].post_messages(messages_body("x"), {{"x-api-key", limited.secret}}).status, 200u);
   redis.kill();
   long ok = 1;
