@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include "governance/store/redis_store.h"
 
 #include <charconv>
@@ -239,7 +241,7 @@ void parse_governance_config(config_reader& r, const YAML::Node& n, governance_c
   // usage_flush_ms and alert_webhook: short names `sluice admin serve` accepted before it used this reader.
   if (!r.expect_map(n, "governance", {"require_keys", "store", "rotation_grace_seconds", "usage_flush_interval_ms",
                                       "usage_flush_ms", "alert_webhook_url", "alert_webhook", "anomaly_detection",
-                                      "prices", "audit", "admin", "on_store_failure"})) {
+                                      "prices", "audit", "admin", "on_store_failure", "replica_id"})) {
     return;
   }
   if (auto v = n["require_keys"]) {
@@ -254,6 +256,20 @@ void parse_governance_config(config_reader& r, const YAML::Node& n, governance_c
       r.problem(v, "governance.on_store_failure",
                 "expected closed (refuse keys with rate limits or hard budgets while Redis is unreachable) or "
                 "local (admit them against this replica's own limits)");
+    }
+  }
+  if (auto v = n["replica_id"]) {
+    if (r.get_string(v, "governance.replica_id", g.replica_id)) {
+      const bool safe = !g.replica_id.empty() && g.replica_id.size() <= 64 && g.replica_id != "." &&
+                        g.replica_id != ".." &&
+                        std::all_of(g.replica_id.begin(), g.replica_id.end(), [](char c) {
+                          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                 c == '-' || c == '_' || c == '.';
+                        });
+      if (!safe) {
+        r.problem(v, "governance.replica_id",
+                  "expected 1 to 64 letters, digits, '-', '_' or '.' (it names this replica's audit directory)");
+      }
     }
   }
   if (auto v = n["rotation_grace_seconds"]) {

@@ -2,7 +2,11 @@
 
 #include "governance/governance_service.h"
 
+#include <unistd.h>
+
 #include <stdexcept>
+
+#include "governance/store/redis_store.h"
 
 namespace sluice::gateway {
 
@@ -21,6 +25,26 @@ governance_options governance_options_of(const governance_config& g) {
           .anomaly_detection = g.anomaly_detection};
 }
 
+std::string replica_id_of(const governance_config& g) {
+  if (!g.replica_id.empty()) {
+    return g.replica_id;
+  }
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+    return "replica";
+  }
+  std::string id(host);
+  // A name that is also a safe directory name.
+  for (char& c : id) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || c == '.';
+    if (!safe) {
+      c = '_';
+    }
+  }
+  return id;
+}
+
 audit_options audit_options_of(const gateway_config& config) {
   const governance_audit_config& gov_audit = config.governance.audit;
   audit_options wanted;
@@ -37,6 +61,10 @@ audit_options audit_options_of(const gateway_config& config) {
   }
   if (wanted.directory.empty()) {
     return wanted;
+  }
+  if (config.governance.enabled && is_redis_url(config.governance.store_path)) {
+    // Replicas share the keys and limits, never a chain: each writes its own, named by its id.
+    wanted.directory += "/" + replica_id_of(config.governance);
   }
   if (!gov_audit.signing_key.env.empty() || !gov_audit.signing_key.file.empty()) {
     wanted.checkpoint_key = read_secret(gov_audit.signing_key);

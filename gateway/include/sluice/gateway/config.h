@@ -151,6 +151,9 @@ struct governance_config {
   // What requests of keys with fleet-wide limits get while Redis is unreachable: "closed" (503) or
   // "local" (this replica's own limits). governance.on_store_failure.
   std::string on_store_failure = "closed";
+  // Names this replica where replicas must not share a file: with a shared (Redis) store, the audit
+  // chain is written to <audit directory>/<replica_id>/. Empty: the host name (governance.replica_id).
+  std::string replica_id;
   std::int64_t rotation_grace_seconds = 15 * 60;
   std::int64_t usage_flush_interval_ms = 1000;
   std::string alert_webhook_url;

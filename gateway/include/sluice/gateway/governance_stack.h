@@ -25,8 +25,12 @@ class governance_service;  // governance/governance_service.h: private to the li
 // The governance service's options from governance settings (options.audit and options.clock unset).
 [[nodiscard]] governance_options governance_options_of(const governance_config& g);
 
+// This replica's id: governance.replica_id, else the host name (else "replica").
+[[nodiscard]] std::string replica_id_of(const governance_config& g);
+
 // The audit log a configuration writes: the audit-logger policy's, else governance.audit's (the loader
 // checked that the two agree); the checkpoint signing key is read now. `directory` empty: no audit log.
+// With a shared (Redis) store, every replica keeps its own chain in <directory>/<replica id>/.
 // Throws std::runtime_error when the signing key cannot be read.
 [[nodiscard]] audit_options audit_options_of(const gateway_config& config);
 

@@ -177,6 +177,8 @@ void fleet_link::fail(std::string_view why) noexcept {
   pending_.clear();
   out_.clear();
   write_busy_ = false;
+  ever_ready_ = true;  // from now on a failure answers at once
+  wake_waiting_for_ready();
   schedule_reconnect();
 }
 
@@ -272,8 +274,10 @@ bool fleet_link::on_reply(void* raw) {
       }
       script_sha_.assign(r->str, r->len);
       state_ = state::ready;
+      ever_ready_ = true;
       backoff_ms_ = 50;
       health_->set(true);
+      wake_waiting_for_ready();
       return true;
     case expect::verdict: {
       if (r->type == REDIS_REPLY_ERROR) {
@@ -301,7 +305,16 @@ bool fleet_link::on_reply(void* raw) {
   return true;
 }
 
+void fleet_link::wake_waiting_for_ready() noexcept {
+  for (waiter* w : waiting_for_ready_) {
+    w->done = true;
+    w->timer->cancel();
+  }
+  waiting_for_ready_.clear();
+}
+
 void fleet_link::abandon(waiter* w) noexcept {
+  std::erase(waiting_for_ready_, w);
   for (auto& p : pending_) {
     if (p.wait == w) {
       p.wait = nullptr;
@@ -310,6 +323,18 @@ void fleet_link::abandon(waiter* w) noexcept {
 }
 
 asio::awaitable<fleet_verdict> fleet_link::admit(const fleet_admit_request& request, asio::steady_timer& timer) {
+  if (state_ != state::ready && !ever_ready_) {
+    // Starting up: wait for the first connection (woken when it is ready or has failed).
+    waiter w;
+    w.timer = &timer;
+    waiting_for_ready_.push_back(&w);
+    timer.expires_after(std::chrono::milliseconds(target_.request_timeout_ms));
+    error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!w.done) {
+      std::erase(waiting_for_ready_, &w);
+    }
+  }
   if (state_ != state::ready) {
     co_return fleet_verdict{};
   }

@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "governance/store/fleet_limits.h"
 #include "governance/store/redis_store.h"
@@ -87,6 +88,7 @@ class fleet_link {
   // False when the reply broke the protocol (the connection is dropped).
   bool on_reply(void* reply);
   void abandon(waiter* w) noexcept;
+  void wake_waiting_for_ready() noexcept;
 
   boost::asio::io_context& ioc_;
   const redis_target target_;
@@ -101,6 +103,10 @@ class fleet_link {
   redisReader* reader_ = nullptr;
   std::string script_sha_;
   std::deque<pending> pending_;
+  // Admissions that arrived while the first connection was still being made: they wait for it (up to
+  // the request timeout) rather than fail while the replica starts. After a failure nobody waits.
+  std::vector<waiter*> waiting_for_ready_;
+  bool ever_ready_ = false;
   std::string out_;        // commands not yet handed to a write
   std::string writing_;    // the bytes of the write in progress
   bool write_busy_ = false;
