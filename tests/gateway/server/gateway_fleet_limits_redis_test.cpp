@@ -103,6 +103,10 @@ std::pair<std::uint64_t, std::uint64_t> fleet_usage(harness& h, const std::strin
 
 // Sends `total` requests with `secret`, spread over the replicas by `clients` concurrent clients (a
 // client sticks to one replica, as a load balancer's connection would). Returns the replies' statuses.
+// The simulator answers it with a 400-character reply (about 160 tokens used of the ~630 reserved), so a
+// budget of 40 reservations runs out within 200 requests once settlements give back the difference.
+const std::string long_answer = "SIM_REPLY=" + std::string(400, 'a');
+
 std::vector<unsigned> load(fleet& f, const std::string& secret, int total, int clients) {
   std::vector<unsigned> statuses(static_cast<std::size_t>(total), 0);
   std::atomic<int> next{0};
@@ -111,7 +115,7 @@ std::vector<unsigned> load(fleet& f, const std::string& secret, int total, int c
     threads.emplace_back([&, c] {
       harness& h = f[static_cast<std::size_t>(c) % f.replicas.size()];
       for (int i = next++; i < total; i = next++) {
-        statuses[static_cast<std::size_t>(i)] = h.post_messages(messages_body("fleet"), {{"x-api-key", secret}}).status;
+        statuses[static_cast<std::size_t>(i)] = h.post_messages(messages_body(long_answer), {{"x-api-key", secret}}).status;
       }
     });
   }
@@ -146,7 +150,7 @@ TEST(FleetLimitsOnRedis, AHardBudgetIsNeverOverrunByThreeReplicasTogether) {
   }
   fleet f(redis);
   // One request reserves its body size (the input estimate) plus max_tokens; the budget holds 40 of them.
-  const std::uint64_t reservation = messages_body("fleet").size() + 64;
+  const std::uint64_t reservation = messages_body(long_answer).size() + 64;
   const std::uint64_t budget = 40 * reservation;
   for (int round = 0; round < 20; ++round) {
     const created key = create_key(f, round % 3, R"({"monthly_token_budget":)" + std::to_string(budget) + "}");
@@ -158,6 +162,7 @@ TEST(FleetLimitsOnRedis, AHardBudgetIsNeverOverrunByThreeReplicasTogether) {
     const auto [requests, tokens] = usage_when_flushed(f[(round + 1) % 3], key.id, admitted);
     EXPECT_EQ(requests, static_cast<std::uint64_t>(admitted)) << "round " << round;
     EXPECT_LE(tokens, budget) << "round " << round << ": the fleet used more than the hard budget";
+    EXPECT_GT(count(statuses, 429), 0) << "round " << round << ": the budget never ran out";
   }
 }
 
