@@ -8,6 +8,7 @@
 #include "bystanders.h"
 #include "open_loop.h"
 #include "overhead.h"
+#include "store_overhead.h"
 
 namespace {
 
@@ -107,10 +108,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bool no_stream = false;
   overhead->add_flag("--no-streaming", no_stream, "Skip the streaming measurements");
+  sluice::bench::store_overhead_options store;
+  overhead->add_option("--store", store.redis_url,
+                       "redis://host:port/db: instead of the policy runs, compare no governance, the SQLite store "
+                       "and this (private) Redis, closed loop");
+  overhead->add_option("--store-clients", store.clients, "Concurrent clients for --store")
+      ->delimiter(',')
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   if (run->parsed()) {
     return run_once(host, port, path, bytes, stream, prose_file, load, idle_connections, slowloris);
+  }
+  if (!store.redis_url.empty()) {
+    store.sluice_path = o.sluice_path;
+    store.duration_s = o.duration_s;
+    store.warmup_s = o.warmup_s;
+    store.gateway_threads = o.gateway_threads;
+    store.sim_threads = o.sim_threads;
+    return sluice::bench::run_store_overhead(store, std::cout);
   }
   o.streaming = !no_stream;
   return sluice::bench::run_overhead(o, std::cout);
