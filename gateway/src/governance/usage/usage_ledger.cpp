@@ -57,6 +57,7 @@ void usage_ledger::enqueue_release(const fleet_settlement& settlement) noexcept 
   try {
     std::lock_guard lock(queue_mutex_);
     settlements_.push_back(settlement);
+    ++queued_;  // flush() waits for it like for a usage record
   } catch (...) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
   }
