@@ -80,5 +80,26 @@ shiny: true
                                             "governance.prices[0].output_per_mtok", "governance.admin.listen"}));
 }
 
+TEST(GovernanceSection, StoreFailureModeAndReplicaId) {
+  const auto p = parse_section("on_store_failure: local\nreplica_id: gw-1.eu\n");
+  ASSERT_TRUE(p.problems.empty()) << p.problems.front().to_string();
+  EXPECT_EQ(p.config.on_store_failure, "local");
+  EXPECT_EQ(p.config.replica_id, "gw-1.eu");
+  EXPECT_EQ(parse_section("~").config.on_store_failure, "closed");
+
+  const auto bad = parse_section("on_store_failure: open\nreplica_id: ../other\n");
+  ASSERT_EQ(bad.problems.size(), 2u);
+  EXPECT_EQ(bad.problems[0].key, "governance.on_store_failure");
+  EXPECT_NE(bad.problems[0].message.find("closed"), std::string::npos) << bad.problems[0].message;
+  EXPECT_EQ(bad.problems[1].key, "governance.replica_id");
+}
+
+TEST(GovernanceSection, RedisOverTlsIsRefusedSayingWhy) {
+  const auto p = parse_section("store: rediss://10.0.0.5:6380/0\n");
+  ASSERT_EQ(p.problems.size(), 1u);
+  EXPECT_EQ(p.problems[0].key, "governance.store");
+  EXPECT_NE(p.problems[0].message.find("without TLS"), std::string::npos) << p.problems[0].message;
+}
+
 }  // namespace
 }  // namespace sluice::gateway

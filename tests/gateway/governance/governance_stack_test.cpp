@@ -3,6 +3,7 @@
 
 #include "governance/usage/anomaly_detector.h"
 #include "governance_test_support.h"
+#include "redis_test_server.h"
 #include "sluice/gateway/config.h"
 #include "sluice/gateway/governance_stack.h"
 
@@ -85,6 +86,23 @@ governance:
   const auto no_dir = admin_serve_problems("governance:\n  audit: {retention_days: 3}\n");
   ASSERT_EQ(no_dir.size(), 1u);
   EXPECT_EQ(no_dir[0].key, "governance.audit.directory");
+}
+
+TEST(GovernanceConfig, WithARedisStoreEachReplicaWritesItsOwnAuditChain) {
+  testing::redis_test_server redis;
+  if (!redis.available()) {
+    GTEST_SKIP() << redis.why();
+  }
+  const auto named = admin_serve_config("governance:\n  store: " + redis.url() +
+                                        "\n  replica_id: gw-2\n  audit: {directory: /var/log/sluice/audit}\n");
+  EXPECT_EQ(audit_options_of(*named).directory, "/var/log/sluice/audit/gw-2");
+  const auto by_host = admin_serve_config("governance:\n  store: " + redis.url() +
+                                          "\n  audit: {directory: /var/log/sluice/audit}\n");
+  EXPECT_EQ(audit_options_of(*by_host).directory, "/var/log/sluice/audit/" + replica_id_of(by_host->governance));
+  EXPECT_FALSE(replica_id_of(by_host->governance).empty());
+  // One process (SQLite): the directory as configured.
+  const auto single = admin_serve_config("governance:\n  replica_id: gw-2\n  audit: {directory: /var/log/sluice/audit}\n");
+  EXPECT_EQ(audit_options_of(*single).directory, "/var/log/sluice/audit");
 }
 
 TEST(GovernanceConfig, AdminServeMistakesNameTheFileLineColumnAndKey) {
