@@ -5,7 +5,10 @@
 #   2. one replica killed with SIGKILL: the other two keep the fleet's rate limit (the bucket the dead
 #      one drew from stays drawn);
 #   3. each replica wrote its own audit chain (<audit dir>/<replica id>/); `sluice audit verify` on the
-#      parent checks the three, and after one record is edited it names the broken replica.
+#      parent checks the three, and after one record is edited it names the broken replica;
+#   4. Redis killed (SIGKILL) mid-run and restarted from its append-only file: limited keys get 503
+#      naming the store and /readyz goes 503 meanwhile, keys without limits keep working, and once it is
+#      back every admitted request is in the fleet's usage.
 # Usage: fleet_processes.sh SLUICE_BINARY. Exits 77 (skipped) when redis-server or curl is missing.
 set -euo pipefail
 sluice="$1"
@@ -37,7 +40,7 @@ fail() {
 redis_port=""
 for attempt in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 30000))
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly no \
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly yes --appendfsync always \
     --logfile "$work/redis.log" --daemonize no &
   rpid=$!
   for _ in $(seq 60); do
@@ -126,9 +129,10 @@ load() {
   done | xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "x-api-key: $secret" \
     -H 'content-type: application/json' --data "$body" "http://127.0.0.1:{}/v1/messages"
 }
-# Waits until every replica's admin API knows key ID.
+# Waits until every live replica's admin API knows key ID.
+live_admin_ports=("${admin_ports[@]}")
 wait_known() {
-  for port in "${admin_ports[@]}"; do
+  for port in "${live_admin_ports[@]}"; do
     for _ in $(seq 100); do
       [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $SLUICE_FLEET_ADMIN_TOKEN" \
         "http://127.0.0.1:$port/admin/keys/$1")" == 200 ]] && break
@@ -179,6 +183,7 @@ wait_known "$rate_id"
 start=$(date +%s)
 first="$(load 18 "$rate_secret" "${gateway_ports[@]}" | grep -c '^200$' || true)"
 kill -9 "${gateway_pids[2]}"
+live_admin_ports=("${admin_ports[0]}" "${admin_ports[1]}")
 second="$(load 60 "$rate_secret" "${gateway_ports[0]}" "${gateway_ports[1]}")"
 elapsed=$(( $(date +%s) - start + 1 ))
 second_ok="$(grep -c '^200$' <<< "$second" || true)"
@@ -198,3 +203,55 @@ fi
 grep -q "replica-a: FAILED" "$work/verify.out" || fail "audit: the broken chain is not named: $(cat "$work/verify.out")"
 grep -q "1 of 3 chains broken" "$work/verify.out" || fail "audit: $(cat "$work/verify.out")"
 echo "ok: the edited audit chain named"
+
+# 4. Redis killed mid-run and restarted; the two surviving replicas.
+created="$(admin "${admin_ports[0]}" POST /admin/keys '{"name":"limited","limits":{"requests_per_minute":100000,"monthly_token_budget":100000000}}')"
+limited_id="$(field id <<< "$created")"
+limited_secret="$(field secret <<< "$created")"
+created="$(admin "${admin_ports[0]}" POST /admin/keys '{"name":"unlimited"}')"
+open_id="$(field id <<< "$created")"
+open_secret="$(field secret <<< "$created")"
+wait_known "$limited_id"
+wait_known "$open_id"
+alive=("${gateway_ports[0]}" "${gateway_ports[1]}")
+limited_ok=0
+open_ok=0
+count_ok() { grep -c '^200$' || true; }
+limited_ok=$((limited_ok + $(load 10 "$limited_secret" "${alive[@]}" | count_ok)))
+open_ok=$((open_ok + $(load 10 "$open_secret" "${alive[@]}" | count_ok)))
+sleep 0.2
+kill -9 "${pids[0]}"
+wait "${pids[0]}" 2> /dev/null || true
+sleep 0.2
+during="$(load 10 "$limited_secret" "${alive[@]}")"
+limited_ok=$((limited_ok + $(count_ok <<< "$during")))
+[[ "$(grep -c '^503$' <<< "$during" || true)" -ge 8 ]] || fail "redis down: limited key answers $(sort <<< "$during" | uniq -c | tr '\n' ' ')"
+refusal="$(curl -s -H "x-api-key: $limited_secret" -H 'content-type: application/json' --data "$body" \
+  "http://127.0.0.1:${alive[0]}/v1/messages")"
+grep -q "cannot be reached" <<< "$refusal" || fail "redis down: the refusal does not name the store: $refusal"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${alive[1]}/readyz")" == 503 ]] || fail "redis down: /readyz still ready"
+open_during="$(load 10 "$open_secret" "${alive[@]}")"
+open_ok=$((open_ok + $(count_ok <<< "$open_during")))
+[[ "$(count_ok <<< "$open_during")" -eq 10 ]] || fail "redis down: a key without limits was refused: $(sort <<< "$open_during" | uniq -c | tr '\n' ' ')"
+sleep 0.3  # failed usage writes: the batches are kept
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly yes --appendfsync always \
+  --logfile "$work/redis.log" --daemonize no &
+pids[0]=$!
+for _ in $(seq 100); do
+  ready=1
+  for port in "${alive[@]}"; do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" == 200 ]] || ready=0
+  done
+  [[ "$ready" -eq 1 ]] && break
+  sleep 0.05
+done
+[[ "$ready" -eq 1 ]] || fail "redis back: the replicas did not become ready"
+limited_ok=$((limited_ok + $(load 10 "$limited_secret" "${alive[@]}" | count_ok)))
+open_ok=$((open_ok + $(load 10 "$open_secret" "${alive[@]}" | count_ok)))
+sleep 0.5
+usage="$(admin "${admin_ports[0]}" GET '/admin/usage?group_by=key')"
+requests_of() { grep -oE "\"group\":\"$1\"[^}]*" <<< "$usage" | grep -oE '"requests":[0-9]+' | grep -oE '[0-9]+' || echo 0; }
+[[ "$(requests_of "$limited_id")" -eq "$limited_ok" ]] || fail "redis back: limited key usage $(requests_of "$limited_id"), admitted $limited_ok"
+[[ "$(requests_of "$open_id")" -eq "$open_ok" ]] || fail "redis back: unlimited key usage $(requests_of "$open_id"), admitted $open_ok"
+echo "ok: Redis killed and restarted: 503 and not ready meanwhile, then $limited_ok + $open_ok admitted requests all counted"
