@@ -148,6 +148,14 @@ fleet_settlement reservation::settlement(std::uint32_t now_month, std::uint64_t 
   }
   f.used_tokens = used_tokens;
   f.used_micro_usd = used_micro_usd;
+  // A key with a budget: the fleet counts its month (and reports it back for alerts). This process's
+  // own counters, without this request, are where a month Redis has not counted yet starts.
+  const key_counters& c = *key_->counters;
+  f.budgeted = key_->record.limits.monthly_token_budget != 0 || key_->usd_budget_micro != 0;
+  const std::uint64_t own_tokens = c.budget_tokens.used(now_month);
+  const std::uint64_t own_micro_usd = c.budget_micro_usd.used(now_month);
+  f.known_tokens = own_tokens > used_tokens ? own_tokens - used_tokens : 0;
+  f.known_micro_usd = own_micro_usd > used_micro_usd ? own_micro_usd - used_micro_usd : 0;
   return f;
 }
 
@@ -663,12 +671,13 @@ void governance_service::settle(reservation&& held, const usage_report& usage) n
     c.budget_tokens.settle(held.budget_month_, held.reserved_tokens_, tokens, month);
     c.budget_micro_usd.settle(held.budget_month_, held.reserved_micro_usd_, micro_usd, month);
     // Budget alerts: announce each threshold once per month, from whichever thread crosses it first.
+    // With a shared store the usage writer does it from the fleet's totals instead (usage_ledger).
     const double fraction = std::max(
         limits.monthly_token_budget ? static_cast<double>(c.budget_tokens.used(month)) / limits.monthly_token_budget : 0.0,
         key.usd_budget_micro ? static_cast<double>(c.budget_micro_usd.used(month)) / key.usd_budget_micro : 0.0);
     const auto& thresholds = limits.alert_thresholds;
     std::uint32_t state = c.alert_state.load(std::memory_order_acquire);
-    for (;;) {
+    for (; !held.fleet_settle_;) {
       const std::uint32_t announced = (state >> 8) == (month & 0xFFFFFF) ? (state & 0xFF) : 0;
       std::uint32_t reach = 0;
       while (reach < thresholds.size() && fraction >= thresholds[reach]) {

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 
 #include "governance/governance_service.h"
@@ -124,6 +125,48 @@ TEST(FleetAdmission, ATokensPerMinuteLimitIsSharedAndTooLargeARequestIsNamed) {
   const admission huge = b.admit(secret, 1000);
   EXPECT_NE(huge.message.find("more than the key's limit of 500 tokens per minute"), std::string::npos)
       << huge.message;
+}
+
+// Budget alerts (sluice_governance_alerts_total) this replica raised for key `id`.
+int budget_alerts(replica& r, const std::string& id) {
+  std::string metrics;
+  r.service.append_metrics(metrics);
+  const std::string line = "sluice_governance_alerts_total{key=\"" + id + "\",kind=\"budget_threshold\"} ";
+  const auto at = metrics.find(line);
+  return at == std::string::npos ? 0 : std::atoi(metrics.c_str() + at + line.size());
+}
+
+TEST(FleetAdmission, ABudgetAlertComesFromTheFleetsTotalOnceForAllReplicas) {
+  testing::redis_test_server redis;
+  if (!redis.available()) {
+    GTEST_SKIP() << redis.why();
+  }
+  replica a(redis);
+  replica b(redis);
+  key_record spec;
+  spec.name = "alerts";
+  spec.limits.monthly_token_budget = 1000;
+  spec.limits.hard_budget = false;  // alerts only
+  spec.limits.alert_thresholds = {0.5};
+  const auto created = a.service.keys().create_key(spec, "test");
+  b.service.keys().reload_keys();
+  usage_report used;
+  used.input_tokens = 100;
+  used.output_tokens = 200;  // 300 tokens per request: 30 % of the budget
+  used.http_status = 200;
+  for (replica* r : {&a, &b}) {
+    admission adm = r->admit(created.secret);
+    ASSERT_TRUE(adm.allowed) << adm.message;
+    r->service.settle(std::move(adm.held), used);
+    r->service.ledger().flush();
+  }
+  // 600 of 1000 for the fleet (each replica alone saw 300): one alert, from the replica that crossed it.
+  EXPECT_EQ(budget_alerts(a, created.record.id), 0);
+  EXPECT_EQ(budget_alerts(b, created.record.id), 1);
+  admission more = a.admit(created.secret);
+  a.service.settle(std::move(more.held), used);
+  a.service.ledger().flush();
+  EXPECT_EQ(budget_alerts(a, created.record.id) + budget_alerts(b, created.record.id), 1);  // not again
 }
 
 TEST(FleetAdmission, RedisUnreachableRefusesWith503ByDefault) {

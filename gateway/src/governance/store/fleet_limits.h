@@ -3,6 +3,7 @@
 // admission asks Redis to check and take, what Redis answers, and what a settlement gives back. Plain
 // fixed-size values, so the request path builds and queues them without allocating.
 #include <cstdint>
+#include <string>
 
 #include "base/fixed_text.h"
 
@@ -52,6 +53,19 @@ struct fleet_settlement {
   std::uint64_t budget_reserved_micro_usd = 0;
   std::uint64_t used_tokens = 0;        // input + output; 0 for a released request
   std::uint64_t used_micro_usd = 0;
+  // The key has a monthly budget: a month's counter Redis does not have yet is created from known_*
+  // (this replica's view of the month's use before this request), and the totals are reported back.
+  bool budgeted = false;
+  std::uint64_t known_tokens = 0;
+  std::uint64_t known_micro_usd = 0;
+};
+
+// A key's budget use in a month after a batch was applied (all replicas together), for budget alerts.
+struct fleet_budget_use {
+  std::string key_id;
+  std::uint32_t month = 0;
+  std::uint64_t tokens = 0;
+  std::uint64_t micro_usd = 0;
 };
 
 }  // namespace sluice::gateway

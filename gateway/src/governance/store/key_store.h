@@ -98,7 +98,21 @@ class governance_store {
   virtual void append_usage(std::span<const usage_record> batch) = 0;
   // The usage and settlements of one interval, in one transaction. Throws std::runtime_error on a
   // storage error (then nothing of the batch was applied, or all of it was and only the reply was lost).
-  virtual void append_batch(const usage_batch& batch) { append_usage(batch.usage); }
+  // Returns, with a shared store, each budgeted key's use of the month after the batch (the whole
+  // fleet's, for budget alerts); empty otherwise.
+  virtual std::vector<fleet_budget_use> append_batch(const usage_batch& batch) {
+    append_usage(batch.usage);
+    return {};
+  }
+  // Shared store: raises the announced budget-alert level of `key_id` for `month` to `level` if it is
+  // higher, atomically for the fleet, and returns the level announced before (so exactly one replica
+  // announces each threshold). Throws std::runtime_error on a storage error. Default: 0 (not shared).
+  virtual std::uint32_t claim_alert_level(std::string_view key_id, std::uint32_t month, std::uint32_t level) {
+    (void)key_id;
+    (void)month;
+    (void)level;
+    return 0;
+  }
   // True when a batch that failed should be kept and written again (a shared store that can come back:
   // what was admitted must be counted); false drops it (the embedded store: a write error is a disk
   // problem that retrying does not fix, and one process counts its own limits anyway).

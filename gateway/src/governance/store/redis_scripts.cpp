@@ -58,16 +58,18 @@ return {0, 0}
 )lua";
 
 constexpr std::string_view settle_script = R"lua(
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', 86400) then return 0 end
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', 86400) then return {0} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = 60000000
 local p = ARGV[1]
-for i = 2, #ARGV, 9 do
+local totals, seen = {1}, {}
+for i = 2, #ARGV, 12 do
   local id, budget_month, now_month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local tpm, tpm_reserved = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
   local budget_tokens, budget_usd = tonumber(ARGV[i + 5]), tonumber(ARGV[i + 6])
   local used, used_usd = tonumber(ARGV[i + 7]), tonumber(ARGV[i + 8])
+  local budgeted = ARGV[i + 9] == '1'
   if tpm > 0 and tpm_reserved ~= used then
     -- Give back what was reserved and not used, or charge what was used beyond it (never refused:
     -- the work is done). A bucket that expired was full.
@@ -85,9 +87,17 @@ for i = 2, #ARGV, 9 do
     if redis.call('PTTL', key) < full_in then redis.call('PEXPIRE', key, full_in) end
   end
   -- The budget: the reservation becomes the real use. A reservation made in an earlier month went with
-  -- that month; the use counts in this one. Only budgets an admission created are kept.
+  -- that month; the use counts in this one. A key with a budget whose month Redis has not counted yet
+  -- starts from what the replica knew.
   local key = p .. 'budget:' .. id .. ':' .. now_month
-  if redis.call('EXISTS', key) == 1 then
+  local exists = redis.call('EXISTS', key) == 1
+  if not exists and budgeted then
+    redis.call('HSET', key, 't', ARGV[i + 10], 'u', ARGV[i + 11])
+    redis.call('EXPIRE', key, 5356800)
+    budget_tokens, budget_usd = 0, 0
+    exists = true
+  end
+  if exists then
     if budget_month ~= now_month then
       budget_tokens, budget_usd = 0, 0
     end
@@ -97,9 +107,32 @@ for i = 2, #ARGV, 9 do
     if used_usd ~= budget_usd then
       redis.call('HINCRBY', key, 'u', string.format('%d', used_usd - budget_usd))
     end
+    if budgeted and not seen[key] then
+      seen[key] = true
+      local u = redis.call('HMGET', key, 't', 'u')
+      totals[#totals + 1] = id
+      totals[#totals + 1] = now_month
+      totals[#totals + 1] = u[1]
+      totals[#totals + 1] = u[2]
+    end
   end
 end
-return 1
+return totals
+)lua";
+
+// KEYS: P state. ARGV: field, month, level. Raises the announced level of a key's budget alerts for
+// the month and returns the level announced before (0 for a new month); a lower level changes nothing.
+constexpr std::string_view alert_script = R"lua(
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+local before = 0
+if v then
+  local m, l = string.match(v, '^(%d+):(%d+)$')
+  if m == ARGV[2] then before = tonumber(l) end
+end
+if tonumber(ARGV[3]) > before then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+end
+return before
 )lua";
 
 }  // namespace
@@ -107,5 +140,7 @@ return 1
 std::string_view fleet_admit_script() noexcept { return admit_script; }
 
 std::string_view fleet_settle_script() noexcept { return settle_script; }
+
+std::string_view fleet_alert_script() noexcept { return alert_script; }
 
 }  // namespace sluice::gateway

@@ -26,10 +26,16 @@ namespace sluice::gateway {
 [[nodiscard]] std::string_view fleet_admit_script() noexcept;
 
 // KEYS: P settled:<batch id>
-// ARGV: P, then per settlement 9 values: key id, budget month, now month, tokens_per_minute,
+// ARGV: P, then per settlement 12 values: key id, budget month, now month, tokens_per_minute,
 //       tokens-per-minute reserved, budget tokens reserved, budget micro-USD reserved, used tokens,
-//       used micro-USD (the order of fleet_settlement)
-// Returns 1 when applied, 0 when this batch was applied before (a replay after a lost reply).
+//       used micro-USD, budgeted (1/0), known tokens, known micro-USD (the order of fleet_settlement)
+// Returns {1, id, month, tokens, micro_usd, …} (each budgeted key's month after the batch) when
+// applied, {0} when this batch was applied before (a replay after a lost reply).
 [[nodiscard]] std::string_view fleet_settle_script() noexcept;
+
+// KEYS: P state. ARGV: "budget_alert/<key id>", month, level. Raises the month's announced alert level
+// if `level` is higher; returns the level announced before (0 in a new month). One replica announces each
+// threshold.
+[[nodiscard]] std::string_view fleet_alert_script() noexcept;
 
 }  // namespace sluice::gateway

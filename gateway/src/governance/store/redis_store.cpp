@@ -350,9 +350,9 @@ class redis_store final : public governance_store {
   // MULTI, the usage records (ZADD), the settlement script (EVAL), EXEC: one round trip, all or
   // nothing. Members are named by the batch id and their place in it, and the script skips a batch it
   // has applied before, so writing the same batch twice counts it once.
-  void append_batch(const usage_batch& batch) override {
+  std::vector<fleet_budget_use> append_batch(const usage_batch& batch) override {
     if (batch.usage.empty() && batch.settlements.empty()) {
-      return;
+      return {};
     }
     std::vector<std::vector<std::string>> commands;
     if (!batch.usage.empty()) {
@@ -397,14 +397,44 @@ class redis_store final : public governance_store {
         eval.emplace_back(f.key_id.view());
         for (const std::uint64_t v : {std::uint64_t{f.budget_month}, std::uint64_t{f.now_month},
                                       std::uint64_t{f.tokens_per_minute}, f.tpm_reserved, f.budget_reserved_tokens,
-                                      f.budget_reserved_micro_usd, f.used_tokens, f.used_micro_usd}) {
+                                      f.budget_reserved_micro_usd, f.used_tokens, f.used_micro_usd,
+                                      std::uint64_t{f.budgeted ? 1u : 0u}, f.known_tokens, f.known_micro_usd}) {
           eval.push_back(std::to_string(v));
         }
       }
       commands.push_back(std::move(eval));
     }
+    const bool settles = !batch.settlements.empty();
     std::lock_guard lock(mutex_);
-    transaction(std::move(commands));  // the batch lands whole or not at all, as in SQLite
+    const reply_ptr exec = transaction(std::move(commands));  // the batch lands whole or not at all
+    std::vector<fleet_budget_use> uses;
+    if (!settles || exec->elements == 0) {
+      return uses;
+    }
+    // The script's answer: {1, id, month, tokens, micro_usd, …}, or {0} for a batch applied before.
+    const redisReply* r = exec->element[exec->elements - 1];
+    if (r->type != REDIS_REPLY_ARRAY) {
+      return uses;
+    }
+    const auto text_at = [&](std::size_t i) {
+      return r->element[i]->type == REDIS_REPLY_STRING ? reply_text(r->element[i]) : std::string();
+    };
+    for (std::size_t i = 1; i + 3 < r->elements; i += 4) {
+      fleet_budget_use u;
+      u.key_id = text_at(i);
+      u.month = static_cast<std::uint32_t>(to_int(text_at(i + 1)));
+      u.tokens = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_int(text_at(i + 2))));
+      u.micro_usd = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_int(text_at(i + 3))));
+      uses.push_back(std::move(u));
+    }
+    return uses;
+  }
+
+  std::uint32_t claim_alert_level(std::string_view key_id, std::uint32_t month, std::uint32_t level) override {
+    std::lock_guard lock(mutex_);
+    const reply_ptr r = command({"EVAL", std::string(fleet_alert_script()), "1", k("state"),
+                                 "budget_alert/" + std::string(key_id), std::to_string(month), std::to_string(level)});
+    return r->type == REDIS_REPLY_INTEGER ? static_cast<std::uint32_t>(r->integer) : 0;
   }
 
   [[nodiscard]] bool keeps_failed_batches() const noexcept override { return true; }
@@ -522,11 +552,12 @@ class redis_store final : public governance_store {
     return replies;
   }
 
-  // MULTI … EXEC in one round trip; throws when any command or the transaction failed.
-  void transaction(std::vector<std::vector<std::string>> commands) {
+  // MULTI … EXEC in one round trip; throws when any command or the transaction failed. Returns EXEC's
+  // reply (one element per command).
+  reply_ptr transaction(std::vector<std::vector<std::string>> commands) {
     commands.insert(commands.begin(), {"MULTI"});
     commands.push_back({"EXEC"});
-    const std::vector<reply_ptr> replies = pipeline(commands);
+    std::vector<reply_ptr> replies = pipeline(commands);
     for (std::size_t i = 0; i < replies.size(); ++i) {
       if (replies[i]->type == REDIS_REPLY_ERROR) {
         throw std::runtime_error("governance store " + where_of(target_) + ": " + commands[i].front() + ": " +
@@ -542,6 +573,7 @@ class redis_store final : public governance_store {
         throw std::runtime_error("governance store " + where_of(target_) + ": " + reply_text(exec->element[i]));
       }
     }
+    return std::move(replies.back());
   }
 
   // Calls `each` for every record of sorted set `key` with ts in [from_ms, to_ms), a page at a time.

@@ -118,6 +118,38 @@ void usage_ledger::writer_loop() {
   }
 }
 
+void usage_ledger::fleet_alerts(const std::vector<fleet_budget_use>& uses, const std::vector<pending_usage>& batch,
+                                std::vector<pending_alert>& alerts) {
+  for (const auto& use : uses) {
+    const auto it = std::find_if(batch.begin(), batch.end(),
+                                 [&](const pending_usage& p) { return p.key && p.key->record.id == use.key_id; });
+    if (it == batch.end()) {
+      continue;  // a release only: the key's next settled request reports the month again
+    }
+    const auto& key = it->key;
+    const key_limits& limits = key->record.limits;
+    const double fraction = std::max(
+        limits.monthly_token_budget ? static_cast<double>(use.tokens) / limits.monthly_token_budget : 0.0,
+        key->usd_budget_micro ? static_cast<double>(use.micro_usd) / key->usd_budget_micro : 0.0);
+    const auto& thresholds = limits.alert_thresholds;
+    std::uint32_t reach = 0;
+    while (reach < thresholds.size() && fraction >= thresholds[reach]) {
+      ++reach;
+    }
+    if (reach == 0) {
+      continue;
+    }
+    try {
+      // One replica wins each threshold: the one whose claim raises the fleet's announced level.
+      if (store_.claim_alert_level(use.key_id, use.month, reach) < reach) {
+        alerts.push_back(pending_alert{key, use.month, thresholds[reach - 1], fraction});
+      }
+    } catch (const std::exception&) {
+      // Redis failed between the batch and the claim: the next batch's totals try again.
+    }
+  }
+}
+
 bool usage_ledger::write_unsent() {
   while (!unsent_.empty()) {
     try {
@@ -216,7 +248,10 @@ void usage_ledger::write_batch(std::vector<pending_usage>& batch, std::vector<fl
     if (!earlier_written) {
       throw std::runtime_error("governance store still unreachable");
     }
-    store_.append_batch(out);
+    const std::vector<fleet_budget_use> uses = store_.append_batch(out);
+    if (!uses.empty()) {
+      fleet_alerts(uses, batch, alerts);
+    }
   } catch (const std::exception& e) {
     if (store_.keeps_failed_batches()) {
       // A shared store that can come back (Redis restarting): keep the batch and write it later.

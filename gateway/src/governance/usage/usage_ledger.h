@@ -97,6 +97,10 @@ class usage_ledger {
   void writer_loop();
   void write_batch(std::vector<pending_usage>& batch, std::vector<fleet_settlement>& settlements,
                    std::vector<pending_alert>& alerts);
+  // Shared store: budget alerts from the fleet's month totals after a batch, announced by this replica
+  // for the thresholds it is the first to claim (appended to `alerts`).
+  void fleet_alerts(const std::vector<fleet_budget_use>& uses, const std::vector<pending_usage>& batch,
+                    std::vector<pending_alert>& alerts);
   // Writes the kept batches, oldest first; false (and the rest kept) at the first failure.
   bool write_unsent();
   void keep_unsent(usage_batch&& batch, const std::string& why);
