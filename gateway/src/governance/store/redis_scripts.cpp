@@ -63,7 +63,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = 60000000
 local p = ARGV[1]
-local totals, seen = {1}, {}
+local totals, seen, order = {1}, {}, {}
 for i = 2, #ARGV, 12 do
   local id, budget_month, now_month = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local tpm, tpm_reserved = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
@@ -109,13 +109,17 @@ for i = 2, #ARGV, 12 do
     end
     if budgeted and not seen[key] then
       seen[key] = true
-      local u = redis.call('HMGET', key, 't', 'u')
-      totals[#totals + 1] = id
-      totals[#totals + 1] = now_month
-      totals[#totals + 1] = u[1]
-      totals[#totals + 1] = u[2]
+      order[#order + 1] = {key, id, now_month}
     end
   end
+end
+-- Each budgeted key's month once, after the whole batch.
+for _, k in ipairs(order) do
+  local u = redis.call('HMGET', k[1], 't', 'u')
+  totals[#totals + 1] = k[2]
+  totals[#totals + 1] = k[3]
+  totals[#totals + 1] = u[1]
+  totals[#totals + 1] = u[2]
 end
 return totals
 )lua";

@@ -388,12 +388,20 @@ class redis_store final : public governance_store {
         commands.push_back(std::move(zadd));
       }
     }
-    if (!batch.settlements.empty()) {
+    // The settlements in chunks of 2,000 (24,000 arguments), each with a marker of its own: a busy
+    // interval stays far below Redis's limit on one command's arguments.
+    constexpr std::size_t chunk = 2000;
+    const std::size_t first_eval = commands.size();  // its place in EXEC's reply
+    std::size_t evals = 0;
+    for (std::size_t from = 0; from < batch.settlements.size(); from += chunk, ++evals) {
       // EVAL rather than EVALSHA: once per interval, and a script cache emptied by a Redis restart
       // cannot fail the batch.
-      std::vector<std::string> eval{"EVAL", std::string(fleet_settle_script()), "1", k("settled:" + batch.id),
+      std::vector<std::string> eval{"EVAL", std::string(fleet_settle_script()), "1",
+                                    k("settled:" + batch.id + (from == 0 ? "" : "." + std::to_string(from / chunk))),
                                     target_.key_prefix};
-      for (const auto& f : batch.settlements) {
+      const std::size_t to = std::min(batch.settlements.size(), from + chunk);
+      for (std::size_t i = from; i < to; ++i) {
+        const fleet_settlement& f = batch.settlements[i];
         eval.emplace_back(f.key_id.view());
         for (const std::uint64_t v : {std::uint64_t{f.budget_month}, std::uint64_t{f.now_month},
                                       std::uint64_t{f.tokens_per_minute}, f.tpm_reserved, f.budget_reserved_tokens,
@@ -404,28 +412,27 @@ class redis_store final : public governance_store {
       }
       commands.push_back(std::move(eval));
     }
-    const bool settles = !batch.settlements.empty();
     std::lock_guard lock(mutex_);
     const reply_ptr exec = transaction(std::move(commands));  // the batch lands whole or not at all
+    // Each script's answer: {1, id, month, tokens, micro_usd, …}, or {0} for a chunk applied before.
+    // EXEC's reply has one element per command between MULTI and EXEC.
     std::vector<fleet_budget_use> uses;
-    if (!settles || exec->elements == 0) {
-      return uses;
-    }
-    // The script's answer: {1, id, month, tokens, micro_usd, …}, or {0} for a batch applied before.
-    const redisReply* r = exec->element[exec->elements - 1];
-    if (r->type != REDIS_REPLY_ARRAY) {
-      return uses;
-    }
-    const auto text_at = [&](std::size_t i) {
-      return r->element[i]->type == REDIS_REPLY_STRING ? reply_text(r->element[i]) : std::string();
-    };
-    for (std::size_t i = 1; i + 3 < r->elements; i += 4) {
-      fleet_budget_use u;
-      u.key_id = text_at(i);
-      u.month = static_cast<std::uint32_t>(to_int(text_at(i + 1)));
-      u.tokens = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_int(text_at(i + 2))));
-      u.micro_usd = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_int(text_at(i + 3))));
-      uses.push_back(std::move(u));
+    for (std::size_t e = first_eval; e < first_eval + evals && e < exec->elements; ++e) {
+      const redisReply* r = exec->element[e];
+      if (r->type != REDIS_REPLY_ARRAY) {
+        continue;
+      }
+      const auto text_at = [&](std::size_t i) {
+        return r->element[i]->type == REDIS_REPLY_STRING ? reply_text(r->element[i]) : std::string();
+      };
+      for (std::size_t i = 1; i + 3 < r->elements; i += 4) {
+        fleet_budget_use u;
+        u.key_id = text_at(i);
+        u.month = static_cast<std::uint32_t>(to_int(text_at(i + 1)));
+        u.tokens = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_int(text_at(i + 2))));
+        u.micro_usd = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_int(text_at(i + 3))));
+        uses.push_back(std::move(u));
+      }
     }
     return uses;
   }

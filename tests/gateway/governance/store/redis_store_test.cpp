@@ -184,6 +184,35 @@ TEST(RedisStore, UsageFromTwoReplicasIsSummedInOneQuery) {
   EXPECT_EQ(by_project[0].output_tokens, 2u);
 }
 
+TEST(RedisStore, ABatchWrittenTwiceCountsOnceEvenWithThousandsOfSettlements) {
+  redis_test_server redis;
+  REQUIRE_REDIS(redis);
+  const auto store = open_governance_store(redis.url(), "", "sluice:");
+  usage_batch batch;
+  batch.id = "replica-a.7";
+  for (int i = 0; i < 2500; ++i) {  // more than one settlement chunk
+    batch.usage.push_back(usage(testing::test_start_ms + i, "key_s", "search", "claude-sonnet-4", 1, 2, 3));
+    fleet_settlement f;
+    f.key_id.assign("key_s");
+    f.budget_month = f.now_month = 600;
+    f.used_tokens = 3;
+    f.used_micro_usd = 3;
+    f.budgeted = true;
+    f.known_tokens = 1000;  // the month's use before: where the fleet's counter starts
+    batch.settlements.push_back(f);
+  }
+  const std::vector<fleet_budget_use> first = store->append_batch(batch);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first.back().key_id, "key_s");
+  EXPECT_EQ(first.back().month, 600u);
+  EXPECT_EQ(first.back().tokens, 1000u + 2500u * 3u);
+  // A replay (its reply was lost): no new usage, no second settlement.
+  EXPECT_TRUE(store->append_batch(batch).empty());
+  const usage_total total = store->usage_of_key("key_s", testing::test_start_ms, testing::test_start_ms + 10000);
+  EXPECT_EQ(total.requests, 2500u);
+  EXPECT_EQ(redis.cli("HGET sluice:budget:key_s:600 t"), std::to_string(1000 + 2500 * 3));
+}
+
 TEST(RedisStore, ManyRecordsArePagedThrough) {
   redis_test_server redis;
   REQUIRE_REDIS(redis);
