@@ -167,13 +167,13 @@ void fleet_link::fail(std::string_view why) noexcept {
   health_->set(false, why);
   // Every waiter learns now; nobody knows what Redis did with commands in flight (a reservation may
   // stay taken until its bucket refills: the error is on the safe side).
-  for (auto& p : pending_) {
+  pending_.for_each([](pending& p) {
     if (p.wait != nullptr) {
       p.wait->done = true;
       p.wait->verdict = {};
       p.wait->timer->cancel();
     }
-  }
+  });
   pending_.clear();
   out_.clear();
   write_busy_ = false;
@@ -315,11 +315,11 @@ void fleet_link::wake_waiting_for_ready() noexcept {
 
 void fleet_link::abandon(waiter* w) noexcept {
   std::erase(waiting_for_ready_, w);
-  for (auto& p : pending_) {
+  pending_.for_each([w](pending& p) {
     if (p.wait == w) {
       p.wait = nullptr;
     }
-  }
+  });
 }
 
 asio::awaitable<fleet_verdict> fleet_link::admit(const fleet_admit_request& request, asio::steady_timer& timer) {

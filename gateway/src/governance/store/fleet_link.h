@@ -24,7 +24,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <deque>
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,6 +46,50 @@ class fleet_health {
 
  private:
   std::atomic<bool> up_{true};  // at start-up the configuration loader has just reached Redis
+};
+
+// A FIFO that keeps its storage (a std::deque allocates and frees blocks as it moves along): the
+// commands a link has in flight, oldest first. Grows by doubling, never shrinks.
+template <typename T>
+class ring_queue {
+ public:
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  void push_back(const T& item) {
+    if (size_ == items_.size()) {
+      grow();
+    }
+    items_[(head_ + size_) % items_.size()] = item;
+    ++size_;
+  }
+  [[nodiscard]] T& front() noexcept { return items_[head_]; }
+  void pop_front() noexcept {
+    head_ = (head_ + 1) % items_.size();
+    --size_;
+  }
+  void clear() noexcept {
+    head_ = 0;
+    size_ = 0;
+  }
+  template <typename F>
+  void for_each(F&& f) {
+    for (std::size_t i = 0; i < size_; ++i) {
+      f(items_[(head_ + i) % items_.size()]);
+    }
+  }
+
+ private:
+  void grow() {
+    std::vector<T> bigger(std::max<std::size_t>(16, items_.size() * 2));
+    for (std::size_t i = 0; i < size_; ++i) {
+      bigger[i] = items_[(head_ + i) % items_.size()];
+    }
+    items_.swap(bigger);
+    head_ = 0;
+  }
+
+  std::vector<T> items_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
 };
 
 class fleet_link {
@@ -102,7 +146,7 @@ class fleet_link {
   std::uint64_t epoch_ = 0;  // bumped on every (re)connection: late handlers of an old one do nothing
   redisReader* reader_ = nullptr;
   std::string script_sha_;
-  std::deque<pending> pending_;
+  ring_queue<pending> pending_;
   // Admissions that arrived while the first connection was still being made: they wait for it (up to
   // the request timeout) rather than fail while the replica starts. After a failure nobody waits.
   std::vector<waiter*> waiting_for_ready_;
