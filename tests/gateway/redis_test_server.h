@@ -68,6 +68,18 @@ class redis_test_server {
       pid_ = -1;
     }
   }
+  // Stops the server without closing anything (SIGSTOP: connections stay open, nothing answers), as a
+  // hung or swapping Redis would; resume() lets it go on.
+  void pause() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGSTOP);
+    }
+  }
+  void resume() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGCONT);
+    }
+  }
   // Starts it again on the same port and directory (empty: nothing was persisted). False if it did not
   // come up.
   bool restart() {
@@ -185,6 +197,7 @@ class redis_test_server {
 
   void stop() {
     if (pid_ > 0) {
+      ::kill(pid_, SIGCONT);  // a paused server cannot act on SIGTERM
       ::kill(pid_, SIGTERM);
       int status = 0;
       ::waitpid(pid_, &status, 0);

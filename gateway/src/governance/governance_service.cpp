@@ -39,29 +39,6 @@ struct service_state {
     return gateway::price_micro_usd(prices, model, input_tokens, output_tokens);
   }
 
-  // Gives back, through the usage writer, what Redis reserved for a request that used nothing.
-  void release_fleet(const fleet_admit_request& r) noexcept {
-    ledger.enqueue_release(fleet_settlement_of(r, timeutil::month_index(keys.now_ms()), 0, 0));
-  }
-
-  // The settlement of a reservation the fleet script made for `r`, given what was used.
-  static fleet_settlement fleet_settlement_of(const fleet_admit_request& r, std::uint32_t now_month,
-                                              std::uint64_t used_tokens, std::uint64_t used_micro_usd) noexcept {
-    fleet_settlement f;
-    f.key_id = r.key_id;
-    f.budget_month = r.month;
-    f.now_month = now_month;
-    f.tokens_per_minute = r.tokens_per_minute;
-    f.tpm_reserved = r.tokens_per_minute != 0 ? r.tokens : 0;
-    if (r.token_budget != 0 || r.usd_budget_micro != 0) {  // the script charged the budget
-      f.budget_reserved_tokens = r.tokens;
-      f.budget_reserved_micro_usd = r.micro_usd;
-    }
-    f.used_tokens = used_tokens;
-    f.used_micro_usd = used_micro_usd;
-    return f;
-  }
-
   const std::vector<token_price> prices;
   const bool require_keys;
   const bool store_failure_local;
@@ -627,13 +604,7 @@ std::unique_ptr<fleet_link> governance_service::make_fleet_link(boost::asio::io_
   if (state_->fleet_target == nullptr) {
     return nullptr;
   }
-  std::weak_ptr<detail::service_state> weak = state_;
-  return std::make_unique<fleet_link>(ioc, *state_->fleet_target, state_->fleet_health,
-                                      [weak](const fleet_admit_request& r) {
-                                        if (auto s = weak.lock()) {
-                                          s->release_fleet(r);
-                                        }
-                                      });
+  return std::make_unique<fleet_link>(ioc, *state_->fleet_target, state_->fleet_health);
 }
 
 bool governance_service::store_ready(std::string* why) const noexcept {

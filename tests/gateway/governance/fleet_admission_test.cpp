@@ -190,5 +190,29 @@ TEST(FleetAdmission, RedisUnreachableRefusesWith503ByDefault) {
   EXPECT_NE(why.find("unreachable"), std::string::npos) << why;
 }
 
+TEST(FleetAdmission, AHungRedisIsUnavailableAfterTheRequestTimeoutThenRecovers) {
+  testing::redis_test_server redis;
+  if (!redis.available()) {
+    GTEST_SKIP() << redis.why();
+  }
+  replica a(redis);
+  const std::string secret = new_key(a, 1000000);
+  ASSERT_TRUE(a.admit(secret).allowed);
+  redis.pause();
+  const auto start = std::chrono::steady_clock::now();
+  const admission hung = a.admit(secret);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(hung.http_status, 503);
+  EXPECT_LT(waited, std::chrono::seconds(3));  // the 500 ms request timeout, not forever
+  redis.resume();
+  admission back;
+  for (int i = 0; i < 100 && !back.allowed; ++i) {  // the link reconnects with backoff
+    a.ioc.run_for(std::chrono::milliseconds(50));
+    back = a.admit(secret);
+  }
+  EXPECT_TRUE(back.allowed) << back.message;
+  EXPECT_TRUE(a.service.store_ready());
+}
+
 }  // namespace
 }  // namespace sluice::gateway

@@ -88,12 +88,10 @@ fleet_verdict verdict_of(const redisReply* r) noexcept {
 
 }  // namespace
 
-fleet_link::fleet_link(asio::io_context& ioc, redis_target target, std::shared_ptr<fleet_health> health,
-                       std::function<void(const fleet_admit_request&)> on_orphan)
+fleet_link::fleet_link(asio::io_context& ioc, redis_target target, std::shared_ptr<fleet_health> health)
     : ioc_(ioc),
       target_(std::move(target)),
       health_(std::move(health)),
-      on_orphan_(std::move(on_orphan)),
       resolver_(ioc),
       socket_(ioc),
       reconnect_timer_(ioc) {
@@ -148,13 +146,13 @@ void fleet_link::on_connected() {
   // The handshake, pipelined: AUTH, SELECT, SCRIPT LOAD. Admissions wait for `ready`.
   if (!target_.password.empty()) {
     put_command(out_, {"AUTH", target_.password});
-    pending_.push_back({expect::ok, nullptr, {}});
+    pending_.push_back({expect::ok, nullptr});
   }
   const std::string db = std::to_string(target_.db);
   put_command(out_, {"SELECT", db});
-  pending_.push_back({expect::ok, nullptr, {}});
+  pending_.push_back({expect::ok, nullptr});
   put_command(out_, {"SCRIPT", "LOAD", fleet_admit_script()});
-  pending_.push_back({expect::script_sha, nullptr, {}});
+  pending_.push_back({expect::script_sha, nullptr});
   flush_writes();
   read_more();
 }
@@ -291,13 +289,10 @@ bool fleet_link::on_reply(void* raw) {
         fail(std::string_view(r->str, r->len));
         return false;
       }
-      const fleet_verdict v = verdict_of(r);
       if (p.wait != nullptr) {
-        p.wait->verdict = v;
+        p.wait->verdict = verdict_of(r);
         p.wait->done = true;
         p.wait->timer->cancel();
-      } else if (v.outcome == fleet_outcome::admitted && on_orphan_) {
-        on_orphan_(p.request);
       }
       return true;
     }
@@ -358,14 +353,15 @@ asio::awaitable<fleet_verdict> fleet_link::admit(const fleet_admit_request& requ
   }
   waiter w;
   w.timer = &timer;
-  pending_.push_back({expect::verdict, &w, request});
+  pending_.push_back({expect::verdict, &w});
   flush_writes();
   timer.expires_after(std::chrono::milliseconds(target_.request_timeout_ms));
   error_code ec;
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (!w.done) {
-    // No answer in time: Redis is stuck or the network is. Nobody waits for this reply any more, and
-    // the connection is dropped so the next admissions do not queue behind it.
+    // No answer in time: Redis is stuck or the network is. The connection is dropped so the next
+    // admissions do not queue behind it; whatever Redis did with this one stays done (a reservation it
+    // made stays taken: on the safe side).
     abandon(&w);
     fail("no reply within " + std::to_string(target_.request_timeout_ms) + " ms");
     co_return fleet_verdict{};

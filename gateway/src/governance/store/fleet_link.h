@@ -25,7 +25,6 @@
 #include <atomic>
 #include <cstdint>
 #include <algorithm>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,10 +93,7 @@ class ring_queue {
 
 class fleet_link {
  public:
-  // `on_orphan`: called for an admission Redis granted after its waiter gave up (timed out), so the
-  // caller can give the reservation back.
-  fleet_link(boost::asio::io_context& ioc, redis_target target, std::shared_ptr<fleet_health> health,
-             std::function<void(const fleet_admit_request&)> on_orphan);
+  fleet_link(boost::asio::io_context& ioc, redis_target target, std::shared_ptr<fleet_health> health);
   ~fleet_link();
   fleet_link(const fleet_link&) = delete;
   fleet_link& operator=(const fleet_link&) = delete;
@@ -119,8 +115,7 @@ class fleet_link {
   enum class expect : std::uint8_t { ok, script_sha, verdict };
   struct pending {
     expect kind = expect::ok;
-    waiter* wait = nullptr;  // null: nobody waits any more (timed out)
-    fleet_admit_request request;
+    waiter* wait = nullptr;  // null: nobody waits any more
   };
 
   void connect();
@@ -137,7 +132,6 @@ class fleet_link {
   boost::asio::io_context& ioc_;
   const redis_target target_;
   const std::shared_ptr<fleet_health> health_;
-  const std::function<void(const fleet_admit_request&)> on_orphan_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer reconnect_timer_;
