@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "child_process.h"
+#include "scoped_temp_dir.h"
 #include "nginx_proxy.h"
 #include "open_loop.h"
 
@@ -229,15 +230,8 @@ std::string messages_body(const std::string& prose, std::size_t bytes, bool stre
 
 int run_overhead(const overhead_options& options, std::ostream& out) {
   const std::string prose = load_prose(options.prose_file);
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-bench-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  struct cleanup {
-    std::filesystem::path d;
-    ~cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(d, ec);
-    }
-  } remove_dir{dir};
+  const scoped_temp_dir temp("sluice-bench-");
+  const std::filesystem::path& dir = temp.path();
 
   // --tokens-per-second paces only streamed answers (one delta per token); whole answers are unaffected.
   child_process sim({options.sluice_path, "upstream-sim", "--port", "0", "--threads",

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "child_process.h"
+#include "scoped_temp_dir.h"
 #include "open_loop.h"
 #include "overhead.h"
 
@@ -76,15 +77,8 @@ std::string create_key(const std::string& sluice, std::uint16_t admin_port, std:
 
 int run_store_overhead(const store_overhead_options& options, std::ostream& out) {
   const std::string prose = load_prose("corpora/prose/clean_en.txt");
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-bench-store-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  struct cleanup {
-    std::filesystem::path d;
-    ~cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(d, ec);
-    }
-  } remove_dir{dir};
+  const scoped_temp_dir temp("sluice-bench-store-");
+  const std::filesystem::path& dir = temp.path();
 
   child_process sim({options.sluice_path, "upstream-sim", "--port", "0", "--threads", std::to_string(options.sim_threads)});
   const auto sim_port = sim.wait_for_port(std::chrono::seconds(30));

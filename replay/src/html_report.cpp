@@ -44,15 +44,6 @@ std::string marked(std::string_view context) {
          escape(context.substr(close + 2));
 }
 
-const char* kind_name(entity_error::kind k) {
-  switch (k) {
-    case entity_error::kind::false_negative: return "missed";
-    case entity_error::kind::false_positive: return "spurious";
-    case entity_error::kind::boundary: return "boundary";
-  }
-  return "?";
-}
-
 constexpr const char* style = R"(body{font:14px/1.45 system-ui,sans-serif;color:#1c2430;max-width:1100px;margin:1.5rem auto;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d8dee6}
 table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.25rem .6rem;border-bottom:1px solid #e5e9ef;text-align:left;vertical-align:top}

@@ -44,15 +44,6 @@ entity_counts total_of(const std::map<std::string, entity_counts>& m) {
   return t;
 }
 
-const char* kind_name(entity_error::kind k) {
-  switch (k) {
-    case entity_error::kind::false_negative: return "missed";
-    case entity_error::kind::false_positive: return "spurious";
-    case entity_error::kind::boundary: return "boundary";
-  }
-  return "?";
-}
-
 
 // Missed attacks with the lowest scores and flagged benign lines with the highest.
 std::pair<std::vector<const scored_line*>, std::vector<const scored_line*>> pick_injection_errors(
@@ -404,6 +395,15 @@ std::vector<const shown_error*> pick_errors(const replay_result& r, std::size_t 
     return std::tie(a->error.type, a->error.what) < std::tie(b->error.type, b->error.what);
   });
   return out;
+}
+
+const char* kind_name(entity_error::kind k) {
+  switch (k) {
+    case entity_error::kind::false_negative: return "missed";
+    case entity_error::kind::false_positive: return "spurious";
+    case entity_error::kind::boundary: return "boundary";
+  }
+  return "?";
 }
 
 }  // namespace sluice::replay

@@ -48,6 +48,9 @@ struct floors {
   std::optional<double> injection_fpr_max;
 };
 
+// "missed", "spurious" or "boundary": how the reports name an entity error's kind.
+[[nodiscard]] const char* kind_name(entity_error::kind k);
+
 // Up to `n` entity errors of each kind for each type, in input order within a kind (what the text,
 // JSON and HTML reports show).
 [[nodiscard]] std::vector<const shown_error*> pick_errors(const replay_result& r, std::size_t n);
