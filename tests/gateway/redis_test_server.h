@@ -3,6 +3,11 @@
 // persistence unless asked, nothing shared with other tests or a system Redis) and stopped with the
 // object. available() is false, with why(), when redis-server is not installed (scripts/install-deps.sh
 // installs Debian's redis-server; tests skip with that message).
+//
+// With `tls`, the server listens for TLS only (rediss://): a throwaway CA and a server certificate for
+// 127.0.0.1 and localhost are made with the openssl command in the server's directory (ca_file()), and
+// a second, unrelated CA (other_ca_file()) for tests of a certificate that must not be trusted.
+// available() is false when openssl is missing or redis-server was built without TLS.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -27,11 +32,15 @@ class redis_test_server {
  public:
   // `password`: started with --requirepass when not empty. `persist`: an append-only file synced on
   // every write, so a killed and restarted server keeps what it acknowledged.
-  explicit redis_test_server(std::string password = {}, bool persist = false)
-      : password_(std::move(password)), persist_(persist) {
+  explicit redis_test_server(std::string password = {}, bool persist = false, bool tls = false)
+      : password_(std::move(password)), persist_(persist), tls_(tls) {
     const std::string binary = find_binary();
     if (binary.empty()) {
       why_ = "redis-server is not installed (scripts/install-deps.sh installs Debian's redis-server)";
+      return;
+    }
+    if (tls_ && !make_certificates()) {
+      why_ = "cannot make test certificates with the openssl command (is it installed?): " + read(file("openssl.log"));
       return;
     }
     for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) {
@@ -42,7 +51,8 @@ class redis_test_server {
       }
     }
     if (pid_ <= 0) {
-      why_ = "redis-server did not start; its log: " + log();
+      why_ = std::string(tls_ ? "redis-server did not start with TLS (built without it?)" : "redis-server did not start") +
+             "; its log: " + log();
     }
   }
   ~redis_test_server() {
@@ -57,8 +67,11 @@ class redis_test_server {
   [[nodiscard]] const std::string& why() const noexcept { return why_; }
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
   [[nodiscard]] std::string url(int db = 0) const {
-    return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
+    return (tls_ ? "rediss://127.0.0.1:" : "redis://127.0.0.1:") + std::to_string(port_) + "/" + std::to_string(db);
   }
+  // TLS servers: the CA that signed the server's certificate, and one that did not.
+  [[nodiscard]] std::string ca_file() const { return file("ca.crt"); }
+  [[nodiscard]] std::string other_ca_file() const { return file("other-ca.crt"); }
   // Kills the server (SIGKILL: no save, connections reset), as a crash or a failover would.
   void kill() {
     if (pid_ > 0) {
@@ -94,7 +107,7 @@ class redis_test_server {
   }
   // Runs redis-cli with `args` against this server and returns its output (trailing newline removed).
   [[nodiscard]] std::string cli(const std::string& args) const {
-    const std::string cmd = "redis-cli -p " + std::to_string(port_) +
+    const std::string cmd = "redis-cli -p " + std::to_string(port_) + tls_cli() +
                             (password_.empty() ? "" : " --no-auth-warning -a " + password_) + " " + args + " 2>&1";
     std::string out;
     if (FILE* f = ::popen(cmd.c_str(), "r")) {
@@ -113,8 +126,8 @@ class redis_test_server {
 
   // Everything the server holds, as bytes: SAVE to an uncompressed dump.rdb and read it back.
   [[nodiscard]] std::string dump() const {
-    const std::string cmd = "redis-cli -p " + std::to_string(port_) + (password_.empty() ? "" : " --no-auth-warning -a " + password_) +
-                            " SAVE >/dev/null 2>&1";
+    const std::string cmd = "redis-cli -p " + std::to_string(port_) + tls_cli() +
+                            (password_.empty() ? "" : " --no-auth-warning -a " + password_) + " SAVE >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) {
       return {};
     }
@@ -125,6 +138,32 @@ class redis_test_server {
   }
 
  private:
+  std::string tls_cli() const { return tls_ ? " --tls --cacert " + ca_file() : std::string(); }
+
+  // A CA, a server certificate it signed (CN and SAN 127.0.0.1, SAN localhost) and an unrelated CA.
+  // P-256 keys: quick to make. Output goes to openssl.log.
+  bool make_certificates() const {
+    {
+      std::ofstream(file("server.ext")) << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    }
+    const std::string d = dir_;
+    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    const std::string cmd =
+        "cd '" + d + "' && (openssl req -x509" + key + " -keyout ca.key -out ca.crt -days 2 -subj /CN=sluice-test-ca" +
+        " && openssl req -x509" + key + " -keyout other-ca.key -out other-ca.crt -days 2 -subj /CN=sluice-other-ca" +
+        " && openssl req" + key + " -keyout server.key -out server.csr -subj /CN=127.0.0.1" +
+        " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2" +
+        " -extfile server.ext) >openssl.log 2>&1";
+    return std::system(cmd.c_str()) == 0;
+  }
+
+  static std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
   static std::string find_binary() {
     std::vector<std::string> dirs{"/usr/bin", "/usr/sbin", "/usr/local/bin"};
     if (const char* path = std::getenv("PATH")) {
@@ -155,12 +194,17 @@ class redis_test_server {
   }
 
   void start(const std::string& binary) {
-    std::vector<std::string> args{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
+    std::vector<std::string> args{binary, "--port", tls_ ? "0" : std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
                                   "--save", "", "--appendonly", persist_ ? "yes" : "no", "--appendfsync", "always",
                                   "--rdbcompression", "no",
                                   "--logfile", file("redis.log"), "--daemonize", "no"};
     if (!password_.empty()) {
       args.insert(args.end(), {"--requirepass", password_});
+    }
+    if (tls_) {
+      args.insert(args.end(), {"--tls-port", std::to_string(port_), "--tls-cert-file", file("server.crt"),
+                               "--tls-key-file", file("server.key"), "--tls-ca-cert-file", ca_file(),
+                               "--tls-auth-clients", "no"});
     }
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -180,6 +224,8 @@ class redis_test_server {
     target.port = port_;
     target.password = password_;
     target.timeout_ms = 200;
+    target.tls = tls_;
+    target.tls_options.ca_file = tls_ ? ca_file() : std::string();
     for (int i = 0; i < 100; ++i) {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -205,12 +251,7 @@ class redis_test_server {
     }
   }
 
-  std::string log() const {
-    std::ifstream in(file("redis.log"));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  std::string log() const { return read(file("redis.log")); }
 
   // Its own directory (not the governance or harness temp_dir helpers: both are called temp_dir and
   // a test may include either).
@@ -223,6 +264,7 @@ class redis_test_server {
   std::string dir_ = make_dir();
   std::string password_;
   bool persist_ = false;
+  bool tls_ = false;
   std::string why_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "governance/store/redis_store.h"
+#include "governance/store/redis_tls_tunnel.h"
 
 #include <charconv>
 #include <exception>
@@ -155,16 +156,37 @@ void parse_admin(config_reader& r, const YAML::Node& n, const std::string& key, 
   }
 }
 
-// `store:` is a SQLite path or redis:// URL, or a map {url, password_env | password_file, key_prefix}
-// for Redis. A Redis store is checked now (connect, AUTH, SELECT) so a bad URL, an unreachable server
-// or a refused password is a load error naming the key, not a failure at start-up.
+// governance.store.tls: {ca_file, cert_file, key_file, server_name, verify}, for rediss:// only.
+bool parse_store_tls(config_reader& r, const YAML::Node& n, store_tls_options& tls) {
+  if (!r.expect_map(n, "governance.store.tls", {"ca_file", "cert_file", "key_file", "server_name", "verify"})) {
+    return false;
+  }
+  bool ok = true;
+  for (auto [name, out] : {std::pair<const char*, std::string*>{"ca_file", &tls.ca_file},
+                           {"cert_file", &tls.cert_file},
+                           {"key_file", &tls.key_file},
+                           {"server_name", &tls.server_name}}) {
+    if (auto v = n[name]) {
+      ok = r.get_string(v, std::string("governance.store.tls.") + name, *out) && ok;
+    }
+  }
+  if (auto v = n["verify"]) {
+    ok = r.get_bool(v, "governance.store.tls.verify", tls.verify) && ok;
+  }
+  return ok;
+}
+
+// `store:` is a SQLite path or redis:// URL, or a map {url, password_env | password_file, key_prefix,
+// tls} for Redis. A Redis store is checked now (connect, TLS handshake, AUTH, SELECT) so a bad URL, an
+// unreachable server, an untrusted certificate or a refused password is a load error naming the key,
+// not a failure at start-up.
 void parse_store(config_reader& r, const YAML::Node& n, governance_config& g) {
   // reset(), not operator=: assigning a YAML::Node writes through to the node it refers to.
   YAML::Node url_node;
   url_node.reset(n);
   std::string url_key = "governance.store";
   if (n.IsMap()) {
-    if (!r.expect_map(n, "governance.store", {"url", "password_env", "password_file", "key_prefix"})) {
+    if (!r.expect_map(n, "governance.store", {"url", "password_env", "password_file", "key_prefix", "tls"})) {
       return;
     }
     url_node.reset(n["url"]);
@@ -208,6 +230,16 @@ void parse_store(config_reader& r, const YAML::Node& n, governance_config& g) {
     if (auto v = n["key_prefix"]) {
       r.get_string(v, "governance.store.key_prefix", g.store_key_prefix);
     }
+    if (auto v = n["tls"]) {
+      if (!target.tls) {
+        r.problem(v, "governance.store.tls", "TLS settings need a rediss:// URL (this one is redis://)");
+        return;
+      }
+      if (!parse_store_tls(r, v, g.store_tls)) {
+        return;
+      }
+      target.tls_options = g.store_tls;
+    }
   }
   const YAML::Node password_node = password_key.empty() ? url_node : n[password_key.substr(password_key.rfind('.') + 1)];
   if (!password_key.empty()) {
@@ -219,7 +251,14 @@ void parse_store(config_reader& r, const YAML::Node& n, governance_config& g) {
     }
   }
   bool auth_refused = false;
-  why = check_redis(target, auth_refused);
+  try {
+    why = check_redis(target, auth_refused);
+  } catch (const redis_tls_setting_error& e) {
+    const YAML::Node tls = n.IsMap() ? n["tls"] : YAML::Node();
+    const YAML::Node at = tls && tls[e.setting()] ? tls[e.setting()] : url_node;
+    r.problem(at, "governance.store.tls." + e.setting(), e.what());
+    return;
+  }
   if (!why.empty()) {
     if (auth_refused) {
       r.problem(password_node, password_key.empty() ? url_key : password_key,

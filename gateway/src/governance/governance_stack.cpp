@@ -17,6 +17,7 @@ governance_options governance_options_of(const governance_config& g) {
                                 ? std::string()
                                 : read_secret(g.store_password),
           .store_key_prefix = g.store_key_prefix,
+          .store_tls = g.store_tls,
           .store_failure_local = g.on_store_failure == "local",
           .rotation_grace_seconds = g.rotation_grace_seconds,
           .usage_flush_interval_ms = g.usage_flush_interval_ms,

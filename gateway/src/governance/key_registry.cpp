@@ -116,7 +116,8 @@ key_registry::key_registry(const governance_options& options)
   if (rotation_grace_seconds_ < 0) {
     throw std::invalid_argument("rotation grace must not be negative");
   }
-  store_ = open_governance_store(options.store_path, options.store_password, options.store_key_prefix);
+  store_ = open_governance_store(options.store_path, options.store_password, options.store_key_prefix,
+                                 options.store_tls);
   const auto records = store_->load_keys();
   auto table = build_key_table(records, nullptr);
   // Budgets continue from what this month already used, as recorded in the store.

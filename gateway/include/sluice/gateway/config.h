@@ -148,6 +148,7 @@ struct governance_config {
   std::string store_path;  // SQLite file, or a redis:// URL (the shared store); empty: in memory
   secret_ref store_password;                 // Redis AUTH password (governance.store.password_env/_file)
   std::string store_key_prefix = "sluice:";  // Redis: every key the store writes starts with it
+  store_tls_options store_tls;               // rediss://: governance.store.tls
   // What requests of keys with fleet-wide limits get while Redis is unreachable: "closed" (503) or
   // "local" (this replica's own limits). governance.on_store_failure.
   std::string on_store_failure = "closed";

@@ -19,6 +19,17 @@ struct token_price {
   bool operator==(const token_price&) const = default;
 };
 
+// rediss:// (TLS to the Redis store): whom to trust and how to prove who we are
+// (governance.store.tls). Read by governance/store/redis_tls_tunnel.cpp.
+struct store_tls_options {
+  std::string ca_file;      // PEM bundle of the CAs to trust; empty: the system's CA store
+  std::string cert_file;    // client certificate (PEM), for a Redis with tls-auth-clients yes
+  std::string key_file;     // its private key (PEM); required with cert_file
+  std::string server_name;  // the name the certificate must carry (and SNI); empty: the URL's host
+  bool verify = true;       // false: any certificate is accepted (testing only: no protection)
+  bool operator==(const store_tls_options&) const = default;
+};
+
 struct governance_options {
   // false: with no keys in the store every request is admitted (open mode, for local use).
   // true: a valid sk-sluice- key is required on every request.
@@ -28,6 +39,7 @@ struct governance_options {
   std::string store_path;
   std::string store_password;                // Redis AUTH; empty: none
   std::string store_key_prefix = "sluice:";  // Redis: the prefix of every key the store writes
+  store_tls_options store_tls;               // rediss:// only
   // Redis unreachable: false refuses requests of keys with rate limits or hard budgets (503, /readyz
   // not ready); true admits them against this process's own counters (on_store_failure: local).
   bool store_failure_local = false;

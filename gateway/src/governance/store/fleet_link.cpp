@@ -97,6 +97,13 @@ fleet_link::fleet_link(asio::io_context& ioc, redis_target target, std::shared_p
       reconnect_timer_(ioc) {
   out_.reserve(4096);
   writing_.reserve(4096);
+  if (target_.tls) {
+    try {
+      tls_context_ = make_redis_tls_context(target_.tls_options);
+    } catch (const std::exception& e) {
+      tls_context_error_ = e.what();  // checked at load: only a file changed since then gets here
+    }
+  }
   connect();
 }
 
@@ -104,6 +111,7 @@ fleet_link::~fleet_link() {
   alive_.reset();
   error_code ec;
   socket_.close(ec);
+  tunnel_.reset();  // after the socket: its end closed, the pump ends at once
   if (reader_ != nullptr) {
     redisReaderFree(reader_);
   }
@@ -123,7 +131,16 @@ void fleet_link::connect() {
           fail("cannot resolve " + target_.host + ": " + ec.message());
           return;
         }
-        asio::async_connect(socket_, results, [this, alive, epoch](const error_code& ec2, const auto&) {
+        if (target_.tls) {
+          connect_tls(results.begin()->endpoint());
+          return;
+        }
+        // The socket is generic (TCP here, a local socket for rediss://): its endpoints are too.
+        std::vector<asio::generic::stream_protocol::endpoint> endpoints;
+        for (const auto& entry : results) {
+          endpoints.emplace_back(entry.endpoint());
+        }
+        asio::async_connect(socket_, endpoints, [this, alive, epoch](const error_code& ec2, const auto&) {
           if (alive.expired() || epoch != epoch_) {
             return;
           }
@@ -136,9 +153,39 @@ void fleet_link::connect() {
       });
 }
 
+void fleet_link::connect_tls(const asio::ip::tcp::endpoint& to) {
+  if (tls_context_ == nullptr) {
+    fail(tls_context_error_);
+    return;
+  }
+  redis_tls_endpoint endpoint;
+  endpoint.host = to.address().to_string();  // an address: the tunnel does not resolve again
+  endpoint.port = to.port();
+  endpoint.server_name = target_.tls_options.server_name.empty() ? target_.host : target_.tls_options.server_name;
+  endpoint.verify = target_.tls_options.verify;
+  endpoint.timeout_ms = target_.timeout_ms;
+  try {
+    tunnel_ = std::make_unique<redis_tls_tunnel>(tls_context_, endpoint);
+  } catch (const std::exception& e) {
+    fail(e.what());
+    return;
+  }
+  error_code ec;
+  socket_.assign(asio::generic::stream_protocol(AF_UNIX, 0), tunnel_->take_fd(), ec);
+  if (ec) {
+    fail("cannot use the TLS tunnel: " + ec.message());
+    return;
+  }
+  // The handshake goes on in the tunnel; the commands written now wait in the socketpair until it is
+  // done, and a failed handshake reads as EOF (fail() then says why).
+  on_connected();
+}
+
 void fleet_link::on_connected() {
   error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (!target_.tls) {
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  }
   if (reader_ != nullptr) {
     redisReaderFree(reader_);
   }
@@ -161,6 +208,7 @@ void fleet_link::fail(std::string_view why) noexcept {
   ++epoch_;
   error_code ec;
   socket_.close(ec);
+  tunnel_.reset();
   state_ = state::idle;
   health_->set(false, why);
   // Every waiter learns now; nobody knows what Redis did with commands in flight (a reservation may
@@ -188,7 +236,7 @@ void fleet_link::schedule_reconnect() {
     if (alive.expired() || ec) {
       return;
     }
-    socket_ = asio::ip::tcp::socket(ioc_);
+    socket_ = asio::generic::stream_protocol::socket(ioc_);
     connect();
   });
 }
@@ -224,7 +272,11 @@ void fleet_link::read_more() {
       return;
     }
     if (ec) {
-      fail(ec == asio::error::eof ? std::string("Redis closed the connection") : "read failed: " + ec.message());
+      // Through a tunnel, EOF is how a failed handshake or a lost TLS connection shows; it knows why.
+      const std::string tunnel_why = tunnel_ != nullptr ? tunnel_->error() : std::string();
+      fail(!tunnel_why.empty()         ? tunnel_why
+           : ec == asio::error::eof ? std::string("Redis closed the connection")
+                                    : "read failed: " + ec.message());
       return;
     }
     if (redisReaderFeed(reader_, in_.data(), n) != REDIS_OK) {

@@ -11,12 +11,17 @@
 // of its own (one per connection, reused) that the reply cancels. Everything here runs on the shard's
 // thread; only fleet_health is shared.
 //
+// rediss://: the link's socket is the local end of a TLS tunnel (redis_tls_tunnel.h) whose own thread
+// does the handshake and the encryption; the host is resolved here (Asio) and the tunnel given the
+// address, so nothing on the shard's thread waits for DNS, the handshake or the network.
+//
 // When Redis cannot be reached, an admission answers `unavailable` at once (never queued), and the link
 // reconnects with backoff (50 ms doubling to 2 s). A reply slower than the request timeout also counts
 // as unavailable and the connection is dropped and reopened.
 #include <utility>  // boost 1.74's awaitable.hpp uses std::exchange without including it
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -31,6 +36,7 @@
 
 #include "governance/store/fleet_limits.h"
 #include "governance/store/redis_store.h"
+#include "governance/store/redis_tls_tunnel.h"
 
 struct redisReader;
 
@@ -119,6 +125,7 @@ class fleet_link {
   };
 
   void connect();
+  void connect_tls(const boost::asio::ip::tcp::endpoint& to);
   void on_connected();
   void fail(std::string_view why) noexcept;
   void schedule_reconnect();
@@ -133,7 +140,11 @@ class fleet_link {
   const redis_target target_;
   const std::shared_ptr<fleet_health> health_;
   boost::asio::ip::tcp::resolver resolver_;
-  boost::asio::ip::tcp::socket socket_;
+  // TCP to Redis, or (rediss://) the local end of tunnel_.
+  boost::asio::generic::stream_protocol::socket socket_;
+  redis_tls_context tls_context_;            // rediss://: made once, shared by every tunnel
+  std::string tls_context_error_;            // why it could not be made (every connection fails)
+  std::unique_ptr<redis_tls_tunnel> tunnel_;  // rediss://: the current connection's
   boost::asio::steady_timer reconnect_timer_;
   std::int64_t backoff_ms_ = 50;
   state state_ = state::idle;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "governance/store/fleet_limits.h"
+#include "sluice/gateway/governance_options.h"
 
 namespace sluice::gateway {
 
@@ -140,10 +141,12 @@ class governance_store {
 // database. Throws std::runtime_error naming the path when it cannot be opened or migrated.
 [[nodiscard]] std::unique_ptr<governance_store> open_sqlite_store(const std::string& path);
 
-// The configured store: Redis when `path_or_url` is a redis:// URL (with `password` and `key_prefix`),
-// else SQLite at that path. Throws std::runtime_error when it cannot be opened.
+// The configured store: Redis when `path_or_url` is a redis:// or rediss:// URL (with `password`,
+// `key_prefix` and, for rediss://, `tls`), else SQLite at that path. Throws std::runtime_error when it
+// cannot be opened.
 [[nodiscard]] std::unique_ptr<governance_store> open_governance_store(const std::string& path_or_url,
                                                                       const std::string& password,
-                                                                      const std::string& key_prefix);
+                                                                      const std::string& key_prefix,
+                                                                      const store_tls_options& tls = {});
 
 }  // namespace sluice::gateway

@@ -1,4 +1,4 @@
-// Which store a configuration names: a redis:// URL is the shared Redis store, anything else the
+// Which store a configuration names: a redis:// or rediss:// URL is the shared Redis store, anything else the
 // embedded SQLite file (the default, for one process).
 #include <stdexcept>
 
@@ -8,7 +8,7 @@
 namespace sluice::gateway {
 
 std::unique_ptr<governance_store> open_governance_store(const std::string& path_or_url, const std::string& password,
-                                                        const std::string& key_prefix) {
+                                                        const std::string& key_prefix, const store_tls_options& tls) {
   if (!is_redis_url(path_or_url)) {
     return open_sqlite_store(path_or_url);
   }
@@ -19,6 +19,7 @@ std::unique_ptr<governance_store> open_governance_store(const std::string& path_
   }
   target.password = password;
   target.key_prefix = key_prefix;
+  target.tls_options = tls;
   return open_redis_store(target);
 }
 

@@ -21,6 +21,7 @@
 #include "governance/store/redis_store.h"
 #include "governance/store/list_encoding.h"
 #include "governance/store/redis_scripts.h"
+#include "governance/store/redis_tls_tunnel.h"
 
 #include <hiredis.h>
 #include <poll.h>
@@ -52,11 +53,57 @@ struct context_deleter {
 };
 using context_ptr = std::unique_ptr<redisContext, context_deleter>;
 
+// One hiredis connection and, for rediss://, the TLS tunnel under it. Members are destroyed in reverse
+// order: the context closes its end of the tunnel first, then the tunnel stops its thread.
+struct connection {
+  std::unique_ptr<redis_tls_tunnel> tunnel;
+  context_ptr context;
+
+  [[nodiscard]] redisContext* get() const noexcept { return context.get(); }
+  redisContext* operator->() const noexcept { return context.get(); }
+  explicit operator bool() const noexcept { return context != nullptr; }
+  void reset() noexcept {
+    context.reset();
+    tunnel.reset();
+  }
+};
+
 timeval to_timeval(std::int64_t ms) {
   return timeval{.tv_sec = static_cast<time_t>(ms / 1000), .tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000)};
 }
 
-std::string where_of(const redis_target& t) { return "redis://" + t.host + ":" + std::to_string(t.port); }
+std::string where_of(const redis_target& t) {
+  return (t.tls ? "rediss://" : "redis://") + t.host + ":" + std::to_string(t.port);
+}
+
+// rediss://: the tunnel's handshake is waited for here, so a certificate problem is reported as such
+// rather than as a closed connection. Throws std::runtime_error (redis_tls_setting_error for a TLS
+// setting that cannot be used).
+connection open_connection(const redis_target& t, const timeval& tv) {
+  connection conn;
+  if (!t.tls) {
+    conn.context.reset(redisConnectWithTimeout(t.host.c_str(), t.port, tv));
+  } else {
+    redis_tls_endpoint to;
+    to.host = t.host;
+    to.port = t.port;
+    to.server_name = t.tls_options.server_name.empty() ? t.host : t.tls_options.server_name;
+    to.verify = t.tls_options.verify;
+    to.timeout_ms = t.timeout_ms;
+    conn.tunnel = std::make_unique<redis_tls_tunnel>(make_redis_tls_context(t.tls_options), to);
+    if (const std::string why = conn.tunnel->wait_established(); !why.empty()) {
+      throw std::runtime_error(where_of(t) + ": " + why);
+    }
+    conn.context.reset(redisConnectFd(conn.tunnel->take_fd()));
+  }
+  if (!conn.context) {
+    throw std::runtime_error(where_of(t) + ": out of memory");
+  }
+  if (conn.context->err) {
+    throw std::runtime_error(where_of(t) + ": cannot connect: " + conn.context->errstr);
+  }
+  return conn;
+}
 
 reply_ptr run_argv(redisContext* c, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
@@ -75,16 +122,10 @@ std::string reply_text(const redisReply* r) { return r->str ? std::string(r->str
 
 // Connects, authenticates and selects the database. Throws std::runtime_error; `auth_refused` is set
 // when the server rejected the password (or wants one and none was given).
-context_ptr connect(const redis_target& t, bool& auth_refused) {
+connection connect(const redis_target& t, bool& auth_refused) {
   auth_refused = false;
   const timeval tv = to_timeval(t.timeout_ms);
-  context_ptr c(redisConnectWithTimeout(t.host.c_str(), t.port, tv));
-  if (!c) {
-    throw std::runtime_error(where_of(t) + ": out of memory");
-  }
-  if (c->err) {
-    throw std::runtime_error(where_of(t) + ": cannot connect: " + c->errstr);
-  }
+  connection c = open_connection(t, tv);
   redisSetTimeout(c.get(), tv);
   auto check = [&](reply_ptr r, const char* what) {
     if (!r) {
@@ -219,7 +260,7 @@ class redis_key_watch final : public key_change_watch {
   void run() {
     std::int64_t backoff_ms = 100;
     while (!stopping()) {
-      context_ptr c;
+      connection c;
       try {
         bool auth_refused = false;
         c = connect(target_, auth_refused);
@@ -659,7 +700,7 @@ class redis_store final : public governance_store {
 
   const redis_target target_;
   std::mutex mutex_;  // one connection, one caller at a time
-  context_ptr context_;
+  connection context_;
   std::uint64_t nonce_ = 0;
   std::uint64_t seq_ = 0;
 };
@@ -676,16 +717,12 @@ bool is_redis_url(std::string_view text) noexcept {
 }
 
 bool parse_redis_url(std::string_view url, redis_target& out, std::string& why) {
-  if (url.starts_with("rediss://")) {
-    why = "rediss:// (TLS) is not supported: Debian 12's libhiredis-dev (0.14) is built without TLS; use "
-          "redis:// on a private network or through a TLS tunnel (stunnel, spiped)";
+  const bool tls = url.starts_with("rediss://");
+  if (!tls && !url.starts_with("redis://")) {
+    why = "expected redis://host:port/db (or rediss:// for TLS)";
     return false;
   }
-  if (!url.starts_with("redis://")) {
-    why = "expected redis://host:port/db";
-    return false;
-  }
-  std::string_view rest = url.substr(8);
+  std::string_view rest = url.substr(tls ? 9 : 8);
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   const std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
@@ -731,6 +768,7 @@ bool parse_redis_url(std::string_view url, redis_target& out, std::string& why) 
   out.host = std::string(host);
   out.port = static_cast<std::uint16_t>(port);
   out.db = static_cast<std::uint32_t>(db);
+  out.tls = tls;
   return true;
 }
 
@@ -738,6 +776,8 @@ std::string check_redis(const redis_target& target, bool& auth_refused) {
   try {
     (void)connect(target, auth_refused);
     return {};
+  } catch (const redis_tls_setting_error&) {
+    throw;  // the caller names the setting
   } catch (const std::exception& e) {
     return e.what();
   }

@@ -278,9 +278,16 @@ TEST(RedisUrl, ParsesHostPortAndDatabase) {
   EXPECT_EQ(t.host, "::1");
   EXPECT_EQ(t.port, 7000);
   for (const char* bad : {"redis://", "redis://:6379", "redis://h:99999/0", "redis://h:6379/x", "redis://u:p@h:6379/0",
-                          "rediss://h:6379/0", "http://h:6379"}) {
+                          "rediss://", "http://h:6379"}) {
     EXPECT_FALSE(parse_redis_url(bad, t, why)) << bad;
   }
+  ASSERT_TRUE(parse_redis_url("rediss://redis.internal:6380/3", t, why)) << why;
+  EXPECT_TRUE(t.tls);
+  EXPECT_EQ(t.host, "redis.internal");
+  EXPECT_EQ(t.port, 6380);
+  EXPECT_EQ(t.db, 3u);
+  ASSERT_TRUE(parse_redis_url("redis://redis.internal:6380/3", t, why)) << why;
+  EXPECT_FALSE(t.tls);
 }
 
 // --- the configuration: errors name the dotted key ---
@@ -351,9 +358,9 @@ TEST(RedisStoreConfig, APasswordFileIsRead) {
 }
 
 TEST(RedisStoreConfig, BadUrlsAreLoadErrorsAtTheStoreKey) {
-  const auto tls = parse_section("store: rediss://127.0.0.1:6379/0");
-  EXPECT_NE(only_problem(tls).find("governance.store"), std::string::npos) << only_problem(tls);
-  EXPECT_NE(only_problem(tls).find("TLS"), std::string::npos) << only_problem(tls);
+  const auto tls = parse_section("store: {url: \"redis://127.0.0.1:1/0\", tls: {ca_file: ca.pem}}");
+  EXPECT_NE(only_problem(tls).find("governance.store.tls"), std::string::npos) << only_problem(tls);
+  EXPECT_NE(only_problem(tls).find("rediss://"), std::string::npos) << only_problem(tls);
 
   const auto credentials = parse_section("store: {url: \"redis://user:pw@127.0.0.1:6379/0\"}");
   EXPECT_NE(only_problem(credentials).find("governance.store.url"), std::string::npos) << only_problem(credentials);
