@@ -85,6 +85,19 @@ TEST(GatewayOnRediss, AKeyMadeOnOneReplicaIsLimitedForBothOverTls) {
 
   // The fleet's counters are in the TLS server (seen with redis-cli --tls).
   EXPECT_NE(redis.cli("KEYS 'sluice:fleet:*'").find(id), std::string::npos);
+
+  // Redis goes away: limited requests are refused (on_store_failure: closed); once it is back (empty:
+  // nothing persisted, so the bucket is full again) the shards' links reconnect through new tunnels.
+  redis.kill();
+  EXPECT_EQ(b.post_messages(messages_body("down"), {{"x-api-key", secret}}).status, 503u);
+  ASSERT_TRUE(redis.restart());
+  unsigned status = 0;
+  const auto back_by = steady_clock::now() + milliseconds(5000);
+  while ((status = b.post_messages(messages_body("back"), {{"x-api-key", secret}}).status) == 503 &&
+         steady_clock::now() < back_by) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(status, 200u) << "replica b did not recover after Redis came back";
 }
 
 }  // namespace

@@ -138,6 +138,7 @@ redis_tls_tunnel::~redis_tls_tunnel() {
   (void)!::write(stop_fd_, &one, sizeof one);
   thread_.join();
   ::close(stop_fd_);
+  ::close(pump_fd_);
   if (caller_fd_ >= 0) {
     ::close(caller_fd_);
   }
@@ -285,7 +286,7 @@ void redis_tls_tunnel::run(std::vector<address> addresses) noexcept {
     }
   }
   if (tcp < 0) {
-    ::close(pump_fd_);
+    ::shutdown(pump_fd_, SHUT_WR);
     finish(phase::ended, why.empty() ? "cannot connect to " + where : why);
     return;
   }
@@ -394,7 +395,10 @@ void redis_tls_tunnel::run(std::vector<address> addresses) noexcept {
   (void)SSL_shutdown(ssl.get());  // best effort: a close_notify if the socket takes it now
   ssl.reset();
   ::close(tcp);
-  ::close(pump_fd_);
+  // The caller reads EOF, as from a closed TCP connection. The end stays open (the destructor closes
+  // it): a caller's write to a closed socketpair raises SIGPIPE, which hiredis's write() does not
+  // suppress and which would end the process; into an open one it just fills the buffer.
+  ::shutdown(pump_fd_, SHUT_WR);
   finish(phase::ended, end_why.empty() ? "the TLS tunnel to " + where + " closed" : end_why);
 }
 

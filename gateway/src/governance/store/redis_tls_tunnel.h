@@ -3,7 +3,8 @@
 // TLS, so instead of a second Redis client the store keeps hiredis (and the fleet link its Asio socket)
 // and talks to one end of a local socketpair; a thread of the tunnel's own pumps bytes between the
 // other end and an OpenSSL connection to Redis. The caller's end behaves like the TCP socket it
-// replaces: it reads EOF when Redis or the handshake failed, and closing it ends the tunnel.
+// replaces: it reads EOF when Redis or the handshake failed, and closing it ends the tunnel. Writes to
+// it never raise SIGPIPE while the tunnel object lives (its end stays open until the destructor).
 //
 // One tunnel per Redis connection (a handful per process: the store's, the watcher's, one per shard),
 // so one thread each is cheap and keeps the pump a plain blocking poll() loop.

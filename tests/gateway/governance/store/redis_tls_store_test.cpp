@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -125,6 +127,27 @@ TEST(RedisTlsStore, AKeySavedThroughOneStoreReachesAnotherStoresWatcher) {
     std::this_thread::sleep_for(milliseconds(5));
   }
   EXPECT_TRUE(saw_key) << "the watcher did not see the new key";
+}
+
+std::size_t entries_in(const char* dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+// Each connection has a tunnel thread and three descriptors; closing the store (or the watcher)
+// must end the thread and close them all.
+TEST(RedisTlsStore, ClosedConnectionsLeaveNoThreadOrDescriptorBehind) {
+  auto redis = tls_server();
+  REQUIRE_REDIS(redis);
+  (void)open_governance_store(redis.url(), "", "sluice:", trust(redis));  // OpenSSL's one-time set-up
+  const std::size_t threads = entries_in("/proc/self/task");
+  const std::size_t fds = entries_in("/proc/self/fd");
+  for (int i = 0; i < 10; ++i) {
+    const auto store = open_governance_store(redis.url(), "", "sluice:", trust(redis));
+    const auto watch = store->watch_key_changes([] {});
+    EXPECT_TRUE(store->load_keys().empty());
+  }
+  EXPECT_EQ(entries_in("/proc/self/task"), threads);
+  EXPECT_EQ(entries_in("/proc/self/fd"), fds);
 }
 
 TEST(RedisTlsConfig, TheRightCaLoads) {
