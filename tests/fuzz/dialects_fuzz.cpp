@@ -1,6 +1,6 @@
 // libFuzzer target for every parser of untrusted JSON in the dialect code: the Messages request reader
-// and splicer, the OpenAI request translator, the response and stream translators, and the upstream
-// error reader. Beyond "no crash", it checks two properties:
+// and splicer, the OpenAI request translator, the response and stream translators (one event, and the
+// input's lines as one stream's events in order), and the upstream error reader. Beyond "no crash", it checks two properties:
 //   - splicing a replacement into every extracted string gives a body that reads back with the same
 //     number of strings (the splicer never breaks the JSON);
 //   - a request the OpenAI translator accepts is a Messages request the reader accepts, or refuses only
@@ -8,6 +8,7 @@
 // ctest replays tests/fuzz/corpus/dialects; a libFuzzer build: -DSLUICE_FUZZ=ON with clang.
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -62,6 +63,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   stream.start("m", 0, true);
   out.clear();
   (void)stream.on_event(parser, input, out);
+  // The stream translator keeps state across events (open blocks, tool call indexes, usage): the
+  // input's lines are one stream's event data, in order, until one is refused.
+  stream.start("m", 0, (size & 1) != 0);
+  out.clear();
+  for (std::size_t begin = 0; begin < input.size();) {
+    const std::size_t end = std::min(input.find('\n', begin), input.size());
+    if (stream.on_event(parser, input.substr(begin, end - begin), out)) {
+      break;
+    }
+    begin = end + 1;
+  }
   out.clear();
   (void)append_openai_error_from_anthropic(parser, body, 500, out);
   return 0;
