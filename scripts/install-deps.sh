@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
+  clang libfuzzer-14-dev  # make sanitize, make fuzz (clang with its sanitizer runtimes, libFuzzer)
   libhyperscan-dev libsimdjson-dev libxsimd-dev libyaml-cpp-dev
   libboost-dev libboost-system-dev libboost-program-options-dev
   libssl-dev ca-certificates libsqlite3-dev libhiredis-dev redis-server libphonenumber-dev libpsl-dev publicsuffix
