@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "dialects/anthropic/messages_request.h"
 #include "dialects/api_errors.h"
 #include "dialects/openai/openai_request.h"
 #include "pipeline/exchange_texts.h"
