@@ -3,8 +3,9 @@
 # directory of its own (clang, ccache, no benchmarks). docs/testing.md says what each covers and costs.
 #   asan: build-asan, AddressSanitizer + UBSan (+ libFuzzer coverage counters, so `make fuzz` reuses the
 #         same objects): every ctest test.
-#   tsan: build-tsan, ThreadSanitizer: only gateway_tests (the gateway, governance and streaming tests;
-#         the engine, replay and end-to-end tests run no threads of the gateway's), through ctest -L gateway.
+#   tsan: build-tsan, ThreadSanitizer: the tests labelled gateway (ctest -L gateway): gateway_tests (the
+#         gateway, governance and streaming tests) and recorded_exchanges (the real `sluice` binary serving
+#         64 recorded requests). The engine and replay tests run no threads of the gateway's.
 # Any report fails the test it happened in: ASan and TSan exit non-zero, UBSan aborts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +38,7 @@ case "$step" in
     ;;
   tsan)
     configure build-tsan -DSLUICE_TSAN=ON
-    cmake --build build-tsan -j "$jobs" --target gateway_tests
+    cmake --build build-tsan -j "$jobs" --target gateway_tests sluice
     ctest --test-dir build-tsan --output-on-failure -j "$jobs" --timeout 1200 -L gateway
     ;;
   *)
