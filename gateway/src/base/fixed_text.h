@@ -17,7 +17,9 @@ class fixed_text {
   explicit fixed_text(std::string_view s) noexcept { assign(s); }
   void assign(std::string_view s) noexcept {
     size_ = static_cast<std::uint8_t>(std::min(s.size(), N));
-    std::memcpy(data_, s.data(), size_);
+    if (size_ != 0) {  // an empty view may hold a null pointer, which memcpy may not be given even for 0 bytes
+      std::memcpy(data_, s.data(), size_);
+    }
   }
   [[nodiscard]] std::string_view view() const noexcept { return {data_, size_}; }
 

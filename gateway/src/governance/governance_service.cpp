@@ -52,7 +52,9 @@ struct service_state {
 
 void reservation::text_copy::assign(std::string_view s) noexcept {
   size = static_cast<std::uint8_t>(std::min(s.size(), data.size()));
-  std::memcpy(data.data(), s.data(), size);
+  if (size != 0) {  // an empty view may hold a null pointer, which memcpy may not be given even for 0 bytes
+    std::memcpy(data.data(), s.data(), size);
+  }
 }
 
 reservation::reservation(reservation&& other) noexcept { *this = std::move(other); }
