@@ -1,10 +1,13 @@
-// libFuzzer target for every parser of untrusted JSON in the dialect code: the Messages request reader
-// and splicer, the OpenAI request translator, the response and stream translators (one event, and the
-// input's lines as one stream's events in order), and the upstream error reader. Beyond "no crash", it checks two properties:
+// libFuzzer target for every parser of untrusted JSON in the dialect code: both dialects' readers (the
+// Messages request and response readers and the splicer; the OpenAI request translator, which is the
+// OpenAI reader), the Anthropic -> OpenAI response and stream translators (one event, and the input's
+// lines as one stream's events in order), and the upstream error reader. Beyond "no crash", it checks:
 //   - splicing a replacement into every extracted string gives a body that reads back with the same
 //     number of strings (the splicer never breaks the JSON);
 //   - a request the OpenAI translator accepts is a Messages request the reader accepts, or refuses only
-//     as malformed JSON (strings are copied as raw tokens; their escapes are checked by the reader).
+//     as malformed JSON (strings are copied as raw tokens; their escapes are checked by the reader);
+//   - what the response translator produces from a response it accepts is one valid JSON document, and
+//     every `data:` line the stream translator writes is valid JSON or [DONE], for events it accepts.
 // ctest replays tests/fuzz/corpus/dialects; a libFuzzer build: -DSLUICE_FUZZ=ON with clang.
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +23,27 @@
 #include "dialects/openai/openai_response.h"
 
 using namespace sluice::gateway;
+
+namespace {
+
+bool valid_json(std::string_view text) {
+  static simdjson::dom::parser dom;
+  return dom.parse(simdjson::padded_string(text)).error() == simdjson::SUCCESS;
+}
+
+// `out` holds whole SSE events: each data line is JSON or the [DONE] marker.
+void check_events(std::string_view out) {
+  for (std::size_t begin = 0; begin < out.size();) {
+    const std::size_t end = std::min(out.find('\n', begin), out.size());
+    const std::string_view line = out.substr(begin, end - begin);
+    if (line.starts_with("data: ") && line != "data: [DONE]" && !valid_json(line.substr(6))) {
+      std::abort();
+    }
+    begin = end + 1;
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static simdjson::ondemand::parser parser;
@@ -59,10 +83,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 
-  (void)openai_out.translate(parser, body, {"m", 0}, out);
+  if (openai_out.translate(parser, body, {"m", 0}, out).ok() && !valid_json(out)) {
+    std::abort();
+  }
+  messages_response_facts rfacts;
+  (void)read_messages_response(parser, body, table, rfacts);
+
   stream.start("m", 0, true);
   out.clear();
-  (void)stream.on_event(parser, input, out);
+  if (stream.on_event(parser, input, out).ok()) {
+    check_events(out);
+  }
   // The stream translator keeps state across events (open blocks, tool call indexes, usage): the
   // input's lines are one stream's event data, in order, until one is refused.
   stream.start("m", 0, (size & 1) != 0);
@@ -72,6 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (stream.on_event(parser, input.substr(begin, end - begin), out)) {
       break;
     }
+    check_events(out);
+    out.clear();
     begin = end + 1;
   }
   out.clear();
