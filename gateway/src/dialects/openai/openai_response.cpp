@@ -14,7 +14,67 @@ using namespace simdjson;
 
 namespace {
 
-// The inside of a string token (between the quotes); `ok` false when `v` is not a string.
+int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+    return (c | 0x20) - 'a' + 10;
+  }
+  return -1;
+}
+
+// The code unit of the \uXXXX escape at inside[i] (i at the backslash), or -1.
+long unicode_escape(std::string_view inside, std::size_t i) noexcept {
+  if (i + 6 > inside.size() || inside[i] != '\\' || inside[i + 1] != 'u') {
+    return -1;
+  }
+  long unit = 0;
+  for (std::size_t k = i + 2; k < i + 6; ++k) {
+    const int d = hex_digit(inside[k]);
+    if (d < 0) {
+      return -1;
+    }
+    unit = unit * 16 + d;
+  }
+  return unit;
+}
+
+// True when the inside of a string token holds only escapes JSON allows (surrogates paired), as a JSON
+// parser reading what we write will check. simdjson's on-demand walk does not look inside strings it
+// is not asked to unescape, and the translators pass text through as raw tokens, so without this check
+// an upstream string with a bad escape would reach the client as invalid JSON (found by dialects_fuzz).
+bool escapes_valid(std::string_view inside) noexcept {
+  for (std::size_t i = inside.find('\\'); i < inside.size(); i = inside.find('\\', i)) {
+    if (i + 1 >= inside.size()) {
+      return false;
+    }
+    const char c = inside[i + 1];
+    if (c != 'u') {
+      if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' && c != 'n' && c != 'r' && c != 't') {
+        return false;
+      }
+      i += 2;
+      continue;
+    }
+    const long unit = unicode_escape(inside, i);
+    if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF)) {
+      return false;
+    }
+    i += 6;
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      const long low = unicode_escape(inside, i);
+      if (low < 0xDC00 || low > 0xDFFF) {
+        return false;
+      }
+      i += 6;
+    }
+  }
+  return true;
+}
+
+// The inside of a string token (between the quotes); `ok` false when `v` is not a string or holds an
+// escape JSON does not allow.
 std::string_view string_inside(ondemand::value& v, bool& ok) noexcept {
   std::string_view token = v.raw_json_token();
   ok = !token.empty() && token.front() == '"';
@@ -24,7 +84,7 @@ std::string_view string_inside(ondemand::value& v, bool& ok) noexcept {
   while (token.size() > 1 && token.back() != '"') {
     token.remove_suffix(1);
   }
-  if (token.size() < 2) {
+  if (token.size() < 2 || !escapes_valid(token.substr(1, token.size() - 2))) {
     ok = false;
     return {};
   }

@@ -96,6 +96,22 @@ TEST(OpenAiResponse, MalformedResponsesAreErrors) {
   }
 }
 
+// Text is passed through as raw JSON string content, so a string with an escape JSON does not allow must
+// be refused, not handed to the client as invalid JSON (dialects_fuzz found "\e" passed through).
+TEST(OpenAiResponse, StringsWithEscapesJsonDoesNotAllowAreErrors) {
+  for (const char* bad : {R"(\e0)", R"(\u12)", R"(\u12g4)", R"(\udc00)", R"(\ud800x)", R"(\ud800\u0041)", R"(a\)"}) {
+    for (const std::string& body : {R"({"content":[{"type":"text","text":")" + std::string(bad) + R"("}]})",
+                                    R"({"id":")" + std::string(bad) + R"(","content":[]})",
+                                    R"({"content":[{"type":"tool_use","id":"t","name":")" + std::string(bad) + R"(","input":{}}]})"}) {
+      dialect_error e;
+      translate(body, &e);
+      EXPECT_FALSE(e.ok()) << body;
+    }
+  }
+  const std::string out = translate(R"({"content":[{"type":"text","text":"\ud83d\ude00 \u00e9\/\b\f\n\r\t\"\\"}]})");
+  EXPECT_NE(out.find(R"("content":"\ud83d\ude00 \u00e9\/\b\f\n\r\t\"\\")"), std::string::npos) << out;
+}
+
 // Runs Anthropic event data through a stream translator; returns the OpenAI SSE text.
 std::string stream(const std::vector<std::string>& events, bool include_usage, openai_stream_translator* keep = nullptr) {
   simdjson::ondemand::parser parser;
@@ -208,6 +224,8 @@ TEST(OpenAiStream, MalformedEventsAreErrorsNotCrashes) {
   for (const char* bad : {"", "{", "[1]", R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}})",
                           R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":5}})",
                           R"({"type":"message_start","message":7})",
+                          R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\e0u09"}})",
+                          R"({"type":"message_start","message":{"model":"\udc00"}})",
                           R"({"type":"content_block_start","index":99999999,"content_block":{"type":"tool_use","id":"a","name":"b"}})"}) {
     EXPECT_FALSE(t.on_event(parser, bad, out).ok()) << bad;
   }
