@@ -7,7 +7,8 @@
 //   - a request the OpenAI translator accepts is a Messages request the reader accepts, or refuses only
 //     as malformed JSON (strings are copied as raw tokens; their escapes are checked by the reader);
 //   - what the response translator produces from a response it accepts is one valid JSON document, and
-//     every `data:` line the stream translator writes is valid JSON or [DONE], for events it accepts.
+//     every `data:` line the stream translator writes is valid JSON or [DONE], for events it accepts;
+//     the OpenAI error body made from any upstream error body is valid JSON.
 // ctest replays tests/fuzz/corpus/dialects; a libFuzzer build: -DSLUICE_FUZZ=ON with clang.
 #include <cstddef>
 #include <cstdint>
@@ -109,5 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   out.clear();
   (void)append_openai_error_from_anthropic(parser, body, 500, out);
+  if (!valid_json(out)) {
+    std::abort();
+  }
   return 0;
 }
