@@ -5,12 +5,14 @@
 # corpus (tests/fuzz/corpus/<target>; what libFuzzer finds stays in build-asan/fuzz/<target>/corpus).
 # A crash, leak, UB report, timeout (FUZZ_TIMEOUT s for one input) or out-of-memory fails the run, and the
 # input that did it is printed: its path, a hexdump and base64, and the command that replays it.
+# FUZZ_RUNS=N stops a target after N executions (for the long local runs of docs/testing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 parallel=${FUZZ_JOBS:-2}
 per_input_timeout=${FUZZ_TIMEOUT:-30}
 only=${FUZZ_TARGETS:-}  # space-separated target names (default: all)
+runs=${FUZZ_RUNS:--1}  # stop a target after this many executions (default: only the time limit)
 jobs=${JOBS:-$(nproc)}
 build=build-asan
 root=$PWD
@@ -36,7 +38,7 @@ run_one() {  # target
   rm -rf "$dir"
   mkdir -p "$dir/corpus" "$dir/artifacts"
   # Targets load the shipped rules relative to the source root, as the replay tests do.
-  "$build/tests/fuzz/${name}_fuzzer" -max_total_time="$seconds" -timeout="$per_input_timeout" \
+  "$build/tests/fuzz/${name}_fuzzer" -max_total_time="$seconds" -runs="$runs" -timeout="$per_input_timeout" \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "$dir/corpus" "tests/fuzz/corpus/$name" > "$dir/log" 2>&1
 }
@@ -69,7 +71,7 @@ wait_all() {
   for i in "${!pids[@]}"; do
     if wait "${pids[$i]}"; then
       local dir="$build/fuzz/${names[$i]}"
-      echo "fuzz: ${names[$i]} ok: $(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$dir/log" | grep -o '[0-9]*$' || echo '?') executions in ${seconds}s, corpus $(ls "$dir/corpus" | wc -l) new inputs"
+      echo "fuzz: ${names[$i]} ok: $(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$dir/log" | grep -o '[0-9]*$' || echo '?') executions in $(grep -ho 'Done [0-9]* runs in [0-9]* second' "$dir/log" | grep -o '[0-9]* second' || echo "${seconds} second")s, corpus $(ls "$dir/corpus" | wc -l) new inputs"
     else
       failed+=("${names[$i]}")
       report "${names[$i]}"
