@@ -620,7 +620,9 @@ int run_eval(const eval_args& args) {
   double worst = 1;
   for (const auto& [name, r] : attack_sources) {
     row(name, r);
-    const auto thousandths = [&](std::size_t k) { return static_cast<std::size_t>(std::lround(1000.0 * share(k, r.total))); };
+    // clang 14 cannot capture a structured binding (make asan / make tsan build with it): capture a copy.
+    const auto total = r.total;
+    const auto thousandths = [&](std::size_t k) { return static_cast<std::size_t>(std::lround(1000.0 * share(k, total))); };
     mean.total += 1000;
     mean.model += thousandths(r.model);
     mean.signatures += thousandths(r.signatures);
