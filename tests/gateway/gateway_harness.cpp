@@ -157,6 +157,15 @@ std::string messages_body(const std::string& text, bool stream, const std::strin
   return body;
 }
 
+std::string json_field(const std::string& json, const std::string& name) {
+  const auto at = json.find("\"" + name + "\":\"");
+  if (at == std::string::npos) {
+    return {};
+  }
+  const auto start = at + name.size() + 4;
+  return json.substr(start, json.find('"', start) - start);
+}
+
 std::string base64(const std::string& text) {
   std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),

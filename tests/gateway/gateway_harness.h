@@ -59,6 +59,10 @@ std::string messages_body(const std::string& text, bool stream = false, const st
 // Base64 of `text`, for SIM_REPLY64.
 std::string base64(const std::string& text);
 
+// The value of the first string field `"name":"…"` in `json`, as written (ids and secrets need no
+// unescaping), or "" when there is none.
+std::string json_field(const std::string& json, const std::string& name);
+
 // The "request" records of an audit log directory, in file order.
 std::vector<std::string> audit_requests(const std::filesystem::path& directory);
 

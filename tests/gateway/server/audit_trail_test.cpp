@@ -37,14 +37,7 @@ http_reply admin_call(harness& h, const std::string& method, const std::string& 
   return testing::http_call(h.server().admin_port(), method, path, body, {{"authorization", std::string("Bearer ") + admin_token}});
 }
 
-std::string json_field(const std::string& json, const std::string& name) {
-  const auto at = json.find("\"" + name + "\":\"");
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto start = at + name.size() + 4;
-  return json.substr(start, json.find('"', start) - start);
-}
+using testing::json_field;
 
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;

@@ -41,14 +41,7 @@ http_reply admin_call(harness& h, const std::string& method, const std::string& 
   return testing::http_call(h.server().admin_port(), method, path, body, {{"authorization", "Bearer " + token}});
 }
 
-std::string json_field(const std::string& json, const std::string& name) {
-  const auto at = json.find("\"" + name + "\":\"");
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto start = at + name.size() + 4;
-  return json.substr(start, json.find('"', start) - start);
-}
+using testing::json_field;
 
 TEST(GatewayAdmin, KeyCreatedThroughTheAdminApiWorksAndRevocationIsImmediate) {
   harness h(with_governance());

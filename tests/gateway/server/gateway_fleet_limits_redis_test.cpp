@@ -55,14 +55,7 @@ http_reply admin_call(harness& h, const std::string& method, const std::string& 
                             {{"authorization", std::string("Bearer ") + admin_token}});
 }
 
-std::string json_field(const std::string& json, const std::string& name) {
-  const auto at = json.find("\"" + name + "\":\"");
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto start = at + name.size() + 4;
-  return json.substr(start, json.find('"', start) - start);
-}
+using testing::json_field;
 
 std::uint64_t json_number_after(const std::string& json, std::size_t from, const std::string& name) {
   const auto at = json.find("\"" + name + "\":", from);

@@ -40,14 +40,7 @@ http_reply admin_call(harness& h, const std::string& method, const std::string& 
                             {{"authorization", std::string("Bearer ") + admin_token}});
 }
 
-std::string json_field(const std::string& json, const std::string& name) {
-  const auto at = json.find("\"" + name + "\":\"");
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto start = at + name.size() + 4;
-  return json.substr(start, json.find('"', start) - start);
-}
+using testing::json_field;
 
 // Milliseconds until `h` answers a request with `secret` with `status`; 2000 when it never does.
 long long ms_until_status(harness& h, const std::string& secret, unsigned status) {
