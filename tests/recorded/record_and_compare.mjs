@@ -37,7 +37,7 @@
 // with one gateway thread (after mask 3c), the simulator's message ids count its requests (each stack starts a fresh
 // one), and retry-after values come from the simulator (0) or the key's limits.
 //
-// Measured (2026-12-07, /work/baseline/sluice, 2 cores): unloaded, only normalisation 1 was ever needed;
+// Measured (2026-12-07, the pre-move baseline build, 2 cores): unloaded, only normalisation 1 was ever needed;
 // with 6 busy loops beside the test, stream texts were split into different deltas from run to run
 // (e.g. " backup " + "is " vs " backup is "), which normalisation 2 absorbs. Every normalised response
 // was identical over 8 runs (3 unloaded, 5 loaded).
