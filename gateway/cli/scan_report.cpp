@@ -32,6 +32,16 @@ void append_spans(std::string& out, const std::vector<Finding>& spans, const cha
   out += ']';
 }
 
+// `{"id":…,` and the line break before the next field: how every record starts.
+void open_record(std::string& out, std::string_view id_json, const char* nl) {
+  out += "{";
+  out += nl;
+  out += "\"id\":";
+  out += id_json;
+  out += ",";
+  out += nl;
+}
+
 // The injection scores of a record: the policy's score and, when asked, each detector's.
 struct injection_scores {
   double score = 0;
@@ -95,12 +105,7 @@ void append_part_record(std::string& out, std::string_view id_json, std::uint64_
   const bool pretty = style.pretty;
   const char* nl = pretty ? "\n  " : "";
   const char* nl2 = pretty ? "\n    " : "";
-  out += "{";
-  out += nl;
-  out += "\"id\":";
-  out += id_json;
-  out += ",";
-  out += nl;
+  open_record(out, id_json, nl);
   out += "\"part\":{\"index\":" + std::to_string(index) + ",\"start\":" + std::to_string(result.output_begin) +
          ",\"end\":" + std::to_string(result.output_end) + "},";
   out += nl;
@@ -121,12 +126,7 @@ void append_summary_record(std::string& out, std::string_view id_json, std::uint
   const bool pretty = style.pretty;
   const char* nl = pretty ? "\n  " : "";
   const char* nl2 = pretty ? "\n    " : "";
-  out += "{";
-  out += nl;
-  out += "\"id\":";
-  out += id_json;
-  out += ",";
-  out += nl;
+  open_record(out, id_json, nl);
   out += "\"summary\":{\"parts\":" + std::to_string(parts) + ",\"bytes\":" + std::to_string(bytes) +
          ",\"findings\":" + std::to_string(findings) + "},";
   out += nl;
@@ -146,12 +146,7 @@ void append_scan_record(std::string& out, std::string_view id_json, std::string_
   const bool pretty = style.pretty;
   const char* nl = pretty ? "\n  " : "";
   const char* nl2 = pretty ? "\n    " : "";
-  out += "{";
-  out += nl;
-  out += "\"id\":";
-  out += id_json;
-  out += ",";
-  out += nl;
+  open_record(out, id_json, nl);
   append_result_fields(out, result, rules, nl, nl2, style);
   out += "\"redacted\":";
   std::string& redacted = redacted_buffer();
