@@ -34,6 +34,22 @@ fixture& the_fixture() {
   return f;
 }
 
+// Control bytes (a NUL above all) would cut or garble a plain print of the mismatch, so print them escaped.
+std::string escaped(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f || c == '\\') {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", b);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // Compiling the shipped rules takes seconds, tens of them under ASan on a loaded machine. libFuzzer calls
@@ -80,8 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     at += n;
   }
   if (sr.finish(got) != errc::ok || got != expected) {
-    std::fprintf(stderr, "stream/block mismatch\ntext:     %.*s\nexpected: %s\ngot:      %s\n",
-                 static_cast<int>(text.size()), text.data(), expected.c_str(), got.c_str());
+    std::fprintf(stderr, "stream/block mismatch (pieces of at most %zu bytes)\ntext:     %s\nexpected: %s\ngot:      %s\n",
+                 max_piece, escaped(text).c_str(), escaped(expected).c_str(), escaped(got).c_str());
     std::abort();
   }
   return 0;
