@@ -479,6 +479,9 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
   }
 
+  set->has_content_rules_ = std::any_of(set->rules_.begin(), set->rules_.end(),
+                                        [](const rule& r) { return r.kind == rule_kind::content; });
+
   std::vector<detail::signature_source> signature_sources;
   const main_entries entries = main_patterns(set->rules_, signature_sources);
   set->parts_ = entries.parts;

@@ -450,7 +450,9 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
   b.content_hits.clear();
   b.encoded_runs.clear();
 
-  const bool wants_text_rules = options.injection || options.content;
+  // Content alone over a catalog without content rules has nothing to find: no normalization, no pass
+  // of the text-rules database (whose injection half would cost as much as everything else together).
+  const bool wants_text_rules = options.injection || (options.content && rules_->has_content_rules());
   bool normalized_differs = false;
   if (wants_text_rules) {
     normalizer norm;

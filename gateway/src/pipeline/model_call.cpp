@@ -318,7 +318,7 @@ bool model_call::process_answer(std::string_view& answer) {
   ex_.input_tokens = rfacts.input_tokens;
   ex_.output_tokens = rfacts.output_tokens;
   if (rt.chain->scans_responses()) {
-    scan_texts(gen_->scanner, ctx_.scan_result, rt.chain->scan_options(), ex_);
+    scan_texts(gen_->scanner, ctx_.scan_result, rt.chain->response_scan_options(), ex_);
   }
   if (!chain_.response(ex_)) {
     return false;

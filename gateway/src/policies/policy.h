@@ -45,9 +45,12 @@ class policy_filter {
 // What the configured policies need from the rest of the gateway, gathered once per configuration from
 // each policy's registration (policy_registry.h: declare_needs).
 struct chain_requirements {
-  engine::scan_options scan = nothing_to_scan();  // what the scanner must look for
+  engine::scan_options scan = nothing_to_scan();  // what the scanner must look for in requests
   bool wants_text = false;       // the (redacted) request and response texts are recorded
-  bool scans_responses = false;  // whole responses are scanned and given to on_response
+  // What whole responses are scanned for, before on_response: only what a policy reads there. Injection
+  // is a request-side policy, so an answer is never scanned for signatures or scored by the model.
+  bool response_entities = false;
+  bool response_content = false;
   bool redacts = false;          // some policy redacts entities
   engine::redaction_style redaction = engine::redaction_style::tag;  // how redacted entities are written
 

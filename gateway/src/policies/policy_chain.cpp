@@ -34,6 +34,12 @@ policy_chain::policy_chain(const gateway_config& config, const policy_environmen
     hooks_.push_back(std::move(hook));
   }
   scans_ = needs_.scan.entities || needs_.scan.injection || needs_.scan.content;
+  // The request's options (validators, limits) with only the response-side checks switched on.
+  response_scan_ = needs_.scan;
+  response_scan_.entities = needs_.response_entities;
+  response_scan_.content = needs_.response_content;
+  response_scan_.injection = false;
+  response_scan_.model = nullptr;
 }
 
 policy_chain::~policy_chain() = default;

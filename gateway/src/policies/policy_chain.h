@@ -26,10 +26,12 @@ class policy_chain {
   }
   // What the scanner must look for, given the policies configured.
   [[nodiscard]] const engine::scan_options& scan_options() const noexcept { return needs_.scan; }
+  // What a whole response is scanned for (a subset of the request's options: see chain_requirements).
+  [[nodiscard]] const engine::scan_options& response_scan_options() const noexcept { return response_scan_; }
   [[nodiscard]] bool scans_anything() const noexcept { return scans_; }
   // True when the audit log wants the (redacted) text of requests and responses.
   [[nodiscard]] bool wants_text() const noexcept { return needs_.wants_text; }
-  [[nodiscard]] bool scans_responses() const noexcept { return needs_.scans_responses; }
+  [[nodiscard]] bool scans_responses() const noexcept { return needs_.response_entities || needs_.response_content; }
   [[nodiscard]] bool redacts() const noexcept { return needs_.redacts; }
   // How redacted entities are written (the pii-detector's `redaction`).
   [[nodiscard]] engine::redaction_style redaction_style() const noexcept { return needs_.redaction; }
@@ -40,6 +42,7 @@ class policy_chain {
   std::vector<std::unique_ptr<policy_factory>> factories_;
   std::vector<std::unique_ptr<stream_hook>> hooks_;
   chain_requirements needs_;
+  engine::scan_options response_scan_;
   response_rules stream_rules_;  // views of hooks_
   bool scans_ = false;
 };

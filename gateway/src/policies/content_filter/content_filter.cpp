@@ -121,7 +121,7 @@ void parse(const YAML::Node& n, const std::string& key, config_reader& r, conten
 
 void declare_needs(const content_filter_options& o, chain_requirements& needs) {
   needs.scan.content = true;
-  needs.scans_responses = needs.scans_responses || o.responses;
+  needs.response_content = needs.response_content || o.responses;
 }
 
 std::unique_ptr<policy_factory> make_factory(const policy_config& config, const content_filter_options& o,

@@ -194,7 +194,7 @@ void declare_needs(const pii_detector_options& o, chain_requirements& needs) {
   if (!o.phone_regions.empty()) {
     (void)needs.scan.validators.set_phone_regions(o.phone_regions);  // checked when parsed
   }
-  needs.scans_responses = needs.scans_responses || o.responses;
+  needs.response_entities = needs.response_entities || o.responses;
   needs.redacts = needs.redacts || o.action == policy_action::redact;
   if (o.numbered) {
     needs.redaction = engine::redaction_style::numbered;
