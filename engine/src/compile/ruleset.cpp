@@ -191,14 +191,19 @@ constexpr const char* never_matches = "\\xff\\xfe\\xff\\xfe";
 // Two halves of the block list serve scans that want only one side: the entity list (entity
 // prefilters and context words; a scan for a pii-detector alone runs at the PII catalog's own speed)
 // and the text-rule list (injection and content rules and the parts; the pass over normalized text,
-// and decoded payloads). Left-out rules keep their ids with a pattern that never matches.
-enum class main_half : std::uint8_t { all, entities, text_rules };
+// and decoded payloads). A third, the content list (content rules, their parts and the words those
+// parts use), serves a content-filter without prompt-injection: the injection vocabulary is most of a
+// text-rule scan. Left-out rules keep their ids with a pattern that never matches.
+enum class main_half : std::uint8_t { all, entities, text_rules, content };
 
 compiled_list make_main_list(const std::vector<rule>& rules, const main_entries& entries, bool for_stream,
                              main_half half = main_half::all) {
   compiled_list list;
   const auto in_half = [&](rule_kind kind) {
     const bool entity_side = is_entity(kind) || kind == rule_kind::context;
+    if (half == main_half::content) {
+      return kind == rule_kind::content;
+    }
     return half == main_half::all || (half == main_half::entities) == entity_side;
   };
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -212,14 +217,20 @@ compiled_list make_main_list(const std::vector<rule>& rules, const main_entries&
   }
   if (!for_stream && half != main_half::entities) {
     for (std::size_t j = 0; j < entries.parts.size(); ++j) {
-      if (entries.part_by_words[j]) {
-        continue;  // found through its words, below
+      if (entries.part_by_words[j] || !in_half(entries.parts[j].kind)) {
+        continue;  // found through its words, below; or of a rule outside this half
       }
       list.patterns.push_back(entries.part_patterns[j].c_str());
       list.flags.push_back(main_flags(rules[entries.parts[j].rule]));
       list.ids.push_back(static_cast<unsigned>(rules.size() + j));
     }
     for (std::size_t w = 0; w < entries.word_patterns.size(); ++w) {
+      const bool used = std::any_of(entries.word_parts.begin() + entries.word_first[w],
+                                    entries.word_parts.begin() + entries.word_first[w + 1],
+                                    [&](std::uint32_t j) { return in_half(entries.parts[j].kind); });
+      if (!used) {
+        continue;
+      }
       list.patterns.push_back(entries.word_patterns[w].c_str());
       list.flags.push_back(entries.word_flags[w]);
       list.ids.push_back(static_cast<unsigned>(rules.size() + entries.parts.size() + w));
@@ -497,21 +508,26 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   const compiled_list stream_list = make_main_list(set->rules_, entries, true);
   const compiled_list entity_list = make_main_list(set->rules_, entries, false, main_half::entities);
   const compiled_list text_list = make_main_list(set->rules_, entries, false, main_half::text_rules);
+  const compiled_list content_list = make_main_list(set->rules_, entries, false, main_half::content);
   const std::vector<detail::signature_source> confirm_sources = make_confirm_sources(set->rules_);
   const compiled_list confirm_list = make_signature_list(confirm_sources);
   const compiled_list signature_list = make_signature_list(signature_sources);
   // Every list a cached database is built from: the halves too, whose contents code decides.
-  set->stats_.cache_key = cache_key({&main_list, &stream_list, &entity_list, &text_list, &confirm_list, &signature_list});
+  set->stats_.cache_key =
+      cache_key({&main_list, &stream_list, &entity_list, &text_list, &content_list, &confirm_list, &signature_list});
   struct slot {
     hs_database_t** db;
     const compiled_list* list;
     unsigned mode;
     const char* suffix;
   };
-  const slot slots[] = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
-                        {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
-                        {&set->entity_db_, &entity_list, HS_MODE_BLOCK, ".entities.hsdb"},
-                        {&set->text_db_, &text_list, HS_MODE_BLOCK, ".text.hsdb"}};
+  std::vector<slot> slots = {{&set->block_db_, &main_list, HS_MODE_BLOCK, ".block.hsdb"},
+                             {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
+                             {&set->entity_db_, &entity_list, HS_MODE_BLOCK, ".entities.hsdb"},
+                             {&set->text_db_, &text_list, HS_MODE_BLOCK, ".text.hsdb"}};
+  if (set->has_content_rules_) {  // without content rules, a content scan has nothing to run
+    slots.push_back({&set->content_db_, &content_list, HS_MODE_BLOCK, ".content.hsdb"});
+  }
   bool all_cached = !options.cache_dir.empty();
   for (const auto& s : slots) {
     if (!options.cache_dir.empty()) {
@@ -560,6 +576,7 @@ void ruleset::finish_setup() {
   if (hs_alloc_scratch(block_db_, &scratch_) != HS_SUCCESS ||
       hs_alloc_scratch(stream_db_, &scratch_) != HS_SUCCESS ||
       hs_alloc_scratch(entity_db_, &scratch_) != HS_SUCCESS || hs_alloc_scratch(text_db_, &scratch_) != HS_SUCCESS ||
+      (content_db_ != nullptr && hs_alloc_scratch(content_db_, &scratch_) != HS_SUCCESS) ||
       !confirm_->grow_scratch(&scratch_)) {
     throw std::bad_alloc();
   }
@@ -618,6 +635,7 @@ ruleset::~ruleset() {
   hs_free_database(stream_db_);
   hs_free_database(entity_db_);
   hs_free_database(text_db_);
+  hs_free_database(content_db_);
 }
 
 }  // namespace sluice::engine

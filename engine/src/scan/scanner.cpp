@@ -452,7 +452,9 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
 
   // Content alone over a catalog without content rules has nothing to find: no normalization, no pass
   // of the text-rules database (whose injection half would cost as much as everything else together).
+  // Content without injection scans the content rules' own database.
   const bool wants_text_rules = options.injection || (options.content && rules_->has_content_rules());
+  const hs_database_t* text_db = options.injection ? rules_->text_rules_database() : rules_->content_database();
   bool normalized_differs = false;
   if (wants_text_rules) {
     normalizer norm;
@@ -462,9 +464,10 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     normalized_differs = b.normalized.changed;
   }
 
-  // One pass of the whole block database when both sides are wanted over the same text; otherwise
-  // each side's half over its own text (entities over the original, text rules over the normalized).
-  const bool one_pass = options.entities && wants_text_rules && !normalized_differs;
+  // One pass of the whole block database when entities and injection are wanted over the same text;
+  // otherwise each side's own database over its own text (entities over the original, text rules or
+  // content alone over the normalized).
+  const bool one_pass = options.entities && options.injection && !normalized_differs;
   pass_context first{&b, rules_.get(), &options, nullptr, one_pass ? pass_kind::everything : pass_kind::entities,
                      0, 0, 0};
   if (one_pass || options.entities) {
@@ -477,7 +480,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
     pass_context second{&b,  rules_.get(), &options, normalized_differs ? &b.normalized : nullptr, pass_kind::text_rules,
                         0, 0, first.matches};
     const std::string_view pass_text = normalized_differs ? std::string_view(b.normalized.text) : text;
-    if (const errc e = run_pass(rules_->text_rules_database(), pass_text, scratch_, second); e != errc::ok) {
+    if (const errc e = run_pass(text_db, pass_text, scratch_, second); e != errc::ok) {
       return e;
     }
   }

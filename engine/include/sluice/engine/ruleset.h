@@ -137,6 +137,9 @@ class ruleset {
   // the pass over normalized text, decoded payloads).
   [[nodiscard]] const hs_database_t* entity_database() const noexcept { return entity_db_; }
   [[nodiscard]] const hs_database_t* text_rules_database() const noexcept { return text_db_; }
+  // The content rules alone (and the parts and words they use): for a content scan without injection.
+  // Null when the catalog has no content rules.
+  [[nodiscard]] const hs_database_t* content_database() const noexcept { return content_db_; }
   // A pii/secret rule's exact pattern with leftmost start of match, in a block database of its own,
   // for confirming the windows around that rule's own hits (null for other kinds). One database per
   // rule: a window is scanned only for the rule that needs it, as fast as its one pattern allows, and a
@@ -185,6 +188,7 @@ class ruleset {
   hs_database_t* stream_db_ = nullptr;
   hs_database_t* entity_db_ = nullptr;
   hs_database_t* text_db_ = nullptr;
+  hs_database_t* content_db_ = nullptr;
   std::unique_ptr<detail::signature_databases> confirm_;
   std::unique_ptr<detail::signature_databases> signatures_;
   std::vector<signature_part> parts_;
