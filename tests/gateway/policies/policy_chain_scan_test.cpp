@@ -36,19 +36,18 @@ TEST(PolicyChainScan, AnswersAreNeverScannedForInjection) {
 }
 
 TEST(PolicyChainScan, APolicyWithResponsesOffAddsNothingToTheAnswerScan) {
-  const auto pii_only = chain_of(
-      "  chain: [pii-detector, content-filter]\n  policy:\n"
-      "    content-filter: {responses: false}\n");
-  ASSERT_TRUE(pii_only->scans_responses());
-  EXPECT_TRUE(pii_only->response_scan_options().entities);
-  EXPECT_FALSE(pii_only->response_scan_options().content);
-
-  const auto content_only = chain_of(
-      "  chain: [pii-detector, content-filter]\n  policy:\n"
-      "    pii-detector: {responses: false}\n");
-  ASSERT_TRUE(content_only->scans_responses());
-  EXPECT_FALSE(content_only->response_scan_options().entities);
-  EXPECT_TRUE(content_only->response_scan_options().content);
+  struct expectation {
+    const char* policy_off;
+    bool entities;
+    bool content;
+  };
+  for (const expectation& e : {expectation{"content-filter", true, false}, expectation{"pii-detector", false, true}}) {
+    const auto chain = chain_of(std::string("  chain: [pii-detector, content-filter]\n  policy:\n    ") + e.policy_off +
+                                ": {responses: false}\n");
+    ASSERT_TRUE(chain->scans_responses()) << e.policy_off;
+    EXPECT_EQ(chain->response_scan_options().entities, e.entities) << e.policy_off;
+    EXPECT_EQ(chain->response_scan_options().content, e.content) << e.policy_off;
+  }
 }
 
 TEST(PolicyChainScan, AChainWithOnlyRequestSidePoliciesScansNoAnswer) {
