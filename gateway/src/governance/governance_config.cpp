@@ -189,12 +189,14 @@ void parse_store(config_reader& r, const YAML::Node& n, governance_config& g) {
     if (!r.expect_map(n, "governance.store", {"url", "password_env", "password_file", "key_prefix", "tls"})) {
       return;
     }
-    url_node.reset(n["url"]);
+    // Checked before reset(): resetting to a key the map does not have throws YAML::InvalidNode.
+    const YAML::Node url = n["url"];
     url_key = "governance.store.url";
-    if (!url_node) {
+    if (!url) {
       r.problem(n, url_key, "missing: redis://host:port/db");
       return;
     }
+    url_node.reset(url);
   }
   if (!r.get_string(url_node, url_key, g.store_path)) {
     return;

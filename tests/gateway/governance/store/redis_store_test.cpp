@@ -384,5 +384,19 @@ TEST(RedisStoreConfig, BadUrlsAreLoadErrorsAtTheStoreKey) {
   EXPECT_NE(only_problem(unset).find("governance.store.password_env"), std::string::npos) << only_problem(unset);
 }
 
+// Found by the config fuzzer: a map without `url` made the loader throw yaml-cpp's InvalidNode, and
+// `sluice config validate` abort, instead of naming the missing key.
+TEST(RedisStoreConfig, AMapWithoutAUrlIsALoadErrorNotACrash) {
+  for (const std::string store : {"store: {a: 1}", "store: {0,}", "store: {password_env: X}"}) {
+    const auto p = parse_section(store);
+    ASSERT_FALSE(p.problems.empty()) << store;
+    bool names_url = false;
+    for (const auto& problem : p.problems) {
+      names_url = names_url || problem.key == "governance.store.url";
+    }
+    EXPECT_TRUE(names_url) << store << ": " << only_problem(p);
+  }
+}
+
 }  // namespace
 }  // namespace sluice::gateway
