@@ -9,6 +9,7 @@
 
 #include <simdjson.h>
 
+#include "sluice/engine/json_escape.h"
 #include "sluice/engine/redactor.h"
 #include "sluice/engine/scanner.h"
 #include "sluice/engine/stream_redactor.h"
@@ -34,19 +35,11 @@ fixture& the_fixture() {
   return f;
 }
 
-// Control bytes (a NUL above all) would cut or garble a plain print of the mismatch, so print them escaped.
-std::string escaped(std::string_view s) {
+// Control bytes (a NUL above all) would cut or garble a plain print of the mismatch: the texts are
+// printed as JSON strings (every one is valid UTF-8: the input is checked, redaction keeps it so).
+std::string as_json(std::string_view s) {
   std::string out;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7f || c == '\\') {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", b);
-      out += hex;
-    } else {
-      out += c;
-    }
-  }
+  append_json_string(out, s);
   return out;
 }
 
@@ -97,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (sr.finish(got) != errc::ok || got != expected) {
     std::fprintf(stderr, "stream/block mismatch (pieces of at most %zu bytes)\ntext:     %s\nexpected: %s\ngot:      %s\n",
-                 max_piece, escaped(text).c_str(), escaped(expected).c_str(), escaped(got).c_str());
+                 max_piece, as_json(text).c_str(), as_json(expected).c_str(), as_json(got).c_str());
     std::abort();
   }
   return 0;

@@ -200,10 +200,10 @@ compiled_list make_main_list(const std::vector<rule>& rules, const main_entries&
                              main_half half = main_half::all) {
   compiled_list list;
   const auto in_half = [&](rule_kind kind) {
-    const bool entity_side = is_entity(kind) || kind == rule_kind::context;
     if (half == main_half::content) {
       return kind == rule_kind::content;
     }
+    const bool entity_side = is_entity(kind) || kind == rule_kind::context;
     return half == main_half::all || (half == main_half::entities) == entity_side;
   };
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -490,8 +490,10 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
     }
   }
 
-  set->has_content_rules_ = std::any_of(set->rules_.begin(), set->rules_.end(),
-                                        [](const rule& r) { return r.kind == rule_kind::content; });
+  // Without content rules there is no content database (content_database() null, has_content_rules()
+  // false): a content scan has nothing to run.
+  const bool has_content = std::any_of(set->rules_.begin(), set->rules_.end(),
+                                       [](const rule& r) { return r.kind == rule_kind::content; });
 
   std::vector<detail::signature_source> signature_sources;
   const main_entries entries = main_patterns(set->rules_, signature_sources);
@@ -508,7 +510,8 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
   const compiled_list stream_list = make_main_list(set->rules_, entries, true);
   const compiled_list entity_list = make_main_list(set->rules_, entries, false, main_half::entities);
   const compiled_list text_list = make_main_list(set->rules_, entries, false, main_half::text_rules);
-  const compiled_list content_list = make_main_list(set->rules_, entries, false, main_half::content);
+  const compiled_list content_list =
+      has_content ? make_main_list(set->rules_, entries, false, main_half::content) : compiled_list{};
   const std::vector<detail::signature_source> confirm_sources = make_confirm_sources(set->rules_);
   const compiled_list confirm_list = make_signature_list(confirm_sources);
   const compiled_list signature_list = make_signature_list(signature_sources);
@@ -525,7 +528,7 @@ std::shared_ptr<const ruleset> ruleset::compile(std::vector<rule> rules, const c
                              {&set->stream_db_, &stream_list, stream_mode, ".stream.hsdb"},
                              {&set->entity_db_, &entity_list, HS_MODE_BLOCK, ".entities.hsdb"},
                              {&set->text_db_, &text_list, HS_MODE_BLOCK, ".text.hsdb"}};
-  if (set->has_content_rules_) {  // without content rules, a content scan has nothing to run
+  if (has_content) {
     slots.push_back({&set->content_db_, &content_list, HS_MODE_BLOCK, ".content.hsdb"});
   }
   bool all_cached = !options.cache_dir.empty();

@@ -127,7 +127,7 @@ class ruleset {
   // The longest match any pii/secret rule allows: the upper bound of the stream hold-back.
   [[nodiscard]] std::uint32_t max_redaction_width() const noexcept { return max_redaction_width_; }
   // Whether the catalog holds any content-filter rule (the shipped one holds none: operators add theirs).
-  [[nodiscard]] bool has_content_rules() const noexcept { return has_content_rules_; }
+  [[nodiscard]] bool has_content_rules() const noexcept { return content_db_ != nullptr; }
   [[nodiscard]] const ruleset_stats& stats() const noexcept { return stats_; }
 
   [[nodiscard]] const hs_database_t* block_database() const noexcept { return block_db_; }
@@ -183,7 +183,6 @@ class ruleset {
   std::vector<std::array<std::uint64_t, 256>> hold_group_bytes_;
   std::uint32_t max_context_window_ = 0;
   std::uint32_t max_redaction_width_ = 0;
-  bool has_content_rules_ = false;
   hs_database_t* block_db_ = nullptr;
   hs_database_t* stream_db_ = nullptr;
   hs_database_t* entity_db_ = nullptr;
