@@ -320,8 +320,9 @@ void BM_model_score(benchmark::State& state) {
     state.SkipWithError(e.what());
     return;
   }
-  const auto kernel = state.range(0);  // 0 scalar, 1 SSE4.1, 2 AVX2
-  if ((kernel == 1 && !__builtin_cpu_supports("sse4.1")) || (kernel == 2 && !__builtin_cpu_supports("avx2"))) {
+  const auto kernel = state.range(0);  // 0 scalar, 1 SSE4.1, 2 AVX2, 3 AVX-512
+  if ((kernel == 1 && !__builtin_cpu_supports("sse4.1")) || (kernel == 2 && !__builtin_cpu_supports("avx2")) ||
+      (kernel == 3 && !engine::detail::avx512_model_kernel_supported())) {
     state.SkipWithError("the CPU lacks this kernel's instructions");
     return;
   }
@@ -332,7 +333,8 @@ void BM_model_score(benchmark::State& state) {
   const engine::detail::window_layout layout{static_cast<std::uint32_t>(text.size()), f.window, f.stride};
   std::string folded;
   const engine::detail::kernel_input in{&hashes, model->weights().data(), f.bucket_bits, text, &folded};
-  const auto kernels = kernel == 2   ? engine::detail::avx2_model_kernels()
+  const auto kernels = kernel == 3   ? engine::detail::avx512_model_kernels()
+                       : kernel == 2 ? engine::detail::avx2_model_kernels()
                        : kernel == 1 ? engine::detail::sse41_model_kernels()
                                      : engine::detail::scalar_model_kernels();
   const auto run = [&](const engine::detail::model_kernels& k) {
@@ -413,7 +415,7 @@ BENCHMARK(BM_engine_scan)->Apply(sizes);
 BENCHMARK(BM_engine_entities_only)->Apply(sizes);
 BENCHMARK(BM_hyperscan_only)->Apply(sizes);
 BENCHMARK(BM_engine_adversarial)->Apply(adversarial_sizes);
-BENCHMARK(BM_model_score)->ArgsProduct({{0, 1, 2}, {4096, 65536}})->ArgNames({"kernel", "bytes"});
+BENCHMARK(BM_model_score)->ArgsProduct({{0, 1, 2, 3}, {4096, 65536}})->ArgNames({"kernel", "bytes"});
 BENCHMARK(BM_engine_secrets_dense)->ArgsProduct({{0, 1}, {65536}})->ArgNames({"full", "bytes"});
 BENCHMARK(BM_engine_scan_licences)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ascii_profile)->ArgsProduct({{0, 1}, {272, 0}})->ArgNames({"kernel", "window"});

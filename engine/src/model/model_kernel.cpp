@@ -1,5 +1,6 @@
 // The scalar scoring kernel (the reference the SIMD kernels must match), and the choice of kernel made
-// once at start-up from what the CPU supports (SLUICE_SIMD=scalar forces the scalar one, for tests).
+// once at start-up from what the CPU supports (SLUICE_SIMD=scalar, sse4.1 or avx2 forces a narrower one,
+// for tests and comparisons).
 #include "model/model_kernels.h"
 
 #include <cstdlib>
@@ -36,7 +37,14 @@ model_kernels choose() noexcept {
   if (forced != nullptr && std::strcmp(forced, "sse4.1") == 0 && sse41) {
     return sse41_model_kernels();
   }
-  if (__builtin_cpu_supports("avx2") && sse41) {
+  const bool avx2 = __builtin_cpu_supports("avx2") && sse41;
+  if (forced != nullptr && std::strcmp(forced, "avx2") == 0 && avx2) {
+    return avx2_model_kernels();
+  }
+  if (avx512_model_kernel_supported() && sse41) {
+    return avx512_model_kernels();
+  }
+  if (avx2) {
     return avx2_model_kernels();
   }
   if (sse41) {
@@ -48,6 +56,13 @@ model_kernels choose() noexcept {
 }  // namespace
 
 model_kernels scalar_model_kernels() noexcept { return {accumulate_scalar, "scalar"}; }
+
+bool avx512_model_kernel_supported() noexcept {
+  // libgcc's CPU check reports AVX-512 only when the OS saves the ZMM registers as well.
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2");
+}
 
 const model_kernels& active_model_kernels() noexcept {
   static const model_kernels chosen = choose();

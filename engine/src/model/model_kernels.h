@@ -1,5 +1,6 @@
 #pragma once
-// Private: the scoring kernels. One translation unit per instruction set (model_kernel_avx2.cpp, model_kernel_sse41.cpp, and the
+// Private: the scoring kernels. One translation unit per instruction set (model_kernel_avx512.cpp, model_kernel_avx2.cpp,
+// model_kernel_sse41.cpp, and the
 // scalar reference in model_kernel.cpp, which runs `for_each_feature` itself); model_kernel.cpp picks one
 // once at start-up. Every kernel feeds the same per-block sums to a window_tracker, so all agree exactly.
 #include <cstddef>
@@ -30,9 +31,13 @@ struct model_kernels {
 model_kernels scalar_model_kernels() noexcept;
 model_kernels sse41_model_kernels() noexcept;
 model_kernels avx2_model_kernels() noexcept;
+model_kernels avx512_model_kernels() noexcept;
 
-// The kernels in use (chosen once: AVX2, else SSE4.1, else scalar; SLUICE_SIMD=scalar or sse4.1 forces
-// that one).
+// Whether this CPU (and its OS) runs the AVX-512 kernel: F, BW, DQ, VL, VBMI and VBMI2, with BMI2.
+bool avx512_model_kernel_supported() noexcept;
+
+// The kernels in use (chosen once: AVX-512, else AVX2, else SSE4.1, else scalar; SLUICE_SIMD=scalar,
+// sse4.1 or avx2 forces that one, when the CPU has it).
 const model_kernels& active_model_kernels() noexcept;
 
 // Whether the SIMD kernels can serve a layout (they accumulate 64-byte chunks into blocks).

@@ -132,6 +132,13 @@ TEST_P(InjectionModelKernels, SimdMatchesScalarExactly) {
       ASSERT_EQ(scalar.best_value(), avx2.best_value()) << "avx2, size " << size << ": " << text;
       ASSERT_EQ(scalar.best_window(), avx2.best_window()) << "avx2, size " << size;
     }
+    if (detail::avx512_model_kernel_supported()) {
+      detail::window_tracker avx512(layout);
+      detail::avx512_model_kernels().accumulate(input, avx512);
+      avx512.finish();
+      ASSERT_EQ(scalar.best_value(), avx512.best_value()) << "avx512, size " << size << ": " << text;
+      ASSERT_EQ(scalar.best_window(), avx512.best_window()) << "avx512, size " << size;
+    }
   }
 }
 
