@@ -100,6 +100,31 @@ TEST(InjectionModelFeatures, CaseAndPunctuationFold) {
   }
 }
 
+// Every SIMD kernel this CPU runs gives the scalar reference's best window and value on `text`.
+void expect_kernels_agree(const model_features& f, const injection_model& model, const std::string& text,
+                          std::string& folded) {
+  const detail::hash_params hashes(f);
+  const detail::window_layout layout{static_cast<std::uint32_t>(text.size()), f.window, f.stride};
+  const detail::kernel_input input{&hashes, model.weights().data(), f.bucket_bits, text, &folded};
+  detail::window_tracker scalar(layout);
+  detail::scalar_model_kernels().accumulate(input, scalar);
+  scalar.finish();
+  std::vector<detail::model_kernels> kernels{detail::sse41_model_kernels()};
+  if (__builtin_cpu_supports("avx2")) {
+    kernels.push_back(detail::avx2_model_kernels());
+  }
+  if (detail::avx512_model_kernel_supported()) {
+    kernels.push_back(detail::avx512_model_kernels());
+  }
+  for (const auto& kernel : kernels) {
+    detail::window_tracker simd(layout);
+    kernel.accumulate(input, simd);
+    simd.finish();
+    ASSERT_EQ(scalar.best_value(), simd.best_value()) << kernel.name << ", size " << text.size() << ": " << text;
+    ASSERT_EQ(scalar.best_window(), simd.best_window()) << kernel.name << ", size " << text.size();
+  }
+}
+
 class InjectionModelKernels : public ::testing::TestWithParam<std::uint32_t> {};
 
 TEST_P(InjectionModelKernels, SimdMatchesScalarExactly) {
@@ -109,36 +134,35 @@ TEST_P(InjectionModelKernels, SimdMatchesScalarExactly) {
   model_features f;
   f.char_ngrams = GetParam();
   const auto model = injection_model::from_weights(f, random_weights(f, 7), 0.0, {}, {}, {});
-  const detail::hash_params hashes(f);
   std::mt19937 rng(11);
   std::string folded;
   for (int round = 0; round < 400; ++round) {
     const std::size_t size = round < 100 ? static_cast<std::size_t>(round) : rng() % 3000;
-    const std::string text = random_text(rng, size).substr(0, size);
-    const detail::window_layout layout{static_cast<std::uint32_t>(text.size()), f.window, f.stride};
-    const detail::kernel_input input{&hashes, model->weights().data(), f.bucket_bits, text, &folded};
-    detail::window_tracker scalar(layout);
-    detail::scalar_model_kernels().accumulate(input, scalar);
-    scalar.finish();
-    detail::window_tracker simd(layout);
-    detail::sse41_model_kernels().accumulate(input, simd);
-    simd.finish();
-    ASSERT_EQ(scalar.best_value(), simd.best_value()) << "size " << size << ": " << text;
-    ASSERT_EQ(scalar.best_window(), simd.best_window()) << "size " << size;
-    if (__builtin_cpu_supports("avx2")) {
-      detail::window_tracker avx2(layout);
-      detail::avx2_model_kernels().accumulate(input, avx2);
-      avx2.finish();
-      ASSERT_EQ(scalar.best_value(), avx2.best_value()) << "avx2, size " << size << ": " << text;
-      ASSERT_EQ(scalar.best_window(), avx2.best_window()) << "avx2, size " << size;
+    expect_kernels_agree(f, *model, random_text(rng, size).substr(0, size), folded);
+  }
+}
+
+TEST_P(InjectionModelKernels, SimdMatchesScalarOnArbitraryBytes) {
+  if (!__builtin_cpu_supports("sse4.1")) {
+    GTEST_SKIP() << "no SSE4.1";
+  }
+  model_features f;
+  f.char_ngrams = GetParam();
+  const auto model = injection_model::from_weights(f, random_weights(f, 9), 0.0, {}, {}, {});
+  std::mt19937 rng(13);
+  std::string folded;
+  for (int round = 0; round < 300; ++round) {
+    // Any byte value, with runs of word bytes and of separators of every length (a word may span
+    // several 64-byte chunks, or a chunk hold nothing but separators).
+    std::string text(rng() % 1500, '\0');
+    for (std::size_t i = 0; i < text.size();) {
+      const std::size_t run = 1 + rng() % (round % 3 == 0 ? 90 : 12);
+      const bool separators = rng() % 2 == 0;
+      for (std::size_t k = 0; k < run && i < text.size(); ++k, ++i) {
+        text[i] = separators ? " ,\n\t.\0!"[rng() % 7] : static_cast<char>(rng() % 256);
+      }
     }
-    if (detail::avx512_model_kernel_supported()) {
-      detail::window_tracker avx512(layout);
-      detail::avx512_model_kernels().accumulate(input, avx512);
-      avx512.finish();
-      ASSERT_EQ(scalar.best_value(), avx512.best_value()) << "avx512, size " << size << ": " << text;
-      ASSERT_EQ(scalar.best_window(), avx512.best_window()) << "avx512, size " << size;
-    }
+    expect_kernels_agree(f, *model, text, folded);
   }
 }
 
