@@ -68,7 +68,7 @@ std::size_t write_chunk_size_line(std::array<char, 24>& line, std::size_t size) 
   return len > 0 ? static_cast<std::size_t>(len) : 0;
 }
 
-awaitable<bool> response_writer::respond(const answer_head& head, std::string_view body) {
+awaitable<bool> response_writer::respond(answer_head head, std::string_view body) {
   write_answer_head(head_, head, body.size());
   const std::array<net::const_buffer, 2> response{net::buffer(head_), net::buffer(body.data(), body.size())};
   client_.expires_after(write_timeout_);

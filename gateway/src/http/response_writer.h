@@ -48,8 +48,9 @@ class response_writer {
   void set_write_timeout(std::chrono::milliseconds timeout) noexcept { write_timeout_ = timeout; }
 
   // Sends a whole answer. Returns whether the connection may serve another request (written and
-  // keep_alive).
-  awaitable<bool> respond(const answer_head& head, std::string_view body);
+  // keep_alive). The head is taken by value, so a caller may return this awaitable without a coroutine
+  // frame of its own (its strings must outlive the write, as the body's).
+  awaitable<bool> respond(answer_head head, std::string_view body);
 
   // Stream: the head is written now and goes out with the first chunk (write_chunk), not on its own: a
   // separate write is a separate packet and a separate wake-up of the client.

@@ -286,12 +286,12 @@ awaitable<bool> model_call::whole_answer(upstream_call& call, const client_watch
     ex_.refuse(code, "api_error", "", "upstream response failed: " + call.failure_message());
     co_return co_await refuse(keep_alive);
   }
-  const std::string upstream_type(sv(call.head()[http::field::content_type]));
+  upstream_type_.assign(sv(call.head()[http::field::content_type]));
   call.finish();
   if (status != 200) {
     // 400, 401, 403, 404… from the upstream: passed through.
     finish_exchange(status);
-    co_return co_await pass_upstream_error(status, upstream_type, response_body_, keep_alive, 0);
+    co_return co_await pass_upstream_error(status, upstream_type_, response_body_, keep_alive, 0);
   }
   const auto t1 = clock::now();
   std::string_view answer;
@@ -358,7 +358,7 @@ awaitable<bool> model_call::respond(unsigned status, std::string_view content_ty
   head.request_id = ex_.request_id;
   head.retry_after_ms = retry_after_ms;
   head.keep_alive = keep_alive;
-  co_return co_await writer_.respond(head, body);
+  return writer_.respond(head, body);  // no frame of its own: the writer's holds the head
 }
 
 awaitable<bool> model_call::refuse(bool keep_alive) {

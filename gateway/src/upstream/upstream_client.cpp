@@ -35,19 +35,25 @@ std::shared_ptr<net::ssl::context> make_client_tls_context() {
 upstream_pool::upstream_pool(net::any_io_executor executor, std::shared_ptr<net::ssl::context> tls)
     : executor_(std::move(executor)), tls_(std::move(tls)) {}
 
-awaitable<std::unique_ptr<upstream_connection>> upstream_pool::acquire(const target_config& target,
-                                                                       error_code& ec) {
-  std::string key = (target.tls ? "https://" : "http://") + target.host + ":" + std::to_string(target.port);
-  auto it = idle_.find(key);
-  if (it != idle_.end() && !it->second.empty()) {
-    auto c = std::move(it->second.back());
-    it->second.pop_back();
-    c->reused_ = true;
-    ec = {};
-    co_return c;
+std::unique_ptr<upstream_connection> upstream_pool::take_idle(const target_config& target) {
+  key_.assign(target.tls ? "https://" : "http://");
+  key_.append(target.host);
+  key_.push_back(':');
+  append_number(key_, target.port);
+  auto it = idle_.find(key_);
+  if (it == idle_.end() || it->second.empty()) {
+    return nullptr;
   }
+  auto c = std::move(it->second.back());
+  it->second.pop_back();
+  c->reused_ = true;
+  return c;
+}
+
+awaitable<std::unique_ptr<upstream_connection>> upstream_pool::connect(const target_config& target,
+                                                                       error_code& ec) {
   auto c = std::make_unique<upstream_connection>(executor_, target.tls ? tls_.get() : nullptr);
-  c->pool_key_ = std::move(key);
+  c->pool_key_ = key_;
   auto found = resolved_.find(c->pool_key_);
   tcp::resolver::results_type endpoints;
   if (found != resolved_.end()) {
@@ -160,7 +166,10 @@ awaitable<bool> upstream_call::start(const target_config& target, std::string_vi
   // One transparent retry when a pooled connection turns out to have been closed by the server.
   for (int round = 0; round < 2; ++round) {
     error_code ec;
-    conn_ = co_await pool_.acquire(target, ec);
+    conn_ = pool_.take_idle(target);
+    if (!conn_) {
+      conn_ = co_await pool_.connect(target, ec);
+    }
     if (!conn_) {
       co_return fail(upstream_failure::connect, ec);
     }

@@ -29,9 +29,12 @@ class upstream_connection {
 class upstream_pool {
  public:
   upstream_pool(net::any_io_executor executor, std::shared_ptr<net::ssl::context> tls);
-  // An idle connection to the target, or a new one (resolve, connect, TLS handshake) within the
-  // connect timeout.
-  awaitable<std::unique_ptr<upstream_connection>> acquire(const target_config& target, error_code& ec);
+  // An idle connection to the target, or null. Not a coroutine: the common case (a pooled connection)
+  // costs no coroutine frame.
+  std::unique_ptr<upstream_connection> take_idle(const target_config& target);
+  // A new connection to the target (resolve, connect, TLS handshake) within the connect timeout; call
+  // after take_idle found none (it leaves the target's pool key built).
+  awaitable<std::unique_ptr<upstream_connection>> connect(const target_config& target, error_code& ec);
   // Keeps a connection whose last response was read completely, for the next request.
   void release(std::unique_ptr<upstream_connection> c);
   void clear() noexcept { idle_.clear(); }
@@ -41,6 +44,7 @@ class upstream_pool {
   std::shared_ptr<net::ssl::context> tls_;
   std::unordered_map<std::string, std::vector<std::unique_ptr<upstream_connection>>> idle_;
   std::unordered_map<std::string, tcp::resolver::results_type> resolved_;
+  std::string key_;  // the pool key of the target being acquired, built in place (no allocation per request)
 };
 
 // Makes the client TLS context: peer verification against the system's CA store.
