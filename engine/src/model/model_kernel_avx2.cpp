@@ -8,52 +8,11 @@
 #include <bit>
 #include <cstring>
 
+#include "model/kernel_text.h"
 #include "model/model_kernels.h"
 
 namespace sluice::engine::detail {
 namespace {
-
-constexpr std::size_t before = 16;  // spaces before the folded text (gram loads read 4 bytes back)
-
-std::uint64_t load64(const char* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-// Folds text into `out` (spaces before and after, see model_kernels.h) and returns the folded bytes'
-// start.
-const char* fold_text(std::string_view text, std::string& out) noexcept {
-  const std::size_t n = text.size();
-  const std::size_t total = before + ((n + 1 + 63) / 64) * 64 + 32;
-  if (out.size() < total) {
-    out.resize(total);
-  }
-  char* base = out.data();
-  std::memset(base, ' ', before);
-  char* dst = base + before;
-  const __m128i space = _mm_set1_epi8(' ');
-  const __m128i bit5 = _mm_set1_epi8(0x20);
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    const __m128i lower = _mm_or_si128(v, bit5);
-    const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(static_cast<char>(0x80 - 'a'))),
-                                          _mm_set1_epi8(static_cast<char>(-128 + 26)));
-    const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - '0'))),
-                                         _mm_set1_epi8(static_cast<char>(-128 + 10)));
-    const __m128i keep = _mm_or_si128(digit, _mm_cmplt_epi8(v, _mm_setzero_si128()));
-    const __m128i word = _mm_or_si128(letter, keep);
-    const __m128i folded = _mm_or_si128(_mm_or_si128(_mm_and_si128(letter, lower), _mm_and_si128(keep, v)),
-                                        _mm_andnot_si128(word, space));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), folded);
-  }
-  for (; i < n; ++i) {
-    dst[i] = static_cast<char>(fold_byte(static_cast<unsigned char>(text[i])));
-  }
-  std::memset(dst + n, ' ', total - before - n);
-  return dst;
-}
 
 std::uint64_t word_mask(const char* p) noexcept {
   const __m128i space = _mm_set1_epi8(' ');
@@ -88,21 +47,14 @@ std::uint64_t word_hash(const hash_params& h, const char* p, std::uint32_t len) 
     const std::uint64_t chunk = _bzhi_u64(load64(p + k), 8 * (len & 7u));
     return word_mix(w, chunk ^ (static_cast<std::uint64_t>(len) << 59));
   }
-  std::uint64_t w = h.word_seed;
-  std::uint32_t k = 0;
-  for (; k + 8 <= len; k += 8) {
-    w = word_mix(w, load64(p + k));
-  }
-  const std::uint32_t tail = len - k;
-  const std::uint64_t chunk = _bzhi_u64(load64(p + k), 8 * tail);
-  return word_mix(w, chunk ^ (static_cast<std::uint64_t>(len) << 59));
+  return word_hash_loop(h, p, len);
 }
 
 void accumulate_avx2(const kernel_input& in, window_tracker& tracker) noexcept {
   const hash_params& h = *in.hashes;
   const window_layout& layout = tracker.layout();
   const std::size_t n = in.text.size();
-  const char* b = fold_text(in.text, *in.folded);
+  const char* b = fold_text_sse2(in.text, *in.folded);
   const std::int8_t* weights = in.weights;
   const __m256i bit_select = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
   const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(h.shift32));

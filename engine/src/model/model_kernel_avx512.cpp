@@ -1,32 +1,22 @@
-// The AVX-512 scoring kernel (F, BW, DQ, VL, VBMI and VBMI2: Ice Lake, Zen 4
-// and later). Same features as the scalar reference (feature_hashing.h),
-// produced without a loop per feature:
+// The AVX-512 scoring kernel (F, BW, DQ, VL, VBMI and VBMI2: Ice Lake, Zen 4 and later). Same features
+// as the scalar reference (feature_hashing.h), produced without a loop per feature:
 // - the text is folded 64 bytes at a time, the tail with a masked load;
-// - n-gram ends are hashed sixteen to a vector, and the buckets of the valid
-// ones packed (register
+// - n-gram ends are hashed sixteen to a vector, and the buckets of the valid ones packed (register
 //   compress) into one list per chunk;
-// - words, the serial half of the other kernels (a bit scan with a
-// data-dependent branch, a 64-bit hash
-//   and two bucket lookups per word), are found per 64-byte chunk by
-//   compressing the positions of their start and end bits into byte vectors,
-//   their first 16 bytes picked out of the chunk's registers with a byte
-//   permute, and hashed eight at a time in 64-bit lanes; their unigram and
-//   bigram buckets join the list. Words of 16 bytes or more (rare in prose) and
-//   a word begun in an earlier chunk take scalar loads;
-// - the list's weights are fetched sixteen at a time with a 32-bit gather (each
-// lane reads its weight byte
-//   and the three after it, which the table's padding keeps in bounds; a shift
-//   pair keeps the first byte, sign-extended) and the last few by index. A
-//   gather costs by its lanes, masked or not, so packing first is what makes
-//   this faster than the AVX2 kernel (1.36 against 1.07 GB/s on prose, measured
-//   on an AMD EPYC; gathering each n-gram vector under its mask, as the AVX2
-//   kernel does, ran no faster).
-// The translation unit is compiled for AVX-512 and shares no inline code with
-// the others.
+// - words, the serial half of the other kernels (a bit scan with a data-dependent branch, a 64-bit hash
+//   and two bucket lookups per word), are found per 64-byte chunk by compressing the positions of their
+//   start and end bits into byte vectors, their first 16 bytes picked out of the chunk's registers with a
+//   byte permute, and hashed eight at a time in 64-bit lanes; their unigram and bigram buckets join the
+//   list. Words of 16 bytes or more (rare in prose) and a word begun in an earlier chunk take scalar loads;
+// - the list's weights are fetched sixteen at a time with a 32-bit gather (each lane reads its weight byte
+//   and the three after it, which the table's padding keeps in bounds; a shift pair keeps the first byte,
+//   sign-extended) and the last few by index. A gather costs by its lanes, masked or not, so packing
+//   first is what makes this faster than the AVX2 kernel (1.35 against 1.07 GB/s on prose, measured on
+//   an AMD EPYC; gathering each n-gram vector under its mask, as the AVX2 kernel does, ran no faster).
+// The translation unit is compiled for AVX-512 and shares no inline code with the others.
 #if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's AVX-512 headers make their "undefined" vectors by
-// self-initialisation, which its own maybe-uninitialized analysis then reports
-// at every intrinsic that uses one (a known GCC false positive).
+// GCC 12's AVX-512 headers make their "undefined" vectors by self-initialisation, which its own
+// maybe-uninitialized analysis then reports at every intrinsic that uses one (a known GCC false positive).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <immintrin.h>
@@ -34,34 +24,20 @@
 #include <bit>
 #include <cstring>
 
+#include "model/kernel_text.h"
 #include "model/model_kernels.h"
 
 namespace sluice::engine::detail {
 namespace {
 
-constexpr std::size_t before = 16;  // spaces before the folded text (gram loads read 4 bytes back)
 constexpr std::uint64_t mix_mult = 0x9E3779B97F4A7C15ull;    // word_mix's multiplier
 constexpr std::uint64_t bigram_pre = 0xFF51AFD7ED558CCDull;  // bigram_bucket's first multiplier
 
-std::uint64_t load64(const char *p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-// Folds text into `out` (spaces before and after, see model_kernels.h) and
-// returns the folded bytes' start.
-const char *fold_text(std::string_view text, std::string &out) noexcept {
+// Folds text into `out` (spaces before and after, see model_kernels.h) and returns the folded bytes' start.
+const char* fold_text(std::string_view text, std::string& out) noexcept {
   const std::size_t n = text.size();
-  // After the text: room for the last chunk's word bytes, read from the chunk
-  // after it (64 bytes).
-  const std::size_t total = before + ((n + 1 + 63) / 64) * 64 + 64;
-  if (out.size() < total) {
-    out.resize(total);
-  }
-  char *base = out.data();
-  std::memset(base, ' ', before);
-  char *dst = base + before;
+  // After the text: room for the last chunk's word bytes, read from the chunk after it (64 bytes).
+  char* dst = folded_buffer(n, out, 64);
   const __m512i space = _mm512_set1_epi8(' ');
   const __m512i bit5 = _mm512_set1_epi8(0x20);
   const __m512i a = _mm512_set1_epi8('a');
@@ -76,24 +52,16 @@ const char *fold_text(std::string_view text, std::string &out) noexcept {
     const __mmask64 letter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(lower, a), letters);
     const __mmask64 keep = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero), digits) | _mm512_movepi8_mask(v);
     const __m512i folded = _mm512_mask_mov_epi8(_mm512_mask_mov_epi8(space, letter, lower), keep, v);
-    // Bytes past the text are spaces (the masked-off lanes of `v` are zero,
-    // which folds to a space).
+    // Bytes past the text are spaces (the masked-off lanes of `v` are zero, which folds to a space).
     _mm512_storeu_si512(dst + i, folded);
   }
-  const std::size_t written = ((n + 63) / 64) * 64;
-  std::memset(dst + written, ' ', total - before - written);
+  pad_folded(dst, ((n + 63) / 64) * 64, n, 64);
   return dst;
 }
 
-std::uint64_t word_hash_scalar(const hash_params &h, const char *p, std::uint32_t len) noexcept {
-  std::uint64_t w = h.word_seed;
-  std::uint32_t k = 0;
-  for (; k + 8 <= len; k += 8) {
-    w = word_mix(w, load64(p + k));
-  }
-  const std::uint32_t tail = len - k;
-  const std::uint64_t chunk = _bzhi_u64(load64(p + k), 8 * tail);
-  return word_mix(w, chunk ^ (static_cast<std::uint64_t>(len) << 59));
+// Out of line on purpose: inlined into hash_words, the rare long-word path made the common one 3 % slower.
+[[gnu::noinline]] std::uint64_t long_word_hash(const hash_params& h, const char* p, std::uint32_t len) noexcept {
+  return word_hash_loop(h, p, len);
 }
 
 __m512i word_mix8(__m512i h, __m512i chunk) noexcept {
@@ -101,21 +69,19 @@ __m512i word_mix8(__m512i h, __m512i chunk) noexcept {
   return _mm512_xor_si512(h, _mm512_srli_epi64(h, 29));
 }
 
-// Up to eight words that end in one 64-byte chunk, as 64-bit lanes: where each
-// starts (relative to the chunk; in lane 0 of a chunk's first group this may be
-// a word carried from an earlier chunk, whose absolute start is passed beside),
-// how long it is, and its first 16 folded bytes.
+// Up to eight words that end in one 64-byte chunk, as 64-bit lanes: where each starts (relative to the chunk;
+// in lane 0 of a chunk's first group this may be a word carried from an earlier chunk, whose absolute start
+// is passed beside), how long it is, and its first 16 folded bytes.
 struct word_lanes {
   __m512i start;
   __m512i len;
-  __m512i lo;  // each word's folded bytes 0..7 (beyond the word: whatever
-               // follows; masked by length)
+  __m512i lo;  // each word's folded bytes 0..7 (beyond the word: whatever follows; masked by length)
   __m512i hi;  // bytes 8..15
   __mmask8 valid;
 };
 
 // Hashes the words of `lanes` exactly as feature_hashing.h's word hash does.
-__m512i hash_words(const hash_params &h, const char *b, std::size_t chunk, const word_lanes &lanes, bool carried,
+__m512i hash_words(const hash_params& h, const char* b, std::size_t chunk, const word_lanes& lanes, bool carried,
                    std::uint32_t carried_start) noexcept {
   const __m512i seed = _mm512_set1_epi64(static_cast<long long>(h.word_seed));
   const __mmask8 two_chunks = _mm512_cmpge_epu64_mask(lanes.len, _mm512_set1_epi64(8));
@@ -136,7 +102,7 @@ __m512i hash_words(const hash_params &h, const char *b, std::size_t chunk, const
     for (unsigned k = 0; k < 8; ++k) {
       if ((long_words >> k & 1u) != 0) {
         const std::size_t from = k == 0 && carried ? carried_start : chunk + start[k];
-        hash[k] = word_hash_scalar(h, b + from, static_cast<std::uint32_t>(len[k]));
+        hash[k] = long_word_hash(h, b + from, static_cast<std::uint32_t>(len[k]));
       }
     }
     hashes = _mm512_load_si512(hash);
@@ -144,17 +110,16 @@ __m512i hash_words(const hash_params &h, const char *b, std::size_t chunk, const
   return hashes;
 }
 
-void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept {
-  const hash_params &h = *in.hashes;
-  const window_layout &layout = tracker.layout();
+void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept {
+  const hash_params& h = *in.hashes;
+  const window_layout& layout = tracker.layout();
   const std::size_t n = in.text.size();
-  const char *b = fold_text(in.text, *in.folded);
-  const std::int8_t *weights = in.weights;
+  const char* b = fold_text(in.text, *in.folded);
+  const std::int8_t* weights = in.weights;
   const __m512i space = _mm512_set1_epi8(' ');
   const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(h.shift32));
-  // Lane L (four n-gram ends) takes the dwords L..L+3 of a load that starts 4
-  // bytes before the first end; within the lane, the byte shuffle makes each
-  // end's four bytes (v4) and the byte before them (5-grams).
+  // Lane L (four n-gram ends) takes the dwords L..L+3 of a load that starts 4 bytes before the first end;
+  // within the lane, the byte shuffle makes each end's four bytes (v4) and the byte before them (5-grams).
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6);
   const __m512i v4_pattern = _mm512_broadcast_i32x4(_mm_setr_epi8(1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6, 4, 5, 6, 7));
   const __m512i b4_pattern =
@@ -174,8 +139,8 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
   const __m512i bigram_mult = _mm512_set1_epi64(static_cast<long long>(h.bigram_mult));
   const __m512i bigram_first = _mm512_set1_epi64(static_cast<long long>(bigram_pre));
   const __m128i shift64 = _mm_cvtsi32_si128(static_cast<int>(h.shift64));
-  // Byte positions 0..63, and for the byte permute: each word's start copied to
-  // its lane's eight bytes (times 0x0101...) plus 0..7.
+  // Byte positions 0..63, and for the byte permute: each word's start copied to its lane's eight bytes (times
+  // 0x0101...) plus 0..7.
   const __m512i iota = _mm512_set_epi64(0x3f3e3d3c3b3a3938, 0x3736353433323130, 0x2f2e2d2c2b2a2928, 0x2726252423222120,
                                         0x1f1e1d1c1b1a1918, 0x1716151413121110, 0x0f0e0d0c0b0a0908, 0x0706050403020100);
   const __m512i spread = _mm512_set1_epi64(0x0101010101010101);
@@ -192,7 +157,7 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
   __m512i previous_word = _mm512_setzero_si512();  // every lane: the hash of the last word scored
   bool have_previous = false;
   for (std::size_t c = 0; c <= n; c += 64) {
-    const char *p = b + c;
+    const char* p = b + c;
     const __m512i bytes = _mm512_loadu_si512(p);
     const std::uint64_t w = _mm512_cmpneq_epi8_mask(bytes, space);
     const std::uint64_t s1 = (w << 1) | (previous_w >> 63);
@@ -204,7 +169,7 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
     std::uint32_t count =
         static_cast<std::uint32_t>(std::popcount(valid3) + std::popcount(valid4) + std::popcount(valid5));
     alignas(64) std::uint32_t dense[3 * 64 + 2 * 32 + 16];
-    std::uint32_t *out = dense;
+    std::uint32_t* out = dense;
     const auto emit = [&out](__m512i bucket, __mmask16 valid) noexcept {
       _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(valid, bucket));
       out += std::popcount(static_cast<unsigned>(valid));
@@ -217,7 +182,7 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
         continue;
       }
       const __m512i l = _mm512_permutexvar_epi32(
-          lanes, _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 16 * j - 4))));
+          lanes, _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16 * j - 4))));
       const __m512i v4 = _mm512_shuffle_epi8(l, v4_pattern);
       if (g3) {
         const __m512i x = _mm512_srli_epi32(v4, 8);
@@ -235,8 +200,8 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
     const std::uint64_t word_ends = ~w & s1;
     if (any_words) {
       if (word_ends != 0) {
-        // The k-th end closes the k-th start, after a word carried in from an
-        // earlier chunk (lane 0, its start known only as an absolute position).
+        // The k-th end closes the k-th start, after a word carried in from an earlier chunk (lane 0, its
+        // start known only as an absolute position).
         const auto ends = static_cast<unsigned>(std::popcount(word_ends));
         __m512i starts_at = _mm512_maskz_compress_epi8(word_starts, iota);
         if (word_open) {
@@ -252,8 +217,8 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
           const unsigned in_group = ends - g < 8 ? ends - g : 8;
           word_lanes group;
           group.valid = static_cast<__mmask8>((1u << in_group) - 1u);
-          group.start = _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(start_byte + g)));
-          const __m512i end = _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(end_byte + g)));
+          group.start = _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(start_byte + g)));
+          const __m512i end = _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(end_byte + g)));
           group.len = _mm512_sub_epi64(end, group.start);
           const __m512i index = _mm512_add_epi8(_mm512_mullo_epi64(group.start, spread), byte_steps);
           group.lo = _mm512_permutex2var_epi8(bytes, index, after);
@@ -268,19 +233,18 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
           if (h.word_unigrams) {
             const __m512i bucket = _mm512_srl_epi64(
                 _mm512_mullo_epi64(_mm512_xor_si512(hashes, _mm512_set1_epi64(0x75)), unigram_mult), shift64);
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(out), _mm512_cvtepi64_epi32(bucket));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi64_epi32(bucket));
             out += in_group;
             count += in_group;
           }
           if (h.word_bigrams) {
-            // Lane k's previous word is lane k-1's; lane 0's is the last word
-            // before this group.
+            // Lane k's previous word is lane k-1's; lane 0's is the last word before this group.
             const __m512i before = _mm512_alignr_epi64(hashes, previous_word, 7);
             const __mmask8 with_previous = have_previous ? group.valid : static_cast<__mmask8>(group.valid & ~1u);
             const __m512i bucket = _mm512_srl_epi64(
                 _mm512_mullo_epi64(_mm512_xor_si512(_mm512_mullo_epi64(before, bigram_first), hashes), bigram_mult),
                 shift64);
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(out),
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
                                 _mm256_maskz_compress_epi32(with_previous, _mm512_cvtepi64_epi32(bucket)));
             out += std::popcount(static_cast<unsigned>(with_previous));
             count += static_cast<std::uint32_t>(std::popcount(static_cast<unsigned>(with_previous)));
@@ -298,8 +262,7 @@ void accumulate_avx512(const kernel_input &in, window_tracker &tracker) noexcept
         open_start = static_cast<std::uint32_t>(c + 63 - static_cast<unsigned>(std::countl_zero(word_starts)));
       }
     }
-    // Every feature's bucket is in `dense` now: full vectors of sixteen are
-    // gathered, the rest read by index.
+    // Every feature's bucket is in `dense` now: full vectors of sixteen are gathered, the rest read by index.
     const auto features = static_cast<unsigned>(out - dense);
     __m512i acc = _mm512_setzero_si512();
     unsigned k = 0;
