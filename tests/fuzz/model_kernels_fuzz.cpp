@@ -48,19 +48,7 @@ const std::shared_ptr<const injection_model>& random_model() {
 }
 
 const std::vector<detail::model_kernels>& simd_kernels() {
-  static const std::vector<detail::model_kernels> kernels = [] {
-    std::vector<detail::model_kernels> k;
-    if (__builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("popcnt")) {
-      k.push_back(detail::sse41_model_kernels());
-    }
-    if (__builtin_cpu_supports("avx2")) {
-      k.push_back(detail::avx2_model_kernels());
-    }
-    if (detail::avx512_model_kernel_supported()) {
-      k.push_back(detail::avx512_model_kernels());
-    }
-    return k;
-  }();
+  static const std::vector<detail::model_kernels> kernels = detail::runnable_simd_model_kernels();
   return kernels;
 }
 

@@ -84,17 +84,22 @@ inline std::uint32_t gram_bucket(const hash_params& h, int n, std::uint32_t v4, 
   return ((x ^ h.gram_seed[n]) * h.gram_mult[n]) >> h.shift32;
 }
 
+// The word hashes' fixed constants, named so the SIMD kernels that compute them lane-wise use the same.
+constexpr std::uint64_t word_mix_mult = 0x9E3779B97F4A7C15ull;
+constexpr std::uint64_t unigram_salt = 0x75;
+constexpr std::uint64_t bigram_previous_mult = 0xFF51AFD7ED558CCDull;
+
 inline std::uint64_t word_mix(std::uint64_t h, std::uint64_t chunk) noexcept {
-  h = (h ^ chunk) * 0x9E3779B97F4A7C15ull;
+  h = (h ^ chunk) * word_mix_mult;
   return h ^ (h >> 29);
 }
 
 inline std::uint32_t unigram_bucket(const hash_params& h, std::uint64_t word) noexcept {
-  return static_cast<std::uint32_t>(((word ^ 0x75) * h.unigram_mult) >> h.shift64);
+  return static_cast<std::uint32_t>(((word ^ unigram_salt) * h.unigram_mult) >> h.shift64);
 }
 
 inline std::uint32_t bigram_bucket(const hash_params& h, std::uint64_t previous, std::uint64_t word) noexcept {
-  return static_cast<std::uint32_t>((((previous * 0xFF51AFD7ED558CCDull) ^ word) * h.bigram_mult) >> h.shift64);
+  return static_cast<std::uint32_t>((((previous * bigram_previous_mult) ^ word) * h.bigram_mult) >> h.shift64);
 }
 
 // Calls sink(bucket, end, start) for every feature of `text`, in order of `end` (the position of the

@@ -28,12 +28,14 @@ void accumulate_scalar(const kernel_input& in, window_tracker& tracker) noexcept
   tracker.add(block, sum, count);
 }
 
+bool sse41_supported() noexcept { return __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("popcnt"); }
+
 model_kernels choose() noexcept {
   const char* forced = std::getenv("SLUICE_SIMD");
   if (forced != nullptr && std::strcmp(forced, "scalar") == 0) {
     return scalar_model_kernels();
   }
-  const bool sse41 = __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("popcnt");
+  const bool sse41 = sse41_supported();
   if (forced != nullptr && std::strcmp(forced, "sse4.1") == 0 && sse41) {
     return sse41_model_kernels();
   }
@@ -61,7 +63,23 @@ bool avx512_model_kernel_supported() noexcept {
   // libgcc's CPU check reports AVX-512 only when the OS saves the ZMM registers as well.
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2");
+         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") &&
+         __builtin_cpu_supports("bmi2");
+}
+
+std::vector<model_kernels> runnable_simd_model_kernels() {
+  std::vector<model_kernels> kernels;
+  if (!sse41_supported()) {
+    return kernels;
+  }
+  kernels.push_back(sse41_model_kernels());
+  if (__builtin_cpu_supports("avx2")) {
+    kernels.push_back(avx2_model_kernels());
+  }
+  if (avx512_model_kernel_supported()) {
+    kernels.push_back(avx512_model_kernels());
+  }
+  return kernels;
 }
 
 const model_kernels& active_model_kernels() noexcept {

@@ -30,9 +30,6 @@
 namespace sluice::engine::detail {
 namespace {
 
-constexpr std::uint64_t mix_mult = 0x9E3779B97F4A7C15ull;    // word_mix's multiplier
-constexpr std::uint64_t bigram_pre = 0xFF51AFD7ED558CCDull;  // bigram_bucket's first multiplier
-
 // Folds text into `out` (spaces before and after, see model_kernels.h) and returns the folded bytes' start.
 const char* fold_text(std::string_view text, std::string& out) noexcept {
   const std::size_t n = text.size();
@@ -65,7 +62,7 @@ const char* fold_text(std::string_view text, std::string& out) noexcept {
 }
 
 __m512i word_mix8(__m512i h, __m512i chunk) noexcept {
-  h = _mm512_mullo_epi64(_mm512_xor_si512(h, chunk), _mm512_set1_epi64(static_cast<long long>(mix_mult)));
+  h = _mm512_mullo_epi64(_mm512_xor_si512(h, chunk), _mm512_set1_epi64(static_cast<long long>(word_mix_mult)));
   return _mm512_xor_si512(h, _mm512_srli_epi64(h, 29));
 }
 
@@ -135,9 +132,10 @@ void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept
   const __m512i mult4 = _mm512_set1_epi32(static_cast<int>(h.gram_mult[4]));
   const __m512i mult5 = _mm512_set1_epi32(static_cast<int>(h.gram_mult[5]));
   const __m512i extend = _mm512_set1_epi32(static_cast<int>(h.extend_mult));
+  const __m512i salt = _mm512_set1_epi64(static_cast<long long>(unigram_salt));
   const __m512i unigram_mult = _mm512_set1_epi64(static_cast<long long>(h.unigram_mult));
   const __m512i bigram_mult = _mm512_set1_epi64(static_cast<long long>(h.bigram_mult));
-  const __m512i bigram_first = _mm512_set1_epi64(static_cast<long long>(bigram_pre));
+  const __m512i bigram_first = _mm512_set1_epi64(static_cast<long long>(bigram_previous_mult));
   const __m128i shift64 = _mm_cvtsi32_si128(static_cast<int>(h.shift64));
   // Byte positions 0..63, and for the byte permute: each word's start copied to its lane's eight bytes (times
   // 0x0101...) plus 0..7.
@@ -146,8 +144,8 @@ void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept
   const __m512i spread = _mm512_set1_epi64(0x0101010101010101);
   const __m512i byte_steps = _mm512_set1_epi64(0x0706050403020100);
   const __m512i eight = _mm512_set1_epi8(8);
-  const auto gather16 = [weights](__m512i buckets, __mmask16 valid) noexcept {
-    const __m512i got = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), valid, buckets, weights, 1);
+  const auto gather16 = [weights](__m512i buckets) noexcept {
+    const __m512i got = _mm512_i32gather_epi32(buckets, weights, 1);
     return _mm512_srai_epi32(_mm512_slli_epi32(got, 24), 24);
   };
 
@@ -166,8 +164,6 @@ void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept
     const std::uint64_t valid3 = g3 ? s1 : 0;
     const std::uint64_t valid4 = g4 ? (s1 & s2) : 0;
     const std::uint64_t valid5 = g5 ? (s1 & s2 & s3) : 0;
-    std::uint32_t count =
-        static_cast<std::uint32_t>(std::popcount(valid3) + std::popcount(valid4) + std::popcount(valid5));
     alignas(64) std::uint32_t dense[3 * 64 + 2 * 32 + 16];
     std::uint32_t* out = dense;
     const auto emit = [&out](__m512i bucket, __mmask16 valid) noexcept {
@@ -231,11 +227,10 @@ void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept
           }
           const __m512i hashes = hash_words(h, b, c, group, carried, open_start);
           if (h.word_unigrams) {
-            const __m512i bucket = _mm512_srl_epi64(
-                _mm512_mullo_epi64(_mm512_xor_si512(hashes, _mm512_set1_epi64(0x75)), unigram_mult), shift64);
+            const __m512i bucket =
+                _mm512_srl_epi64(_mm512_mullo_epi64(_mm512_xor_si512(hashes, salt), unigram_mult), shift64);
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi64_epi32(bucket));
             out += in_group;
-            count += in_group;
           }
           if (h.word_bigrams) {
             // Lane k's previous word is lane k-1's; lane 0's is the last word before this group.
@@ -247,7 +242,6 @@ void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
                                 _mm256_maskz_compress_epi32(with_previous, _mm512_cvtepi64_epi32(bucket)));
             out += std::popcount(static_cast<unsigned>(with_previous));
-            count += static_cast<std::uint32_t>(std::popcount(static_cast<unsigned>(with_previous)));
           }
           previous_word = _mm512_permutexvar_epi64(_mm512_set1_epi64(in_group - 1), hashes);
           have_previous = true;
@@ -262,18 +256,19 @@ void accumulate_avx512(const kernel_input& in, window_tracker& tracker) noexcept
         open_start = static_cast<std::uint32_t>(c + 63 - static_cast<unsigned>(std::countl_zero(word_starts)));
       }
     }
-    // Every feature's bucket is in `dense` now: full vectors of sixteen are gathered, the rest read by index.
+    // Every feature's bucket is in `dense` now (so their number is the chunk's feature count): full vectors
+    // of sixteen are gathered, the rest read by index.
     const auto features = static_cast<unsigned>(out - dense);
     __m512i acc = _mm512_setzero_si512();
     unsigned k = 0;
     for (; k + 16 <= features; k += 16) {
-      acc = _mm512_add_epi32(acc, gather16(_mm512_load_si512(dense + k), 0xffff));
+      acc = _mm512_add_epi32(acc, gather16(_mm512_load_si512(dense + k)));
     }
     int rest = 0;
     for (; k < features; ++k) {
       rest += weights[dense[k]];
     }
-    tracker.add(layout.block_of(static_cast<std::uint32_t>(c)), _mm512_reduce_add_epi32(acc) + rest, count);
+    tracker.add(layout.block_of(static_cast<std::uint32_t>(c)), _mm512_reduce_add_epi32(acc) + rest, features);
     previous_w = w;
   }
 }

@@ -109,14 +109,7 @@ void expect_kernels_agree(const model_features& f, const injection_model& model,
   detail::window_tracker scalar(layout);
   detail::scalar_model_kernels().accumulate(input, scalar);
   scalar.finish();
-  std::vector<detail::model_kernels> kernels{detail::sse41_model_kernels()};
-  if (__builtin_cpu_supports("avx2")) {
-    kernels.push_back(detail::avx2_model_kernels());
-  }
-  if (detail::avx512_model_kernel_supported()) {
-    kernels.push_back(detail::avx512_model_kernels());
-  }
-  for (const auto& kernel : kernels) {
+  for (const auto& kernel : detail::runnable_simd_model_kernels()) {
     detail::window_tracker simd(layout);
     kernel.accumulate(input, simd);
     simd.finish();
