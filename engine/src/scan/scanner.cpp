@@ -453,7 +453,7 @@ errc scanner::scan(std::string_view text, scan_result& out, const scan_options& 
   // Content alone over a catalog without content rules has nothing to find: no normalization, no pass
   // of the text-rules database (whose injection half would cost as much as everything else together).
   // Content without injection scans the content rules' own database.
-  const bool wants_text_rules = options.injection || (options.content && rules_->content_database() != nullptr);
+  const bool wants_text_rules = options.injection || (options.content && rules_->has_content_rules());
   const hs_database_t* text_db = options.injection ? rules_->text_rules_database() : rules_->content_database();
   bool normalized_differs = false;
   if (wants_text_rules) {
