@@ -124,7 +124,7 @@ class model_call {
   std::string padded_response_;
   std::string out_;              // what the client gets
   std::string anthropic_beta_;
-  std::string upstream_type_;    // the upstream answer's content type (a member: "application/json" is too long to be stored inline)
+  std::string upstream_type_;    // the upstream answer's content type (reused: "application/json" is past SSO)
 };
 
 }  // namespace sluice::gateway

@@ -35,12 +35,16 @@ std::shared_ptr<net::ssl::context> make_client_tls_context() {
 upstream_pool::upstream_pool(net::any_io_executor executor, std::shared_ptr<net::ssl::context> tls)
     : executor_(std::move(executor)), tls_(std::move(tls)) {}
 
-std::unique_ptr<upstream_connection> upstream_pool::take_idle(const target_config& target) {
+const std::string& upstream_pool::pool_key(const target_config& target) {
   key_.assign(target.tls ? "https://" : "http://");
   key_.append(target.host);
   key_.push_back(':');
   append_number(key_, target.port);
-  auto it = idle_.find(key_);
+  return key_;
+}
+
+std::unique_ptr<upstream_connection> upstream_pool::take_idle(const target_config& target) {
+  auto it = idle_.find(pool_key(target));
   if (it == idle_.end() || it->second.empty()) {
     return nullptr;
   }
@@ -53,7 +57,7 @@ std::unique_ptr<upstream_connection> upstream_pool::take_idle(const target_confi
 awaitable<std::unique_ptr<upstream_connection>> upstream_pool::connect(const target_config& target,
                                                                        error_code& ec) {
   auto c = std::make_unique<upstream_connection>(executor_, target.tls ? tls_.get() : nullptr);
-  c->pool_key_ = key_;
+  c->pool_key_ = pool_key(target);
   auto found = resolved_.find(c->pool_key_);
   tcp::resolver::results_type endpoints;
   if (found != resolved_.end()) {

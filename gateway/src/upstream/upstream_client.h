@@ -32,8 +32,7 @@ class upstream_pool {
   // An idle connection to the target, or null. Not a coroutine: the common case (a pooled connection)
   // costs no coroutine frame.
   std::unique_ptr<upstream_connection> take_idle(const target_config& target);
-  // A new connection to the target (resolve, connect, TLS handshake) within the connect timeout; call
-  // after take_idle found none (it leaves the target's pool key built).
+  // A new connection to the target (resolve, connect, TLS handshake) within the connect timeout.
   awaitable<std::unique_ptr<upstream_connection>> connect(const target_config& target, error_code& ec);
   // Keeps a connection whose last response was read completely, for the next request.
   void release(std::unique_ptr<upstream_connection> c);
@@ -44,7 +43,10 @@ class upstream_pool {
   std::shared_ptr<net::ssl::context> tls_;
   std::unordered_map<std::string, std::vector<std::unique_ptr<upstream_connection>>> idle_;
   std::unordered_map<std::string, tcp::resolver::results_type> resolved_;
-  std::string key_;  // the pool key of the target being acquired, built in place (no allocation per request)
+  // The target's pool key ("https://host:port"), built in key_ and valid until the next call: a buffer
+  // reused from request to request instead of a string made for each.
+  const std::string& pool_key(const target_config& target);
+  std::string key_;
 };
 
 // Makes the client TLS context: peer verification against the system's CA store.
