@@ -267,6 +267,18 @@ dialect_error json_splicer::replace(std::uint32_t text, std::uint32_t begin, std
       end > (*strings_)[text].text_size) {
     return make_error(dialect_errc::bad_edit, "internal error: redaction outside its text");
   }
+  // An edit that starts or ends inside a character written as UTF-8 bytes takes the whole character, as
+  // one inside an escape takes the whole escape (to_raw): the body sent on stays valid UTF-8.
+  const std::string_view value = strings_->text(text);
+  const auto continuation = [&](std::uint32_t at) {
+    return at < value.size() && (static_cast<unsigned char>(value[at]) & 0xC0u) == 0x80u;
+  };
+  while (begin > 0 && continuation(begin)) {
+    --begin;
+  }
+  while (end > begin && continuation(end)) {
+    ++end;
+  }
   edit e;
   e.raw = strings_->to_raw(text, begin, end);
   e.replacement_begin = static_cast<std::uint32_t>(replacements_.size());

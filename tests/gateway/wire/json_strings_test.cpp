@@ -100,6 +100,14 @@ TEST(JsonSplice, FindingEndingInsideAnEscapeCoversTheWholeEscape) {
   EXPECT_EQ(f.finish(), R"({"messages":[{"role":"user","content":"aXb"}]})");
 }
 
+TEST(JsonSplice, EditSplittingAUtf8CharacterCoversTheWholeCharacter) {
+  fixture f;
+  // "hi" + U+0621 (two bytes, 2..3) + "ty" + U+00E9 (two bytes, 6..7), written as UTF-8, not escaped.
+  f.read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\xd8\xa1ty\xc3\xa9\"}]}");
+  ASSERT_TRUE(f.splicer.replace(0, 3, 7, "X").ok());
+  EXPECT_EQ(f.finish(), R"({"messages":[{"role":"user","content":"hiX"}]})");
+}
+
 TEST(JsonSplice, ReplacementIsEscaped) {
   fixture f;
   f.read(R"({"messages":[{"role":"user","content":"secret here"}]})");
