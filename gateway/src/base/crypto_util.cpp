@@ -29,14 +29,18 @@ digest sha256(std::string_view data) noexcept {
   return out;
 }
 
-std::string to_hex(const std::uint8_t* data, std::size_t size) {
+void append_hex(std::string& out, const std::uint8_t* data, std::size_t size) {
   static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
+  out.reserve(out.size() + size * 2);
   for (std::size_t i = 0; i < size; ++i) {
     out.push_back(hex[data[i] >> 4]);
     out.push_back(hex[data[i] & 0xF]);
   }
+}
+
+std::string to_hex(const std::uint8_t* data, std::size_t size) {
+  std::string out;
+  append_hex(out, data, size);
   return out;
 }
 

@@ -13,6 +13,8 @@ using digest = std::array<std::uint8_t, 32>;
 // ever does the digest is all zeros, which matches no stored key.
 [[nodiscard]] digest sha256(std::string_view data) noexcept;
 [[nodiscard]] std::string to_hex(const std::uint8_t* data, std::size_t size);
+// Appends the hex of `data` to `out` (for buffers that are reused, so no string is made per call).
+void append_hex(std::string& out, const std::uint8_t* data, std::size_t size);
 [[nodiscard]] inline std::string to_hex(const digest& d) { return to_hex(d.data(), d.size()); }
 // HMAC-SHA256 of `data` under `key` (audit checkpoint signatures), off the request path. False (and
 // `out` all zeros) if OpenSSL fails.

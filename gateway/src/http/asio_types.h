@@ -16,6 +16,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "base/thread_pool_allocator.h"
+
 namespace sluice::gateway {
 
 namespace net = boost::asio;
@@ -29,6 +31,14 @@ using awaitable = net::awaitable<T>;
 
 // Beast 1.74 speaks boost::string_view; the rest of Sluice speaks std::string_view.
 [[nodiscard]] inline std::string_view sv(beast::string_view s) noexcept { return {s.data(), s.size()}; }
+
+// The client's request and the upstream's answer as parsed per request: their header fields come from
+// the shard thread's block pool, so a warm shard parses them without malloc (base/thread_pool_allocator.h).
+using pooled_fields = http::basic_fields<thread_pool_allocator<char>>;
+using client_request = http::request<http::string_body, pooled_fields>;
+using client_request_parser = http::request_parser<http::string_body, thread_pool_allocator<char>>;
+using upstream_answer_head = http::response_header<pooled_fields>;
+using upstream_answer_parser = http::response_parser<http::buffer_body, thread_pool_allocator<char>>;
 
 // Initial capacity of every connection's read buffer (client, upstream, simulator). Beast reads at most
 // the free capacity, 512 bytes for an empty buffer, so without it a 4 KiB request took nine reads.

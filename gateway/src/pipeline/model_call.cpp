@@ -67,7 +67,7 @@ model_call::model_call(const call_context& context, beast::tcp_stream& client, r
 
 model_call::~model_call() = default;
 
-awaitable<bool> model_call::run(http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind,
+awaitable<bool> model_call::run(client_request& req, api_dialect dialect, endpoint_kind kind,
                                 bool keep_alive) {
   begin(req, dialect, kind);
   if (!audit_ready()) {
@@ -106,7 +106,7 @@ awaitable<bool> model_call::run(http::request<http::string_body>& req, api_diale
   co_return co_await whole_answer(*call, watch, keep_alive);
 }
 
-void model_call::begin(const http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind) {
+void model_call::begin(const client_request& req, api_dialect dialect, endpoint_kind kind) {
   const auto t0 = clock::now();
   kind_ = kind;
   if (filter_ && filter_gen_ != ctx_.current.get()) {
@@ -171,7 +171,7 @@ bool model_call::read_request(std::string_view raw_body) {
   return true;
 }
 
-awaitable<bool> model_call::admit(const http::request<http::string_body>& req) {
+awaitable<bool> model_call::admit(const client_request& req) {
   // Keys, scopes, limits and budgets, before anything is scanned or sent.
   const config_generation& rt = *gen_->rt;
   if (!rt.access) {

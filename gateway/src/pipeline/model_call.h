@@ -39,7 +39,7 @@ class model_call {
   model_call& operator=(const model_call&) = delete;
 
   // Handles one model request. Returns whether the connection may serve another request.
-  awaitable<bool> run(http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind,
+  awaitable<bool> run(client_request& req, api_dialect dialect, endpoint_kind kind,
                       bool keep_alive);
 
  private:
@@ -60,11 +60,11 @@ class model_call {
   };
 
   // The steps of run(), in order. A step that returns false has refused the request (ex_.refused).
-  void begin(const http::request<http::string_body>& req, api_dialect dialect, endpoint_kind kind);
+  void begin(const client_request& req, api_dialect dialect, endpoint_kind kind);
   [[nodiscard]] bool read_request(std::string_view raw_body);
   // Keys, scopes, limits and budgets; with a shared store, the fleet's limits are asked for without
   // blocking the shard (one Redis round trip).
-  awaitable<bool> admit(const http::request<http::string_body>& req);
+  awaitable<bool> admit(const client_request& req);
   [[nodiscard]] bool apply_request_policies();
   awaitable<failover_outcome> call_upstream(std::optional<upstream_call>& call, const client_watch& watch);
   awaitable<bool> whole_answer(upstream_call& call, const client_watch& watch, bool keep_alive);

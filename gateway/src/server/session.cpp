@@ -148,7 +148,7 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     }
     const server_options& limits = sh.state_->rt->config->server;
     writer.set_write_timeout(limits.request_timeout);
-    http::request_parser<http::string_body> parser;
+    client_request_parser parser;
     parser.header_limit(limits.max_header_bytes);
     parser.body_limit(limits.max_body_bytes);
     timed_out = false;

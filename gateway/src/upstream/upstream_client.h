@@ -67,7 +67,7 @@ class upstream_call {
   [[nodiscard]] upstream_failure failure() const noexcept { return failure_; }
   [[nodiscard]] const std::string& failure_message() const noexcept { return failure_message_; }
   [[nodiscard]] unsigned status() const noexcept { return status_; }
-  [[nodiscard]] const http::response_header<>& head() const noexcept { return parser_->get().base(); }
+  [[nodiscard]] const upstream_answer_head& head() const noexcept { return parser_->get().base(); }
   // `retry-after` in milliseconds (seconds or HTTP-date not supported: 0), or 0.
   [[nodiscard]] std::uint64_t retry_after_ms() const noexcept;
 
@@ -97,7 +97,7 @@ class upstream_call {
   upstream_pool& pool_;
   const target_config* target_ = nullptr;
   std::unique_ptr<upstream_connection> conn_;
-  std::optional<http::response_parser<http::buffer_body>> parser_;
+  std::optional<upstream_answer_parser> parser_;
   std::string& head_;
   std::chrono::steady_clock::time_point deadline_;
   upstream_failure failure_ = upstream_failure::none;

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -154,39 +155,44 @@ struct audit_log::impl {
   }
   std::string torn_tail_note;  // fields of the audit.tail_repaired record to write first, if any
 
-  std::string build_line(std::string_view ts, std::string_view type, std::string_view fields, bool sign = false) {
-    std::string line;
-    line.reserve(96 + type.size() + fields.size());
-    line += "{\"seq\":";
-    line += std::to_string(next_seq);
-    line += ",\"ts\":\"";
-    line += ts;
-    line += "\",\"type\":";
-    append_json_string(line, type);
-    line += ",\"prev\":\"";
-    line += prev_hash;
-    line += '"';
+  // Appends one record (without its newline) to `out` and makes it the chain's head. Written in place,
+  // and the head's hash rewritten in its own buffer: the writer builds every record without allocating.
+  void append_line(std::string& out, std::string_view ts, std::string_view type, std::string_view fields,
+                   bool sign = false) {
+    const std::size_t start = out.size();
+    out.reserve(start + 160 + type.size() + fields.size());
+    out += "{\"seq\":";
+    char seq[24];
+    out.append(seq, std::to_chars(seq, seq + sizeof seq, next_seq).ptr);
+    out += ",\"ts\":\"";
+    out += ts;
+    out += "\",\"type\":";
+    append_json_string(out, type);
+    out += ",\"prev\":\"";
+    out += prev_hash;
+    out += '"';
     if (!fields.empty()) {
-      line += ',';
-      line += fields;
+      out += ',';
+      out += fields;
     }
     if (sign && !options.checkpoint_key.empty()) {
-      line += ",\"sig_alg\":\"hmac-sha256\",\"sig_key\":\"";
-      line += key_id;
-      line += '"';
+      out += ",\"sig_alg\":\"hmac-sha256\",\"sig_key\":\"";
+      out += key_id;
+      out += '"';
       // The signed text is the record as it reads without the sig member (see audit_log.h).
-      line += '}';
-      crypto::digest sig{};
-      (void)crypto::hmac_sha256(options.checkpoint_key, line, sig);  // a failure writes zeros: verify flags it
-      line.pop_back();
-      line += ",\"sig\":\"";
-      line += crypto::to_hex(sig);
-      line += '"';
+      out += '}';
+      crypto::digest sig{};  // a failure leaves zeros, which verify flags
+      (void)crypto::hmac_sha256(options.checkpoint_key, std::string_view(out).substr(start), sig);
+      out.pop_back();
+      out += ",\"sig\":\"";
+      crypto::append_hex(out, sig.data(), sig.size());
+      out += '"';
     }
-    line += '}';
-    prev_hash = crypto::to_hex(crypto::sha256(line));
+    out += '}';
+    const crypto::digest hash = crypto::sha256(std::string_view(out).substr(start));
+    prev_hash.clear();
+    crypto::append_hex(prev_hash, hash.data(), hash.size());
     ++next_seq;
-    return line;
   }
 
   // Opens the day file for `day`, starting it with a checkpoint record when it is new.
@@ -223,7 +229,7 @@ struct audit_log::impl {
     if (!reason.empty()) {
       f.add("reason", reason);
     }
-    out += build_line(timeutil::iso8601(ts_ms), "checkpoint", f.str(), true);
+    append_line(out, timeutil::iso8601(ts_ms), "checkpoint", f.str(), true);
     out += '\n';
     last_checkpoint_ms = ts_ms;
     records_since_checkpoint = false;
@@ -315,7 +321,8 @@ struct audit_log::impl {
     const std::int64_t now = clock->now_ms();
     json_fields f;
     f.add("count", static_cast<std::int64_t>(lost)).add("reason", "the audit directory could not be written");
-    std::string out = build_line(timeutil::iso8601(now), "audit.records_lost", f.str());
+    std::string out;
+    append_line(out, timeutil::iso8601(now), "audit.records_lost", f.str());
     out += '\n';
     write_all(out);
   }
@@ -366,7 +373,7 @@ struct audit_log::impl {
         last_prune_day = day;
       }
     }
-    out += build_line(ts, type, fields);
+    append_line(out, ts, type, fields);
     out += '\n';
     records_since_checkpoint = true;
     if (out.size() >= write_piece_bytes) {

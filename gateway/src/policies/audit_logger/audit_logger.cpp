@@ -1,6 +1,7 @@
 // audit-logger: one JSON line per request — time, request id, caller, model, each policy's verdict,
 // entity counts, tokens, latency — appended to the shard's audit buffer (the writer thread puts it on
 // disk). Raw prompt text never goes in; with include_text the redacted text does.
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -32,6 +33,14 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
   engine::append_json_string(out, value);
 }
 
+// Numbers written in place: `"…" + std::to_string(n)` built a temporary longer than the small-string
+// buffer, one allocation per record.
+void append_number(std::string& out, std::uint64_t n) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
+}
+
 class audit_logger_filter final : public policy_filter {
  public:
   audit_logger_filter(const audit_logger_options& options, policy_id, const no_state&) : options_(options) {}
@@ -61,7 +70,8 @@ class audit_logger_filter final : public policy_filter {
       append_field(out, "target", ex.target);
       out += ",\"stream\":";
       out += ex.stream ? "true" : "false";
-      out += ",\"status\":" + std::to_string(ex.status);
+      out += ",\"status\":";
+      append_number(out, ex.status);
       if (ex.is_refused()) {
         append_field(out, "refused_by", ex.refused.policy);
         if (!ex.refused.reason.empty()) {
@@ -77,7 +87,9 @@ class audit_logger_filter final : public policy_filter {
         out += policy_registry::name_of(v.policy);
         out += "\",\"action\":\"";
         out += v.action;
-        out += "\",\"count\":" + std::to_string(v.count) + "}";
+        out += "\",\"count\":";
+        append_number(out, v.count);
+        out += '}';
       }
       out += "],\"entities\":{";
       for (std::size_t i = 0; i < ex.entity_counts.size(); ++i) {
@@ -85,10 +97,14 @@ class audit_logger_filter final : public policy_filter {
           out += ',';
         }
         engine::append_json_string(out, ex.entity_counts[i].entity);
-        out += ':' + std::to_string(ex.entity_counts[i].count);
+        out += ':';
+        append_number(out, ex.entity_counts[i].count);
       }
-      out += "},\"tokens\":{\"input\":" + std::to_string(ex.input_tokens) +
-             ",\"output\":" + std::to_string(ex.output_tokens) + "}";
+      out += "},\"tokens\":{\"input\":";
+      append_number(out, ex.input_tokens);
+      out += ",\"output\":";
+      append_number(out, ex.output_tokens);
+      out += '}';
       if (ex.priced) {
         char buf[48];
         std::snprintf(buf, sizeof buf, ",\"cost_usd\":%.6f", ex.cost_usd);
