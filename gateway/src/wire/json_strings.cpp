@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sluice/engine/json_escape.h"
 
 namespace sluice::gateway {
@@ -95,20 +99,37 @@ void json_string_table::clear() noexcept {
 
 namespace {
 
-// Skips bytes that need no attention inside a JSON string (anything but '"', '\\' and control bytes),
-// eight at a time: most of a prompt is such bytes, and this loop is the reader's main cost.
+// Skips bytes that need no attention inside a JSON string (anything but '"', '\\' and control bytes):
+// most of a prompt is such bytes, and this loop is the reader's main cost. Sixteen at a time with SSE2
+// (part of x86-64 itself, so no dispatch), then eight at a time in a 64-bit word.
 std::size_t skip_plain_bytes(std::string_view body, std::size_t at) noexcept {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  while (at + 16 <= body.size()) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(body.data() + at));
+    // A byte is a control byte when the unsigned maximum of it and 0x1F is 0x1F.
+    const __m128i flagged = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                         _mm_cmpeq_epi8(_mm_max_epu8(x, control_max), control_max));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(flagged));
+    if (mask != 0) {
+      return at + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+    at += 16;
+  }
+#endif
   static_assert(std::endian::native == std::endian::little, "the lowest flagged byte is the first in memory");
   constexpr std::uint64_t ones = 0x0101010101010101ull;
   constexpr std::uint64_t highs = 0x8080808080808080ull;
   while (at + 8 <= body.size()) {
     std::uint64_t w;
     std::memcpy(&w, body.data() + at, 8);
-    const std::uint64_t quote = w ^ (ones * '"');
-    const std::uint64_t backslash = w ^ (ones * '\\');
+    const std::uint64_t quote_bits = w ^ (ones * '"');
+    const std::uint64_t backslash_bits = w ^ (ones * '\\');
     // Flags bytes equal to '"' or '\\' or below 0x20. The lowest flag is always a real one; any false
     // alarm (a borrow) costs only a trip through the caller's byte check.
-    const std::uint64_t flagged = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+    const std::uint64_t flagged = ((quote_bits - ones) & ~quote_bits) | ((backslash_bits - ones) & ~backslash_bits) |
                                   ((w - ones * 0x20) & ~w);
     if ((flagged & highs) != 0) {
       return at + static_cast<std::size_t>(std::countr_zero(flagged & highs) / 8);

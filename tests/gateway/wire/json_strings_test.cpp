@@ -44,9 +44,9 @@ struct fixture {
 };
 
 TEST(JsonStrings, EscapesAndMultibyteTextAreReadAtEveryOffset) {
-  // The reader skips plain bytes eight at a time; put an escape, a quote, a multibyte character and the
-  // end of the string at every position relative to those eight-byte steps.
-  for (std::size_t pad = 0; pad < 24; ++pad) {
+  // The reader skips plain bytes sixteen, then eight at a time; put an escape, a quote, a multibyte
+  // character and the end of the string at every position relative to those steps.
+  for (std::size_t pad = 0; pad < 40; ++pad) {
     const std::string lead(pad, 'a');
     fixture f;
     f.read(R"({"messages":[{"role":"user","content":")" + lead + R"(\"q\" caf\u00e9 \u00fc\u00df \\ é )" + lead +
@@ -54,10 +54,14 @@ TEST(JsonStrings, EscapesAndMultibyteTextAreReadAtEveryOffset) {
     EXPECT_EQ(f.table.text(0), lead + "\"q\" caf\u00e9 \u00fc\u00df \\ \u00e9 " + lead) << pad;
     EXPECT_EQ(f.finish(), std::string(f.body)) << pad;
   }
-  fixture bad;
-  const std::string with_control = std::string(R"({"messages":[{"role":"user","content":"abcdefghij)") + '\x01' + R"("}]})";
-  const std::string_view body = padded_copy(bad.buffer, with_control);
-  EXPECT_FALSE(read_messages_request(bad.parser, body, bad.table, bad.facts).ok());
+  // A raw control byte anywhere in a string is refused, wherever it falls in those steps.
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    fixture bad;
+    const std::string with_control =
+        std::string(R"({"messages":[{"role":"user","content":")") + std::string(pad, 'b') + '\x01' + R"(tail"}]})";
+    const std::string_view body = padded_copy(bad.buffer, with_control);
+    EXPECT_FALSE(read_messages_request(bad.parser, body, bad.table, bad.facts).ok()) << pad;
+  }
 }
 
 TEST(JsonSplice, NoEditsGivesTheSameBytes) {

@@ -2,7 +2,6 @@
 // entity counts, tokens, latency — appended to the shard's audit buffer (the writer thread puts it on
 // disk). Raw prompt text never goes in; with include_text the redacted text does.
 #include <charconv>
-#include <cstdio>
 #include <ctime>
 
 #include "governance/audit/client_ip_mask.h"
@@ -14,16 +13,45 @@
 namespace sluice::gateway {
 namespace {
 
+// Two digits, zero-padded (month, day, hour, minute, second).
+void append_2(std::string& out, int v) {
+  out += static_cast<char>('0' + v / 10);
+  out += static_cast<char>('0' + v % 10);
+}
+
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" in quotes, written by hand: snprintf's format parsing was most of a record's
+// formatting time.
 void append_time(std::string& out, std::chrono::system_clock::time_point t) {
   const auto since = t.time_since_epoch();
   const std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(since).count();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000;
+  const auto ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  out += buf;
+  out += '"';
+  const int year = tm.tm_year + 1900;
+  append_2(out, year / 100 % 100);
+  append_2(out, year % 100);
+  out += '-';
+  append_2(out, tm.tm_mon + 1);
+  out += '-';
+  append_2(out, tm.tm_mday);
+  out += 'T';
+  append_2(out, tm.tm_hour);
+  out += ':';
+  append_2(out, tm.tm_min);
+  out += ':';
+  append_2(out, tm.tm_sec);
+  out += '.';
+  out += static_cast<char>('0' + ms / 100);
+  append_2(out, ms % 100);
+  out += "Z\"";
+}
+
+// A number with `decimals` digits after the point, as printf's "%.<decimals>f" writes it.
+void append_fixed(std::string& out, double v, int decimals) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  out.append(buf, r.ptr);
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
@@ -106,13 +134,11 @@ class audit_logger_filter final : public policy_filter {
       append_number(out, ex.output_tokens);
       out += '}';
       if (ex.priced) {
-        char buf[48];
-        std::snprintf(buf, sizeof buf, ",\"cost_usd\":%.6f", ex.cost_usd);
-        out += buf;
+        out += ",\"cost_usd\":";
+        append_fixed(out, ex.cost_usd, 6);
       }
-      char buf[48];
-      std::snprintf(buf, sizeof buf, ",\"latency_ms\":%.3f", ex.latency_ms());
-      out += buf;
+      out += ",\"latency_ms\":";
+      append_fixed(out, ex.latency_ms(), 3);
       if (options_.include_text) {
         append_field(out, "request_text", ex.redacted_request_text);
         append_field(out, "response_text", ex.redacted_response_text);
