@@ -5,21 +5,28 @@
 // the blocks a request freed for the next one, so a warm shard asks malloc for none of them.
 //
 // The allocator is stateless (every instance is equal), so Beast builds its parsers and messages with it
-// by default. An object must be freed on the thread that allocated it, as everything a shard owns is:
-// the pool takes no lock. (A block freed on another thread is not reused: the pool keeps it as in use.)
+// by default. Each block remembers its pool. A block freed on the thread that made it goes back to that
+// pool; one freed on another thread (a session torn down with its io_context after the shard's thread
+// ended) is left where it is, since the pools take no lock. The pools are never destroyed, so such a
+// block, and every object still alive when its thread ends, stays valid memory.
 #include <cstddef>
 #include <memory_resource>
 #include <type_traits>
 
 namespace sluice::gateway {
 
-// The calling thread's pool: blocks up to 4 KiB come from size-classed pools that keep what was freed;
-// larger ones go to operator new. It holds as much as the thread ever had in use at once, until the
-// thread ends.
-[[nodiscard]] std::pmr::memory_resource& thread_block_pool() noexcept;
+namespace detail {
+// Size of the header in front of each block that names its pool (kept at the strictest alignment, so
+// the block behind it is as aligned as the pool's own).
+inline constexpr std::size_t pool_block_header = alignof(std::max_align_t);
+[[nodiscard]] void* allocate_pool_block(std::size_t bytes);
+void free_pool_block(void* p, std::size_t bytes) noexcept;
+}  // namespace detail
 
 template <class T>
 class thread_pool_allocator {
+  static_assert(alignof(T) <= detail::pool_block_header, "blocks are aligned to the header's alignment");
+
  public:
   using value_type = T;
   using is_always_equal = std::true_type;
@@ -28,10 +35,8 @@ class thread_pool_allocator {
   template <class U>
   thread_pool_allocator(const thread_pool_allocator<U>&) noexcept {}  // NOLINT: rebinding converts implicitly
 
-  [[nodiscard]] T* allocate(std::size_t n) {
-    return static_cast<T*>(thread_block_pool().allocate(n * sizeof(T), alignof(T)));
-  }
-  void deallocate(T* p, std::size_t n) noexcept { thread_block_pool().deallocate(p, n * sizeof(T), alignof(T)); }
+  [[nodiscard]] T* allocate(std::size_t n) { return static_cast<T*>(detail::allocate_pool_block(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { detail::free_pool_block(p, n * sizeof(T)); }
 
   template <class U>
   friend bool operator==(const thread_pool_allocator&, const thread_pool_allocator<U>&) noexcept {

@@ -127,6 +127,10 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
   // Made on the connection's first model request: an idle connection, or one that only asks for
   // health or metrics, does not carry a model call's state (measured: 10,000 idle connections).
   std::unique_ptr<model_call> call;
+  // The last request's body string, handed to the next parser so its capacity is reused (up to
+  // kept_body_bytes: one large upload does not pin its memory to an idle connection).
+  constexpr std::size_t kept_body_bytes = 64 * 1024;
+  std::string spare_body;
   bool first = true;
   // The read deadline cancels the read instead of closing the socket (as the stream's own timeout
   // would), so a client that is too slow still gets its 408. One timer for the connection.
@@ -149,6 +153,8 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     const server_options& limits = sh.state_->rt->config->server;
     writer.set_write_timeout(limits.request_timeout);
     client_request_parser parser;
+    spare_body.clear();
+    parser.get().body() = std::move(spare_body);
     parser.header_limit(limits.max_header_bytes);
     parser.body_limit(limits.max_body_bytes);
     timed_out = false;
@@ -287,6 +293,9 @@ awaitable<void> run_session(shard& sh, tcp::socket socket) {
     --sh.active_requests_;
     if (!keep) {
       break;
+    }
+    if (req.body().capacity() <= kept_body_bytes) {
+      spare_body = std::move(req.body());
     }
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
