@@ -8,8 +8,10 @@
 // 127.0.0.1 and localhost are made with the openssl command in the server's directory (ca_file()), and
 // a second, unrelated CA (other_ca_file()) for tests of a certificate that must not be trusted.
 // available() is false when openssl is missing or redis-server was built without TLS.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,8 +208,22 @@ class redis_test_server {
                                "--tls-key-file", file("server.key"), "--tls-ca-cert-file", ca_file(),
                                "--tls-auth-clients", "no"});
     }
+    const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0) {
+      // A test process that dies without its destructors (a sanitizer's halt, a crash) must not leave
+      // this server behind: it would hold ctest's output pipe open, and ctest would wait for it until its
+      // timeout instead of reporting the failure. So the server dies with the test and writes only to
+      // its log file.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) {
+        ::_exit(127);
+      }
+      const int devnull = ::open("/dev/null", O_RDWR);
+      if (devnull >= 0) {
+        ::dup2(devnull, STDOUT_FILENO);
+        ::dup2(devnull, STDERR_FILENO);
+      }
       std::vector<char*> argv;
       for (auto& a : args) {
         argv.push_back(a.data());

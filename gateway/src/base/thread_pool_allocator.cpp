@@ -32,7 +32,7 @@ block_pool& this_thread_pool() {
 
 void* allocate_pool_block(std::size_t bytes) {
   block_pool& owner = this_thread_pool();
-  auto* raw = static_cast<unsigned char*>(owner.pool.allocate(pool_block_header + bytes, pool_block_header));
+  auto* raw = static_cast<unsigned char*>(owner.pool.allocate(pool_block_header + bytes, pool_block_alignment));
   *reinterpret_cast<block_pool**>(raw) = &owner;
   return raw + pool_block_header;
 }
@@ -41,7 +41,7 @@ void free_pool_block(void* p, std::size_t bytes) noexcept {
   unsigned char* raw = static_cast<unsigned char*>(p) - pool_block_header;
   block_pool* owner = *reinterpret_cast<block_pool**>(raw);
   if (owner == &this_thread_pool()) {
-    owner->pool.deallocate(raw, pool_block_header + bytes, pool_block_header);
+    owner->pool.deallocate(raw, pool_block_header + bytes, pool_block_alignment);
   }
   // Otherwise another thread's pool holds it; it stays allocated there (only at shutdown).
 }

@@ -16,16 +16,18 @@
 namespace sluice::gateway {
 
 namespace detail {
-// Size of the header in front of each block that names its pool (kept at the strictest alignment, so
-// the block behind it is as aligned as the pool's own).
-inline constexpr std::size_t pool_block_header = alignof(std::max_align_t);
+// Blocks are aligned for pointers and 64-bit integers, all Beast's fields need. (Not more: the pools'
+// block sizes are multiples of 8, not all of 16, so a block is only as aligned as that.) The header in
+// front of each block names its pool and keeps that alignment.
+inline constexpr std::size_t pool_block_alignment = alignof(void*);
+inline constexpr std::size_t pool_block_header = pool_block_alignment;
 [[nodiscard]] void* allocate_pool_block(std::size_t bytes);
 void free_pool_block(void* p, std::size_t bytes) noexcept;
 }  // namespace detail
 
 template <class T>
 class thread_pool_allocator {
-  static_assert(alignof(T) <= detail::pool_block_header, "blocks are aligned to the header's alignment");
+  static_assert(alignof(T) <= detail::pool_block_alignment, "the pools' blocks are 8-byte aligned");
 
  public:
   using value_type = T;
