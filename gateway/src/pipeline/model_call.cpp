@@ -67,8 +67,7 @@ model_call::model_call(const call_context& context, beast::tcp_stream& client, r
 
 model_call::~model_call() = default;
 
-awaitable<bool> model_call::run(client_request& req, api_dialect dialect, endpoint_kind kind,
-                                bool keep_alive) {
+awaitable<bool> model_call::run(client_request& req, api_dialect dialect, endpoint_kind kind, bool keep_alive) {
   begin(req, dialect, kind);
   if (!audit_ready()) {
     co_return co_await refuse(keep_alive);

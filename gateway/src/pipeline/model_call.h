@@ -39,8 +39,7 @@ class model_call {
   model_call& operator=(const model_call&) = delete;
 
   // Handles one model request. Returns whether the connection may serve another request.
-  awaitable<bool> run(client_request& req, api_dialect dialect, endpoint_kind kind,
-                      bool keep_alive);
+  awaitable<bool> run(client_request& req, api_dialect dialect, endpoint_kind kind, bool keep_alive);
 
  private:
   // The request body each target gets: max_tokens added and the model forced when the target asks.

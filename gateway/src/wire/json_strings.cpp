@@ -129,8 +129,8 @@ std::size_t skip_plain_bytes(std::string_view body, std::size_t at) noexcept {
     const std::uint64_t backslash_bits = w ^ (ones * '\\');
     // Flags bytes equal to '"' or '\\' or below 0x20. The lowest flag is always a real one; any false
     // alarm (a borrow) costs only a trip through the caller's byte check.
-    const std::uint64_t flagged = ((quote_bits - ones) & ~quote_bits) | ((backslash_bits - ones) & ~backslash_bits) |
-                                  ((w - ones * 0x20) & ~w);
+    const std::uint64_t flagged =
+        ((quote_bits - ones) & ~quote_bits) | ((backslash_bits - ones) & ~backslash_bits) | ((w - ones * 0x20) & ~w);
     if ((flagged & highs) != 0) {
       return at + static_cast<std::size_t>(std::countr_zero(flagged & highs) / 8);
     }
