@@ -51,12 +51,38 @@ std::int64_t from_civil(int year, int month, int day) noexcept {
   return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * ms_per_day;
 }
 
-std::string iso8601(std::int64_t unix_ms) {
+namespace {
+// `v` (0..99) as two digits.
+void append_2(std::string& out, int v) {
+  out += static_cast<char>('0' + v / 10);
+  out += static_cast<char>('0' + v % 10);
+}
+}  // namespace
+
+void append_iso8601(std::string& out, std::int64_t unix_ms) {
   const civil c = to_civil(unix_ms);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour,
-                c.minute, c.second, c.millisecond);
-  return buf;
+  append_2(out, c.year / 100 % 100);
+  append_2(out, c.year % 100);
+  out += '-';
+  append_2(out, c.month);
+  out += '-';
+  append_2(out, c.day);
+  out += 'T';
+  append_2(out, c.hour);
+  out += ':';
+  append_2(out, c.minute);
+  out += ':';
+  append_2(out, c.second);
+  out += '.';
+  out += static_cast<char>('0' + c.millisecond / 100);
+  append_2(out, c.millisecond % 100);
+  out += 'Z';
+}
+
+std::string iso8601(std::int64_t unix_ms) {
+  std::string out;
+  append_iso8601(out, unix_ms);
+  return out;
 }
 
 bool parse_time(const std::string& text, std::int64_t& unix_ms) noexcept {

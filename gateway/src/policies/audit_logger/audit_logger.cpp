@@ -2,50 +2,17 @@
 // entity counts, tokens, latency — appended to the shard's audit buffer (the writer thread puts it on
 // disk). Raw prompt text never goes in; with include_text the redacted text does.
 #include <charconv>
-#include <ctime>
 
+#include "base/time_util.h"
 #include "governance/audit/client_ip_mask.h"
 #include "policies/audit_logger/audit_logger_options.h"
 #include "policies/builtin_policies.h"
 #include "policies/policy_registry.h"
 #include "sluice/engine/json_escape.h"
+#include "wire/decimal_text.h"
 
 namespace sluice::gateway {
 namespace {
-
-// Two digits, zero-padded (month, day, hour, minute, second).
-void append_2(std::string& out, int v) {
-  out += static_cast<char>('0' + v / 10);
-  out += static_cast<char>('0' + v % 10);
-}
-
-// "YYYY-MM-DDTHH:MM:SS.mmmZ" in quotes, written by hand: snprintf's format parsing was most of a record's
-// formatting time.
-void append_time(std::string& out, std::chrono::system_clock::time_point t) {
-  const auto since = t.time_since_epoch();
-  const std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(since).count();
-  const auto ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  out += '"';
-  const int year = tm.tm_year + 1900;
-  append_2(out, year / 100 % 100);
-  append_2(out, year % 100);
-  out += '-';
-  append_2(out, tm.tm_mon + 1);
-  out += '-';
-  append_2(out, tm.tm_mday);
-  out += 'T';
-  append_2(out, tm.tm_hour);
-  out += ':';
-  append_2(out, tm.tm_min);
-  out += ':';
-  append_2(out, tm.tm_sec);
-  out += '.';
-  out += static_cast<char>('0' + ms / 100);
-  append_2(out, ms % 100);
-  out += "Z\"";
-}
 
 // A number with `decimals` digits after the point, as printf's "%.<decimals>f" writes it.
 void append_fixed(std::string& out, double v, int decimals) {
@@ -59,14 +26,6 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
   out += name;
   out += "\":";
   engine::append_json_string(out, value);
-}
-
-// Numbers written in place: `"…" + std::to_string(n)` built a temporary longer than the small-string
-// buffer, one allocation per record.
-void append_number(std::string& out, std::uint64_t n) {
-  char buf[24];
-  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
-  out.append(buf, end);
 }
 
 class audit_logger_filter final : public policy_filter {
@@ -83,7 +42,10 @@ class audit_logger_filter final : public policy_filter {
       // The members of one JSON object without its braces: the audit log adds seq, ts, type and the
       // hash of the previous record around them.
       out += "\"time\":";
-      append_time(out, ex.wall_started);
+      out += '"';
+      timeutil::append_iso8601(
+          out, std::chrono::duration_cast<std::chrono::milliseconds>(ex.wall_started.time_since_epoch()).count());
+      out += '"';
       append_field(out, "request_id", ex.request_id);
       append_field(out, "caller", ex.caller);
       if (!ex.key_id.empty()) {
