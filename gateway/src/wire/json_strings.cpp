@@ -243,6 +243,18 @@ raw_range json_string_table::to_raw(std::size_t i, std::uint32_t begin, std::uin
   const json_text& t = texts_[i];
   begin = std::min(begin, t.text_size);
   end = std::clamp(end, begin, t.text_size);
+  // A boundary inside a character written as UTF-8 bytes moves outward to the whole character, as one
+  // inside an escape's output does below: a replacement never leaves half a character either.
+  const std::string_view value = text(i);
+  const auto continuation = [&](std::uint32_t at) {
+    return at < value.size() && (static_cast<unsigned char>(value[at]) & 0xC0u) == 0x80u;
+  };
+  while (begin > 0 && continuation(begin)) {
+    --begin;
+  }
+  while (end > begin && continuation(end)) {
+    ++end;
+  }
   const auto first = escapes_.begin() + t.escapes_begin;
   const auto last = escapes_.begin() + t.escapes_end;
   // The raw offset of unescaped offset `u`. `round_up`: a position inside an escape's output maps to
@@ -287,18 +299,6 @@ dialect_error json_splicer::replace(std::uint32_t text, std::uint32_t begin, std
   if (strings_ == nullptr || text >= strings_->size() || begin > end ||
       end > (*strings_)[text].text_size) {
     return make_error(dialect_errc::bad_edit, "internal error: redaction outside its text");
-  }
-  // An edit that starts or ends inside a character written as UTF-8 bytes takes the whole character, as
-  // one inside an escape takes the whole escape (to_raw): the body sent on stays valid UTF-8.
-  const std::string_view value = strings_->text(text);
-  const auto continuation = [&](std::uint32_t at) {
-    return at < value.size() && (static_cast<unsigned char>(value[at]) & 0xC0u) == 0x80u;
-  };
-  while (begin > 0 && continuation(begin)) {
-    --begin;
-  }
-  while (end > begin && continuation(end)) {
-    ++end;
   }
   edit e;
   e.raw = strings_->to_raw(text, begin, end);

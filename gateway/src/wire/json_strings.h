@@ -80,8 +80,8 @@ class json_string_table {
   [[nodiscard]] std::span<const json_escape_span> escapes() const noexcept { return escapes_; }
 
   // Maps [begin, end) of string `i`'s unescaped text to body bytes. A boundary inside the output of
-  // one escape moves outward to cover the whole escape, so a replacement never leaves half of one.
-  // Offsets past the text are clamped to it.
+  // one escape, or inside a character written as UTF-8 bytes, moves outward to cover the whole escape
+  // or character, so a replacement never leaves half of one. Offsets past the text are clamped to it.
   [[nodiscard]] raw_range to_raw(std::size_t i, std::uint32_t begin, std::uint32_t end) const noexcept;
 
  private:
